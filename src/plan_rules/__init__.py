@@ -1,0 +1,104 @@
+"""plan_rules: a government plan's targets as executable, testable rules.
+
+Reported figures go in; a verdict per target comes out, exact (integers and fractions), with
+the gap, the statistics behind it and the rows it came from. Plans, indicators, targets, checks
+and report writers are contributed by pluggy plugins found through the ``plan_rules``
+entry-point group. These names are the public contract; everything else is internal.
+"""
+
+from __future__ import annotations
+
+from .engine import CheckContext, evaluate
+from .errors import (
+    CheckError,
+    DuplicateCodeError,
+    ModelError,
+    PlanRulesError,
+    PluginError,
+    PluginLoadError,
+    ReadError,
+    UnknownReferenceError,
+    WriteError,
+)
+from .hookspecs import hookimpl, hookspec
+from .model import (
+    Aggregation,
+    Area,
+    Check,
+    Clause,
+    Comparator,
+    DataIssue,
+    Entity,
+    EntityResult,
+    Finding,
+    Indicator,
+    Kind,
+    Observation,
+    Plan,
+    Progress,
+    Scope,
+    Statistics,
+    Target,
+    Temporal,
+    Text,
+    Verdict,
+)
+from .numbers import NumberParseError
+from .periods import Period, PeriodParseError
+from .readers import ReadResult, read_entities, read_observations
+from .registry import LoadProblem, PluginInfo, Registry, load_registry
+from .report import Report, Summary
+from .writers import Writer, write_atomically
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Aggregation",
+    "Area",
+    "Check",
+    "CheckContext",
+    "CheckError",
+    "Clause",
+    "Comparator",
+    "DataIssue",
+    "DuplicateCodeError",
+    "Entity",
+    "EntityResult",
+    "Finding",
+    "Indicator",
+    "Kind",
+    "LoadProblem",
+    "ModelError",
+    "NumberParseError",
+    "Observation",
+    "Period",
+    "PeriodParseError",
+    "Plan",
+    "PlanRulesError",
+    "PluginError",
+    "PluginInfo",
+    "PluginLoadError",
+    "Progress",
+    "ReadError",
+    "ReadResult",
+    "Registry",
+    "Report",
+    "Scope",
+    "Statistics",
+    "Summary",
+    "Target",
+    "Temporal",
+    "Text",
+    "UnknownReferenceError",
+    "Verdict",
+    "WriteError",
+    "Writer",
+    "__version__",
+    "evaluate",
+    "hookimpl",
+    "hookspec",
+    "load_registry",
+    "read_entities",
+    "read_observations",
+    "write_atomically",
+]

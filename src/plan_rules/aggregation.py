@@ -1,0 +1,60 @@
+"""Combining figures exactly: an entity's periods into one figure, entities into a statistic.
+
+These are plain functions over integers and fractions, shared by the engine and by anyone who
+wants the same arithmetic (a dashboard recomputing a pooled ratio, a test checking the engine).
+Nothing here uses floating point.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+
+from .model import Comparator
+
+__all__ = ["gap_units", "mean", "pooled", "units_needed"]
+
+
+def pooled(numerators: Sequence[int], denominators: Sequence[int]) -> Fraction | None:
+    """The ratio of sums; None when the denominators add up to zero."""
+    total = sum(denominators)
+    return Fraction(sum(numerators), total) if total else None
+
+
+def mean(values: Sequence[Fraction]) -> Fraction | None:
+    """The unweighted mean; None for no values."""
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def units_needed(numerator: int, denominator: int, threshold: Fraction,
+                 comparator: Comparator) -> int:
+    """How many more (or, for ``<=``/``<``, fewer) numerator units meet the threshold.
+
+    The denominator is held fixed: "how many more of the same dossiers would have to be handled
+    online". Zero when the threshold is already met.
+    """
+    scaled = threshold * denominator
+    if comparator is Comparator.GE:
+        return max(0, math.ceil(scaled) - numerator)
+    if comparator is Comparator.GT:
+        return max(0, math.floor(scaled) + 1 - numerator)
+    if comparator is Comparator.LE:
+        return max(0, numerator - math.floor(scaled))
+    if comparator is Comparator.LT:
+        return max(0, numerator - (math.ceil(scaled) - 1))
+    # ==: the distance to the nearest whole number of units at or above the threshold.
+    return abs(math.ceil(scaled) - numerator)
+
+
+def gap_units(value: Fraction, threshold: Fraction, comparator: Comparator) -> int:
+    """For a whole-number figure (a count): how many more (or fewer) units meet the target."""
+    if comparator is Comparator.GE:
+        return max(0, math.ceil(threshold - value))
+    if comparator is Comparator.GT:
+        return max(0, math.floor(threshold - value) + 1)
+    if comparator is Comparator.LE:
+        return max(0, math.ceil(value - threshold))
+    if comparator is Comparator.LT:
+        return max(0, math.floor(value - threshold) + 1)
+    return math.ceil(abs(value - threshold))

@@ -1,0 +1,705 @@
+"""The evaluation engine: observations and a registry in, a report out, in one direction.
+
+The data flow is fixed: validate every observation (each one is used or becomes a data issue),
+resolve its entity, choose the window the as-of date selects, combine each entity's periods
+(flow: sum; stock: latest), aggregate over the target's scope (each / pooled / mean /
+reported), compare exactly, then run the plugins' checks and account for every observation.
+Work is grouped per indicator; no plugin hook is called per observation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from . import aggregation as agg
+from .errors import CheckError
+from .model import (
+    Aggregation,
+    Check,
+    Comparator,
+    DataIssue,
+    Entity,
+    EntityResult,
+    Finding,
+    Indicator,
+    Kind,
+    Observation,
+    Statistics,
+    Target,
+    Temporal,
+    Text,
+    Verdict,
+)
+from .numbers import format_number, format_percent
+from .periods import Period
+from .registry import Registry, load_registry
+from .report import Report
+
+__all__ = ["CheckContext", "evaluate"]
+
+_VERDICT_WORDS = {
+    Verdict.MET: Text(vi="đạt", en="met"),
+    Verdict.NOT_MET: Text(vi="chưa đạt", en="not met"),
+    Verdict.NO_DATA: Text(vi="chưa có số liệu", en="no data"),
+    Verdict.NOT_APPLICABLE: Text(vi="không áp dụng", en="not applicable"),
+    Verdict.INVALID: Text(vi="số liệu không hợp lệ", en="invalid data"),
+    Verdict.ERROR: Text(vi="lỗi khi kiểm tra", en="error"),
+}
+
+# Which verdict wins when entities disagree: one failing entity fails an `each` target.
+_PRECEDENCE = (Verdict.NOT_MET, Verdict.INVALID, Verdict.NO_DATA, Verdict.MET,
+               Verdict.NOT_APPLICABLE)
+
+
+def verdict_words(verdict: Verdict) -> Text:
+    """The verdict in words, in both languages."""
+    return _VERDICT_WORDS[verdict]
+
+
+@attrs.define
+class CheckContext:
+    """What a check sees: the observations given, by indicator, and the evaluation's setting.
+
+    ``observations(code)`` gives every observation of an indicator whose period ended on or
+    before the as-of date, including ones that data issues block (a consistency check is there
+    to explain such figures); ``index(obs)`` is the position to cite as provenance.
+    """
+
+    as_of: date
+    window: Period
+    registry: Registry
+    entities: Mapping[str, Entity]
+    _by_indicator: Mapping[str, Sequence[Observation]]
+    _positions: Mapping[int, int]
+    blocked: frozenset[int] = frozenset()
+
+    def observations(self, indicator: str) -> Sequence[Observation]:
+        """The observations of ``indicator`` reported for periods up to the as-of date."""
+        return self._by_indicator.get(indicator, ())
+
+    def index(self, observation: Observation) -> int:
+        """The position of ``observation`` in the input, for a finding's provenance."""
+        return self._positions[id(observation)]
+
+    def entity(self, code: str) -> Entity | None:
+        """The entity with this code, from the entities given or seen in the data."""
+        return self.entities.get(code)
+
+    def is_blocked(self, observation: Observation) -> bool:
+        """Whether a data issue keeps ``observation`` out of every target."""
+        return self.index(observation) in self.blocked
+
+
+def evaluate(
+    observations: Iterable[Observation],
+    *,
+    registry: Registry | None = None,
+    as_of: date | None = None,
+    entities: Iterable[Entity] | Mapping[str, Entity] | None = None,
+    issues: Iterable[DataIssue] = (),
+    strict: bool | None = None,
+) -> Report:
+    """Evaluate every target and check of ``registry`` against ``observations``.
+
+    :param observations: the figures, in any order (the report does not depend on it).
+    :param registry: what to evaluate; default :func:`plan_rules.load_registry`.
+    :param as_of: the date of the evaluation; figures for later periods are not used.
+    :param entities: the reporting units with their levels, groups and validity dates; units
+        seen only in the data are taken with the level their rows give.
+    :param issues: data issues found before evaluation (e.g. by a reader), carried into the
+        report.
+    :param strict: re-raise a check's exception instead of reporting it (default: the
+        registry's strictness).
+    """
+    from . import __version__
+
+    reg = registry if registry is not None else load_registry()
+    when = as_of or date.today()
+    obs = list(observations)
+    entity_map = dict(entities.items()) if isinstance(entities, Mapping) else {
+        e.code: e for e in entities or ()
+    }
+    run = _Run(reg, when, obs, entity_map, strict if strict is not None else reg.strict)
+    run.validate()
+    findings = [run.evaluate_target(t) for t in reg.targets.values()]
+    findings.extend(run.run_checks())
+    run.account(findings)
+    areas = {a.code: a.name for p in reg.plans.values() for a in p.areas}
+    return Report(
+        findings=tuple(findings),
+        issues=tuple(issues) + tuple(run.issues),
+        as_of=when,
+        library_version=__version__,
+        plugins=reg.plugins,
+        problems=reg.problems,
+        areas=areas,
+        observations=obs,
+        n_observations=len(obs),
+    )
+
+
+@attrs.define
+class _Combined:
+    """One entity's figure for a target after its periods are combined."""
+
+    entity: Entity
+    used: list[int]
+    numerator: int | None = None
+    denominator: int | None = None
+    value: Fraction | None = None
+
+    @property
+    def figure(self) -> Fraction | None:
+        if self.numerator is not None and self.denominator is not None:
+            return Fraction(self.numerator, self.denominator) if self.denominator else None
+        return self.value
+
+
+class _Run:
+    """The state of one evaluation; built and used only by :func:`evaluate`."""
+
+    def __init__(self, registry: Registry, as_of: date, obs: list[Observation],
+                 entities: dict[str, Entity], strict: bool) -> None:
+        self.registry = registry
+        self.as_of = as_of
+        self.obs = obs
+        self.entities = entities
+        self.strict = strict
+        self.issues: list[DataIssue] = []
+        self._issue_keys: set[tuple[str, int | None]] = set()
+        self.blocked: set[int] = set()
+        # (indicator, entity) pairs with a blocked figure: a target with nothing else there
+        # is `invalid`, not `no_data`.
+        self.blocked_pairs: set[tuple[str, str]] = set()
+        self.by_indicator: dict[str, list[int]] = {}
+        self.entity_of: dict[int, Entity] = {}
+
+    # -- validation -------------------------------------------------------------------------
+
+    def issue(self, code: str, index: int | None, vi: str, en: str, *, field: str | None = None,
+              text: str | None = None, expected: str | None = None, blocking: bool = True,
+              severity: str = "error") -> None:
+        if (code, index) in self._issue_keys:
+            return
+        self._issue_keys.add((code, index))
+        o = self.obs[index] if index is not None else None
+        self.issues.append(DataIssue(
+            code=code, message=Text(vi=vi, en=en), file=o.file if o else None,
+            row=o.row if o else None, field=field, text=text, expected=expected,
+            severity=severity, observation=index,
+            indicator=o.indicator if o else None, entity=o.entity if o else None,
+        ))
+        if blocking and index is not None:
+            self.blocked.add(index)
+            if o is not None:
+                self.blocked_pairs.add((o.indicator, o.entity))
+
+    def validate(self) -> None:
+        indicators = self.registry.indicators
+        latest: dict[tuple[str, str, date, date], int] = {}
+        for i, o in enumerate(self.obs):
+            ind = indicators.get(o.indicator)
+            if ind is None:
+                self.issue("unknown_indicator", i,
+                           f"chỉ tiêu '{o.indicator}' không có trong các plugin đã nạp",
+                           f"indicator '{o.indicator}' is not contributed by any loaded plugin",
+                           field="indicator", text=o.indicator,
+                           expected="an indicator code from `plan-rules indicators`")
+                continue
+            if not self._valid_for_kind(i, o, ind):
+                continue
+            entity = self._resolve_entity(i, o)
+            if entity is None:
+                continue
+            self.entity_of[i] = entity
+            key = (o.indicator, o.entity, o.period.start, o.period.end)
+            other = latest.get(key)
+            if other is not None:
+                # Keep the later report (by date, then by position); the other is a duplicate.
+                keep, drop = (i, other) if self._later(i, other) else (other, i)
+                latest[key] = keep
+                self.issue("duplicate", drop,
+                           f"trùng số liệu {o.indicator}/{o.entity}/{o.period}; dùng dòng "
+                           f"báo cáo sau ({self.obs[keep].where})",
+                           f"duplicate figure for {o.indicator}/{o.entity}/{o.period}; the "
+                           f"later report ({self.obs[keep].where}) is used",
+                           field="period", text=str(o.period),
+                           expected="one figure per indicator, entity and period")
+            else:
+                latest[key] = i
+        for i in sorted(latest.values()):
+            if i not in self.blocked:
+                self.by_indicator.setdefault(self.obs[i].indicator, []).append(i)
+
+    def _later(self, a: int, b: int) -> bool:
+        ra, rb = self.obs[a].reported_on, self.obs[b].reported_on
+        if ra and rb and ra != rb:
+            return ra > rb
+        return a > b
+
+    def _valid_for_kind(self, i: int, o: Observation, ind: Indicator) -> bool:
+        if ind.kind is Kind.RATE:
+            if o.numerator is not None and o.denominator is not None:
+                if o.numerator > o.denominator:
+                    self.issue("numerator_exceeds_denominator", i,
+                               f"tử số {o.numerator} lớn hơn mẫu số {o.denominator}",
+                               f"numerator {o.numerator} is greater than denominator "
+                               f"{o.denominator}", field="numerator", text=str(o.numerator),
+                               expected=f"a whole number from 0 to {o.denominator}")
+                    return False
+                if o.value is not None and o.denominator and (
+                        Fraction(o.numerator, o.denominator) != o.value):
+                    self.issue("value_disagrees_with_counts", i,
+                               "giá trị không khớp với tử số/mẫu số; dùng tử số/mẫu số",
+                               "the value disagrees with numerator/denominator; the counts "
+                               "are used", field="value", blocking=False, severity="warning")
+            elif o.value is not None and o.value > 1:
+                self.issue("rate_above_one", i,
+                           f"tỷ lệ {format_percent(o.value, lang='vi')} vượt 100%",
+                           f"rate {format_percent(o.value)} is above 100%", field="value",
+                           expected="a percentage from 0% to 100%")
+                return False
+            return True
+        if o.numerator is not None:
+            self.issue("unexpected_counts", i,
+                       f"chỉ tiêu {ind.code} là {ind.kind.value}: chỉ nhập cột giá trị",
+                       f"indicator {ind.code} is a {ind.kind.value}: give a value, not "
+                       "numerator/denominator", field="numerator", expected="blank")
+            return False
+        assert o.value is not None
+        if ind.kind is Kind.COUNT and o.value.denominator != 1:
+            self.issue("count_not_whole", i, f"số lượng phải là số nguyên, nhận {o.value}",
+                       f"a count must be a whole number, got {o.value}", field="value",
+                       text=str(o.value), expected="a whole number")
+            return False
+        if ind.kind is Kind.MILESTONE:
+            if o.value not in (0, 1):
+                self.issue("milestone_value", i,
+                           "mốc công việc nhận 'hoàn thành' (1) hoặc 'chưa' (0)",
+                           "a milestone is 'done' (1) or 'not done' (0)", field="value",
+                           text=str(o.value), expected="done / not done")
+                return False
+            if o.value == 1 and not (o.source and o.source.strip()):
+                self.issue("milestone_without_evidence", i,
+                           "mốc công việc báo 'hoàn thành' nhưng không có căn cứ (số văn bản, "
+                           "ngày hoặc đường dẫn) ở cột nguồn",
+                           "a milestone reported done has no evidence (document number, date "
+                           "or link) in the source column", field="source",
+                           expected="evidence: a document number, a date or a link")
+                return False
+        return True
+
+    def _resolve_entity(self, i: int, o: Observation) -> Entity | None:
+        known = self.entities.get(o.entity)
+        if known is not None:
+            if o.level is not None and o.level != known.level:
+                self.issue("level_mismatch", i,
+                           f"đơn vị {o.entity} thuộc cấp '{known.level}', dòng ghi '{o.level}'",
+                           f"entity {o.entity} is at level '{known.level}' but the row says "
+                           f"'{o.level}'", field="level", text=o.level, expected=known.level)
+                return None
+            return known
+        if o.level is None:
+            self.issue("unknown_level", i,
+                       f"không rõ cấp của đơn vị {o.entity}: ghi cột cấp hoặc khai báo trong "
+                       "tệp đơn vị",
+                       f"the level of entity {o.entity} is unknown: fill the level column or "
+                       "describe it in the entities file", field="level",
+                       expected="province, department, district, commune, …")
+            return None
+        entity = Entity(code=o.entity, level=o.level)
+        self.entities[o.entity] = entity
+        return entity
+
+    # -- targets ----------------------------------------------------------------------------
+
+    def evaluate_target(self, target: Target) -> Finding:
+        indicator = self.registry.indicators[target.indicator]
+        plan = self.registry.plans.get(indicator.plan)
+        base: dict[str, Any] = dict(
+            window=None,
+            code=target.code, kind="target", indicator=indicator.code, area=indicator.area,
+            plan=indicator.plan, plugin=target.plugin, scope=target.scope.describe(),
+            aggregation=target.aggregation, comparator=target.comparator,
+            threshold=target.threshold,
+        )
+        measure = target.measurement
+        if target.valid_from and self.as_of < target.valid_from:
+            return self._finding(base, indicator, target, Verdict.NOT_APPLICABLE, None,
+                                 Statistics(), [], window=None,
+                                 reason=Text(vi=f"chỉ áp dụng từ {target.valid_from:%d/%m/%Y}",
+                                             en=f"applies from {target.valid_from:%d/%m/%Y}"))
+        if self.as_of < measure.start:
+            return self._finding(base, indicator, target, Verdict.NO_DATA, None, Statistics(),
+                                 [], window=None,
+                                 reason=Text(vi=f"kỳ đo bắt đầu {measure.start:%d/%m/%Y}",
+                                             en=f"measurement starts {measure.start:%d/%m/%Y}"))
+        window = Period.between(measure.start, min(measure.end, self.as_of))
+        base["window"] = window
+        own: dict[str, list[int]] = {}
+        others: dict[str, list[int]] = {}
+        excluded: list[int] = []
+        for i in self.by_indicator.get(indicator.code, ()):
+            o = self.obs[i]
+            entity = self.entity_of[i]
+            if o.period.end > self.as_of:
+                continue
+            in_scope = entity.in_scope(target.scope)
+            if not in_scope and target.aggregation is not Aggregation.REPORTED:
+                continue
+            if in_scope and not (target.valid_during(o.period) and entity.valid_during(o.period)):
+                if measure.start.year <= o.period.start.year <= measure.end.year:
+                    excluded.append(i)
+                continue
+            if not window.covers(o.period):
+                continue
+            (own if in_scope else others).setdefault(entity.code, []).append(i)
+
+        combined = {code: self._combine(indicator, idxs) for code, idxs in sorted(own.items())}
+        derived = False
+        if target.aggregation is Aggregation.REPORTED and not combined and others \
+                and indicator.kind is Kind.RATE:
+            combined = {c: self._combine(indicator, idxs) for c, idxs in sorted(others.items())}
+            derived = True
+        results, stats = self._entity_results(indicator, target, window, combined, excluded)
+        verdict, observed = self._aggregate(target, indicator, combined, results, stats, derived,
+                                            excluded)
+        used = tuple(sorted(i for c in combined.values() for i in c.used))
+        details: dict[str, Any] = {"excluded": tuple(sorted(excluded))}
+        if derived:
+            details["derived"] = True
+        if plan is not None:
+            details["deadline"] = target.deadline.isoformat()
+        return self._finding(base, indicator, target, verdict, observed, stats, results,
+                             window=window, used=used, details=details, derived=derived)
+
+    def _combine(self, indicator: Indicator, idxs: list[int]) -> _Combined:
+        entity = self.entity_of[idxs[0]]
+        if indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE:
+            latest = max(idxs, key=self._latest_key)
+            o = self.obs[latest]
+            return _Combined(entity=entity, used=[latest], numerator=o.numerator,
+                             denominator=o.denominator, value=o.value)
+        kept = self._without_overlaps(idxs)
+        if all(self.obs[i].numerator is not None for i in kept):
+            return _Combined(
+                entity=entity, used=kept,
+                numerator=sum(self.obs[i].numerator or 0 for i in kept),
+                denominator=sum(self.obs[i].denominator or 0 for i in kept),
+            )
+        if indicator.kind is Kind.COUNT:
+            return _Combined(entity=entity, used=kept,
+                             value=sum((self.obs[i].value or Fraction(0) for i in kept),
+                                       Fraction(0)))
+        # Percentages cannot be added: without counts the latest figure stands for the window.
+        latest = max(kept, key=self._latest_key)
+        o = self.obs[latest]
+        return _Combined(entity=entity, used=[latest], numerator=o.numerator,
+                         denominator=o.denominator, value=o.value)
+
+    def _latest_key(self, i: int) -> tuple[date, int, date, int]:
+        o = self.obs[i]
+        return (o.period.end, o.period.days, o.reported_on or date.min, i)
+
+    def _without_overlaps(self, idxs: list[int]) -> list[int]:
+        """Flow figures add up only over periods that do not overlap; the longest win."""
+        kept: list[int] = []
+        for i in sorted(idxs, key=lambda j: (-self.obs[j].period.days, self.obs[j].period.start,
+                                             j)):
+            p = self.obs[i].period
+            cover = next((k for k in kept if self.obs[k].period.covers(p)), None)
+            if cover is not None:
+                self.issue("covered_period", i,
+                           f"kỳ {p} nằm trong kỳ {self.obs[cover].period} đã báo cáo "
+                           f"({self.obs[cover].where}); không cộng hai lần",
+                           f"period {p} lies inside period {self.obs[cover].period} reported "
+                           f"at {self.obs[cover].where}; it is not added twice",
+                           field="period", text=str(p), blocking=False, severity="warning")
+                continue
+            clash = next((k for k in kept if self.obs[k].period.overlaps(p)), None)
+            if clash is not None:
+                self.issue("overlapping_periods", i,
+                           f"kỳ {p} chồng lấn kỳ {self.obs[clash].period} "
+                           f"({self.obs[clash].where})",
+                           f"period {p} overlaps period {self.obs[clash].period} reported at "
+                           f"{self.obs[clash].where}", field="period", text=str(p),
+                           expected="periods that do not overlap", blocking=False)
+                continue
+            kept.append(i)
+        return sorted(kept)
+
+    def _entity_results(self, indicator: Indicator, target: Target, window: Period,
+                        combined: Mapping[str, _Combined], excluded: list[int],
+                        ) -> tuple[list[EntityResult], dict[str, Any]]:
+        results: list[EntityResult] = []
+        excluded_by_entity: dict[str, list[int]] = {}
+        for i in excluded:
+            excluded_by_entity.setdefault(self.obs[i].entity, []).append(i)
+        for code, c in combined.items():
+            figure = c.figure
+            if figure is None:
+                verdict = Verdict.NO_DATA
+            else:
+                verdict = Verdict.MET if target.comparator.holds(figure, target.threshold) \
+                    else Verdict.NOT_MET
+            gap, units = self._gap(indicator, target, figure, c.numerator, c.denominator)
+            results.append(EntityResult(
+                entity=code, level=c.entity.level, verdict=verdict, observed=figure,
+                numerator=c.numerator, denominator=c.denominator, gap=gap, gap_units=units,
+                periods=tuple(str(self.obs[i].period) for i in c.used),
+                observations=tuple(c.used),
+            ))
+        # Entities in scope that existed during the window but gave nothing usable.
+        if target.aggregation is not Aggregation.REPORTED or not combined:
+            known = [e for e in self.entities.values()
+                     if e.in_scope(target.scope) and e.code not in combined]
+            for e in sorted(known, key=lambda e: e.code):
+                if e.code in excluded_by_entity:
+                    verdict = Verdict.NOT_APPLICABLE
+                elif not e.valid_during(window):
+                    continue
+                elif (indicator.code, e.code) in self.blocked_pairs:
+                    verdict = Verdict.INVALID
+                else:
+                    verdict = Verdict.NO_DATA
+                results.append(EntityResult(
+                    entity=e.code, level=e.level, verdict=verdict,
+                    observations=tuple(excluded_by_entity.get(e.code, ())),
+                ))
+        counts = {v: 0 for v in Verdict}
+        for r in results:
+            counts[r.verdict] += 1
+        figures = [r.observed for r in results if r.observed is not None]
+        stats: dict[str, Any] = dict(
+            n_entities=len(results),
+            n_observations=sum(len(c.used) for c in combined.values()),
+            met=counts[Verdict.MET], not_met=counts[Verdict.NOT_MET],
+            no_data=counts[Verdict.NO_DATA], not_applicable=counts[Verdict.NOT_APPLICABLE],
+            invalid=counts[Verdict.INVALID],
+            minimum=min(figures) if figures else None,
+            maximum=max(figures) if figures else None,
+            mean=agg.mean(figures),
+        )
+        with_counts = [c for c in combined.values() if c.numerator is not None]
+        if indicator.kind is Kind.RATE and with_counts and len(with_counts) == len(combined):
+            stats["numerator"] = sum(c.numerator or 0 for c in with_counts)
+            stats["denominator"] = sum(c.denominator or 0 for c in with_counts)
+            stats["pooled"] = agg.pooled([c.numerator or 0 for c in with_counts],
+                                         [c.denominator or 0 for c in with_counts])
+        elif indicator.kind is Kind.COUNT and figures:
+            stats["pooled"] = sum(figures, Fraction(0))
+        return results, stats
+
+    def _aggregate(self, target: Target, indicator: Indicator,
+                   combined: Mapping[str, _Combined], results: list[EntityResult],
+                   stats: dict[str, Any], derived: bool, excluded: list[int],
+                   ) -> tuple[Verdict, Fraction | None]:
+        if target.aggregation is Aggregation.REPORTED:
+            if len(combined) == 1 and not derived:
+                observed = next(iter(combined.values())).figure
+            else:
+                observed = stats.get("pooled")
+            stats["reported"] = observed if not derived else None
+        elif target.aggregation is Aggregation.POOLED:
+            observed = stats.get("pooled")
+        elif target.aggregation is Aggregation.MEAN:
+            observed = stats.get("mean")
+        else:
+            lower = target.comparator in (Comparator.GE, Comparator.GT)
+            observed = stats["minimum"] if lower else stats["maximum"]
+            present = {r.verdict for r in results}
+            verdict = next((v for v in _PRECEDENCE if v in present), None)
+            if verdict is None:
+                verdict = Verdict.NOT_APPLICABLE if excluded else self._missing(
+                    target, indicator)
+            return verdict, observed
+        if observed is None:
+            if combined and indicator.kind is Kind.RATE and \
+                    target.aggregation is Aggregation.POOLED:
+                return Verdict.INVALID, None
+            if excluded and not combined:
+                return Verdict.NOT_APPLICABLE, None
+            if any(r.verdict is Verdict.INVALID for r in results):
+                return Verdict.INVALID, None
+            return self._missing(target, indicator), None
+        met = target.comparator.holds(observed, target.threshold)
+        return (Verdict.MET if met else Verdict.NOT_MET), observed
+
+    def _missing(self, target: Target, indicator: Indicator) -> Verdict:
+        blocked = any(ind == indicator.code for ind, _ in self.blocked_pairs)
+        return Verdict.INVALID if blocked else Verdict.NO_DATA
+
+    def _gap(self, indicator: Indicator, target: Target, figure: Fraction | None,
+             numerator: int | None, denominator: int | None,
+             ) -> tuple[Fraction | None, int | None]:
+        if figure is None or indicator.kind is Kind.MILESTONE:
+            return None, None
+        if target.comparator.holds(figure, target.threshold):
+            return Fraction(0), 0
+        gap = abs(target.threshold - figure)
+        if indicator.kind is Kind.COUNT:
+            return gap, agg.gap_units(figure, target.threshold, target.comparator)
+        if numerator is not None and denominator:
+            return gap, agg.units_needed(numerator, denominator, target.threshold,
+                                         target.comparator)
+        return gap, None
+
+    def _finding(self, base: dict[str, Any], indicator: Indicator, target: Target,
+                 verdict: Verdict, observed: Fraction | None, stats: Statistics | dict[str, Any],
+                 results: list[EntityResult], *, window: Period | None,
+                 used: tuple[int, ...] = (), details: dict[str, Any] | None = None,
+                 derived: bool = False, reason: Text | None = None) -> Finding:
+        statistics = stats if isinstance(stats, Statistics) else Statistics(**stats)
+        gap: Fraction | None = None
+        units: int | None = None
+        if observed is not None:
+            if target.aggregation is Aggregation.EACH:
+                gap, _ = self._gap(indicator, target, observed, None, None)
+                entity_units = [r.gap_units for r in results if r.verdict is Verdict.NOT_MET]
+                if entity_units and all(u is not None for u in entity_units):
+                    units = sum(u or 0 for u in entity_units)
+            elif target.aggregation is Aggregation.MEAN:
+                gap, _ = self._gap(indicator, target, observed, None, None)
+            else:
+                gap, units = self._gap(indicator, target, observed, statistics.numerator,
+                                       statistics.denominator)
+            if verdict is Verdict.MET:
+                gap, units = Fraction(0), 0
+        message = _message(indicator, target, verdict, observed, statistics, units, reason,
+                           derived)
+        return Finding(
+            **base, verdict=verdict, message=message, observed=observed,
+            statistics=statistics, gap=gap, gap_units=units, entities=tuple(results),
+            observations=used, details=details or {},
+        )
+
+    # -- checks and accounting -------------------------------------------------------------
+
+    def run_checks(self) -> list[Finding]:
+        by_indicator: dict[str, list[Observation]] = {}
+        positions: dict[int, int] = {}
+        for i, o in enumerate(self.obs):
+            positions[id(o)] = i
+            if o.period.end <= self.as_of:
+                by_indicator.setdefault(o.indicator, []).append(o)
+        ctx = CheckContext(
+            as_of=self.as_of, window=Period.between(date(self.as_of.year, 1, 1), self.as_of),
+            registry=self.registry, entities=self.entities, by_indicator=by_indicator,
+            positions=positions, blocked=frozenset(self.blocked),
+        )
+        findings: list[Finding] = []
+        for check in self.registry.checks.values():
+            findings.extend(self._run_check(check, ctx))
+        return findings
+
+    def _run_check(self, check: Check, ctx: CheckContext) -> list[Finding]:
+        try:
+            produced = list(check.run(ctx))
+            for item in produced:
+                if not isinstance(item, Finding):
+                    raise TypeError(
+                        f"a check must yield Finding objects, got {type(item).__name__}")
+        except Exception as exc:
+            if self.strict:
+                raise CheckError(
+                    f"check {check.code!r} of plugin {check.plugin!r} raised: {exc}",
+                    plugin=check.plugin, code=check.code) from exc
+            text = f"{type(exc).__name__}: {exc}"
+            return [Finding(
+                code=check.code, kind="check", verdict=Verdict.ERROR, plugin=check.plugin,
+                message=Text(
+                    vi=f"Kiểm tra {check.code} (plugin {check.plugin}) gặp lỗi: {text}",
+                    en=f"Check {check.code} (plugin {check.plugin}) raised {text}"),
+                details={"exception": type(exc).__name__, "error": str(exc)},
+            )]
+        return [attrs.evolve(f, kind="check", plugin=check.plugin) for f in produced]
+
+    def account(self, findings: list[Finding]) -> None:
+        """Name every observation that no finding used and no issue covers yet."""
+        used: set[int] = set()
+        for f in findings:
+            used.update(f.observations)
+            used.update(f.details.get("excluded", ()))
+            for r in f.entities:
+                used.update(r.observations)
+        covered = {i.observation for i in self.issues if i.observation is not None}
+        for i, o in enumerate(self.obs):
+            if i in used or i in covered:
+                continue
+            if o.period.end > self.as_of:
+                vi, en = (f"kỳ {o.period} kết thúc sau ngày đánh giá {self.as_of:%d/%m/%Y}",
+                          f"period {o.period} ends after the as-of date {self.as_of:%d/%m/%Y}")
+            else:
+                vi, en = (f"không chỉ tiêu nào dùng số liệu này (kỳ {o.period}, cấp "
+                          f"{self.entity_of[i].level if i in self.entity_of else o.level}): "
+                          "ngoài phạm vi hoặc ngoài kỳ đo của mọi chỉ tiêu",
+                          f"no target uses this figure (period {o.period}, level "
+                          f"{self.entity_of[i].level if i in self.entity_of else o.level}): it "
+                          "is outside the scope or the measurement window of every target")
+            self.issue("unused", i, vi, en, field="period", text=str(o.period),
+                       blocking=False, severity="warning")
+
+
+def _show(indicator: Indicator, x: Fraction | None, lang: str) -> str:
+    if x is None:
+        return "—"
+    if indicator.kind is Kind.RATE:
+        return format_percent(x, lang=lang)
+    if indicator.kind is Kind.MILESTONE:
+        done = x >= 1
+        return ("đã hoàn thành" if done else "chưa hoàn thành") if lang == "vi" else (
+            "done" if done else "not done")
+    return format_number(x, lang=lang)
+
+
+def _message(indicator: Indicator, target: Target, verdict: Verdict, observed: Fraction | None,
+             stats: Statistics, units: int | None, reason: Text | None, derived: bool) -> Text:
+    parts: dict[str, list[str]] = {"vi": [], "en": []}
+    for lang in ("vi", "en"):
+        name = target.name.get(lang) if target.name else target.scope.describe()
+        head = f"{indicator.name.get(lang)} — {name}: "
+        if observed is not None:
+            head += _show(indicator, observed, lang)
+            if stats.numerator is not None and target.aggregation in (
+                    Aggregation.POOLED, Aggregation.REPORTED):
+                head += f" ({format_number(stats.numerator, lang=lang)}/" \
+                        f"{format_number(stats.denominator or 0, lang=lang)})"
+        else:
+            head += "—"
+        threshold = _show(indicator, target.threshold, lang)
+        if indicator.kind is Kind.MILESTONE:
+            want = "yêu cầu hoàn thành" if lang == "vi" else "required: done"
+        else:
+            want = (f"chỉ tiêu {target.comparator.words.get(lang)} {threshold}" if lang == "vi"
+                    else f"target {target.comparator.words.get(lang)} {threshold}")
+        parts[lang].append(f"{head}; {want} → {_VERDICT_WORDS[verdict].get(lang)}.")
+        if target.aggregation is Aggregation.EACH and stats.n_entities:
+            parts[lang].append(
+                f"{stats.met}/{stats.n_entities} đơn vị đạt." if lang == "vi"
+                else f"{stats.met} of {stats.n_entities} entities meet it.")
+        if target.aggregation is Aggregation.MEAN and stats.pooled is not None:
+            pooled = format_percent(stats.pooled, lang=lang)
+            parts[lang].append(
+                f"Bình quân {stats.n_entities} đơn vị; tỷ lệ gộp {pooled}." if lang == "vi"
+                else f"Mean of {stats.n_entities} entities; pooled ratio {pooled}.")
+        if target.aggregation is not Aggregation.MEAN and stats.mean is not None \
+                and stats.n_entities > 1 and indicator.kind is Kind.RATE:
+            mean_text = format_percent(stats.mean, lang=lang)
+            parts[lang].append(f"Bình quân các đơn vị {mean_text}." if lang == "vi"
+                               else f"Unweighted mean of entities {mean_text}.")
+        if derived:
+            parts[lang].append("Số liệu toàn tỉnh được tính gộp từ các đơn vị." if lang == "vi"
+                               else "The province-wide figure is pooled from entity figures.")
+        if verdict is Verdict.NOT_MET and units:
+            unit = indicator.unit.get(lang)
+            parts[lang].append(f"Cần thêm {format_number(units, lang=lang)} {unit} để đạt."
+                               if lang == "vi" else
+                               f"{format_number(units, lang=lang)} more {unit} would meet it.")
+        if reason is not None:
+            parts[lang].append(reason.get(lang) + ".")
+    return Text(vi=" ".join(parts["vi"]), en=" ".join(parts["en"]))

@@ -1,0 +1,60 @@
+"""The error classes of plan_rules, all under one root, so a caller can catch `PlanRulesError`.
+
+Load, validation and execution errors carry the plugin and the code involved, and are raised
+``from`` the original exception so that nothing about the cause is lost.
+"""
+
+from __future__ import annotations
+
+
+class PlanRulesError(Exception):
+    """Root of every error plan_rules raises on purpose."""
+
+
+class ModelError(PlanRulesError, ValueError):
+    """A model object was built with values that cannot stand together."""
+
+
+class PluginError(PlanRulesError):
+    """A plugin could not be loaded or contributed something unusable.
+
+    :param plugin: the plugin's name (entry-point or module name).
+    :param code: the code of the contribution involved, when there is one.
+    """
+
+    def __init__(self, message: str, *, plugin: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.plugin = plugin
+        self.code = code
+
+
+class PluginLoadError(PluginError):
+    """A plugin failed to import or register."""
+
+
+class DuplicateCodeError(PluginError):
+    """Two contributions share one code; the message names both plugins."""
+
+    def __init__(self, message: str, *, code: str, plugins: tuple[str, str]):
+        super().__init__(message, plugin=plugins[1], code=code)
+        self.plugins = plugins
+
+
+class UnknownReferenceError(PluginError):
+    """A contribution refers to a code nobody contributed (e.g. a target's indicator)."""
+
+
+class CheckError(PluginError):
+    """A check raised while it ran (re-raised only in strict mode)."""
+
+
+class ReadError(PlanRulesError):
+    """A file could not be read at all (missing, unreadable, not the format it claims)."""
+
+    def __init__(self, message: str, *, file: str):
+        super().__init__(message)
+        self.file = file
+
+
+class WriteError(PlanRulesError):
+    """A report could not be written; no partial file is left behind."""

@@ -1,0 +1,570 @@
+"""The vocabulary of plan_rules as frozen attrs value types.
+
+Plans, indicators and targets describe what a plan asks for; entities, periods and observations
+describe what was reported; checks, findings and reports describe what was concluded. Every
+class here is immutable and validated at construction, so an object that exists is a valid one;
+use :func:`attrs.evolve` to derive a changed copy. Numbers are ``int`` or
+:class:`fractions.Fraction` throughout: a float is rejected, because verdicts must be exact.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from attrs import validators as v
+
+from .periods import Period
+
+if TYPE_CHECKING:
+    from .engine import CheckContext
+
+__all__ = [
+    "Aggregation",
+    "Area",
+    "Check",
+    "Clause",
+    "Comparator",
+    "DataIssue",
+    "Entity",
+    "EntityResult",
+    "Finding",
+    "Indicator",
+    "Kind",
+    "Observation",
+    "Plan",
+    "Progress",
+    "Scope",
+    "Statistics",
+    "Target",
+    "Temporal",
+    "Text",
+    "Verdict",
+]
+
+#: Codes are the stable API: dotted words such as ``HY25.PS.3`` or ``core.validity``.
+CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$")
+
+
+class Verdict(enum.StrEnum):
+    """What a finding concludes. ``invalid`` means a data problem blocks the verdict."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    NO_DATA = "no_data"
+    NOT_APPLICABLE = "not_applicable"
+    INVALID = "invalid"
+    ERROR = "error"
+
+
+class Progress(enum.StrEnum):
+    """Where a target stands on its way to the deadline; a separate axis from the verdict."""
+
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    NEEDS_ACCELERATION = "needs_acceleration"
+    REGRESSING = "regressing"
+    INSUFFICIENT_DATA = "insufficient_data"
+    NOT_YET_DUE = "not_yet_due"
+
+
+class Kind(enum.StrEnum):
+    """``rate``: numerator over denominator; ``count``: a whole number; ``milestone``: done."""
+
+    RATE = "rate"
+    COUNT = "count"
+    MILESTONE = "milestone"
+
+
+class Temporal(enum.StrEnum):
+    """``flow`` figures add up over periods; for ``stock`` figures the latest snapshot counts."""
+
+    FLOW = "flow"
+    STOCK = "stock"
+
+
+class Comparator(enum.StrEnum):
+    """How an observed statistic is compared with a threshold, exactly."""
+
+    GE = ">="
+    GT = ">"
+    LE = "<="
+    LT = "<"
+    EQ = "=="
+
+    def holds(self, observed: Fraction | int, threshold: Fraction | int) -> bool:
+        """Whether ``observed <comparator> threshold``; both sides are exact numbers."""
+        if self is Comparator.GE:
+            return observed >= threshold
+        if self is Comparator.GT:
+            return observed > threshold
+        if self is Comparator.LE:
+            return observed <= threshold
+        if self is Comparator.LT:
+            return observed < threshold
+        return observed == threshold
+
+    @property
+    def words(self) -> Text:
+        """The comparator in words, as the messages use it."""
+        return _COMPARATOR_WORDS[self]
+
+
+class Aggregation(enum.StrEnum):
+    """How entity figures become one statistic for a target's scope.
+
+    ``each``: every entity must meet the threshold (the summary says k of n); ``pooled``: the
+    ratio of sums; ``mean``: the unweighted mean of entity rates; ``reported``: the figure
+    reported for the scope entity itself (derived by pooling when only entity figures exist).
+    """
+
+    EACH = "each"
+    POOLED = "pooled"
+    MEAN = "mean"
+    REPORTED = "reported"
+
+
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def _nfc_optional(value: str | None) -> str | None:
+    return None if value is None else unicodedata.normalize("NFC", value)
+
+
+def _code(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not isinstance(value, str) or not CODE_PATTERN.match(value):
+        raise ValueError(
+            f"{type(instance).__name__}.{attribute.name} must be a code of dotted words "
+            f"like 'HY25.PS.3', got {value!r}"
+        )
+
+
+def _non_empty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not value.strip():
+        raise ValueError(f"{type(instance).__name__}.{attribute.name} must not be empty")
+
+
+def _exact(value: object) -> Fraction:
+    """Convert to an exact Fraction; floats are refused because verdicts must be exact."""
+    if isinstance(value, bool):
+        raise TypeError(f"expected an exact number, got a bool {value!r}")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, str):
+        from .numbers import parse_threshold
+
+        return parse_threshold(value)
+    raise TypeError(
+        f"expected an int, a Fraction or a text like '90%', got {type(value).__name__} {value!r}"
+        " (floats are not accepted: verdicts are exact)"
+    )
+
+
+def _exact_optional(value: object) -> Fraction | None:
+    return None if value is None else _exact(value)
+
+
+def _count(instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{attribute.name} must be a whole number, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{attribute.name} must not be negative, got {value}")
+
+
+@attrs.frozen(kw_only=True)
+class Text:
+    """A user-facing text in Vietnamese and English (NFC, diacritics kept exactly)."""
+
+    vi: str = attrs.field(converter=_nfc, validator=[v.instance_of(str), _non_empty])
+    en: str = attrs.field(converter=_nfc, validator=[v.instance_of(str), _non_empty])
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (``"vi"`` or ``"en"``); anything else gives English."""
+        return self.vi if lang == "vi" else self.en
+
+    @classmethod
+    def same(cls, text: str) -> Text:
+        """A text that reads the same in both languages (a name, a number)."""
+        return cls(vi=text, en=text)
+
+
+_COMPARATOR_WORDS = {
+    Comparator.GE: Text(vi="tối thiểu", en="at least"),
+    Comparator.GT: Text(vi="trên", en="more than"),
+    Comparator.LE: Text(vi="tối đa", en="at most"),
+    Comparator.LT: Text(vi="dưới", en="less than"),
+    Comparator.EQ: Text(vi="đúng bằng", en="exactly"),
+}
+
+
+@attrs.frozen(kw_only=True)
+class Clause:
+    """Where in the plan an indicator comes from: the bullet and the Vietnamese wording."""
+
+    bullet: str = attrs.field(validator=[v.instance_of(str), _non_empty])
+    text_vi: str = attrs.field(converter=_nfc, validator=[v.instance_of(str), _non_empty])
+    section: str | None = attrs.field(default=None, converter=_nfc_optional)
+
+
+@attrs.frozen(kw_only=True)
+class Area:
+    """A plan area (e.g. public services): a code local to the plan and a name."""
+
+    code: str = attrs.field(validator=_code)
+    name: Text = attrs.field(validator=v.instance_of(Text))
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """A plan: document number, issuer, dates, title and its areas."""
+
+    code: str = attrs.field(validator=_code)
+    number: str = attrs.field(validator=[v.instance_of(str), _non_empty])
+    issuer: Text = attrs.field(validator=v.instance_of(Text))
+    issued: date = attrs.field(validator=v.instance_of(date))
+    deadline: date = attrs.field(validator=v.instance_of(date))
+    title: Text = attrs.field(validator=v.instance_of(Text))
+    areas: tuple[Area, ...] = attrs.field(
+        default=(), converter=tuple, validator=v.deep_iterable(v.instance_of(Area))
+    )
+    source: str | None = None
+    plugin: str | None = attrs.field(default=None, eq=False)
+
+    def area(self, code: str) -> Area | None:
+        """The area with this code, if the plan has one."""
+        return next((a for a in self.areas if a.code == code), None)
+
+
+@attrs.frozen(kw_only=True)
+class Indicator:
+    """What is measured: a stable code, its kind, its temporal nature, and what it counts.
+
+    For a ``rate``, ``numerator`` and ``denominator`` say what each counts and ``excludes``
+    what is outside both (e.g. documents under state secrecy). ``value_unit`` says how a bare
+    number in the ``value`` column is read for a rate: ``percent`` (87.5 → 7/8) or ``ratio``.
+    """
+
+    code: str = attrs.field(validator=_code)
+    plan: str = attrs.field(validator=_code)
+    area: str = attrs.field(validator=_code)
+    kind: Kind = attrs.field(converter=Kind)
+    temporal: Temporal = attrs.field(converter=Temporal)
+    name: Text = attrs.field(validator=v.instance_of(Text))
+    description: Text = attrs.field(validator=v.instance_of(Text))
+    unit: Text = attrs.field(validator=v.instance_of(Text))
+    clause: Clause = attrs.field(validator=v.instance_of(Clause))
+    numerator: Text | None = attrs.field(default=None, validator=v.optional(v.instance_of(Text)))
+    denominator: Text | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Text))
+    )
+    excludes: Text | None = attrs.field(default=None, validator=v.optional(v.instance_of(Text)))
+    value_unit: str = attrs.field(default="percent", validator=v.in_(("percent", "ratio")))
+    plugin: str | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind is Kind.RATE and (self.numerator is None or self.denominator is None):
+            raise ValueError(
+                f"indicator {self.code}: a rate must say what its numerator and denominator count"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Scope:
+    """Which entities a target covers: a level, a group, one entity, or a combination."""
+
+    level: str | None = None
+    group: str | None = None
+    entity: str | None = None
+
+    def describe(self) -> str:
+        """A short, stable text naming the scope, e.g. ``level=commune``."""
+        parts = [
+            f"{name}={value}"
+            for name, value in (("level", self.level), ("group", self.group),
+                                ("entity", self.entity))
+            if value is not None
+        ]
+        return ",".join(parts) or "all"
+
+
+@attrs.frozen(kw_only=True)
+class Target:
+    """A threshold an indicator must reach over a scope by a deadline.
+
+    ``valid_from``/``valid_to`` bound the dates the target applies to (a district-level target
+    ends when the district level does); outside them the verdict is ``not_applicable``.
+    ``window_start`` is where measurement begins (default: 1 January of the deadline's year).
+    """
+
+    code: str = attrs.field(validator=_code)
+    indicator: str = attrs.field(validator=_code)
+    comparator: Comparator = attrs.field(converter=Comparator)
+    threshold: Fraction = attrs.field(converter=_exact)
+    scope: Scope = attrs.field(validator=v.instance_of(Scope))
+    aggregation: Aggregation = attrs.field(converter=Aggregation)
+    deadline: date = attrs.field(validator=v.instance_of(date))
+    name: Text | None = attrs.field(default=None, validator=v.optional(v.instance_of(Text)))
+    valid_from: date | None = attrs.field(default=None, validator=v.optional(v.instance_of(date)))
+    valid_to: date | None = attrs.field(default=None, validator=v.optional(v.instance_of(date)))
+    window_start: date | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(date))
+    )
+    note: Text | None = attrs.field(default=None, validator=v.optional(v.instance_of(Text)))
+    plugin: str | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.threshold < 0:
+            raise ValueError(f"target {self.code}: threshold must not be negative")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError(f"target {self.code}: valid_to is before valid_from")
+
+    @property
+    def measurement(self) -> Period:
+        """The dates the target measures: its window start to its deadline, within validity."""
+        start = self.window_start or date(self.deadline.year, 1, 1)
+        if self.valid_from and self.valid_from > start:
+            start = self.valid_from
+        end = self.deadline
+        if self.valid_to and self.valid_to < end:
+            end = self.valid_to
+        return Period.between(start, max(start, end))
+
+    def valid_during(self, period: Period) -> bool:
+        """Whether the target applies to any day of ``period``."""
+        return _valid_during(self.valid_from, self.valid_to, period)
+
+
+def _valid_during(start: date | None, end: date | None, period: Period) -> bool:
+    return (start is None or period.end >= start) and (end is None or period.start <= end)
+
+
+def _valid_throughout(start: date | None, end: date | None, period: Period) -> bool:
+    return (start is None or period.start >= start) and (end is None or period.end <= end)
+
+
+def _groups(value: Iterable[str] | str) -> frozenset[str]:
+    if isinstance(value, str):
+        value = [g for g in re.split(r"[;,|]", value)]
+    return frozenset(_nfc(g).strip() for g in value if g.strip())
+
+
+@attrs.frozen(kw_only=True)
+class Entity:
+    """A reporting unit: an agency, a district, a commune… with the dates it existed."""
+
+    code: str = attrs.field(converter=_nfc, validator=[v.instance_of(str), _non_empty])
+    level: str = attrs.field(converter=_nfc, validator=[v.instance_of(str), _non_empty])
+    name: str | None = attrs.field(default=None, converter=_nfc_optional)
+    groups: frozenset[str] = attrs.field(default=frozenset(), converter=_groups)
+    parent: str | None = None
+    valid_from: date | None = attrs.field(default=None, validator=v.optional(v.instance_of(date)))
+    valid_to: date | None = attrs.field(default=None, validator=v.optional(v.instance_of(date)))
+
+    def __attrs_post_init__(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError(f"entity {self.code}: valid_to is before valid_from")
+
+    def valid_during(self, period: Period) -> bool:
+        """Whether the entity existed on any day of ``period``."""
+        return _valid_during(self.valid_from, self.valid_to, period)
+
+    def valid_throughout(self, period: Period) -> bool:
+        """Whether the entity existed on every day of ``period``."""
+        return _valid_throughout(self.valid_from, self.valid_to, period)
+
+    def in_scope(self, scope: Scope) -> bool:
+        """Whether the entity belongs to ``scope`` (level, group and entity all match)."""
+        return (
+            (scope.level is None or scope.level == self.level)
+            and (scope.group is None or scope.group in self.groups)
+            and (scope.entity is None or scope.entity == self.code)
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Observation:
+    """One reported figure: indicator × entity × period, with where it was read from.
+
+    A rate gives ``numerator`` and ``denominator`` (whole numbers) where the counts are known,
+    or a ``value`` (a fraction of one: 7/8 for 87.5%) where only the percentage is. A count
+    gives ``value`` as a whole number; a milestone gives ``value`` 1 (done) or 0 (not done),
+    with its evidence (document number, date or link) in ``source``.
+    """
+
+    indicator: str = attrs.field(validator=[v.instance_of(str), _non_empty])
+    entity: str = attrs.field(converter=_nfc, validator=[v.instance_of(str), _non_empty])
+    period: Period = attrs.field(validator=v.instance_of(Period))
+    level: str | None = attrs.field(default=None, converter=_nfc_optional)
+    numerator: int | None = attrs.field(default=None, validator=_count)
+    denominator: int | None = attrs.field(default=None, validator=_count)
+    value: Fraction | None = attrs.field(default=None, converter=_exact_optional)
+    reported_on: date | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(date))
+    )
+    source: str | None = attrs.field(default=None, converter=_nfc_optional)
+    note: str | None = attrs.field(default=None, converter=_nfc_optional)
+    file: str | None = None
+    row: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("numerator and denominator go together: give both or neither")
+        if self.numerator is None and self.value is None:
+            raise ValueError("an observation needs numerator and denominator, or a value")
+        if self.value is not None and self.value < 0:
+            raise ValueError(f"value must not be negative, got {self.value}")
+
+    @property
+    def has_counts(self) -> bool:
+        """Whether numerator and denominator are known."""
+        return self.numerator is not None
+
+    def rate(self) -> Fraction | None:
+        """The exact rate: numerator/denominator when counts are known, else the value."""
+        if self.numerator is not None and self.denominator is not None:
+            return Fraction(self.numerator, self.denominator) if self.denominator else None
+        return self.value
+
+    @property
+    def where(self) -> str:
+        """``file:row`` (or what is known of it), for messages."""
+        if self.file is None:
+            return f"row {self.row}" if self.row is not None else "(given in code)"
+        return f"{self.file}:{self.row}" if self.row is not None else self.file
+
+
+@attrs.frozen(kw_only=True)
+class DataIssue:
+    """A problem with the input: it names the file, row and field, and what was expected.
+
+    ``observation`` is the position of the observation the issue blocks (in the sequence given
+    to :func:`plan_rules.evaluate`); an observation that is blocked is not used by any target.
+    ``severity`` ``warning`` leaves the row in use.
+    """
+
+    code: str = attrs.field(validator=_code)
+    message: Text = attrs.field(validator=v.instance_of(Text))
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+    text: str | None = None
+    expected: str | None = None
+    severity: str = attrs.field(default="error", validator=v.in_(("error", "warning")))
+    observation: int | None = None
+    indicator: str | None = None
+    entity: str | None = None
+
+    def describe(self, lang: str = "en") -> str:
+        """One line: where, what was found, what was expected."""
+        where = ":".join(str(p) for p in (self.file, self.row) if p is not None) or "-"
+        field = f" [{self.field}]" if self.field else ""
+        return f"{where}{field} {self.code}: {self.message.get(lang)}"
+
+
+@attrs.frozen(kw_only=True)
+class Statistics:
+    """The figures behind a finding, all of them, so that disagreement between them shows.
+
+    ``pooled`` is the ratio of sums, ``mean`` the unweighted mean of entity figures,
+    ``reported`` the scope entity's own figure; ``met``/``n_entities`` count entities that meet
+    the threshold on their own.
+    """
+
+    n_entities: int = 0
+    n_observations: int = 0
+    numerator: int | None = None
+    denominator: int | None = None
+    pooled: Fraction | None = None
+    mean: Fraction | None = None
+    reported: Fraction | None = None
+    minimum: Fraction | None = None
+    maximum: Fraction | None = None
+    met: int = 0
+    not_met: int = 0
+    no_data: int = 0
+    not_applicable: int = 0
+    invalid: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class EntityResult:
+    """One entity's combined figure for a target, with its own verdict and gap."""
+
+    entity: str
+    level: str | None
+    verdict: Verdict
+    observed: Fraction | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    gap: Fraction | None = None
+    gap_units: int | None = None
+    periods: tuple[str, ...] = ()
+    observations: tuple[int, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """What one target or check concluded, for one scope and window, with its provenance.
+
+    ``gap`` is how far the observed statistic is from the threshold (0 when met); where counts
+    are known ``gap_units`` says the same in the indicator's unit ("12 more dossiers").
+    ``observations`` are positions in the input sequence; the report maps them to files/rows.
+    """
+
+    code: str = attrs.field(validator=_code)
+    verdict: Verdict = attrs.field(converter=Verdict)
+    message: Text = attrs.field(validator=v.instance_of(Text))
+    kind: str = attrs.field(default="check", validator=v.in_(("target", "check")))
+    indicator: str | None = None
+    area: str | None = None
+    plan: str | None = None
+    plugin: str | None = None
+    scope: str | None = None
+    window: Period | None = None
+    aggregation: Aggregation | None = None
+    comparator: Comparator | None = None
+    threshold: Fraction | None = None
+    observed: Fraction | None = None
+    statistics: Statistics | None = None
+    gap: Fraction | None = None
+    gap_units: int | None = None
+    entities: tuple[EntityResult, ...] = ()
+    observations: tuple[int, ...] = ()
+    progress: Progress | None = None
+    details: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+
+
+CheckFunction = Callable[["CheckContext"], Iterable[Finding]]
+
+
+@attrs.frozen(kw_only=True)
+class Check:
+    """A plugin-contributed rule: a stable code, the indicators it reads, and a function.
+
+    The function takes a :class:`plan_rules.engine.CheckContext` and yields findings. Its
+    ``description`` documents what it checks, why it matters and an example; by default it is
+    the function's docstring.
+    """
+
+    code: str = attrs.field(validator=_code)
+    name: Text = attrs.field(validator=v.instance_of(Text))
+    indicators: tuple[str, ...] = attrs.field(converter=tuple)
+    run: CheckFunction = attrs.field(validator=v.is_callable(), eq=False)
+    description: str = ""
+    plugin: str | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.description:
+            doc = getattr(self.run, "__doc__", None) or ""
+            object.__setattr__(self, "description", _nfc(doc.strip()))

@@ -1,0 +1,388 @@
+"""The plugin host: discovers plugins, loads them, and holds what they contribute.
+
+Discovery (which entry points exist) is kept apart from loading (importing and registering
+them), as in flake8: entry points are sorted, a distribution seen twice is counted once, and a
+plugin that fails to import is reported by name and skipped — or raised, in strict mode. Every
+contribution is stamped with the plugin that made it, by calling each implementation on its own.
+Only :class:`PluginHost` touches pluggy's ``pm.hook``; the rest of the library goes through it.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import attrs
+import pluggy
+
+from . import hookspecs
+from .errors import DuplicateCodeError, PluginLoadError, UnknownReferenceError
+from .model import Check, Indicator, Kind, Plan, Target
+from .writers import Writer
+
+__all__ = ["LoadProblem", "PluginHost", "PluginInfo", "Registry", "load_registry"]
+
+#: Comma-separated plugin names to skip.
+ENV_BLOCK = "PLAN_RULES_BLOCK_PLUGINS"
+#: Comma-separated plugin names; when set, only these load (an empty value loads none).
+ENV_ALLOW = "PLAN_RULES_PLUGINS"
+#: "1" makes a broken plugin fatal instead of reported and skipped.
+ENV_STRICT = "PLAN_RULES_STRICT"
+#: "1" prints each hook call to stderr (pluggy's tracing).
+ENV_TRACE = "PLAN_RULES_TRACE_PLUGINS"
+
+_HOOKS = (
+    "plan_rules_plans",
+    "plan_rules_indicators",
+    "plan_rules_targets",
+    "plan_rules_checks",
+    "plan_rules_writers",
+)
+
+
+@attrs.frozen(kw_only=True)
+class PluginInfo:
+    """A loaded plugin: its name, distribution and version, and the codes it contributed."""
+
+    name: str
+    module: str
+    distribution: str | None = None
+    version: str | None = None
+    hooks: tuple[str, ...] = ()
+    contributions: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class LoadProblem:
+    """Something that went wrong while loading: which plugin, which code, what happened."""
+
+    plugin: str
+    message: str
+    code: str | None = None
+    kind: str = "load"
+
+
+@attrs.frozen(kw_only=True)
+class Candidate:
+    """An entry point found by discovery, not yet imported."""
+
+    name: str
+    value: str
+    distribution: str | None
+    version: str | None
+    entry_point: importlib.metadata.EntryPoint | None = attrs.field(default=None, eq=False)
+
+    def load(self) -> Any:
+        """Import the plugin object the entry point names."""
+        assert self.entry_point is not None
+        return self.entry_point.load()
+
+
+def discover() -> list[Candidate]:
+    """The installed entry points of group ``plan_rules``, sorted, each distribution once."""
+    seen_dists: dict[str, str] = {}
+    found: list[Candidate] = []
+    for dist in importlib.metadata.distributions():
+        dist_name = dist.metadata["Name"]
+        key = (dist_name or "").lower().replace("_", "-")
+        path = str(getattr(dist, "_path", ""))
+        if key in seen_dists and seen_dists[key] != path:
+            # The same distribution on sys.path twice (e.g. an editable install and a copy):
+            # the first one found is the one imported, so only it counts.
+            continue
+        seen_dists[key] = path
+        for ep in dist.entry_points:
+            if ep.group != hookspecs.PROJECT:
+                continue
+            found.append(
+                Candidate(
+                    name=ep.name,
+                    value=ep.value,
+                    distribution=dist_name,
+                    version=dist.version,
+                    entry_point=ep,
+                )
+            )
+    unique = {(c.name, c.value): c for c in found}
+    return sorted(unique.values(), key=lambda c: (c.name, c.value))
+
+
+def _env_names(name: str) -> frozenset[str] | None:
+    raw = os.environ.get(name)
+    if raw is None:
+        return None
+    return frozenset(p.strip() for p in raw.split(",") if p.strip())
+
+
+T = TypeVar("T")
+
+
+class PluginHost:
+    """The one typed facade over pluggy's plugin manager: a method per hook.
+
+    Each method calls every implementation separately and returns ``(plugin name, result)``
+    pairs, so that every contribution can be attributed to the plugin that made it.
+    """
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        if os.environ.get(ENV_TRACE) == "1":
+            self.pm.trace.root.setwriter(lambda text: os.sys.stderr.write(text))  # type: ignore[attr-defined]
+            self.pm.enable_tracing()
+
+    def register(self, plugin: object, name: str) -> None:
+        """Register a module or object under ``name``; misspelt hooks are caught here."""
+        self.pm.register(plugin, name=name)
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError:
+            self.pm.unregister(name=name)
+            raise
+
+    def hook_names(self, name: str) -> tuple[str, ...]:
+        """The hooks the plugin registered under ``name`` implements."""
+        plugin = self.pm.get_plugin(name)
+        callers = self.pm.get_hookcallers(plugin) or []
+        return tuple(sorted(c.name for c in callers))
+
+    def _each(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        caller = getattr(self.pm.hook, hook)
+        results = []
+        # pluggy lists implementations last-registered first; call them in registration order.
+        for impl in reversed(caller.get_hookimpls()):
+            args = [kwargs[a] for a in impl.argnames]
+            results.append((impl.plugin_name, lambda impl=impl, args=args: impl.function(*args)))
+        return results
+
+    def plans(self) -> list[tuple[str, Callable[[], Sequence[Plan]]]]:
+        """Deferred calls of ``plan_rules_plans``, one per plugin."""
+        return self._each("plan_rules_plans")
+
+    def indicators(self) -> list[tuple[str, Callable[[], Sequence[Indicator]]]]:
+        """Deferred calls of ``plan_rules_indicators``, one per plugin."""
+        return self._each("plan_rules_indicators")
+
+    def targets(self) -> list[tuple[str, Callable[[], Sequence[Target]]]]:
+        """Deferred calls of ``plan_rules_targets``, one per plugin."""
+        return self._each("plan_rules_targets")
+
+    def checks(self) -> list[tuple[str, Callable[[], Sequence[Check]]]]:
+        """Deferred calls of ``plan_rules_checks``, one per plugin."""
+        return self._each("plan_rules_checks")
+
+    def writers(self) -> list[tuple[str, Callable[[], Sequence[Writer]]]]:
+        """Deferred calls of ``plan_rules_writers``, one per plugin."""
+        return self._each("plan_rules_writers")
+
+
+@attrs.frozen(kw_only=True)
+class Registry:
+    """Everything the loaded plugins contributed, by code, and what went wrong loading them."""
+
+    plans: Mapping[str, Plan]
+    indicators: Mapping[str, Indicator]
+    targets: Mapping[str, Target]
+    checks: Mapping[str, Check]
+    writers: Mapping[str, Writer]
+    plugins: tuple[PluginInfo, ...]
+    problems: tuple[LoadProblem, ...] = ()
+    strict: bool = False
+
+    def targets_for(self, indicator: str) -> list[Target]:
+        """The targets of one indicator, in code order."""
+        return [t for t in self.targets.values() if t.indicator == indicator]
+
+    def plugin(self, name: str) -> PluginInfo | None:
+        """The loaded plugin called ``name``."""
+        return next((p for p in self.plugins if p.name == name), None)
+
+
+def _fits_kind(target: Target, indicator: Indicator) -> str | None:
+    """Why a target's threshold does not fit its indicator's kind, or None when it does."""
+    if indicator.kind is Kind.RATE and target.threshold > 1:
+        return f"a rate's threshold is a fraction of one (100% is 1), got {target.threshold}"
+    if indicator.kind is Kind.COUNT and target.threshold.denominator != 1:
+        return f"a count's threshold is a whole number, got {target.threshold}"
+    if indicator.kind is Kind.MILESTONE and (
+        target.threshold != 1 or target.comparator.value not in (">=", "==")
+    ):
+        return "a milestone's target is '>= 1' (done)"
+    return None
+
+
+class _Loader:
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.problems: list[LoadProblem] = []
+
+    def problem(self, error: Exception, plugin: str, code: str | None = None,
+                kind: str = "load") -> None:
+        if self.strict:
+            raise error
+        self.problems.append(LoadProblem(plugin=plugin, message=str(error), code=code, kind=kind))
+
+    def collect(
+        self,
+        calls: Iterable[tuple[str, Callable[[], Sequence[T]]]],
+        what: str,
+        key: Callable[[T], str],
+        contributions: dict[str, dict[str, list[str]]],
+    ) -> dict[str, T]:
+        out: dict[str, T] = {}
+        for plugin, call in calls:
+            try:
+                items = list(call() or ())
+            except Exception as exc:
+                err = PluginLoadError(
+                    f"plugin {plugin!r} raised in its {what} hook: {type(exc).__name__}: {exc}",
+                    plugin=plugin,
+                )
+                if self.strict:
+                    raise err from exc
+                self.problem(err, plugin)
+                continue
+            for item in items:
+                code = key(item)
+                if code in out:
+                    first = getattr(out[code], "plugin", None) or "?"
+                    self.problem(
+                        DuplicateCodeError(
+                            f"{what[:-1]} code {code!r} is contributed by both plugin {first!r} "
+                            f"and plugin {plugin!r}; the first one ({first!r}) is kept",
+                            code=code,
+                            plugins=(first, plugin),
+                        ),
+                        plugin,
+                        code,
+                        kind="duplicate",
+                    )
+                    continue
+                if hasattr(item, "plugin"):
+                    item = attrs.evolve(item, plugin=plugin)  # type: ignore[misc]
+                out[code] = item
+                contributions.setdefault(plugin, {}).setdefault(what, []).append(code)
+        return out
+
+
+def load_registry(
+    plugins: Iterable[object] | None = None,
+    *,
+    entry_points: bool = True,
+    strict: bool | None = None,
+    block: Iterable[str] | None = None,
+    allow: Iterable[str] | None = None,
+) -> Registry:
+    """Load plugins and return what they contribute.
+
+    :param plugins: modules or objects to register besides (or instead of) entry points; each
+        is named by its ``__name__`` (or ``name`` attribute).
+    :param entry_points: discover installed plugins in the ``plan_rules`` entry-point group.
+    :param strict: make a broken plugin, a duplicate code or an unknown reference fatal
+        (default: the ``PLAN_RULES_STRICT`` environment variable).
+    :param block: plugin names to skip (added to ``PLAN_RULES_BLOCK_PLUGINS``).
+    :param allow: only these plugin names load (default: ``PLAN_RULES_PLUGINS`` when set).
+    """
+    if strict is None:
+        strict = os.environ.get(ENV_STRICT) == "1"
+    blocked = set(block or ()) | set(_env_names(ENV_BLOCK) or ())
+    allowed = set(allow) if allow is not None else _env_names(ENV_ALLOW)
+    loader = _Loader(strict)
+    host = PluginHost()
+    infos: dict[str, PluginInfo] = {}
+
+    def wanted(name: str) -> bool:
+        return name not in blocked and (allowed is None or name in allowed)
+
+    def register(obj: object, name: str, info: PluginInfo) -> None:
+        try:
+            host.register(obj, name)
+        except Exception as exc:
+            err = PluginLoadError(f"plugin {name!r} could not be registered: {exc}", plugin=name)
+            if strict:
+                raise err from exc
+            loader.problem(err, name)
+            return
+        infos[name] = attrs.evolve(info, hooks=host.hook_names(name))
+
+    if entry_points:
+        for cand in discover():
+            if not wanted(cand.name):
+                continue
+            try:
+                obj = cand.load()
+            except Exception as exc:
+                err = PluginLoadError(
+                    f"plugin {cand.name!r} (distribution {cand.distribution} "
+                    f"{cand.version}) failed to import {cand.value!r}: "
+                    f"{type(exc).__name__}: {exc}",
+                    plugin=cand.name,
+                )
+                if strict:
+                    raise err from exc
+                loader.problem(err, cand.name)
+                continue
+            register(obj, cand.name, PluginInfo(
+                name=cand.name, module=cand.value, distribution=cand.distribution,
+                version=cand.version,
+            ))
+    for obj in plugins or ():
+        name = str(getattr(obj, "__name__", None) or getattr(obj, "name", None) or repr(obj))
+        if not wanted(name) or host.pm.get_plugin(name) is not None:
+            continue
+        version = getattr(obj, "__version__", None)
+        module = obj.__name__ if isinstance(obj, types.ModuleType) else type(obj).__module__
+        register(obj, name, PluginInfo(name=name, module=module, version=version))
+
+    contributions: dict[str, dict[str, list[str]]] = {}
+    plans = loader.collect(host.plans(), "plans", lambda p: p.code, contributions)
+    indicators = loader.collect(host.indicators(), "indicators", lambda i: i.code, contributions)
+    targets = loader.collect(host.targets(), "targets", lambda t: t.code, contributions)
+    checks = loader.collect(host.checks(), "checks", lambda c: c.code, contributions)
+    writers = loader.collect(host.writers(), "writers", lambda w: w.name, contributions)
+
+    for code, ind in list(indicators.items()):
+        if ind.plan not in plans:
+            loader.problem(UnknownReferenceError(
+                f"indicator {code!r} of plugin {ind.plugin!r} names plan {ind.plan!r}, "
+                "which no loaded plugin contributes; the indicator is rejected",
+                plugin=ind.plugin, code=code), ind.plugin or "?", code, kind="reference")
+            del indicators[code]
+    for code, tgt in list(targets.items()):
+        indicator = indicators.get(tgt.indicator)
+        reason = (
+            f"names indicator {tgt.indicator!r}, which no loaded plugin contributes"
+            if indicator is None else _fits_kind(tgt, indicator)
+        )
+        if reason:
+            loader.problem(UnknownReferenceError(
+                f"target {code!r} of plugin {tgt.plugin!r} {reason}; the target is rejected",
+                plugin=tgt.plugin, code=code), tgt.plugin or "?", code, kind="reference")
+            del targets[code]
+    for code, chk in list(checks.items()):
+        unknown = [i for i in chk.indicators if i not in indicators]
+        if unknown:
+            loader.problem(UnknownReferenceError(
+                f"check {code!r} of plugin {chk.plugin!r} reads unknown indicators "
+                f"{', '.join(unknown)}; the check is rejected",
+                plugin=chk.plugin, code=code), chk.plugin or "?", code, kind="reference")
+            del checks[code]
+
+    plugin_infos = tuple(
+        attrs.evolve(info, contributions={k: tuple(v) for k, v in
+                                          contributions.get(name, {}).items()})
+        for name, info in sorted(infos.items())
+    )
+    return Registry(
+        plans=dict(sorted(plans.items())),
+        indicators=dict(sorted(indicators.items())),
+        targets=dict(sorted(targets.items())),
+        checks=dict(sorted(checks.items())),
+        writers=dict(sorted(writers.items())),
+        plugins=plugin_infos,
+        problems=tuple(loader.problems),
+        strict=strict,
+    )

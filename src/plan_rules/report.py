@@ -1,0 +1,309 @@
+"""The report: findings, data issues, a summary, and a versioned JSON form.
+
+A report is what :func:`plan_rules.evaluate` returns. It keeps a reference to the observations
+it was computed from, so that provenance (file and row of every figure behind a finding) can be
+given without copying them. ``to_json`` writes the schema documented in
+``docs/report-schema.json``; ``Report.from_json`` reads it back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from .model import (
+    Aggregation,
+    Comparator,
+    DataIssue,
+    EntityResult,
+    Finding,
+    Observation,
+    Progress,
+    Statistics,
+    Text,
+    Verdict,
+)
+from .periods import Period
+from .registry import LoadProblem, PluginInfo
+
+__all__ = ["SCHEMA_VERSION", "Conservation", "Report", "Summary"]
+
+#: Bumped on any change to the JSON form: major when a reader of the old form would break.
+SCHEMA_VERSION = "1.0"
+
+
+@attrs.frozen(kw_only=True)
+class Conservation:
+    """Every observation given is used by a finding or named by a data issue."""
+
+    given: int
+    used: int
+    reported: int
+    lost: tuple[int, ...]
+
+    @property
+    def holds(self) -> bool:
+        """True when no observation is lost."""
+        return not self.lost
+
+
+@attrs.frozen(kw_only=True)
+class Summary:
+    """Counts of findings by area and verdict, for targets and for checks."""
+
+    targets: Mapping[str, Mapping[str, int]]
+    checks: Mapping[str, int]
+    issues: int
+    problems: int
+
+    def total(self, verdict: Verdict) -> int:
+        """How many targets have this verdict, over all areas."""
+        return sum(by.get(verdict.value, 0) for by in self.targets.values())
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """The outcome of one evaluation."""
+
+    findings: tuple[Finding, ...]
+    issues: tuple[DataIssue, ...]
+    as_of: date
+    library_version: str
+    plugins: tuple[PluginInfo, ...] = ()
+    problems: tuple[LoadProblem, ...] = ()
+    areas: Mapping[str, Text] = attrs.field(factory=dict)
+    observations: Sequence[Observation] = attrs.field(default=(), eq=False, repr=False)
+    sources: tuple[tuple[str | None, int | None], ...] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+    n_observations: int = 0
+    schema_version: str = SCHEMA_VERSION
+
+    def source(self, index: int) -> tuple[str | None, int | None]:
+        """File and row of the observation at ``index`` in the input."""
+        if self.sources is not None:
+            return self.sources[index]
+        obs = self.observations[index]
+        return obs.file, obs.row
+
+    def target_findings(self) -> list[Finding]:
+        """The findings about targets, in code order."""
+        return [f for f in self.findings if f.kind == "target"]
+
+    def check_findings(self) -> list[Finding]:
+        """The findings of checks, in code order."""
+        return [f for f in self.findings if f.kind == "check"]
+
+    def finding(self, code: str) -> Finding:
+        """The finding with this code (KeyError if there is none)."""
+        for f in self.findings:
+            if f.code == code:
+                return f
+        raise KeyError(code)
+
+    def summary(self) -> Summary:
+        """Counts by area and verdict."""
+        targets: dict[str, Counter[str]] = {}
+        for f in self.target_findings():
+            targets.setdefault(f.area or "-", Counter())[f.verdict.value] += 1
+        checks = Counter(f.verdict.value for f in self.check_findings())
+        return Summary(
+            targets={a: dict(c) for a, c in sorted(targets.items())},
+            checks=dict(checks),
+            issues=len(self.issues),
+            problems=len(self.problems),
+        )
+
+    def conservation(self) -> Conservation:
+        """How the observations given were accounted for."""
+        used: set[int] = set()
+        for f in self.findings:
+            used.update(f.observations)
+            for index in f.details.get("excluded", ()):
+                used.add(index)
+        reported = {i.observation for i in self.issues if i.observation is not None}
+        lost = tuple(i for i in range(self.n_observations) if i not in used and i not in reported)
+        return Conservation(
+            given=self.n_observations, used=len(used), reported=len(reported - used), lost=lost
+        )
+
+    # -- JSON ------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (exact numbers as ``"n/d"`` strings)."""
+        return {
+            "schema": "plan_rules.report",
+            "schema_version": self.schema_version,
+            "library_version": self.library_version,
+            "as_of": self.as_of.isoformat(),
+            "n_observations": self.n_observations,
+            "plugins": [_plugin_dict(p) for p in self.plugins],
+            "problems": [attrs.asdict(p) for p in self.problems],
+            "areas": {code: _text(t) for code, t in self.areas.items()},
+            "summary": attrs.asdict(self.summary()),
+            "findings": [_finding_dict(f) for f in self.findings],
+            "issues": [_issue_dict(i) for i in self.issues],
+            "sources": [list(self.source(i)) for i in range(self.n_observations)],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The report as JSON text, in the versioned schema of ``docs/report-schema.json``."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
+        """Rebuild a report from :meth:`to_dict` output (the observations become sources)."""
+        major = str(data.get("schema_version", "")).split(".")[0]
+        if major != SCHEMA_VERSION.split(".")[0]:
+            raise ValueError(
+                f"report schema version {data.get('schema_version')!r} is not readable by "
+                f"this library (schema {SCHEMA_VERSION})"
+            )
+        return cls(
+            findings=tuple(_finding_from(f) for f in data["findings"]),
+            issues=tuple(_issue_from(i) for i in data["issues"]),
+            as_of=date.fromisoformat(data["as_of"]),
+            library_version=data["library_version"],
+            plugins=tuple(
+                PluginInfo(**{**p, "hooks": tuple(p["hooks"]),
+                              "contributions": {k: tuple(v) for k, v in
+                                                p["contributions"].items()}})
+                for p in data["plugins"]
+            ),
+            problems=tuple(LoadProblem(**p) for p in data["problems"]),
+            areas={k: Text(**v) for k, v in data["areas"].items()},
+            sources=tuple((s[0], s[1]) for s in data["sources"]),
+            n_observations=data["n_observations"],
+            schema_version=data["schema_version"],
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        """Rebuild a report from :meth:`to_json` output."""
+        return cls.from_dict(json.loads(text))
+
+
+def _frac(x: Fraction | None) -> str | None:
+    if x is None:
+        return None
+    return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+
+
+def _unfrac(x: str | None) -> Fraction | None:
+    return None if x is None else Fraction(x)
+
+
+def _text(t: Text | None) -> dict[str, str] | None:
+    return None if t is None else {"vi": t.vi, "en": t.en}
+
+
+def _plugin_dict(p: PluginInfo) -> dict[str, Any]:
+    return {
+        "name": p.name, "module": p.module, "distribution": p.distribution,
+        "version": p.version, "hooks": list(p.hooks),
+        "contributions": {k: list(v) for k, v in p.contributions.items()},
+    }
+
+
+_STAT_FRACTIONS = ("pooled", "mean", "reported", "minimum", "maximum")
+
+
+def _stats_dict(s: Statistics | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    out: dict[str, Any] = attrs.asdict(s)
+    for k in _STAT_FRACTIONS:
+        out[k] = _frac(out[k])
+    return out
+
+
+def _stats_from(d: Mapping[str, Any] | None) -> Statistics | None:
+    if d is None:
+        return None
+    values: dict[str, Any] = {k: (_unfrac(v) if k in _STAT_FRACTIONS else v)
+                              for k, v in d.items()}
+    return Statistics(**values)
+
+
+def _entity_dict(e: EntityResult) -> dict[str, Any]:
+    return {
+        "entity": e.entity, "level": e.level, "verdict": e.verdict.value,
+        "observed": _frac(e.observed), "numerator": e.numerator, "denominator": e.denominator,
+        "gap": _frac(e.gap), "gap_units": e.gap_units, "periods": list(e.periods),
+        "observations": list(e.observations),
+    }
+
+
+def _entity_from(d: Mapping[str, Any]) -> EntityResult:
+    return EntityResult(
+        entity=d["entity"], level=d["level"], verdict=Verdict(d["verdict"]),
+        observed=_unfrac(d["observed"]), numerator=d["numerator"], denominator=d["denominator"],
+        gap=_unfrac(d["gap"]), gap_units=d["gap_units"], periods=tuple(d["periods"]),
+        observations=tuple(d["observations"]),
+    )
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return _frac(value)
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "code": f.code, "kind": f.kind, "verdict": f.verdict.value,
+        "message": _text(f.message), "indicator": f.indicator, "area": f.area, "plan": f.plan,
+        "plugin": f.plugin, "scope": f.scope,
+        "window": None if f.window is None else
+        {"start": f.window.start.isoformat(), "end": f.window.end.isoformat(),
+         "label": f.window.label},
+        "aggregation": None if f.aggregation is None else f.aggregation.value,
+        "comparator": None if f.comparator is None else f.comparator.value,
+        "threshold": _frac(f.threshold), "observed": _frac(f.observed),
+        "statistics": _stats_dict(f.statistics), "gap": _frac(f.gap),
+        "gap_units": f.gap_units, "entities": [_entity_dict(e) for e in f.entities],
+        "observations": list(f.observations),
+        "progress": None if f.progress is None else f.progress.value,
+        "details": _json_safe(dict(f.details)),
+    }
+
+
+def _finding_from(d: Mapping[str, Any]) -> Finding:
+    w = d["window"]
+    return Finding(
+        code=d["code"], kind=d["kind"], verdict=Verdict(d["verdict"]),
+        message=Text(**d["message"]), indicator=d["indicator"], area=d["area"],
+        plan=d["plan"], plugin=d["plugin"], scope=d["scope"],
+        window=None if w is None else Period.between(
+            date.fromisoformat(w["start"]), date.fromisoformat(w["end"])),
+        aggregation=None if d["aggregation"] is None else Aggregation(d["aggregation"]),
+        comparator=None if d["comparator"] is None else Comparator(d["comparator"]),
+        threshold=_unfrac(d["threshold"]), observed=_unfrac(d["observed"]),
+        statistics=_stats_from(d["statistics"]), gap=_unfrac(d["gap"]),
+        gap_units=d["gap_units"], entities=tuple(_entity_from(e) for e in d["entities"]),
+        observations=tuple(d["observations"]),
+        progress=None if d["progress"] is None else Progress(d["progress"]),
+        details=d["details"],
+    )
+
+
+def _issue_dict(i: DataIssue) -> dict[str, Any]:
+    out: dict[str, Any] = attrs.asdict(i)
+    out["message"] = _text(i.message)
+    return out
+
+
+def _issue_from(d: Mapping[str, Any]) -> DataIssue:
+    return DataIssue(**{**d, "message": Text(**d["message"])})
