@@ -1,0 +1,353 @@
+"""Exact numbers from the way Vietnamese and English reports write them, and back again for
+display. Reported figures, percentages and thresholds are read into ``int`` and
+``fractions.Fraction`` without ever passing through ``float`` (``"87,5%"`` and ``"87.5%"`` are
+both exactly 7/8), so that a verdict never depends on rounding; the formatting helpers round
+half away from zero with exact arithmetic, for display only.
+How ``,`` and ``.`` are told apart is documented on :func:`parse_decimal`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Literal
+
+from .errors import PlanRulesError
+
+__all__ = [
+    "DecimalMark",
+    "NumberParseError",
+    "ceil_fraction",
+    "floor_fraction",
+    "format_number",
+    "format_percent",
+    "parse_decimal",
+    "parse_int",
+    "parse_rate",
+    "parse_threshold",
+    "to_fraction",
+]
+
+DecimalMark = Literal[",", "."]
+
+
+class NumberParseError(PlanRulesError, ValueError):
+    """A text could not be read as the number that was expected.
+
+    :ivar text: the text as it was given.
+    :ivar expected: what was expected, as an English phrase ("a whole number").
+    :ivar expected_vi: the same in Vietnamese.
+    :ivar message: the English message (also ``str(error)``).
+    :ivar message_vi: the Vietnamese message.
+    """
+
+    def __init__(self, text: str, expected: str, expected_vi: str | None = None):
+        self.text = text
+        self.expected = expected
+        self.expected_vi = expected_vi or _EXPECTED_VI.get(expected, "một số")
+        self.message = f"cannot read {text!r}: expected {expected}"
+        self.message_vi = f"không đọc được {text!r}: cần {self.expected_vi}"
+        super().__init__(self.message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keep the parts, not the message, so the error survives pickling (process pools).
+        return (type(self), (self.text, self.expected, self.expected_vi))
+
+
+_A_NUMBER = "a number such as 87,5, 1.234,5 or 1,234.5"
+_A_WHOLE_NUMBER = "a whole number"
+_A_RATE = "a rate such as 87,5%, 87.5% or 0,875"
+_A_NON_NEGATIVE_RATE = "a rate that is not negative"
+_A_THRESHOLD = "a threshold such as 90%, 130 or 1/2"
+_A_NON_ZERO_DENOMINATOR = "a fraction whose denominator is a positive whole number"
+_A_FINITE_NUMBER = "a finite number"
+
+_EXPECTED_VI = {
+    _A_NUMBER: "một số, ví dụ 87,5, 1.234,5 hoặc 1,234.5",
+    _A_WHOLE_NUMBER: "một số nguyên",
+    _A_RATE: "một tỷ lệ, ví dụ 87,5%, 87.5% hoặc 0,875",
+    _A_NON_NEGATIVE_RATE: "một tỷ lệ không âm",
+    _A_THRESHOLD: "một ngưỡng, ví dụ 90%, 130 hoặc 1/2",
+    _A_NON_ZERO_DENOMINATOR: "một phân số có mẫu số là số nguyên dương",
+    _A_FINITE_NUMBER: "một số hữu hạn",
+}
+
+# Spreadsheets and word processors write thousands with no-break, narrow no-break, thin or
+# figure spaces, and minus signs as U+2212; they mean what the ASCII characters mean.
+_SPACE = re.compile(r"\s+")
+_MINUS = str.maketrans({"\u2212": "-"})
+# Dots as Vietnamese thousands separators: 1.234, 12.345.678 (never 0.234: a leading zero
+# means a decimal).
+_DOT_THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+# A whole number grouped in threes by one kind of separator: 1.234, 1,234, 1 234.
+_GROUPED_INT = re.compile(r"[0-9]+|[1-9][0-9]{0,2}(?P<t>[., ])[0-9]{3}(?:(?P=t)[0-9]{3})*")
+_NUMBER_PATTERNS: dict[str, re.Pattern[str]] = {
+    mark: re.compile(
+        r"(?P<int>[0-9]+|[1-9][0-9]{0,2}(?P<t>[ " + re.escape(other) + r"])[0-9]{3}"
+        r"(?:(?P=t)[0-9]{3})*)(?:" + re.escape(mark) + r"(?P<frac>[0-9]+))?"
+    )
+    for mark, other in ((",", "."), (".", ","))
+}
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_MINUS)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _split_sign(body: str) -> tuple[int, str]:
+    if body[:1] in ("+", "-"):
+        return (-1 if body[0] == "-" else 1), body[1:]
+    return 1, body
+
+
+def _choose_mark(body: str) -> DecimalMark:
+    has_dot, has_comma = "." in body, "," in body
+    if has_dot and has_comma:
+        return "." if body.rfind(".") > body.rfind(",") else ","
+    if has_comma:
+        return "," if body.count(",") == 1 else "."
+    if has_dot and _DOT_THOUSANDS.fullmatch(body):
+        return ","
+    return "."
+
+
+def _check_mark(decimal_mark: object) -> None:
+    if decimal_mark not in (None, ",", "."):
+        raise ValueError(f"decimal_mark must be ',', '.' or None, not {decimal_mark!r}")
+
+
+def _read_decimal(text: str, decimal_mark: DecimalMark | None, expected: str) -> Fraction:
+    if not isinstance(text, str):
+        raise TypeError(f"expected a str, got {type(text).__name__}")
+    sign, body = _split_sign(_clean(text))
+    mark = decimal_mark or _choose_mark(body)
+    m = _NUMBER_PATTERNS[mark].fullmatch(body)
+    if m is None:
+        raise NumberParseError(text, expected)
+    digits = re.sub(r"[^0-9]", "", m["int"])
+    frac = m["frac"] or ""
+    return sign * Fraction(int(digits + frac), 10 ** len(frac))
+
+
+def parse_decimal(text: str, *, decimal_mark: DecimalMark | None = None) -> Fraction:
+    """Read an exact number: ``"87,5"`` and ``"87.5"`` are 175/2, ``"1.234,5"`` is 2469/2.
+
+    How a text is read when no decimal mark is declared (``decimal_mark=None``):
+
+    * with both ``.`` and ``,``, the last one is the decimal mark and the other separates
+      thousands in groups of three: ``1.234,5`` (Vietnamese) and ``1,234.5`` (English) are both
+      2469/2;
+    * with a single ``,`` and no ``.``, the comma is the decimal mark (the Vietnamese convention
+      wins): ``87,5`` is 175/2 and **``1,234`` is 617/500, not 1234**; with two or more commas
+      they can only separate thousands: ``1,234,567`` is 1234567;
+    * with ``.`` alone, dots that split the number into groups of exactly three digits after a
+      first group of one to three digits not starting with 0 separate thousands (Vietnamese):
+      **``1.234`` is 1234, not 1.234**, and ``1.234.567`` is 1234567; otherwise a single dot is
+      the decimal mark: ``87.5``, ``0.875``, ``1.2345``;
+    * spaces (also no-break and thin spaces) separate thousands in groups of three: ``1 234,5``.
+
+    A caller who knows the convention of a file passes ``decimal_mark=","`` or ``"."``; the other
+    mark may then only separate thousands, which settles ``1,234`` and ``1.234`` either way.
+    Exponents (``1e3``), ``nan``, ``inf``, ``∞``, bare marks (``.5``, ``5.``) and empty text are
+    rejected with :class:`NumberParseError`.
+
+    :param decimal_mark: the decimal mark of the source, when known; the other mark may then
+        only separate thousands.
+    :raises NumberParseError: the text is not a plain number (exponents, ``nan``, ``inf``,
+        words and empty text included).
+    """
+    _check_mark(decimal_mark)
+    return _read_decimal(text, decimal_mark, _A_NUMBER)
+
+
+def parse_int(text: str, *, decimal_mark: DecimalMark | None = None) -> int:
+    """Read a whole number: ``"1234"``, ``"1.234"``, ``"1,234"``, ``"1 234"``, ``"+5"``.
+
+    Separators in groups of three are read as thousands whichever mark they use, since a
+    whole number is expected; anything else goes through :func:`parse_decimal` and must come
+    out whole (``"12,0"`` is 12, ``"12,5"`` is rejected).
+
+    :param decimal_mark: the decimal mark of the source, when known: ``"1,234"`` with
+        ``decimal_mark=","`` is 1.234 and therefore rejected.
+    :raises NumberParseError: the text is not a whole number.
+    """
+    _check_mark(decimal_mark)
+    if decimal_mark is None and isinstance(text, str):
+        sign, body = _split_sign(_clean(text))
+        if _GROUPED_INT.fullmatch(body):
+            return sign * int(re.sub(r"[^0-9]", "", body))
+    value = _read_decimal(text, decimal_mark, _A_WHOLE_NUMBER)
+    if value.denominator != 1:
+        raise NumberParseError(text, _A_WHOLE_NUMBER)
+    return value.numerator
+
+
+def _split_percent(text: str) -> tuple[str, bool]:
+    cleaned = _clean(text)
+    if cleaned.endswith("%"):
+        return cleaned[:-1].rstrip(), True
+    return cleaned, False
+
+
+def parse_rate(
+    text: str,
+    *,
+    default_unit: Literal["percent", "ratio"] = "percent",
+    decimal_mark: DecimalMark | None = None,
+) -> Fraction:
+    """Read a rate as a fraction of one: ``"87,5%"``, ``"87.5 %"`` and ``"87.5"`` are 7/8.
+
+    A ``%`` sign always means percent; a bare number is read in ``default_unit``: as a
+    percentage (``"87.5"`` is 7/8) or as a ratio (``"0.875"`` is 7/8). Rates above one are
+    returned as they are: whether 120% is an error is the caller's decision.
+
+    :raises NumberParseError: the text is not a number, or the rate is negative.
+    :raises ValueError: ``default_unit`` is neither ``"percent"`` nor ``"ratio"``.
+    """
+    if default_unit not in ("percent", "ratio"):
+        raise ValueError(f"default_unit must be 'percent' or 'ratio', not {default_unit!r}")
+    _check_mark(decimal_mark)
+    if not isinstance(text, str):
+        raise TypeError(f"expected a str, got {type(text).__name__}")
+    number, percent = _split_percent(text)
+    try:
+        value = _read_decimal(number, decimal_mark, _A_RATE)
+    except NumberParseError:
+        # Quote the text as given, "%" and all, not the part that was read.
+        raise NumberParseError(text, _A_RATE) from None
+    if percent or default_unit == "percent":
+        value /= 100
+    if value < 0:
+        raise NumberParseError(text, _A_NON_NEGATIVE_RATE)
+    return value
+
+
+def parse_threshold(text: str, *, decimal_mark: DecimalMark | None = None) -> Fraction:
+    """Read a threshold as plugin authors write it: ``"90%"`` is 9/10, ``"130"`` is 130,
+    ``"1/2"`` is 1/2, ``"87,5%"`` is 7/8.
+
+    A bare number is taken as it is (``"90"`` is ninety, not 90%): write the ``%`` for a
+    percentage, or the fraction of one (``"0.9"``).
+
+    :raises NumberParseError: the text is none of those forms, or a fraction's denominator
+        is not a positive whole number.
+    """
+    _check_mark(decimal_mark)
+    if not isinstance(text, str):
+        raise TypeError(f"expected a str, got {type(text).__name__}")
+    number, percent = _split_percent(text)
+    try:
+        if "/" in number and not percent:
+            top, _, bottom = number.partition("/")
+            numerator = parse_int(top, decimal_mark=decimal_mark)
+            denominator = parse_int(bottom, decimal_mark=decimal_mark)
+            if denominator <= 0:
+                raise NumberParseError(text, _A_NON_ZERO_DENOMINATOR)
+            return Fraction(numerator, denominator)
+        value = _read_decimal(number, decimal_mark, _A_THRESHOLD)
+    except NumberParseError as exc:
+        if exc.expected == _A_NON_ZERO_DENOMINATOR:
+            raise
+        raise NumberParseError(text, _A_THRESHOLD) from exc
+    return value / 100 if percent else value
+
+
+def to_fraction(x: int | Fraction | Decimal | str) -> Fraction:
+    """An exact number from what a caller or a plugin hands in.
+
+    ``int`` and ``Fraction`` pass through, a finite ``Decimal`` is converted exactly, a
+    ``str`` goes through :func:`parse_threshold`.
+
+    :raises TypeError: ``x`` is a ``float`` (its binary value is rarely the number meant:
+        write ``Fraction(7, 8)`` or ``"87.5%"``), a ``bool``, or another type.
+    :raises NumberParseError: a text cannot be read, or a ``Decimal`` is not finite.
+    """
+    if isinstance(x, bool):
+        raise TypeError(f"expected a number, got the bool {x!r}")
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, int):
+        return Fraction(x)
+    if isinstance(x, Decimal):
+        if not x.is_finite():
+            raise NumberParseError(str(x), _A_FINITE_NUMBER)
+        return Fraction(x)
+    if isinstance(x, str):
+        return parse_threshold(x)
+    if isinstance(x, float):
+        raise TypeError(
+            f"floats are not accepted, verdicts are exact: got {x!r};"
+            " pass a Fraction, an int or a text such as '87.5%'"
+        )
+    raise TypeError(f"expected an int, a Fraction, a Decimal or a str, got {type(x).__name__}")
+
+
+def ceil_fraction(x: Fraction) -> int:
+    """The smallest whole number not below ``x``, computed exactly."""
+    return math.ceil(x)
+
+
+def floor_fraction(x: Fraction) -> int:
+    """The largest whole number not above ``x``, computed exactly."""
+    return math.floor(x)
+
+
+def _marks(lang: str) -> tuple[str, str]:
+    """(thousands separator, decimal mark) for ``lang`` (``en``, ``vi``, ``vi-VN``…)."""
+    base = lang.lower().replace("_", "-").split("-")[0]
+    if base == "vi":
+        return ".", ","
+    if base == "en":
+        return ",", "."
+    raise ValueError(f"lang must be 'en' or 'vi', not {lang!r}")
+
+
+def _render(x: int | Fraction, digits: int, lang: str) -> str:
+    if isinstance(x, bool) or not isinstance(x, int | Fraction):
+        raise TypeError(f"expected an int or a Fraction, got {type(x).__name__} {x!r}")
+    if not isinstance(digits, int) or digits < 0:
+        raise ValueError(f"digits must be a whole number not below 0, not {digits!r}")
+    thousands, decimal = _marks(lang)
+    value = Fraction(x)
+    scaled = abs(value) * 10**digits
+    # Round half away from zero on exact integers: floor(|x|·10^d + 1/2).
+    rounded = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
+    whole, part = divmod(rounded, 10**digits)
+    text = f"{whole:,}".replace(",", thousands)
+    decimals = f"{part:0{digits}d}".rstrip("0") if digits else ""
+    if decimals:
+        text += decimal + decimals
+    # A value that rounds to zero is shown as 0, never -0.
+    return "-" + text if value < 0 and rounded else text
+
+
+def format_number(x: int | Fraction, *, lang: str = "en", digits: int = 2) -> str:
+    """Show a number for people: ``1,234.5`` (en), ``1.234,5`` (vi).
+
+    At most ``digits`` decimals are shown, rounded half away from zero exactly; trailing
+    zeros are dropped, so whole numbers show no decimal mark. Display only: never parse the
+    result back for a verdict.
+
+    :raises TypeError: ``x`` is a ``float`` or another non-exact type.
+    :raises ValueError: ``lang`` is neither ``en`` nor ``vi``, or ``digits`` is negative.
+    """
+    return _render(x, digits, lang)
+
+
+def format_percent(x: Fraction, *, digits: int = 1, lang: str = "en") -> str:
+    """Show a fraction of one as a percentage: 7/8 is ``87.5%`` (en), ``87,5%`` (vi).
+
+    At most ``digits`` decimals are shown, rounded half away from zero exactly and with
+    trailing zeros dropped (1 is ``100%``). Display only: a rate that shows as ``90%`` may
+    still be below a 90% threshold.
+
+    :raises TypeError: ``x`` is a ``float`` or another non-exact type.
+    :raises ValueError: ``lang`` is neither ``en`` nor ``vi``, or ``digits`` is negative.
+    """
+    if isinstance(x, bool) or not isinstance(x, int | Fraction):
+        raise TypeError(f"expected an int or a Fraction, got {type(x).__name__} {x!r}")
+    return _render(Fraction(x) * 100, digits, lang) + "%"
