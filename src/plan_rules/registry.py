@@ -152,8 +152,9 @@ class PluginHost:
     def _each(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         caller = getattr(self.pm.hook, hook)
         results = []
-        # pluggy lists implementations last-registered first; call them in registration order.
-        for impl in reversed(caller.get_hookimpls()):
+        # get_hookimpls() lists implementations in registration order (pluggy calls them in
+        # reverse); registration order is sorted entry-point order, so the first one wins.
+        for impl in caller.get_hookimpls():
             args = [kwargs[a] for a in impl.argnames]
             results.append((impl.plugin_name, lambda impl=impl, args=args: impl.function(*args)))
         return results

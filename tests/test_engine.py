@@ -1,0 +1,272 @@
+"""The engine's contract: exact verdicts, aggregation as declared, validity, conservation."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import plan_rules as pr
+
+AS_OF = date(2025, 12, 31)
+
+
+def obs(indicator: str = "T1.A.1", entity: str = "xa-a", level: str = "commune",
+        period: str = "Q1/2025", numerator: int | None = None, denominator: int | None = None,
+        value: Fraction | int | None = None, source: str | None = None,
+        row: int | None = None) -> pr.Observation:
+    return pr.Observation(indicator=indicator, entity=entity, level=level,
+                          period=pr.Period.parse(period), numerator=numerator,
+                          denominator=denominator, value=value, source=source,
+                          file="test.csv", row=row)
+
+
+def verdict(report: pr.Report, code: str) -> pr.Verdict:
+    return report.finding(code).verdict
+
+
+def test_value_exactly_on_threshold_meets_ge(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(numerator=65, denominator=100)], registry=registry, as_of=AS_OF)
+    assert verdict(report, "T1.A.1.pooled") is pr.Verdict.MET
+
+
+def test_value_exactly_on_threshold_fails_gt(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(numerator=50, denominator=100)], registry=registry, as_of=AS_OF)
+    assert verdict(report, "T1.A.1.strict") is pr.Verdict.NOT_MET
+    assert report.finding("T1.A.1.strict").gap_units == 1
+
+
+def test_one_unit_below_threshold_is_not_met_with_exact_gap(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(numerator=129, denominator=200)], registry=registry, as_of=AS_OF)
+    finding = report.finding("T1.A.1.pooled")
+    assert finding.verdict is pr.Verdict.NOT_MET
+    assert finding.observed == Fraction(129, 200)
+    assert finding.gap == Fraction(1, 200)
+    assert finding.gap_units == 1
+    assert "1 more dossiers would meet it" in finding.message.en
+    assert "Cần thêm 1 hồ sơ" in finding.message.vi
+
+
+@given(st.integers(0, 400), st.integers(0, 400), st.integers(1, 400))
+def test_verdict_is_monotone_in_observed_value(registry: pr.Registry, a: int, b: int,
+                                                den: int) -> None:
+    reg = registry
+    low, high = sorted((min(a, den), min(b, den)))
+    rank = {pr.Verdict.NOT_MET: 0, pr.Verdict.MET: 1}
+    for code in ("T1.A.1.pooled", "T1.A.1.strict"):
+        v_low = verdict(pr.evaluate([obs(numerator=low, denominator=den)], registry=reg,
+                                    as_of=AS_OF), code)
+        v_high = verdict(pr.evaluate([obs(numerator=high, denominator=den)], registry=reg,
+                                     as_of=AS_OF), code)
+        assert rank[v_low] <= rank[v_high]
+
+
+def test_mean_and_pooled_differ_and_each_target_uses_its_own(registry: pr.Registry) -> None:
+    report = pr.evaluate([
+        obs(entity="xa-a", numerator=1, denominator=1),
+        obs(entity="xa-b", numerator=60, denominator=100),
+    ], registry=registry, as_of=AS_OF)
+    mean = report.finding("T1.A.1.mean")
+    pooled = report.finding("T1.A.1.pooled")
+    assert mean.observed == Fraction(4, 5)
+    assert pooled.observed == Fraction(61, 101)
+    assert mean.statistics is not None and mean.statistics.pooled == Fraction(61, 101)
+    assert pooled.statistics is not None and pooled.statistics.mean == Fraction(4, 5)
+    assert mean.verdict is pr.Verdict.MET  # 80% >= 80%
+    assert pooled.verdict is pr.Verdict.NOT_MET  # 60.4% < 65%
+
+
+def test_each_fails_when_one_entity_fails_and_counts_k_of_n(registry: pr.Registry) -> None:
+    report = pr.evaluate([
+        obs(entity="xa-a", numerator=9, denominator=10),
+        obs(entity="xa-b", numerator=5, denominator=10),
+        obs(entity="xa-c", numerator=6, denominator=10),
+    ], registry=registry, as_of=AS_OF)
+    finding = report.finding("T1.A.1.each")
+    assert finding.verdict is pr.Verdict.NOT_MET
+    assert finding.statistics is not None
+    assert (finding.statistics.met, finding.statistics.n_entities) == (2, 3)
+    assert finding.gap_units == 1  # one more dossier at xa-b
+    assert "2 of 3 entities meet it" in finding.message.en
+
+
+def test_flow_figures_add_up_over_periods(registry: pr.Registry) -> None:
+    report = pr.evaluate([
+        obs(period="Q1/2025", numerator=30, denominator=100),
+        obs(period="Q2/2025", numerator=100, denominator=100),
+    ], registry=registry, as_of=AS_OF)
+    assert report.finding("T1.A.1.pooled").observed == Fraction(130, 200)
+
+
+def test_stock_figures_take_the_latest_snapshot(registry: pr.Registry) -> None:
+    report = pr.evaluate([
+        obs(indicator="T1.A.2", entity="tinh", level="province", period="Q2/2025",
+            numerator=10, denominator=10),
+        obs(indicator="T1.A.2", entity="tinh", level="province", period="Q1/2025",
+            numerator=1, denominator=10),
+    ], registry=registry, as_of=AS_OF)
+    finding = report.finding("T1.A.2.province")
+    assert finding.verdict is pr.Verdict.MET
+    assert finding.observations == (0,)
+
+
+def test_a_period_inside_a_reported_longer_period_is_not_added_twice(
+        registry: pr.Registry) -> None:
+    report = pr.evaluate([
+        obs(period="H1/2025", numerator=70, denominator=100),
+        obs(period="Q1/2025", numerator=10, denominator=50),
+    ], registry=registry, as_of=AS_OF)
+    assert report.finding("T1.A.1.pooled").observed == Fraction(7, 10)
+    assert [i.code for i in report.issues] == ["covered_period"]
+    assert report.issues[0].observation == 1
+
+
+def test_district_figure_after_the_district_level_ended_is_not_applicable(
+        registry: pr.Registry) -> None:
+    district = pr.Entity(code="huyen-a", level="district", valid_to=date(2025, 6, 30))
+    report = pr.evaluate([obs(entity="huyen-a", level="district", period="Q3/2025",
+                              numerator=1, denominator=10)],
+                         registry=registry, as_of=AS_OF, entities=[district])
+    assert verdict(report, "T1.A.1.district") is pr.Verdict.NOT_APPLICABLE
+    assert verdict(report, "core.validity") is pr.Verdict.NOT_MET
+    assert report.conservation().holds
+
+
+def test_district_figure_for_q3_is_not_applicable_even_without_entity_dates(
+        registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(entity="huyen-a", level="district", period="Q3/2025",
+                              numerator=1, denominator=10)], registry=registry, as_of=AS_OF)
+    assert verdict(report, "T1.A.1.district") is pr.Verdict.NOT_APPLICABLE
+
+
+def test_district_target_is_still_judged_on_figures_before_july(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(entity="huyen-a", level="district", period="Q2/2025",
+                              numerator=7, denominator=10)], registry=registry, as_of=AS_OF)
+    finding = report.finding("T1.A.1.district")
+    assert finding.verdict is pr.Verdict.NOT_MET
+    assert finding.window is not None and finding.window.end == date(2025, 6, 30)
+
+
+def test_target_with_no_figures_is_no_data(registry: pr.Registry) -> None:
+    report = pr.evaluate([], registry=registry, as_of=AS_OF)
+    assert verdict(report, "T1.A.1.pooled") is pr.Verdict.NO_DATA
+
+
+def test_numerator_above_denominator_makes_the_target_invalid(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(numerator=12, denominator=10, row=7)], registry=registry,
+                         as_of=AS_OF)
+    assert verdict(report, "T1.A.1.pooled") is pr.Verdict.INVALID
+    issue = next(i for i in report.issues if i.code == "numerator_exceeds_denominator")
+    assert (issue.file, issue.row, issue.field) == ("test.csv", 7, "numerator")
+    assert verdict(report, "core.numerator_le_denominator") is pr.Verdict.NOT_MET
+
+
+def test_milestone_done_needs_evidence(registry: pr.Registry) -> None:
+    base = dict(indicator="T1.A.4", entity="tinh", level="province", value=1)
+    without = pr.evaluate([obs(**base)], registry=registry, as_of=AS_OF)  # type: ignore[arg-type]
+    assert verdict(without, "T1.A.4.province") is pr.Verdict.INVALID
+    with_evidence = pr.evaluate([obs(**base, source="QĐ 12/QĐ-UBND")],  # type: ignore[arg-type]
+                                registry=registry, as_of=AS_OF)
+    assert verdict(with_evidence, "T1.A.4.province") is pr.Verdict.MET
+
+
+def test_count_target_reports_units_missing(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(indicator="T1.A.3", entity="tinh", level="province", value=120)],
+                         registry=registry, as_of=AS_OF)
+    finding = report.finding("T1.A.3.province")
+    assert finding.verdict is pr.Verdict.NOT_MET
+    assert finding.gap_units == 10
+
+
+def test_reported_province_figure_is_derived_by_pooling_when_absent(
+        registry: pr.Registry) -> None:
+    report = pr.evaluate([
+        obs(indicator="T1.A.2", entity="xa-a", numerator=5, denominator=5),
+        obs(indicator="T1.A.2", entity="xa-b", numerator=4, denominator=5),
+    ], registry=registry, as_of=AS_OF)
+    finding = report.finding("T1.A.2.province")
+    assert finding.observed == Fraction(9, 10)
+    assert finding.details["derived"] is True
+
+
+def test_figures_after_the_as_of_date_are_not_used(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(period="Q4/2025", numerator=1, denominator=1)],
+                         registry=registry, as_of=date(2025, 9, 30))
+    assert verdict(report, "T1.A.1.pooled") is pr.Verdict.NO_DATA
+    assert [i.code for i in report.issues] == ["unused"]
+
+
+def test_duplicate_rows_keep_the_later_report(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(numerator=1, denominator=10), obs(numerator=9, denominator=10)],
+                         registry=registry, as_of=AS_OF)
+    assert report.finding("T1.A.1.pooled").observed == Fraction(9, 10)
+    assert [(i.code, i.observation) for i in report.issues] == [("duplicate", 0)]
+
+
+def test_unknown_indicator_is_a_data_issue(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(indicator="NOPE.1", numerator=1, denominator=2, row=3)],
+                         registry=registry, as_of=AS_OF)
+    issue = report.issues[0]
+    assert (issue.code, issue.row, issue.field, issue.text) == (
+        "unknown_indicator", 3, "indicator", "NOPE.1")
+
+
+def _mixed_observations() -> list[pr.Observation]:
+    rng = random.Random(7)
+    out = []
+    for n, entity in enumerate(["xa-a", "xa-b", "xa-c", "xa-d"]):
+        for q in (1, 2, 3):
+            den = rng.randint(1, 50)
+            out.append(obs(entity=entity, period=f"Q{q}/2025", numerator=rng.randint(0, den),
+                           denominator=den, row=n * 3 + q))
+    out.append(obs(entity="xa-a", period="Q1/2025", numerator=30, denominator=10, row=99))
+    out.append(obs(entity="huyen-a", level="district", period="Q3/2025", numerator=1,
+                   denominator=2, row=100))
+    out.append(obs(indicator="T1.A.3", entity="tinh", level="province", value=131, row=101))
+    return out
+
+
+def _canonical(report: pr.Report) -> list[tuple[object, ...]]:
+    """The report with positions replaced by rows, so that input order does not show."""
+    rows = [report.source(i)[1] for i in range(report.n_observations)]
+    return sorted(
+        (f.code, f.verdict, f.observed, f.gap_units, f.message,
+         tuple(sorted(rows[i] or 0 for i in f.observations)))
+        for f in report.findings
+    ) + sorted((i.code, i.row, i.field) for i in report.issues)  # type: ignore[list-item]
+
+
+@given(st.randoms(use_true_random=False))
+def test_shuffling_the_observations_does_not_change_the_report(registry: pr.Registry,
+                                                                 rnd: random.Random) -> None:
+    reg = registry
+    given_obs = _mixed_observations()
+    shuffled = list(given_obs)
+    rnd.shuffle(shuffled)
+    a = pr.evaluate(given_obs, registry=reg, as_of=AS_OF)
+    b = pr.evaluate(shuffled, registry=reg, as_of=AS_OF)
+    assert _canonical(a) == _canonical(b)
+
+
+def test_every_observation_is_used_or_reported(registry: pr.Registry) -> None:
+    given_obs = [*_mixed_observations(), obs(period="Q1/2024", numerator=1, denominator=1)]
+    report = pr.evaluate(given_obs, registry=registry, as_of=date(2025, 9, 30))
+    c = report.conservation()
+    assert c.given == len(given_obs)
+    assert c.lost == ()
+    assert c.used + c.reported == c.given
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(numerator=1),
+    dict(),
+    dict(numerator=1, denominator=2, value=0.5),
+])
+def test_observation_refuses_incomplete_or_inexact_figures(kwargs: dict[str, object]) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        pr.Observation(indicator="T1.A.1", entity="x", period=pr.Period.parse("2025"),
+                       **kwargs)  # type: ignore[arg-type]
