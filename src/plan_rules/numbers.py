@@ -175,6 +175,8 @@ def parse_int(text: str, *, decimal_mark: DecimalMark | None = None) -> int:
         ``decimal_mark=","`` is 1.234 and therefore rejected.
     :raises NumberParseError: the text is not a whole number.
     """
+    if type(text) is str and text.isascii() and text.isdigit():
+        return int(text)  # the common case, read without the general machinery
     _check_mark(decimal_mark)
     if decimal_mark is None and isinstance(text, str):
         sign, body = _split_sign(_clean(text))

@@ -133,6 +133,10 @@ def _canonical_label(start: date, end: date) -> str:
     return f"{start.isoformat()}/{end.isoformat()}"
 
 
+_PARSED: dict[str, Period] = {}
+_PARSED_MAX = 4096
+
+
 @attrs.frozen(kw_only=True, order=False)
 class Period:
     """A closed interval of days, ``start`` to ``end`` inclusive, with a canonical label.
@@ -174,6 +178,18 @@ class Period:
         """
         if not isinstance(text, str):
             raise TypeError(f"Period.parse expects a str, got {type(text).__name__}")
+        # A file repeats a handful of period texts over millions of rows; periods are
+        # immutable, so a parsed one can be handed out again.
+        cached = _PARSED.get(text)
+        if cached is not None:
+            return cached
+        found = cls._parse_uncached(text)
+        if len(_PARSED) < _PARSED_MAX:
+            _PARSED[text] = found
+        return found
+
+    @classmethod
+    def _parse_uncached(cls, text: str) -> Period:
         norm = _normalise(text)
         if not norm:
             raise PeriodParseError(text, "the text is empty", "văn bản rỗng")
