@@ -38,7 +38,7 @@ from .model import (
 from .numbers import format_number, format_percent
 from .periods import Period
 from .registry import Registry, load_registry
-from .report import Report
+from .report import Report, referenced
 
 __all__ = ["CheckContext", "evaluate"]
 
@@ -149,6 +149,8 @@ class _Combined:
 
     entity: Entity
     used: list[int]
+    #: Earlier figures that the combination considered and set aside (older snapshots).
+    history: list[int] = attrs.field(factory=list)
     numerator: int | None = None
     denominator: int | None = None
     value: Fraction | None = None
@@ -331,12 +333,12 @@ class _Run:
         measure = target.measurement
         if target.valid_from and self.as_of < target.valid_from:
             return self._finding(base, indicator, target, Verdict.NOT_APPLICABLE, None,
-                                 Statistics(), [], window=None,
+                                 Statistics(), [],
                                  reason=Text(vi=f"chỉ áp dụng từ {target.valid_from:%d/%m/%Y}",
                                              en=f"applies from {target.valid_from:%d/%m/%Y}"))
         if self.as_of < measure.start:
             return self._finding(base, indicator, target, Verdict.NO_DATA, None, Statistics(),
-                                 [], window=None,
+                                 [],
                                  reason=Text(vi=f"kỳ đo bắt đầu {measure.start:%d/%m/%Y}",
                                              en=f"measurement starts {measure.start:%d/%m/%Y}"))
         window = Period.between(measure.start, min(measure.end, self.as_of))
@@ -344,6 +346,7 @@ class _Run:
         own: dict[str, list[int]] = {}
         others: dict[str, list[int]] = {}
         excluded: list[int] = []
+        snapshot = indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE
         for i in self.by_indicator.get(indicator.code, ()):
             o = self.obs[i]
             entity = self.entity_of[i]
@@ -355,6 +358,12 @@ class _Run:
             if in_scope and not (target.valid_during(o.period) and entity.valid_during(o.period)):
                 if measure.start.year <= o.period.start.year <= measure.end.year:
                     excluded.append(i)
+                continue
+            if in_scope and snapshot and entity.valid_to is not None \
+                    and entity.valid_to < window.end:
+                # A stock is the latest snapshot: a unit that ceased before the window ends
+                # (a district after 1 July 2025) is not part of it.
+                excluded.append(i)
                 continue
             if not window.covers(o.period):
                 continue
@@ -370,21 +379,21 @@ class _Run:
         verdict, observed = self._aggregate(target, indicator, combined, results, stats, derived,
                                             excluded)
         used = tuple(sorted(i for c in combined.values() for i in c.used))
-        details: dict[str, Any] = {"excluded": tuple(sorted(excluded))}
+        details: dict[str, Any] = {
+            "excluded": tuple(sorted(excluded)),
+            "history": tuple(sorted(i for c in combined.values() for i in c.history)),
+        }
         if derived:
             details["derived"] = True
         if plan is not None:
             details["deadline"] = target.deadline.isoformat()
         return self._finding(base, indicator, target, verdict, observed, stats, results,
-                             window=window, used=used, details=details, derived=derived)
+                             used=used, details=details, derived=derived)
 
     def _combine(self, indicator: Indicator, idxs: list[int]) -> _Combined:
         entity = self.entity_of[idxs[0]]
         if indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE:
-            latest = max(idxs, key=self._latest_key)
-            o = self.obs[latest]
-            return _Combined(entity=entity, used=[latest], numerator=o.numerator,
-                             denominator=o.denominator, value=o.value)
+            return self._latest(entity, idxs)
         kept = self._without_overlaps(idxs)
         if all(self.obs[i].numerator is not None for i in kept):
             return _Combined(
@@ -397,10 +406,14 @@ class _Run:
                              value=sum((self.obs[i].value or Fraction(0) for i in kept),
                                        Fraction(0)))
         # Percentages cannot be added: without counts the latest figure stands for the window.
-        latest = max(kept, key=self._latest_key)
+        return self._latest(entity, kept)
+
+    def _latest(self, entity: Entity, idxs: list[int]) -> _Combined:
+        latest = max(idxs, key=self._latest_key)
         o = self.obs[latest]
         return _Combined(entity=entity, used=[latest], numerator=o.numerator,
-                         denominator=o.denominator, value=o.value)
+                         denominator=o.denominator, value=o.value,
+                         history=[i for i in idxs if i != latest])
 
     def _latest_key(self, i: int) -> tuple[date, int, date, int]:
         o = self.obs[i]
@@ -551,7 +564,7 @@ class _Run:
 
     def _finding(self, base: dict[str, Any], indicator: Indicator, target: Target,
                  verdict: Verdict, observed: Fraction | None, stats: Statistics | dict[str, Any],
-                 results: list[EntityResult], *, window: Period | None,
+                 results: list[EntityResult], *,
                  used: tuple[int, ...] = (), details: dict[str, Any] | None = None,
                  derived: bool = False, reason: Text | None = None) -> Finding:
         statistics = stats if isinstance(stats, Statistics) else Statistics(**stats)
@@ -623,10 +636,7 @@ class _Run:
         """Name every observation that no finding used and no issue covers yet."""
         used: set[int] = set()
         for f in findings:
-            used.update(f.observations)
-            used.update(f.details.get("excluded", ()))
-            for r in f.entities:
-                used.update(r.observations)
+            used.update(referenced(f))
         covered = {i.observation for i in self.issues if i.observation is not None}
         for i, o in enumerate(self.obs):
             if i in used or i in covered:
@@ -682,11 +692,12 @@ def _message(indicator: Indicator, target: Target, verdict: Verdict, observed: F
             parts[lang].append(
                 f"{stats.met}/{stats.n_entities} đơn vị đạt." if lang == "vi"
                 else f"{stats.met} of {stats.n_entities} entities meet it.")
+        reporting = stats.met + stats.not_met
         if target.aggregation is Aggregation.MEAN and stats.pooled is not None:
             pooled = format_percent(stats.pooled, lang=lang)
             parts[lang].append(
-                f"Bình quân {stats.n_entities} đơn vị; tỷ lệ gộp {pooled}." if lang == "vi"
-                else f"Mean of {stats.n_entities} entities; pooled ratio {pooled}.")
+                f"Bình quân {reporting} đơn vị có số liệu; tỷ lệ gộp {pooled}." if lang == "vi"
+                else f"Mean of {reporting} entities with figures; pooled ratio {pooled}.")
         if target.aggregation is not Aggregation.MEAN and stats.mean is not None \
                 and stats.n_entities > 1 and indicator.kind is Kind.RATE:
             mean_text = format_percent(stats.mean, lang=lang)

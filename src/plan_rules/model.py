@@ -225,6 +225,14 @@ class Area:
     name: Text = attrs.field(validator=v.instance_of(Text))
 
 
+def _areas(value: Iterable[Area]) -> tuple[Area, ...]:
+    return tuple(value)
+
+
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Plan:
     """A plan: document number, issuer, dates, title and its areas."""
@@ -236,7 +244,7 @@ class Plan:
     deadline: date = attrs.field(validator=v.instance_of(date))
     title: Text = attrs.field(validator=v.instance_of(Text))
     areas: tuple[Area, ...] = attrs.field(
-        default=(), converter=tuple, validator=v.deep_iterable(v.instance_of(Area))
+        default=(), converter=_areas, validator=v.deep_iterable(v.instance_of(Area))
     )
     source: str | None = None
     plugin: str | None = attrs.field(default=None, eq=False)
@@ -559,7 +567,7 @@ class Check:
 
     code: str = attrs.field(validator=_code)
     name: Text = attrs.field(validator=v.instance_of(Text))
-    indicators: tuple[str, ...] = attrs.field(converter=tuple)
+    indicators: tuple[str, ...] = attrs.field(converter=_codes)
     run: CheckFunction = attrs.field(validator=v.is_callable(), eq=False)
     description: str = ""
     plugin: str | None = attrs.field(default=None, eq=False)

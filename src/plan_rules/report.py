@@ -124,9 +124,7 @@ class Report:
         """How the observations given were accounted for."""
         used: set[int] = set()
         for f in self.findings:
-            used.update(f.observations)
-            for index in f.details.get("excluded", ()):
-                used.add(index)
+            used.update(referenced(f))
         reported = {i.observation for i in self.issues if i.observation is not None}
         lost = tuple(i for i in range(self.n_observations) if i not in used and i not in reported)
         return Conservation(
@@ -187,6 +185,16 @@ class Report:
     def from_json(cls, text: str) -> Report:
         """Rebuild a report from :meth:`to_json` output."""
         return cls.from_dict(json.loads(text))
+
+
+def referenced(finding: Finding) -> set[int]:
+    """Positions of the observations a finding used, set aside as older, or excluded."""
+    out = set(finding.observations)
+    for key in ("excluded", "history"):
+        out.update(finding.details.get(key, ()))
+    for result in finding.entities:
+        out.update(result.observations)
+    return out
 
 
 def _frac(x: Fraction | None) -> str | None:
