@@ -1,0 +1,267 @@
+"""What the Plan 200/KH-UBND area plugins share: the plan's code and dates, the level and group
+names, and small builders for clauses, indicators, targets and consistency findings.
+
+The builders only fill in what every indicator or target of this plan has in common (the plan
+code, the deadline 31/12/2025, the section the clauses come from); the wording, thresholds and
+scopes stay in the area modules, next to the clause they come from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from plan_rules import (
+    Aggregation,
+    Clause,
+    Comparator,
+    Finding,
+    Indicator,
+    Kind,
+    Observation,
+    Scope,
+    Target,
+    Temporal,
+    Text,
+    Verdict,
+)
+
+if TYPE_CHECKING:
+    from plan_rules import CheckContext
+
+#: The plan's code: every indicator, target and check code of this plan starts with it.
+PLAN = "HY25"
+#: Kế hoạch số 200/KH-UBND was issued on 31/12/2024.
+ISSUED = date(2024, 12, 31)
+#: Every target of the plan is due by the end of 2025.
+DEADLINE = date(2025, 12, 31)
+#: The last day of the district level (cấp huyện): Vietnam moved to two-tier local government
+#: on 1 July 2025, and Hưng Yên merged with Thái Bình on the same day.
+DISTRICT_LEVEL_ENDS = date(2025, 6, 30)
+#: The first day of the reorganised (two-tier) local government.
+REORGANISED_ON = date(2025, 7, 1)
+#: The heading of the part of the plan every clause is quoted from.
+SECTION = "Về mục tiêu cụ thể"
+
+# Entity levels, as the ``level`` column of the data spells them.
+PROVINCE = "province"
+DEPARTMENT = "department"
+DISTRICT = "district"
+COMMUNE = "commune"
+
+# Entity groups used by PS-2's three "trung bình" targets.
+#: The province-level departments and sectors (các sở, ngành).
+DEPARTMENTS = "departments"
+#: The localities (các địa phương): district-level units until 30/6/2025, commune-level units
+#: from 1/7/2025 — carried by entity validity in the entities file.
+LOCALITIES = "localities"
+#: Every unit that is in either of the two groups above; a scope names one group, so the
+#: entities file gives each department and each locality this group as well.
+DEPARTMENTS_AND_LOCALITIES = "departments_and_localities"
+
+#: 100%: a rate's threshold is a fraction of one.
+ALL = Fraction(1)
+
+_SCOPE_NAMES = {
+    "province": Text(vi="toàn tỉnh", en="province-wide"),
+}
+
+_LEVEL_TARGETS = (
+    # (scope word in the target code, entity level, name, last valid day)
+    ("province", DEPARTMENT,
+     Text(vi="cấp tỉnh (các cơ quan cấp tỉnh)", en="province level (province-level agencies)"),
+     None),
+    ("district", DISTRICT,
+     Text(vi="cấp huyện (đến 30/6/2025)", en="district level (until 30/6/2025)"),
+     DISTRICT_LEVEL_ENDS),
+    ("commune", COMMUNE, Text(vi="cấp xã", en="commune level"), None),
+)
+
+MILESTONE_UNIT = Text(vi="mốc công việc", en="milestone")
+
+#: What every milestone's description ends with: how "done" is reported.
+MILESTONE_RULE = Text(
+    vi="Là mốc công việc: báo cáo giá trị 'hoàn thành' (1) hoặc 'chưa hoàn thành' (0) cho "
+    "toàn tỉnh (cấp province); 'hoàn thành' chỉ được công nhận khi cột nguồn ghi căn cứ "
+    "(số, ngày văn bản hoặc đường dẫn). Tình trạng mới nhất trong kỳ đánh giá được dùng.",
+    en="A milestone: report 'done' (1) or 'not done' (0) for the province as a whole (level "
+    "province); 'done' counts only with evidence (a document number and date, or a link) in "
+    "the source column. The latest status in the window counts.",
+)
+
+
+def clause(bullet: str, text_vi: str) -> Clause:
+    """A clause of "Về mục tiêu cụ thể", quoted exactly as published (bullets B1 … B7)."""
+    return Clause(bullet=bullet, text_vi=text_vi, section=SECTION)
+
+
+def indicator(
+    area: str,
+    number: int,
+    *,
+    kind: Kind,
+    temporal: Temporal,
+    name: Text,
+    description: Text,
+    unit: Text,
+    clause: Clause,
+    numerator: Text | None = None,
+    denominator: Text | None = None,
+    excludes: Text | None = None,
+) -> Indicator:
+    """An indicator of this plan, coded ``HY25.<area>.<number>``."""
+    return Indicator(
+        code=f"{PLAN}.{area}.{number}",
+        plan=PLAN,
+        area=area,
+        kind=kind,
+        temporal=temporal,
+        name=name,
+        description=description,
+        unit=unit,
+        clause=clause,
+        numerator=numerator,
+        denominator=denominator,
+        excludes=excludes,
+    )
+
+
+def milestone(area: str, number: int, *, name: Text, description: Text,
+              clause: Clause) -> Indicator:
+    """A done/not-done indicator; its description gets :data:`MILESTONE_RULE` appended."""
+    return indicator(
+        area, number, kind=Kind.MILESTONE, temporal=Temporal.STOCK, name=name,
+        description=Text(vi=f"{description.vi} {MILESTONE_RULE.vi}",
+                         en=f"{description.en} {MILESTONE_RULE.en}"),
+        unit=MILESTONE_UNIT, clause=clause,
+    )
+
+
+def target(
+    indicator: str,
+    scope_word: str,
+    threshold: Fraction | int,
+    *,
+    scope: Scope,
+    aggregation: Aggregation,
+    comparator: Comparator = Comparator.GE,
+    name: Text | None = None,
+    valid_to: date | None = None,
+) -> Target:
+    """A target coded ``<indicator>.<scope_word>``, due on :data:`DEADLINE`."""
+    return Target(
+        code=f"{indicator}.{scope_word}",
+        indicator=indicator,
+        comparator=comparator,
+        threshold=threshold,
+        scope=scope,
+        aggregation=aggregation,
+        deadline=DEADLINE,
+        name=name if name is not None else _SCOPE_NAMES.get(scope_word),
+        valid_to=valid_to,
+    )
+
+
+def province(indicator: str, threshold: Fraction | int = ALL,
+             comparator: Comparator = Comparator.GE) -> Target:
+    """The province-wide figure (``reported``; pooled from the units when the province gave
+    none) compared with ``threshold`` — 100% unless said otherwise."""
+    return target(indicator, "province", threshold, scope=Scope(level=PROVINCE),
+                  aggregation=Aggregation.REPORTED, comparator=comparator)
+
+
+def done(indicator: str) -> Target:
+    """A milestone's one target: reported done (``>= 1``) for the province."""
+    return province(indicator, 1)
+
+
+def per_level(indicator: str, aggregation: Aggregation, *, province: Fraction,
+              district: Fraction, commune: Fraction) -> tuple[Target, ...]:
+    """One target per level of government: province-level agencies (entity level
+    ``department``), districts (valid until 30/6/2025) and communes."""
+    thresholds = {"province": province, "district": district, "commune": commune}
+    return tuple(
+        target(indicator, word, thresholds[word], scope=Scope(level=level),
+               aggregation=aggregation, name=name, valid_to=valid_to)
+        for word, level, name, valid_to in _LEVEL_TARGETS
+    )
+
+
+def where(ctx: CheckContext, o: Observation) -> str:
+    """Where an observation was read from (``file:row``), or its position in the input."""
+    return o.where if (o.file is not None or o.row is not None) else f"#{ctx.index(o)}"
+
+
+def consistency_finding(
+    ctx: CheckContext,
+    *,
+    code: str,
+    indicator: str,
+    checked: Sequence[Observation],
+    violations: Sequence[tuple[Observation, str]],
+    rule: Text,
+    related: Sequence[Observation] = (),
+) -> Finding:
+    """One finding for a consistency rule: ``met`` when nothing violates it, ``not_met``
+    naming every violating observation, ``no_data`` when there was nothing to check.
+
+    :param checked: the observations the rule could be applied to.
+    :param violations: each violating observation with a short description of the numbers.
+    :param rule: the rule in words, e.g. "signed documents ≤ documents sent or received".
+    :param related: observations of another indicator the rule compared with (cited as
+        provenance beside the checked or violating ones).
+    """
+    extra = {ctx.index(o) for o in related}
+    if not checked:
+        return Finding(
+            code=code, verdict=Verdict.NO_DATA, indicator=indicator, scope="all",
+            window=ctx.window,
+            message=Text(vi=f"Không có số liệu để kiểm tra: {rule.vi}.",
+                         en=f"No figures to check: {rule.en}."),
+        )
+    if not violations:
+        return Finding(
+            code=code, verdict=Verdict.MET, indicator=indicator, scope="all",
+            window=ctx.window,
+            observations=tuple(sorted({ctx.index(o) for o in checked} | extra)),
+            message=Text(vi=f"{len(checked)} số liệu đều thỏa mãn: {rule.vi}.",
+                         en=f"All {len(checked)} figures satisfy: {rule.en}."),
+        )
+    listed = "; ".join(
+        f"{o.entity} {o.period} ({what}, {where(ctx, o)})" for o, what in violations[:10]
+    )
+    more = len(violations) - 10
+    tail_vi = f"; và {more} số liệu khác" if more > 0 else ""
+    tail_en = f"; and {more} more" if more > 0 else ""
+    return Finding(
+        code=code, verdict=Verdict.NOT_MET, indicator=indicator, scope="all",
+        window=ctx.window,
+        observations=tuple(sorted({ctx.index(o) for o, _ in violations} | extra)),
+        details={
+            "violations": [
+                {"observation": ctx.index(o), "entity": o.entity, "period": str(o.period),
+                 "numbers": what, "where": where(ctx, o)}
+                for o, what in violations
+            ],
+            "checked": len(checked),
+        },
+        message=Text(
+            vi=f"{len(violations)}/{len(checked)} số liệu vi phạm: {rule.vi}. "
+            f"{listed}{tail_vi}.",
+            en=f"{len(violations)} of {len(checked)} figures break: {rule.en}. "
+            f"{listed}{tail_en}.",
+        ),
+    )
+
+
+def numerator_within_denominator(ctx: CheckContext, *, code: str, indicator: str,
+                                 rule: Text) -> Finding:
+    """The finding of a domain-worded "numerator ≤ denominator" check over one indicator."""
+    checked = [o for o in ctx.observations(indicator)
+               if o.numerator is not None and o.denominator is not None]
+    violations = [(o, f"{o.numerator} > {o.denominator}") for o in checked
+                  if (o.numerator or 0) > (o.denominator or 0)]
+    return consistency_finding(ctx, code=code, indicator=indicator, checked=checked,
+                               violations=violations, rule=rule)
