@@ -320,7 +320,10 @@ class _Run:
 
     # -- targets ----------------------------------------------------------------------------
 
-    def evaluate_target(self, target: Target) -> Finding:
+    def evaluate_target(self, target: Target, as_of: date | None = None) -> Finding:
+        """The finding for ``target`` as of the run's date, or as of an earlier ``as_of``
+        (which is how a target's history is computed)."""
+        when = as_of or self.as_of
         indicator = self.registry.indicators[target.indicator]
         plan = self.registry.plans.get(indicator.plan)
         base: dict[str, Any] = dict(
@@ -331,17 +334,17 @@ class _Run:
             threshold=target.threshold,
         )
         measure = target.measurement
-        if target.valid_from and self.as_of < target.valid_from:
+        if target.valid_from and when < target.valid_from:
             return self._finding(base, indicator, target, Verdict.NOT_APPLICABLE, None,
                                  Statistics(), [],
                                  reason=Text(vi=f"chỉ áp dụng từ {target.valid_from:%d/%m/%Y}",
                                              en=f"applies from {target.valid_from:%d/%m/%Y}"))
-        if self.as_of < measure.start:
+        if when < measure.start:
             return self._finding(base, indicator, target, Verdict.NO_DATA, None, Statistics(),
                                  [],
                                  reason=Text(vi=f"kỳ đo bắt đầu {measure.start:%d/%m/%Y}",
                                              en=f"measurement starts {measure.start:%d/%m/%Y}"))
-        window = Period.between(measure.start, min(measure.end, self.as_of))
+        window = Period.between(measure.start, min(measure.end, when))
         base["window"] = window
         own: dict[str, list[int]] = {}
         others: dict[str, list[int]] = {}
@@ -350,7 +353,7 @@ class _Run:
         for i in self.by_indicator.get(indicator.code, ()):
             o = self.obs[i]
             entity = self.entity_of[i]
-            if o.period.end > self.as_of:
+            if o.period.end > when:
                 continue
             in_scope = entity.in_scope(target.scope)
             if not in_scope and target.aggregation is not Aggregation.REPORTED:
