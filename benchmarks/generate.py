@@ -1,0 +1,102 @@
+"""Generate the national-scale workload: every province, commune and department, 12 months.
+
+About 3,300 communes and 700 departments in 34 provinces report every rate indicator of the
+loaded plans each month (≈1.3 million rows); each province reports the counts and milestones,
+and its province-wide rates are pooled from its units. An entities file beside the figures
+gives every unit its level and the groups the plan's "mean over departments / localities"
+targets read. The data are random but seeded, so every run measures the same files.
+
+    python benchmarks/generate.py [--out benchmarks/data/national.csv] [--seed 2025]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+from pathlib import Path
+
+import plan_rules as pr
+
+PROVINCES = 34
+COMMUNES = 3321
+DEPARTMENTS = 696
+
+
+#: The groups each level belongs to, as the Plan 200 plugins' mean targets name them.
+GROUPS = {
+    "department": "departments;departments_and_localities",
+    "commune": "localities;departments_and_localities",
+}
+
+
+def units() -> list[tuple[str, str]]:
+    """(code, level) of every department and commune."""
+    out = [(f"p{n % PROVINCES:02d}-d{n:03d}", "department") for n in range(DEPARTMENTS)]
+    out += [(f"p{n % PROVINCES:02d}-c{n:04d}", "commune") for n in range(COMMUNES)]
+    return out
+
+
+def entities_path(figures: Path) -> Path:
+    """Where the entities file of a figures file lives."""
+    return figures.with_name(figures.stem + "-entities.csv")
+
+
+def write_entities(path: Path) -> None:
+    """The entities file: provinces, departments and communes with their groups."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(("code", "name", "level", "groups", "parent", "valid_from", "valid_to"))
+        for p in range(PROVINCES):
+            out.writerow((f"p{p:02d}", f"Province {p}", "province", "", "", "", ""))
+        for code, level in units():
+            out.writerow((code, code, level, GROUPS[level], code[:3], "", ""))
+
+
+def generate(path: Path, seed: int = 2025, months: int = 12) -> int:
+    """Write the workload to ``path``; returns the number of figure rows."""
+    registry = pr.load_registry()
+    rng = random.Random(seed)
+    rates = [i for i in registry.indicators.values() if i.kind is pr.Kind.RATE]
+    others = [i for i in registry.indicators.values() if i.kind is not pr.Kind.RATE]
+    reporting = units()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_entities(entities_path(path))
+    rows = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(pr.readers.FIELDS)
+        for month in range(1, months + 1):
+            period = f"{month:02d}/2025"
+            for code, level in reporting:
+                for ind in rates:
+                    den = rng.randint(20, 400)
+                    # Most units are near the plan's thresholds, so verdicts are mixed.
+                    num = min(den, int(den * rng.uniform(0.45, 1.02)))
+                    out.writerow((ind.code, code, level, period, num, den, "", "", "", ""))
+                    rows += 1
+            for p in range(PROVINCES):
+                for ind in others:
+                    if ind.kind is pr.Kind.COUNT:
+                        value, source = str(rng.randint(100, 160)), ""
+                    else:
+                        value, source = rng.choice(("done", "not done")), f"QĐ {month}/2025"
+                    out.writerow((ind.code, f"p{p:02d}", "province", period, "", "", value,
+                                  "", source, ""))
+                    rows += 1
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "data" /
+                        "national.csv")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--months", type=int, default=12)
+    args = parser.parse_args()
+    rows = generate(args.out, args.seed, args.months)
+    print(f"wrote {rows} rows to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
