@@ -19,15 +19,15 @@ import platform
 import statistics
 import sys
 import time
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
 import plan_rules as pr
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import entities_path, generate  # noqa: E402
+from generate import entities_path, generate
 
 
 def hand_written(path: Path, thresholds: dict[tuple[str, str], tuple[str, int, int]]) -> str:
