@@ -35,7 +35,11 @@ from .model import (
     Kind,
     Observation,
     Plan,
+    Point,
     Progress,
+    ProgressAssessment,
+    ProgressInput,
+    ProgressMethod,
     Scope,
     Statistics,
     Target,
@@ -48,6 +52,7 @@ from .periods import Period, PeriodParseError
 from .readers import ReadResult, read_entities, read_observations
 from .registry import LoadProblem, PluginInfo, Registry, load_registry
 from .report import Report, Summary
+from .schedule import Frequency, Schedule
 from .writers import Writer, write_atomically
 
 __version__ = "0.1.0"
@@ -65,6 +70,7 @@ __all__ = [
     "Entity",
     "EntityResult",
     "Finding",
+    "Frequency",
     "Indicator",
     "Kind",
     "LoadProblem",
@@ -78,11 +84,16 @@ __all__ = [
     "PluginError",
     "PluginInfo",
     "PluginLoadError",
+    "Point",
     "Progress",
+    "ProgressAssessment",
+    "ProgressInput",
+    "ProgressMethod",
     "ReadError",
     "ReadResult",
     "Registry",
     "Report",
+    "Schedule",
     "Scope",
     "Statistics",
     "Summary",

@@ -9,6 +9,7 @@ Work is grouped per indicator; no plugin hook is called per observation.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
@@ -17,7 +18,7 @@ from typing import Any
 import attrs
 
 from . import aggregation as agg
-from .errors import CheckError
+from .errors import CheckError, UnknownReferenceError
 from .model import (
     Aggregation,
     Check,
@@ -29,6 +30,11 @@ from .model import (
     Indicator,
     Kind,
     Observation,
+    Point,
+    Progress,
+    ProgressAssessment,
+    ProgressInput,
+    ProgressMethod,
     Statistics,
     Target,
     Temporal,
@@ -37,8 +43,10 @@ from .model import (
 )
 from .numbers import format_number, format_percent
 from .periods import Period
+from .progress import DEFAULT_METHOD
 from .registry import Registry, load_registry
 from .report import Report, referenced
+from .schedule import DEFAULT_SCHEDULE
 
 __all__ = ["CheckContext", "evaluate"]
 
@@ -103,6 +111,7 @@ def evaluate(
     entities: Iterable[Entity] | Mapping[str, Entity] | None = None,
     issues: Iterable[DataIssue] = (),
     strict: bool | None = None,
+    progress_methods: Sequence[str] | None = None,
 ) -> Report:
     """Evaluate every target and check of ``registry`` against ``observations``.
 
@@ -113,8 +122,12 @@ def evaluate(
         seen only in the data are taken with the level their rows give.
     :param issues: data issues found before evaluation (e.g. by a reader), carried into the
         report.
-    :param strict: re-raise a check's exception instead of reporting it (default: the
-        registry's strictness).
+    :param strict: re-raise a check's (or a progress method's) exception instead of reporting
+        it (default: the registry's strictness).
+    :param progress_methods: the codes of the progress methods to run, the first giving each
+        finding's headline ``progress``; default: every loaded method, ``linear`` first. An
+        empty sequence skips progress (and the history it reads).
+    :raises UnknownReferenceError: a progress method named is not loaded.
     """
     from . import __version__
 
@@ -125,8 +138,10 @@ def evaluate(
         e.code: e for e in entities or ()
     }
     run = _Run(reg, when, obs, entity_map, strict if strict is not None else reg.strict)
+    methods = _progress_methods(reg, progress_methods)
     run.validate()
-    findings = [run.evaluate_target(t) for t in reg.targets.values()]
+    findings = [run.assess_progress(t, run.evaluate_target(t), methods)
+                for t in reg.targets.values()]
     findings.extend(run.run_checks())
     run.account(findings)
     areas = {a.code: a.name for p in reg.plans.values() for a in p.areas}
@@ -141,6 +156,19 @@ def evaluate(
         observations=obs,
         n_observations=len(obs),
     )
+
+
+def _progress_methods(registry: Registry, chosen: Sequence[str] | None,
+                      ) -> list[ProgressMethod]:
+    """The progress methods to run, in order: those chosen, or all with the default first."""
+    if chosen is None:
+        return sorted(registry.progress_methods.values(), key=lambda m: m.code != DEFAULT_METHOD)
+    unknown = [c for c in chosen if c not in registry.progress_methods]
+    if unknown:
+        raise UnknownReferenceError(
+            f"no progress method {', '.join(map(repr, unknown))} is loaded; loaded: "
+            f"{', '.join(registry.progress_methods) or 'none'}", code=unknown[0])
+    return [registry.progress_methods[c] for c in chosen]
 
 
 @attrs.define
@@ -180,13 +208,17 @@ class _Run:
         self.blocked_pairs: set[tuple[str, str]] = set()
         self.by_indicator: dict[str, list[int]] = {}
         self.entity_of: dict[int, Entity] = {}
+        self._by_end: dict[str, tuple[list[int], list[date]]] = {}
+        # Set while a target's history is evaluated: what an earlier date shows about the
+        # data was already said, or will be, by the evaluation as of the run's date.
+        self._quiet = False
 
     # -- validation -------------------------------------------------------------------------
 
     def issue(self, code: str, index: int | None, vi: str, en: str, *, field: str | None = None,
               text: str | None = None, expected: str | None = None, blocking: bool = True,
               severity: str = "error") -> None:
-        if (code, index) in self._issue_keys:
+        if self._quiet or (code, index) in self._issue_keys:
             return
         self._issue_keys.add((code, index))
         o = self.obs[index] if index is not None else None
@@ -350,11 +382,9 @@ class _Run:
         others: dict[str, list[int]] = {}
         excluded: list[int] = []
         snapshot = indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE
-        for i in self.by_indicator.get(indicator.code, ()):
+        for i in self._ending_by(indicator.code, when):
             o = self.obs[i]
             entity = self.entity_of[i]
-            if o.period.end > when:
-                continue
             in_scope = entity.in_scope(target.scope)
             if not in_scope and target.aggregation is not Aggregation.REPORTED:
                 continue
@@ -392,6 +422,19 @@ class _Run:
             details["deadline"] = target.deadline.isoformat()
         return self._finding(base, indicator, target, verdict, observed, stats, results,
                              used=used, details=details, derived=derived)
+
+    def _ending_by(self, indicator: str, when: date) -> Sequence[int]:
+        """The usable observations of ``indicator`` whose period ends by ``when``.
+
+        Sorted by period end once per indicator, so that a target's history, read at several
+        earlier dates, visits only the figures each date can see.
+        """
+        if indicator not in self._by_end:
+            idxs = sorted(self.by_indicator.get(indicator, ()),
+                          key=lambda i: self.obs[i].period.end)
+            self._by_end[indicator] = (idxs, [self.obs[i].period.end for i in idxs])
+        idxs, ends = self._by_end[indicator]
+        return idxs[:bisect.bisect_right(ends, when)]
 
     def _combine(self, indicator: Indicator, idxs: list[int]) -> _Combined:
         entity = self.entity_of[idxs[0]]
@@ -463,7 +506,9 @@ class _Run:
             else:
                 verdict = Verdict.MET if target.comparator.holds(figure, target.threshold) \
                     else Verdict.NOT_MET
-            gap, units = self._gap(indicator, target, figure, c.numerator, c.denominator)
+            # A history run needs the statistic only, not each entity's gap.
+            gap, units = (None, None) if self._quiet else self._gap(
+                indicator, target, figure, c.numerator, c.denominator)
             results.append(EntityResult(
                 entity=code, level=c.entity.level, verdict=verdict, observed=figure,
                 numerator=c.numerator, denominator=c.denominator, gap=gap, gap_units=units,
@@ -593,6 +638,83 @@ class _Run:
             statistics=statistics, gap=gap, gap_units=units, entities=tuple(results),
             observations=used, details=details or {},
         )
+
+    # -- progress ---------------------------------------------------------------------------
+
+    def assess_progress(self, target: Target, finding: Finding,
+                        methods: Sequence[ProgressMethod]) -> Finding:
+        """``finding`` with the target's history and every progress method's assessment."""
+        if not methods or finding.verdict is Verdict.NOT_APPLICABLE:
+            return finding
+        latest, earlier = self._history(target, finding)
+        history = (*earlier, *(() if latest is None else (latest,)))
+        schedule = target.schedule or DEFAULT_SCHEDULE
+        measure = target.measurement
+        dues = schedule.due_dates(measure.start, measure.end)
+        inp = ProgressInput(
+            target=target, indicator=self.registry.indicators[target.indicator],
+            as_of=self.as_of, history=history, latest=latest,
+            baseline=target.baseline or (history[0] if history else None),
+            baseline_stated=target.baseline is not None,
+            first_due=dues[0] if dues else None,
+            next_due=next((d for d in dues if d > self.as_of), None),
+        )
+        assessments = tuple(self._assess(m, target, inp) for m in methods)
+        headline = next((a.status for a in assessments if a.grade != "error"), None)
+        return attrs.evolve(finding, progress=headline, assessments=assessments,
+                            history=history)
+
+    def _history(self, target: Target, finding: Finding) -> tuple[Point | None, list[Point]]:
+        """The latest figure (the finding's own) and the statistic at the end of each earlier
+        reporting period of the target's schedule in which its figures ended."""
+        latest = None
+        observed = finding.observed
+        if finding.verdict in (Verdict.MET, Verdict.NOT_MET) and observed is not None \
+                and finding.observations:
+            latest = Point(on=max(self.obs[i].period.end for i in finding.observations),
+                           value=observed)
+        schedule = target.schedule or DEFAULT_SCHEDULE
+        limit = latest.on if latest is not None else self.as_of
+        considered = (*finding.observations, *finding.details.get("history", ()))
+        boundaries = {schedule.period_end(e) for e in {self.obs[i].period.end
+                                                       for i in considered}}
+        points: dict[date, Fraction] = {}
+        self._quiet = True
+        try:
+            for boundary in sorted(b for b in boundaries if b < limit):
+                past = self.evaluate_target(target, as_of=boundary)
+                if past.verdict in (Verdict.MET, Verdict.NOT_MET) and \
+                        past.observed is not None and past.observations:
+                    on = max(self.obs[i].period.end for i in past.observations)
+                    points[on] = past.observed
+        finally:
+            self._quiet = False
+        return latest, [Point(on=on, value=value) for on, value in sorted(points.items())]
+
+    def _assess(self, method: ProgressMethod, target: Target,
+                inp: ProgressInput) -> ProgressAssessment:
+        try:
+            result = method.assess(attrs.evolve(inp, parameters=method.parameters))
+            if not isinstance(result, ProgressAssessment):
+                raise TypeError(f"a progress method must return a ProgressAssessment, got "
+                                f"{type(result).__name__}")
+        except Exception as exc:
+            if self.strict:
+                raise CheckError(
+                    f"progress method {method.code!r} of plugin {method.plugin!r} raised on "
+                    f"target {target.code!r}: {exc}", plugin=method.plugin, code=method.code,
+                ) from exc
+            text = f"{type(exc).__name__}: {exc}"
+            result = ProgressAssessment(
+                method=method.code, method_version=method.version,
+                status=Progress.INSUFFICIENT_DATA, grade="error", deadline=target.deadline,
+                target=target.threshold,
+                message=Text(vi=f"Phương pháp {method.code} (plugin {method.plugin}) gặp lỗi: "
+                                f"{text}",
+                             en=f"Progress method {method.code} (plugin {method.plugin}) raised "
+                                f"{text}"))
+        return attrs.evolve(result, method=method.code, method_version=method.version,
+                            parameters=method.parameters, plugin=method.plugin)
 
     # -- checks and accounting -------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from .model import Check, Indicator, Plan, Target
+    from .model import Check, Indicator, Plan, ProgressMethod, Target
     from .writers import Writer
 
 PROJECT = "plan_rules"
@@ -65,5 +65,23 @@ def plan_rules_writers() -> Sequence[Writer]:
     """Contribute report writers (text, JSON, HTML, …), selected by their ``name``.
 
     :return: writers with unique names; each turns a report into text or bytes.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def plan_rules_progress_methods() -> Sequence[ProgressMethod]:
+    """Contribute progress methods: ways of judging whether a target will be met in time.
+
+    Each method is called once per target with a :class:`plan_rules.ProgressInput` (the
+    target's figures at the end of each reporting period, its baseline and deadline) and
+    returns a :class:`plan_rules.ProgressAssessment`: a status (``achieved``, ``on_track``,
+    ``needs_acceleration``, ``regressing``, ``insufficient_data``, ``not_yet_due``), the
+    projected value at the deadline, the paces and the projected date the target is met.
+
+    :return: progress methods with unique codes, each with a version and its parameters; the
+        engine records all three in every assessment the method makes. A method that raises
+        gives an assessment naming this plugin and the error; the rest of the evaluation goes
+        on.
     """
     raise NotImplementedError

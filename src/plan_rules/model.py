@@ -21,6 +21,7 @@ import attrs
 from attrs import validators as v
 
 from .periods import Period
+from .schedule import Schedule
 
 if TYPE_CHECKING:
     from .engine import CheckContext
@@ -39,7 +40,11 @@ __all__ = [
     "Kind",
     "Observation",
     "Plan",
+    "Point",
     "Progress",
+    "ProgressAssessment",
+    "ProgressInput",
+    "ProgressMethod",
     "Scope",
     "Statistics",
     "Target",
@@ -307,12 +312,31 @@ class Scope:
 
 
 @attrs.frozen(kw_only=True)
+class Point:
+    """A target's statistic on a date: a baseline, a figure of its history.
+
+    ``source`` says where a baseline the plan states comes from (the clause, the report).
+    """
+
+    on: date = attrs.field(validator=v.instance_of(date))
+    value: Fraction = attrs.field(converter=_exact)
+    source: Text | None = attrs.field(default=None, validator=v.optional(v.instance_of(Text)))
+
+    def __attrs_post_init__(self) -> None:
+        if self.value < 0:
+            raise ValueError(f"a point's value must not be negative, got {self.value}")
+
+
+@attrs.frozen(kw_only=True)
 class Target:
     """A threshold an indicator must reach over a scope by a deadline.
 
     ``valid_from``/``valid_to`` bound the dates the target applies to (a district-level target
     ends when the district level does); outside them the verdict is ``not_applicable``.
     ``window_start`` is where measurement begins (default: 1 January of the deadline's year).
+    ``baseline`` is the starting figure the plan states, if it states one (progress otherwise
+    starts from the earliest figure in the window); ``schedule`` is how often figures are
+    reported and when they fall due (default: quarterly, due on the quarter's last day).
     """
 
     code: str = attrs.field(validator=_code)
@@ -329,6 +353,10 @@ class Target:
         default=None, validator=v.optional(v.instance_of(date))
     )
     note: Text | None = attrs.field(default=None, validator=v.optional(v.instance_of(Text)))
+    baseline: Point | None = attrs.field(default=None,
+                                         validator=v.optional(v.instance_of(Point)))
+    schedule: Schedule | None = attrs.field(default=None,
+                                            validator=v.optional(v.instance_of(Schedule)))
     plugin: str | None = attrs.field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -336,6 +364,9 @@ class Target:
             raise ValueError(f"target {self.code}: threshold must not be negative")
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValueError(f"target {self.code}: valid_to is before valid_from")
+        if self.baseline is not None and self.baseline.on >= self.deadline:
+            raise ValueError(f"target {self.code}: the baseline must be dated before the "
+                             "deadline")
 
     @property
     def measurement(self) -> Period:
@@ -521,6 +552,71 @@ class EntityResult:
     observations: tuple[int, ...] = ()
 
 
+def _pairs(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    pairs = tuple(sorted((str(k), str(x)) for k, x in items))
+    if len({k for k, _ in pairs}) != len(pairs):
+        raise ValueError("parameter names must be unique")
+    return pairs
+
+
+@attrs.frozen(kw_only=True)
+class ProgressAssessment:
+    """What one progress method concluded about a target on its way to the deadline.
+
+    ``method``, ``method_version`` and ``parameters`` (name/value texts, sorted by name) say
+    exactly how it was computed. ``status`` is the common scale; ``grade`` the method's own finer
+    category (e.g. ``moderate_progress``). Values are in the indicator's units (a rate as a
+    fraction of one). ``expected`` is the value the trajectory asks for on the latest date,
+    ``projected`` the value at ``deadline`` at the current pace. Paces are per year, in the
+    units ``pace`` names: ``linear`` (value units a year) or ``compound`` (growth rate a year,
+    1/10 is 10%). ``observed_pace`` is the pace from the baseline to the latest figure,
+    ``planned_pace`` the pace the target asked for from the baseline, ``required_pace`` the
+    pace needed from the latest figure to meet the target on the deadline, and ``pace_ratio``
+    the method's ratio of observed to planned pace. ``projected_date`` is the first day the
+    target would be met at the current pace (None: not at this pace, or already met).
+    ``exact`` is False when the method rounds any value it reports (its status is exact all
+    the same); ``next_due`` is when the next figures are due.
+    """
+
+    method: str = attrs.field(validator=_code)
+    method_version: str = attrs.field(validator=v.instance_of(str))
+    status: Progress = attrs.field(converter=Progress)
+    message: Text = attrs.field(validator=v.instance_of(Text))
+    parameters: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    grade: str | None = None
+    baseline: Point | None = attrs.field(default=None, validator=v.optional(v.instance_of(Point)))
+    latest: Point | None = attrs.field(default=None, validator=v.optional(v.instance_of(Point)))
+    deadline: date | None = None
+    target: Fraction | None = attrs.field(default=None, converter=_exact_optional)
+    expected: Fraction | None = attrs.field(default=None, converter=_exact_optional)
+    projected: Fraction | None = attrs.field(default=None, converter=_exact_optional)
+    projected_date: date | None = None
+    observed_pace: Fraction | None = attrs.field(default=None,
+                                                 converter=_exact_optional)
+    required_pace: Fraction | None = attrs.field(default=None,
+                                                 converter=_exact_optional)
+    planned_pace: Fraction | None = attrs.field(default=None, converter=_exact_optional)
+    pace_ratio: Fraction | None = attrs.field(default=None, converter=_exact_optional)
+    pace: str = attrs.field(default="linear", validator=v.in_(("linear", "compound")))
+    exact: bool = True
+    next_due: date | None = None
+    plugin: str | None = attrs.field(default=None, eq=False)
+
+    @property
+    def parameter_map(self) -> dict[str, str]:
+        """The parameters as a dict."""
+        return dict(self.parameters)
+
+
+def _assessments(value: Iterable[ProgressAssessment]) -> tuple[ProgressAssessment, ...]:
+    return tuple(value)
+
+
+def _points(value: Iterable[Point]) -> tuple[Point, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Finding:
     """What one target or check concluded, for one scope and window, with its provenance.
@@ -528,6 +624,9 @@ class Finding:
     ``gap`` is how far the observed statistic is from the threshold (0 when met); where counts
     are known ``gap_units`` says the same in the indicator's unit ("12 more dossiers").
     ``observations`` are positions in the input sequence; the report maps them to files/rows.
+    ``progress`` is the headline progress status (the first progress method's), beside the
+    verdict; ``assessments`` are every progress method's conclusions and ``history`` the
+    target's statistic at the end of each reporting period up to the as-of date.
     """
 
     code: str = attrs.field(validator=_code)
@@ -551,9 +650,19 @@ class Finding:
     observations: tuple[int, ...] = ()
     progress: Progress | None = None
     details: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    assessments: tuple[ProgressAssessment, ...] = attrs.field(
+        default=(), converter=_assessments,
+        validator=v.deep_iterable(v.instance_of(ProgressAssessment)))
+    history: tuple[Point, ...] = attrs.field(
+        default=(), converter=_points, validator=v.deep_iterable(v.instance_of(Point)))
 
 
 CheckFunction = Callable[["CheckContext"], Iterable[Finding]]
+
+
+def _docstring(function: object) -> str:
+    """A function's docstring, stripped and NFC, as the default description of a rule."""
+    return _nfc((getattr(function, "__doc__", None) or "").strip())
 
 
 @attrs.frozen(kw_only=True)
@@ -574,5 +683,54 @@ class Check:
 
     def __attrs_post_init__(self) -> None:
         if not self.description:
-            doc = getattr(self.run, "__doc__", None) or ""
-            object.__setattr__(self, "description", _nfc(doc.strip()))
+            object.__setattr__(self, "description", _docstring(self.run))
+
+
+@attrs.frozen(kw_only=True)
+class ProgressInput:
+    """What a progress method sees of one target: its figures over time and its setting.
+
+    ``history`` holds the target's statistic at the end of each reporting period, oldest first,
+    ending with ``latest`` (the figure the verdict was given on; None when there is none).
+    ``baseline`` is the target's stated baseline when ``baseline_stated``, else the earliest
+    figure of the history. ``first_due`` is when the target's first figures fell due in its
+    window, ``next_due`` when the next ones do. ``parameters`` are the method's own.
+    """
+
+    target: Target = attrs.field(validator=v.instance_of(Target))
+    indicator: Indicator = attrs.field(validator=v.instance_of(Indicator))
+    as_of: date = attrs.field(validator=v.instance_of(date))
+    history: tuple[Point, ...] = attrs.field(
+        default=(), converter=_points, validator=v.deep_iterable(v.instance_of(Point)))
+    latest: Point | None = attrs.field(default=None, validator=v.optional(v.instance_of(Point)))
+    baseline: Point | None = attrs.field(default=None, validator=v.optional(v.instance_of(Point)))
+    baseline_stated: bool = False
+    first_due: date | None = None
+    next_due: date | None = None
+    parameters: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+
+
+ProgressFunction = Callable[[ProgressInput], ProgressAssessment]
+
+
+@attrs.frozen(kw_only=True)
+class ProgressMethod:
+    """A plugin-contributed way of judging progress toward a target's deadline.
+
+    ``assess`` takes a :class:`ProgressInput` and returns a :class:`ProgressAssessment`; the
+    engine stamps every assessment with this method's ``code``, ``version``, ``parameters``
+    and plugin, so a report always says how its progress was computed. ``description``
+    (default: the function's docstring) documents the formulas and their source.
+    """
+
+    code: str = attrs.field(validator=_code)
+    version: str = attrs.field(validator=[v.instance_of(str), _non_empty])
+    name: Text = attrs.field(validator=v.instance_of(Text))
+    assess: ProgressFunction = attrs.field(validator=v.is_callable(), eq=False)
+    parameters: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    description: str = ""
+    plugin: str | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.description:
+            object.__setattr__(self, "description", _docstring(self.assess))

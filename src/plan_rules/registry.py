@@ -20,7 +20,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import DuplicateCodeError, PluginLoadError, UnknownReferenceError
-from .model import Check, Indicator, Kind, Plan, Target
+from .model import Check, Indicator, Kind, Plan, ProgressMethod, Target
 from .writers import Writer
 
 __all__ = ["LoadProblem", "PluginHost", "PluginInfo", "Registry", "load_registry"]
@@ -40,6 +40,7 @@ _HOOKS = (
     "plan_rules_targets",
     "plan_rules_checks",
     "plan_rules_writers",
+    "plan_rules_progress_methods",
 )
 
 
@@ -179,6 +180,10 @@ class PluginHost:
         """Deferred calls of ``plan_rules_writers``, one per plugin."""
         return self._each("plan_rules_writers")
 
+    def progress_methods(self) -> list[tuple[str, Callable[[], Sequence[ProgressMethod]]]]:
+        """Deferred calls of ``plan_rules_progress_methods``, one per plugin."""
+        return self._each("plan_rules_progress_methods")
+
 
 @attrs.frozen(kw_only=True)
 class Registry:
@@ -192,6 +197,7 @@ class Registry:
     plugins: tuple[PluginInfo, ...]
     problems: tuple[LoadProblem, ...] = ()
     strict: bool = False
+    progress_methods: Mapping[str, ProgressMethod] = attrs.field(factory=dict)
 
     def targets_for(self, indicator: str) -> list[Target]:
         """The targets of one indicator, in code order."""
@@ -212,6 +218,8 @@ def _fits_kind(target: Target, indicator: Indicator) -> str | None:
         target.threshold != 1 or target.comparator.value not in (">=", "==")
     ):
         return "a milestone's target is '>= 1' (done)"
+    if indicator.kind is Kind.RATE and target.baseline is not None and target.baseline.value > 1:
+        return f"a rate's baseline is a fraction of one (100% is 1), got {target.baseline.value}"
     return None
 
 
@@ -344,6 +352,8 @@ def load_registry(
     targets = loader.collect(host.targets(), "targets", lambda t: t.code, contributions)
     checks = loader.collect(host.checks(), "checks", lambda c: c.code, contributions)
     writers = loader.collect(host.writers(), "writers", lambda w: w.name, contributions)
+    progress_methods = loader.collect(host.progress_methods(), "progress_methods",
+                                      lambda m: m.code, contributions)
 
     for code, ind in list(indicators.items()):
         if ind.plan not in plans:
@@ -383,6 +393,7 @@ def load_registry(
         targets=dict(sorted(targets.items())),
         checks=dict(sorted(checks.items())),
         writers=dict(sorted(writers.items())),
+        progress_methods=dict(sorted(progress_methods.items())),
         plugins=plugin_infos,
         problems=tuple(loader.problems),
         strict=strict,

@@ -24,7 +24,9 @@ from .model import (
     EntityResult,
     Finding,
     Observation,
+    Point,
     Progress,
+    ProgressAssessment,
     Statistics,
     Text,
     Verdict,
@@ -35,7 +37,7 @@ from .registry import LoadProblem, PluginInfo
 __all__ = ["SCHEMA_VERSION", "Conservation", "Report", "Summary"]
 
 #: Bumped on any change to the JSON form: major when a reader of the old form would break.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @attrs.frozen(kw_only=True)
@@ -285,6 +287,8 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
         "observations": list(f.observations),
         "progress": None if f.progress is None else f.progress.value,
         "details": _json_safe(dict(f.details)),
+        "assessments": [_assessment_dict(a) for a in f.assessments],
+        "history": [_point_dict(p) for p in f.history],
     }
 
 
@@ -304,6 +308,58 @@ def _finding_from(d: Mapping[str, Any]) -> Finding:
         observations=tuple(d["observations"]),
         progress=None if d["progress"] is None else Progress(d["progress"]),
         details=d["details"],
+        # Optional since schema 1.1: a 1.0 report has neither.
+        assessments=tuple(_assessment_from(a) for a in d.get("assessments", ())),
+        history=tuple(_point_from(p) for p in d.get("history", ())),
+    )
+
+
+def _date(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def _undate(d: str | None) -> date | None:
+    return None if d is None else date.fromisoformat(d)
+
+
+def _point_dict(p: Point) -> dict[str, Any]:
+    return {"on": p.on.isoformat(), "value": _frac(p.value), "source": _text(p.source)}
+
+
+def _point_from(d: Mapping[str, Any]) -> Point:
+    source = d.get("source")
+    return Point(on=date.fromisoformat(d["on"]), value=Fraction(d["value"]),
+                 source=None if source is None else Text(**source))
+
+
+_ASSESSMENT_FRACTIONS = ("target", "expected", "projected", "observed_pace", "required_pace",
+                         "planned_pace", "pace_ratio")
+_ASSESSMENT_DATES = ("deadline", "projected_date", "next_due")
+
+
+def _assessment_dict(a: ProgressAssessment) -> dict[str, Any]:
+    return {
+        "method": a.method, "method_version": a.method_version,
+        "parameters": dict(a.parameters), "plugin": a.plugin, "status": a.status.value,
+        "grade": a.grade, "message": _text(a.message),
+        "baseline": None if a.baseline is None else _point_dict(a.baseline),
+        "latest": None if a.latest is None else _point_dict(a.latest), "pace": a.pace,
+        "exact": a.exact,
+        **{k: _frac(getattr(a, k)) for k in _ASSESSMENT_FRACTIONS},
+        **{k: _date(getattr(a, k)) for k in _ASSESSMENT_DATES},
+    }
+
+
+def _assessment_from(d: Mapping[str, Any]) -> ProgressAssessment:
+    exact: dict[str, Any] = {k: _unfrac(d[k]) for k in _ASSESSMENT_FRACTIONS}
+    dates: dict[str, Any] = {k: _undate(d[k]) for k in _ASSESSMENT_DATES}
+    return ProgressAssessment(
+        method=d["method"], method_version=d["method_version"], parameters=d["parameters"],
+        plugin=d["plugin"], status=Progress(d["status"]), grade=d["grade"],
+        message=Text(**d["message"]),
+        baseline=None if d["baseline"] is None else _point_from(d["baseline"]),
+        latest=None if d["latest"] is None else _point_from(d["latest"]), pace=d["pace"],
+        exact=d["exact"], **exact, **dates,
     )
 
 
