@@ -7,11 +7,11 @@ is ``builtin``), so it can be listed, blocked and replaced the same way.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from .engine import CheckContext, verdict_words
+from .engine import CheckContext
 from .hookspecs import hookimpl
-from .model import Check, Finding, Observation, Text, Verdict
+from .model import Check, Finding, Observation, ProgressMethod, Text, Verdict
 from .report import Report
 from .writers import Writer
 
@@ -54,6 +54,10 @@ def check_validity(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _violations(code: str, ctx: CheckContext, bad: list[Observation], what: Text) -> Finding:
+    # List rows in reading order (file, row), not input order: the finding, message included,
+    # must not depend on the order the rows arrived in.
+    bad = sorted(bad, key=lambda o: (o.file or "", -1 if o.row is None else o.row,
+                                     o.indicator, o.entity, o.period.key))
     if not bad:
         return Finding(code=code, verdict=Verdict.MET,
                        message=Text(vi=f"Không có {what.vi}.", en=f"No {what.en}."))
@@ -79,51 +83,11 @@ def plan_rules_checks() -> list[Check]:
     ]
 
 
-_HEAD = {
-    "vi": ("Báo cáo đánh giá chỉ tiêu", "ngày đánh giá", "Kiểm tra", "Vấn đề dữ liệu",
-           "Plugin lỗi", "Tổng hợp"),
-    "en": ("Target evaluation report", "as of", "Checks", "Data issues", "Plugin problems",
-           "Summary"),
-}
+@hookimpl
+def plan_rules_progress_methods() -> list[ProgressMethod]:
+    from . import progress
 
-
-def render_text(report: Report, lang: str = "en") -> str:
-    """A plain-text report: a verdict per target grouped by area, then checks and issues."""
-    title, as_of, checks, issues, problems, summary = _HEAD.get(lang, _HEAD["en"])
-    lines = [f"{title} — {as_of} {report.as_of:%d/%m/%Y} (plan_rules "
-             f"{report.library_version})", ""]
-    by_area: dict[str, list[Finding]] = {}
-    for f in report.target_findings():
-        by_area.setdefault(f.area or "-", []).append(f)
-    for area, findings in by_area.items():
-        name = report.areas.get(area)
-        lines.append(f"== {area}: {name.get(lang)} ==" if name else f"== {area} ==")
-        for f in findings:
-            lines.append(f"  [{verdict_words(f.verdict).get(lang):<15}] {f.code}")
-            lines.append(f"      {f.message.get(lang)}")
-        lines.append("")
-    if report.check_findings():
-        lines.append(f"== {checks} ==")
-        for f in report.check_findings():
-            lines.append(f"  [{verdict_words(f.verdict).get(lang):<15}] {f.code}: "
-                         f"{f.message.get(lang)}")
-        lines.append("")
-    if report.issues:
-        lines.append(f"== {issues} ({len(report.issues)}) ==")
-        lines.extend(f"  {i.describe(lang)}" for i in report.issues)
-        lines.append("")
-    if report.problems:
-        lines.append(f"== {problems} ({len(report.problems)}) ==")
-        lines.extend(f"  {p.plugin}: {p.message}" for p in report.problems)
-        lines.append("")
-    s = report.summary()
-    counts: dict[str, int] = {}
-    for by in s.targets.values():
-        for verdict, n in by.items():
-            counts[verdict] = counts.get(verdict, 0) + n
-    lines.append(f"{summary}: " + ", ".join(
-        f"{verdict_words(Verdict(v)).get(lang)} {n}" for v, n in sorted(counts.items())))
-    return "\n".join(lines) + "\n"
+    return progress.builtin_methods()
 
 
 def render_json(report: Report, lang: str = "en") -> str:
@@ -131,11 +95,37 @@ def render_json(report: Report, lang: str = "en") -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+def _lazy(name: str) -> Callable[[Report, str], str]:
+    """A writer's render function imported on first use, so loading the registry stays
+    cheap."""
+
+    def render(report: Report, lang: str = "en") -> str:
+        from . import formats, html
+
+        function: Callable[[Report, str], str] = getattr(
+            html if name == "render_html" else formats, name)
+        return function(report, lang)
+
+    render.__name__ = name
+    return render
+
+
+def render_text(report: Report, lang: str = "en") -> str:
+    """Terminal tables: a row per target by area, then checks and data issues."""
+    return _lazy("render_text")(report, lang)
+
+
 @hookimpl
 def plan_rules_writers() -> list[Writer]:
     return [
-        Writer(name="text", description="plain text, one verdict per target", suffix=".txt",
-               render=render_text),
+        Writer(name="text", description="terminal tables, one row per target (colour on a TTY)",
+               suffix=".txt", render=render_text),
+        Writer(name="markdown", description="Markdown: summary, a table per area, issues",
+               suffix=".md", render=_lazy("render_markdown")),
+        Writer(name="csv", description="one CSV table of targets, entities, checks and issues "
+               "(formula cells neutralised)", suffix=".csv", render=_lazy("render_csv")),
+        Writer(name="html", description="a self-contained HTML report with a bar per target",
+               suffix=".html", render=_lazy("render_html")),
         Writer(name="json", description="the versioned JSON report", suffix=".json",
                render=render_json),
     ]

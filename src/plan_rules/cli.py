@@ -1,40 +1,95 @@
-"""The ``plan-rules`` command: evaluate figures, list plugins and indicators, for people.
+"""The ``plan-rules`` command: fill-in templates, validation, evaluation and reports, for people.
 
-Exit codes: 0 done (and nothing that ``--fail-on`` names was found); 1 ``--fail-on`` matched;
-2 the command could not run (bad arguments, an unreadable file, a plugin problem in strict
-mode).
+Commands: ``evaluate``, ``validate``, ``template``, ``indicators``, ``explain``, ``plugins``.
+Every message is given in Vietnamese or English (``--lang``; default from ``PLAN_RULES_LANG`` or
+the locale). Output goes to stdout, or atomically to ``--output`` (whose suffix picks the
+format when ``--format`` is not given); diagnostics and the progress bar go to stderr.
+
+Exit codes:
+
+* 0 — done, and nothing that ``--fail-on`` names was found (``validate``: no data error);
+* 1 — ``--fail-on`` matched: a target not met (or invalid, or a check error) for
+  ``not_met``, a data issue of severity error for ``issues``; ``validate`` found a data error;
+* 2 — the command could not run: bad arguments, a file that cannot be opened, an unknown
+  format or code, a plugin problem in ``--strict`` mode;
+* 130 — interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+import attrs
 
 from . import __version__
-from .engine import evaluate
+from .engine import evaluate, verdict_words
 from .errors import PlanRulesError
-from .model import Entity
-from .readers import read_entities, read_observations
+from .formats import Catalogue, catalogue, label, neutralise, requirement, show_value
+from .model import Aggregation, DataIssue, Entity, Indicator, Kind, Target, Text, Verdict
+from .periods import Period, PeriodParseError
+from .progress_view import target_progress_lines
+from .readers import parse_date, read_entities, read_observations
 from .registry import Registry, load_registry
 from .report import Report
+from .terminal import Progress, colour, wants_colour
 from .writers import write_atomically
 
-__all__ = ["main"]
+__all__ = ["EXIT_ERROR", "EXIT_FAIL_ON", "EXIT_INTERRUPTED", "EXIT_OK", "build_parser", "main"]
 
-EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+_FAILING = (Verdict.NOT_MET, Verdict.INVALID, Verdict.ERROR)
+
+
+def _t(lang: str, vi: str, en: str) -> str:
+    return vi if lang == "vi" else en
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """``PLAN_RULES_LANG`` if it is ``vi`` or ``en``, else Vietnamese for a Vietnamese
+    locale, else English."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("PLAN_RULES_LANG", "").lower()
+    if chosen in ("vi", "en"):
+        return chosen
+    locale = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or ""
+    return "vi" if locale.lower().startswith("vi") else "en"
 
 
 def _date(text: str) -> date:
-    from .readers import parse_date
-
     try:
         return parse_date(text)
     except (ValueError, OverflowError) as exc:
         raise argparse.ArgumentTypeError(
-            f"cannot read {text!r} as a date (use 2025-12-31 or 31/12/2025)") from exc
+            f"cannot read {text!r} as a date (use 2025-12-31 or 31/12/2025) — không đọc được "
+            f"ngày {text!r}") from exc
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except PeriodParseError as exc:
+        raise argparse.ArgumentTypeError(f"{exc.message} — {exc.message_vi}") from exc
+
+
+def _fail_on(text: str) -> list[str]:
+    words = [w.strip() for w in text.split(",") if w.strip()]
+    for w in words:
+        if w not in ("not_met", "issues"):
+            raise argparse.ArgumentTypeError(
+                f"--fail-on takes not_met and/or issues, not {w!r} — chỉ nhận not_met, issues")
+    return words
+
+
+# -- inputs ---------------------------------------------------------------------------------
 
 
 def _inputs(path: Path, entities: Path | None) -> tuple[Path, Path | None]:
@@ -43,53 +98,129 @@ def _inputs(path: Path, entities: Path | None) -> tuple[Path, Path | None]:
         figures = next((path / f"figures{s}" for s in (".csv", ".json", ".xlsx")
                         if (path / f"figures{s}").exists()), None)
         if figures is None:
-            raise PlanRulesError(f"{path} has no figures.csv, figures.json or figures.xlsx")
+            raise PlanRulesError(
+                f"{path} has no figures.csv, figures.json or figures.xlsx — thư mục {path} "
+                "không có tệp figures.csv, figures.json hoặc figures.xlsx")
         if entities is None:
             entities = next((path / f"entities{s}" for s in (".csv", ".json", ".xlsx")
                              if (path / f"entities{s}").exists()), None)
         return figures, entities
+    if not path.exists():
+        raise PlanRulesError(f"{path}: no such file — không có tệp {path}")
     return path, entities
 
 
-def _evaluate(args: argparse.Namespace, registry: Registry) -> Report:
+def _read(args: argparse.Namespace, registry: Registry,
+          ) -> tuple[list[Any], list[DataIssue], tuple[Entity, ...]]:
     figures, entities_path = _inputs(Path(args.file), args.entities)
-    read = read_observations(figures, registry=registry)
+    bar = Progress(_t(args.lang, f"đọc {figures.name}", f"reading {figures.name}"))
+    try:
+        read = read_observations(figures, registry=registry, progress=bar)
+    finally:
+        bar.close()
     issues = list(read.issues)
     entities: tuple[Entity, ...] = ()
     if entities_path is not None:
         ent = read_entities(entities_path)
         entities = ent.entities
         issues.extend(ent.issues)
-    return evaluate(read.observations, registry=registry, as_of=args.as_of,
-                    entities=entities, issues=issues)
+    return list(read.observations), issues, entities
 
 
-def _emit(args: argparse.Namespace, text: str | bytes) -> None:
-    if args.output:
-        write_atomically(args.output, text)
-    elif isinstance(text, bytes):
-        sys.stdout.buffer.write(text)
+def _evaluate(args: argparse.Namespace, registry: Registry) -> tuple[Report, Catalogue]:
+    observations, issues, entities = _read(args, registry)
+    report = evaluate(observations, registry=registry, as_of=args.as_of, entities=entities,
+                      issues=issues)
+    return report, Catalogue(indicators=registry.indicators, targets=registry.targets,
+                             plans=registry.plans, entities={e.code: e for e in entities})
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def _format(args: argparse.Namespace, choices: Sequence[str], default: str) -> str:
+    """``--format``, else what ``--output``'s suffix names, else ``default``."""
+    if args.format:
+        return str(args.format)
+    if args.output is not None:
+        by_suffix = {"." + c: c for c in choices} | {".md": "markdown", ".txt": "text",
+                                                      ".htm": "html"}
+        found = by_suffix.get(args.output.suffix.lower())
+        if found is not None and found in choices:
+            return found
+    return default
+
+
+def _emit(args: argparse.Namespace, content: str | bytes) -> None:
+    if args.output is not None:
+        write_atomically(args.output, content)
+    elif isinstance(content, bytes):
+        if sys.stdout.isatty():
+            raise PlanRulesError(
+                "this format is binary: give --output FILE — định dạng này là nhị phân: hãy "
+                "dùng --output TỆP")
+        sys.stdout.buffer.write(content)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(content)
+
+
+def _render(args: argparse.Namespace, registry: Registry, report: Report,
+            cat: Catalogue) -> None:
+    name = _format(args, tuple(registry.writers), "text")
+    writer = registry.writers.get(name)
+    if writer is None:
+        raise PlanRulesError(
+            f"no writer called {name!r}; available: {', '.join(registry.writers)} — không có "
+            f"định dạng {name!r}")
+    catalogue.set(cat)
+    colour.set(args.output is None and name == "text" and wants_colour(sys.stdout))
+    _emit(args, writer.render(report, args.lang))
+    if args.output is not None:
+        s = report.summary()
+        counts = ", ".join(f"{verdict_words(v).get(args.lang)} {s.total(v)}" for v in Verdict
+                           if s.total(v))
+        print(_t(args.lang, f"đã ghi {args.output} ({counts or 'không có chỉ tiêu'}; "
+                            f"{s.issues} vấn đề số liệu)",
+                 f"wrote {args.output} ({counts or 'no targets'}; {s.issues} data issues)"),
+              file=sys.stderr)
+
+
+# -- commands -------------------------------------------------------------------------------
 
 
 def cmd_evaluate(args: argparse.Namespace, registry: Registry) -> int:
-    report = _evaluate(args, registry)
-    writer = registry.writers.get(args.format)
-    if writer is None:
-        raise PlanRulesError(f"no writer called {args.format!r}; available: "
-                             f"{', '.join(registry.writers)}")
-    _emit(args, writer.render(report, args.lang))
-    fail = args.fail_on or []
-    if "not_met" in fail and any(f.verdict.value in ("not_met", "invalid", "error")
-                                 for f in report.findings):
+    """Evaluate figures and write the report."""
+    report, cat = _evaluate(args, registry)
+    _render(args, registry, report, cat)
+    fail = [w for group in args.fail_on or () for w in group]
+    if "not_met" in fail and any(f.verdict in _FAILING for f in report.findings):
         return EXIT_FAIL_ON
     if "issues" in fail and any(i.severity == "error" for i in report.issues):
         return EXIT_FAIL_ON
     return EXIT_OK
 
 
+def cmd_validate(args: argparse.Namespace, registry: Registry) -> int:
+    """Read and validate figures; report only the data issues."""
+    report, cat = _evaluate(args, registry)
+    issues_only = attrs.evolve(report, findings=())
+    _render(args, registry, issues_only, cat)
+    return EXIT_FAIL_ON if any(i.severity == "error" for i in report.issues) else EXIT_OK
+
+
 def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
+    """List the loaded plugins, what each contributed, and load problems."""
+    if _format(args, ("text", "json"), "text") == "json":
+        data = {"plugins": [{"name": p.name, "module": p.module,
+                             "distribution": p.distribution, "version": p.version,
+                             "hooks": list(p.hooks),
+                             "contributions": {k: list(v) for k, v in
+                                               p.contributions.items()}}
+                            for p in registry.plugins],
+                "problems": [{"plugin": p.plugin, "code": p.code, "kind": p.kind,
+                              "message": p.message} for p in registry.problems]}
+        _emit(args, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
     lines = []
     for p in registry.plugins:
         made = "; ".join(f"{k}: {len(v)}" for k, v in sorted(p.contributions.items()))
@@ -101,49 +232,310 @@ def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
     return EXIT_OK
 
 
-def cmd_indicators(args: argparse.Namespace, registry: Registry) -> int:
-    lines = []
+def _threshold(t: Target, ind: Indicator, lang: str) -> str:
+    return requirement(t.comparator, t.threshold, ind.kind, lang)
+
+
+def _catalogue_rows(args: argparse.Namespace, registry: Registry,
+                    ) -> list[tuple[Indicator, list[Target]]]:
+    out = []
     for ind in registry.indicators.values():
-        if args.area and ind.area != args.area:
+        if args.area and ind.area not in args.area:
             continue
-        lines.append(f"{ind.code:<14} {ind.kind.value:<9} {ind.name.get(args.lang)}")
-        for t in registry.targets_for(ind.code):
-            lines.append(f"    {t.code:<28} {t.aggregation.value:<8} {t.comparator.value} "
-                         f"{t.threshold}  scope {t.scope.describe()}")
-    _emit(args, "\n".join(lines) + "\n")
+        targets = registry.targets_for(ind.code)
+        if args.level:
+            targets = [t for t in targets if t.scope.level == args.level]
+            if not targets:
+                continue
+        out.append((ind, targets))
+    return out
+
+
+def cmd_indicators(args: argparse.Namespace, registry: Registry) -> int:
+    """The catalogue: indicators and their targets, filterable by area and level."""
+    lang = args.lang
+    rows = _catalogue_rows(args, registry)
+    fmt = _format(args, ("text", "json", "csv", "markdown"), "text")
+    if fmt == "json":
+        data = [{"code": i.code, "plan": i.plan, "area": i.area, "kind": i.kind.value,
+                 "temporal": i.temporal.value, "name": {"vi": i.name.vi, "en": i.name.en},
+                 "unit": {"vi": i.unit.vi, "en": i.unit.en}, "plugin": i.plugin,
+                 "targets": [{"code": t.code, "comparator": t.comparator.value,
+                              "threshold": str(t.threshold), "scope": t.scope.describe(),
+                              "aggregation": t.aggregation.value,
+                              "deadline": t.deadline.isoformat()} for t in ts]}
+                for i, ts in rows]
+        _emit(args, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    table = [[i.code, i.area, i.kind.value, t.code, _threshold(t, i, lang), t.aggregation.value,
+              t.scope.describe(), i.name.get(lang)] for i, ts in rows for t in ts]
+    table += [[i.code, i.area, i.kind.value, "", "", "", "", i.name.get(lang)]
+              for i, ts in rows if not ts]
+    head = ["indicator", "area", "kind", "target", "threshold", "aggregation", "scope", "name"]
+    if fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        w = csv.writer(buffer, lineterminator="\r\n")
+        w.writerow(head)
+        w.writerows([neutralise(c) for c in r] for r in table)
+        _emit(args, "\ufeff" + buffer.getvalue())
+    elif fmt == "markdown":
+        from .formats import md
+
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(md(c) for c in r) + " |" for r in table]
+        _emit(args, "\n".join(lines) + "\n")
+    else:
+        lines = []
+        area = None
+        for ind, targets in rows:
+            if ind.area != area:
+                area = ind.area
+                name = next((a.name.get(lang) for p in registry.plans.values()
+                             for a in p.areas if a.code == area), "")
+                lines.append(f"{area} — {name}" if name else area)
+            lines.append(f"  {ind.code:<14} {ind.kind.value:<9} {ind.name.get(lang)}")
+            for t in targets:
+                lines.append(f"      {t.code:<30} {_threshold(t, ind, lang):<10} "
+                             f"{t.aggregation.value:<8} {t.scope.describe()}")
+        _emit(args, "\n".join(lines) + "\n")
     return EXIT_OK
 
 
+def cmd_template(args: argparse.Namespace, registry: Registry) -> int:
+    """Write the fill-in sheet for a level, a group or an entities file."""
+    from .template import default_period, template_csv, template_rows, template_xlsx
+
+    entities: list[Entity] = []
+    if args.entities is not None:
+        read = read_entities(args.entities)
+        errors = [i for i in read.issues if i.severity == "error"]
+        for issue in read.issues:
+            print(issue.describe(args.lang), file=sys.stderr)
+        if errors:
+            raise PlanRulesError(_t(args.lang,
+                                    f"tệp đơn vị {args.entities} có {len(errors)} lỗi",
+                                    f"the entities file {args.entities} has {len(errors)} "
+                                    "errors"))
+        entities = list(read.entities)
+        if args.entity:
+            entities = [e for e in entities if e.code in args.entity]
+    elif args.entity:
+        if not args.level:
+            raise PlanRulesError(_t(args.lang, "--entity cần --level (cấp của đơn vị)",
+                                    "--entity needs --level (the units' level)"))
+        entities = [Entity(code=c, level=args.level) for c in args.entity]
+    period = args.period or default_period(date.today())
+    rows = template_rows(registry, period=period, level=args.level, group=args.group,
+                         entities=entities, areas=args.area or (),
+                         indicators=args.indicator or ())
+    if not rows:
+        raise PlanRulesError(_t(
+            args.lang,
+            f"không chỉ tiêu nào đo kỳ {period} cho lựa chọn này (xem `plan-rules indicators`)",
+            f"no target measures period {period} for this choice (see `plan-rules "
+            "indicators`)"))
+    fmt = _format(args, ("csv", "xlsx"), "csv")
+    content = template_xlsx(rows, args.lang) if fmt == "xlsx" else template_csv(rows, args.lang)
+    _emit(args, content)
+    if args.output is not None:
+        print(_t(args.lang, f"đã ghi {args.output}: {len(rows)} dòng cần điền, kỳ {period}",
+                 f"wrote {args.output}: {len(rows)} rows to fill, period {period}"),
+              file=sys.stderr)
+    return EXIT_OK
+
+
+_AGGREGATION_WORDS = {
+    Aggregation.EACH: Text(vi="từng đơn vị trong phạm vi phải đạt; báo cáo ghi k/n đơn vị đạt",
+                           en="every entity in scope must meet it; the report says k of n"),
+    Aggregation.POOLED: Text(vi="tỷ lệ gộp: tổng tử số chia tổng mẫu số của các đơn vị",
+                             en="pooled: the sum of numerators over the sum of denominators"),
+    Aggregation.MEAN: Text(vi="trung bình cộng (không trọng số) tỷ lệ của các đơn vị",
+                           en="the unweighted mean of the entities' rates"),
+    Aggregation.REPORTED: Text(
+        vi="số liệu báo cáo cho chính đơn vị phạm vi (ví dụ toàn tỉnh); nếu không có thì gộp "
+           "từ các đơn vị",
+        en="the figure reported for the scope entity itself (e.g. the province); pooled from "
+           "the entities when there is none"),
+}
+
+
+def _explain_lines(code: str, registry: Registry, lang: str) -> list[tuple[str, str]] | None:
+    def clause(ind: Indicator) -> str:
+        return f"{ind.clause.bullet}: “{ind.clause.text_vi}”"
+
+    if code in registry.targets:
+        t = registry.targets[code]
+        ind = registry.indicators[t.indicator]
+        window = t.measurement
+        valid = _t(lang, "luôn", "always")
+        if t.valid_from or t.valid_to:
+            start = f"{t.valid_from:%d/%m/%Y}" if t.valid_from else "…"
+            end = f"{t.valid_to:%d/%m/%Y}" if t.valid_to else "…"
+            valid = _t(lang, f"{start} – {end}; ngoài khoảng này: không áp dụng",
+                       f"{start} – {end}; outside it: not applicable")
+        exact = f"{t.comparator.value} {t.threshold}"
+        lines = [
+            (_t(lang, "Chỉ tiêu", "Target"),
+             f"{t.code} — {ind.name.get(lang)}" + (f" — {t.name.get(lang)}" if t.name else "")),
+            (_t(lang, "Yêu cầu", "Requires"),
+             f"{t.comparator.words.get(lang)} {show_value(t.threshold, ind.kind, lang)} "
+             f"({_t(lang, 'chính xác', 'exactly')}: {exact})"
+             if ind.kind is not Kind.MILESTONE else show_value(1, ind.kind, lang)),
+            (_t(lang, "Phạm vi", "Scope"), t.scope.describe()),
+            (_t(lang, "Cách tính", "Aggregation"),
+             f"{t.aggregation.value} — {_AGGREGATION_WORDS[t.aggregation].get(lang)}"),
+            (_t(lang, "Hạn", "Deadline"), f"{t.deadline:%d/%m/%Y}"),
+            (_t(lang, "Kỳ đo", "Measured"), f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"),
+            (_t(lang, "Hiệu lực", "Valid"), valid),
+        ]
+        if t.note:
+            lines.append((_t(lang, "Ghi chú", "Note"), t.note.get(lang)))
+        return lines + target_progress_lines(t, registry, lang) + _indicator_lines(
+            ind, registry, lang, clause(ind)) + [("Plugin", t.plugin or "-")]
+    if code in registry.indicators:
+        ind = registry.indicators[code]
+        lines = [(_t(lang, "Chỉ số", "Indicator"), f"{ind.code} — {ind.name.get(lang)}")]
+        lines += _indicator_lines(ind, registry, lang, clause(ind))
+        for t in registry.targets_for(code):
+            lines.append((_t(lang, "Chỉ tiêu", "Target"),
+                          f"{t.code}: {_threshold(t, ind, lang)} {t.aggregation.value} "
+                          f"{t.scope.describe()}"))
+        return [*lines, ("Plugin", ind.plugin or "-")]
+    if code in registry.checks:
+        c = registry.checks[code]
+        return [(_t(lang, "Kiểm tra", "Check"), f"{c.code} — {c.name.get(lang)}"),
+                (_t(lang, "Đọc", "Reads"), ", ".join(c.indicators) or _t(lang, "mọi chỉ số",
+                                                                         "every indicator")),
+                (_t(lang, "Mô tả", "Description"), c.description or "-"),
+                ("Plugin", c.plugin or "-")]
+    if code in registry.plans:
+        p = registry.plans[code]
+        return [(_t(lang, "Kế hoạch", "Plan"), f"{p.number} — {p.title.get(lang)}"),
+                (_t(lang, "Cơ quan", "Issuer"), p.issuer.get(lang)),
+                (_t(lang, "Ngày ban hành", "Issued"), f"{p.issued:%d/%m/%Y}"),
+                (_t(lang, "Hạn", "Deadline"), f"{p.deadline:%d/%m/%Y}"),
+                *[(_t(lang, "Lĩnh vực", "Area"), f"{a.code} — {a.name.get(lang)}")
+                  for a in p.areas]]
+    return None
+
+
+def _indicator_lines(ind: Indicator, registry: Registry, lang: str,
+                     clause: str) -> list[tuple[str, str]]:
+    plan = registry.plans.get(ind.plan)
+    area = plan.area(ind.area) if plan else None
+    lines = [
+        (_t(lang, "Kế hoạch", "Plan"),
+         f"{plan.number if plan else ind.plan}, {_t(lang, 'lĩnh vực', 'area')} {ind.area}"
+         + (f" — {area.name.get(lang)}" if area else "")),
+        (_t(lang, "Điều khoản", "Clause"), clause),
+        (_t(lang, "Loại", "Kind"), f"{ind.kind.value}, {ind.temporal.value}"),
+        (_t(lang, "Mô tả", "Measures"), ind.description.get(lang)),
+        (_t(lang, "Đơn vị tính", "Unit"), ind.unit.get(lang)),
+    ]
+    if ind.numerator is not None:
+        lines.append((_t(lang, "Tử số", "Numerator"), ind.numerator.get(lang)))
+    if ind.denominator is not None:
+        lines.append((_t(lang, "Mẫu số", "Denominator"), ind.denominator.get(lang)))
+    if ind.excludes is not None:
+        lines.append((_t(lang, "Không tính", "Excludes"), ind.excludes.get(lang)))
+    return lines
+
+
+def cmd_explain(args: argparse.Namespace, registry: Registry) -> int:
+    """Explain a target, an indicator, a check or a plan by its code."""
+    code = args.code.strip()
+    known = {**registry.targets, **registry.indicators, **registry.checks, **registry.plans}
+    match = next((k for k in known if k.casefold() == code.casefold()), code)
+    lines = _explain_lines(match, registry, args.lang)
+    if lines is None:
+        close = difflib.get_close_matches(code, list(known), n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        hint_vi = f"; có phải {', '.join(close)}?" if close else ""
+        raise PlanRulesError(
+            f"no target, indicator, check or plan has code {code!r}{hint} — không có chỉ tiêu, "
+            f"chỉ số, kiểm tra hay kế hoạch nào mã {code!r}{hint_vi}")
+    if _format(args, ("text", "json"), "text") == "json":
+        _emit(args, json.dumps({"code": match, "lines": [list(x) for x in lines]},
+                               ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    wide = max(len(k) for k, _ in lines)
+    _emit(args, "\n".join(f"{k:<{wide}}  {v}" for k, v in lines) + "\n")
+    return EXIT_OK
+
+
+# -- parser ---------------------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``plan-rules``."""
     parser = argparse.ArgumentParser(
         prog="plan-rules",
-        description="Evaluate a plan's targets against reported figures, exactly.")
+        description="Evaluate a plan's targets against reported figures, exactly. "
+                    "Đánh giá thực hiện chỉ tiêu kế hoạch từ số liệu báo cáo.",
+        epilog="Exit codes: 0 done; 1 --fail-on matched (validate: data errors found); "
+               "2 could not run; 130 interrupted.")
     parser.add_argument("--version", action="version", version=f"plan_rules {__version__}")
     parser.add_argument("--strict", action="store_true",
                         help="a broken plugin or a raising check stops the run")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("vi", "en"), default="en")
-    common.add_argument("--output", "-o", type=Path, help="write here (atomically)")
+    common.add_argument("--lang", choices=("vi", "en"), default=None,
+                        help="language of the output (default: PLAN_RULES_LANG or the locale)")
+    common.add_argument("--output", "-o", type=Path,
+                        help="write here, atomically (its suffix picks the format)")
+    common.add_argument("--format", "-f", default=None, help="output format (see each command)")
 
-    ev = sub.add_parser("evaluate", parents=[common],
-                        help="evaluate a figures file (or a folder with figures and entities)")
-    ev.add_argument("file", help="figures .csv/.json/.xlsx, or a folder holding figures.*")
-    ev.add_argument("--entities", type=Path, help="the entities file (code, level, validity)")
-    ev.add_argument("--as-of", type=_date, default=None,
-                    help="evaluation date (default: today); later periods are not used")
-    ev.add_argument("--format", default="text", help="a writer's name: text, json, …")
-    ev.add_argument("--fail-on", action="append", choices=("not_met", "issues"),
-                    help="exit 1 when a target is not met / a data issue is found")
+    inputs = argparse.ArgumentParser(add_help=False)
+    inputs.add_argument("file", help="figures .csv/.json/.xlsx, or a folder holding figures.* "
+                                     "(and entities.*)")
+    inputs.add_argument("--entities", type=Path,
+                        help="the entities file (code, name, level, groups, parent, validity)")
+    inputs.add_argument("--as-of", type=_date, default=None,
+                        help="evaluation date (default: today); later periods are not used")
+
+    ev = sub.add_parser("evaluate", parents=[common, inputs],
+                        help="evaluate figures and write the report",
+                        description="Evaluate every target against the figures. Formats: "
+                                    "text, html, markdown, csv, json, and any plugin's writer.")
+    ev.add_argument("--fail-on", action="append", type=_fail_on, metavar="not_met,issues",
+                    help="exit 1 when a target is not met (or invalid) / a data error is found")
     ev.set_defaults(run=cmd_evaluate)
 
-    pl = sub.add_parser("plugins", parents=[common], help="list loaded plugins")
-    pl.set_defaults(run=cmd_plugins)
+    va = sub.add_parser("validate", parents=[common, inputs],
+                        help="check figures and list data issues only (exit 1 on errors)")
+    va.set_defaults(run=cmd_validate)
 
-    ind = sub.add_parser("indicators", parents=[common], help="list indicators and targets")
-    ind.add_argument("--area", help="only this area code (e.g. PS)")
+    tp = sub.add_parser("template", parents=[common],
+                        help="write the fill-in sheet (.csv or .xlsx)",
+                        description="One row per indicator and entity that a target measures "
+                                    "in the period. Formats: csv, xlsx.")
+    tp.add_argument("--level", help="the entities' level: province, department, commune, …")
+    tp.add_argument("--group", help="only entities in this group (e.g. departments)")
+    tp.add_argument("--entities", type=Path, help="an entities file: one row per entity")
+    tp.add_argument("--entity", action="append", help="this entity only (repeatable)")
+    tp.add_argument("--period", type=_period,
+                    help="the reporting period, e.g. Q4/2025 (default: this quarter)")
+    tp.add_argument("--area", action="append", help="only this area (repeatable)")
+    tp.add_argument("--indicator", action="append", help="only this indicator (repeatable)")
+    tp.set_defaults(run=cmd_template)
+
+    ind = sub.add_parser("indicators", parents=[common],
+                         help="the indicator catalogue (text, json, csv, markdown)")
+    ind.add_argument("--area", action="append", help="only this area code (e.g. PS)")
+    ind.add_argument("--level", help="only targets at this level (e.g. commune)")
     ind.set_defaults(run=cmd_indicators)
+
+    ex = sub.add_parser("explain", parents=[common],
+                        help="a target's wording, threshold, aggregation and validity")
+    ex.add_argument("code", help="a target, indicator, check or plan code")
+    ex.set_defaults(run=cmd_explain)
+
+    pl = sub.add_parser("plugins", parents=[common], help="list loaded plugins (text, json)")
+    pl.set_defaults(run=cmd_plugins)
     return parser
 
 
@@ -151,10 +543,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.lang = args.lang or default_lang()
+    run: Callable[[argparse.Namespace, Registry], int] = args.run
     try:
         registry = load_registry(strict=True if args.strict else None)
-        code: int = args.run(args, registry)
-        return code
+        return run(args, registry)
     except PlanRulesError as exc:
-        print(f"plan-rules: error: {exc}", file=sys.stderr)
+        print(f"plan-rules: {label('error', args.lang)}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of a pipe went away (`| head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as exc:
+        print(f"plan-rules: {label('error', args.lang)}: {exc}", file=sys.stderr)
         return EXIT_ERROR

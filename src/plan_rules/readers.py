@@ -1,25 +1,34 @@
-"""Reading what people hand in: figures (CSV, JSON) and entities, every row accounted for.
+"""Reading what people hand in: figures (CSV, JSON, ``.xlsx``) and entities, every row accounted
+for.
 
-One row per figure, long format, the same columns in every format (Vietnamese headers are
-accepted as aliases). Each data row becomes an :class:`~plan_rules.Observation` or a
-:class:`~plan_rules.DataIssue` that names the file, row, field, the text found and what was
-expected, in Vietnamese and English. Blank rows carry no figure and are counted as such.
+One row per figure, long format, the same columns in every format. Files are read the way
+people really save them: UTF-8 with or without a byte-order mark (UTF-16 and Windows-1258 with a
+warning), commas, semicolons or tabs, Vietnamese number style (``1.234``, ``87,5``, ``87,5%``),
+blank lines, stray spaces, Excel serial dates, headers in English or Vietnamese (with or without
+diacritics, in any order, with the template's explanatory columns). Each data row becomes an
+:class:`~plan_rules.Observation` or is named by a :class:`~plan_rules.DataIssue` giving the file,
+row, field, the text found and what was expected, in Vietnamese and English; a row with no figure
+at all is named by a warning. Nothing is dropped silently.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import difflib
+import functools
 import io
 import json
 import os
+import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
 import attrs
-from dateutil import parser as dateparser
 
 from .errors import ReadError
 from .model import DataIssue, Entity, Indicator, Kind, Observation, Text
@@ -27,105 +36,499 @@ from .numbers import NumberParseError, parse_decimal, parse_int, parse_rate
 from .periods import Period, PeriodParseError
 from .registry import Registry
 
-__all__ = ["FIELDS", "ReadResult", "read_entities", "read_observations"]
+__all__ = [
+    "ENTITY_FIELDS",
+    "FIELDS",
+    "INFO_FIELDS",
+    "LEVEL_ALIASES",
+    "Number",
+    "ReadResult",
+    "excel_date",
+    "header_key",
+    "level_key",
+    "parse_date",
+    "read_entities",
+    "read_observations",
+]
 
 #: The columns of the figures format, in order.
 FIELDS = ("indicator", "entity", "level", "period", "numerator", "denominator", "value",
           "reported_on", "source", "note")
 
-#: Header aliases (compared after NFC, case-folding and trimming).
-ALIASES: Mapping[str, str] = {
-    "chỉ tiêu": "indicator", "mã chỉ tiêu": "indicator",
-    "đơn vị": "entity", "mã đơn vị": "entity",
-    "cấp": "level",
-    "kỳ báo cáo": "period", "kỳ": "period",
-    "tử số": "numerator",
-    "mẫu số": "denominator",
-    "giá trị": "value",
-    "ngày báo cáo": "reported_on",
-    "nguồn": "source", "căn cứ": "source",
-    "ghi chú": "note",
-    # entities file
-    "mã": "code", "tên": "name", "tên đơn vị": "name", "nhóm": "groups",
-    "đơn vị cấp trên": "parent", "hiệu lực từ": "valid_from", "hiệu lực đến": "valid_to",
+#: The columns of the entities format, in order.
+ENTITY_FIELDS = ("code", "name", "level", "groups", "parent", "valid_from", "valid_to")
+
+#: Explanatory columns the fill-in template adds; readers accept and ignore them.
+INFO_FIELDS = ("indicator_name", "entity_name", "target", "unit", "numerator_counts",
+               "denominator_counts", "how_to_fill")
+
+#: Header aliases, keyed by the folded form (see :func:`header_key`): Vietnamese names, with
+#: or without diacritics, and a few common English variants.
+_ALIAS_WORDS: Mapping[str, Sequence[str]] = {
+    "indicator": ("chỉ tiêu", "mã chỉ tiêu", "indicator code", "indicator_code"),
+    "entity": ("đơn vị", "mã đơn vị", "entity code", "entity_code", "unit code"),
+    "level": ("cấp", "cấp đơn vị"),
+    "period": ("kỳ báo cáo", "kỳ", "reporting period"),
+    "numerator": ("tử số",),
+    "denominator": ("mẫu số",),
+    "value": ("giá trị", "số liệu", "kết quả"),
+    "reported_on": ("ngày báo cáo", "reported on", "report date"),
+    "source": ("nguồn", "căn cứ", "nguồn số liệu", "evidence"),
+    "note": ("ghi chú", "notes"),
+    "code": ("mã",),
+    "name": ("tên", "tên đơn vị"),
+    "groups": ("nhóm", "group"),
+    "parent": ("đơn vị cấp trên", "cấp trên"),
+    "valid_from": ("hiệu lực từ", "từ ngày", "valid from"),
+    "valid_to": ("hiệu lực đến", "đến ngày", "valid to"),
+    "indicator_name": ("tên chỉ tiêu", "indicator name"),
+    "entity_name": ("entity name",),
+    "target": ("mục tiêu", "chỉ tiêu kế hoạch"),
+    "unit": ("đơn vị tính", "đvt"),
+    "numerator_counts": ("tử số đếm", "numerator counts"),
+    "denominator_counts": ("mẫu số đếm", "denominator counts"),
+    "how_to_fill": ("cách điền", "how to fill", "hướng dẫn"),
 }
 
-ENTITY_FIELDS = ("code", "name", "level", "groups", "parent", "valid_from", "valid_to")
+#: Level names as Vietnamese reports write them, mapped to the levels plugins use.
+LEVEL_ALIASES: Mapping[str, str] = {
+    "tỉnh": "province", "cấp tỉnh": "province", "toàn tỉnh": "province",
+    "sở": "department", "sở, ngành": "department", "sở ngành": "department",
+    "cơ quan cấp tỉnh": "department",
+    "huyện": "district", "cấp huyện": "district",
+    "xã": "commune", "cấp xã": "commune", "phường": "commune", "xã, phường": "commune",
+}
 
 _DONE = {"done", "yes", "1", "true", "x", "hoàn thành", "đã hoàn thành", "xong", "có", "đạt"}
 _NOT_DONE = {"not done", "no", "0", "false", "chưa", "chưa hoàn thành", "không", "chưa xong"}
 
+#: Issue codes that concern a whole file: they account for every row of it.
+FILE_ISSUES = frozenset({"missing_column", "empty_file", "bad_json"})
+
+#: Called as ``progress(done, total)`` while a large file is read.
+ProgressCallback = Callable[[int, int], None]
+
+_PROGRESS_EVERY = 5000
+
+
+@attrs.frozen
+class Number:
+    """A number that a file stored as a number (a JSON number, a spreadsheet cell) rather
+    than as typed text: exact, never re-read through a decimal-mark convention.
+
+    ``percent`` marks a spreadsheet cell formatted as a percentage, whose value is a fraction
+    of one (a cell showing ``87.5%`` holds 0.875).
+    """
+
+    value: Fraction
+    text: str
+    percent: bool = False
+
+
+#: What a reader hands the row parser: typed text, or a number the file stored as one.
+Cell = str | Number
+
 
 @attrs.frozen(kw_only=True)
 class ReadResult:
-    """What a reader produced: observations, data issues, and how many rows it saw."""
+    """What a reader produced: observations (or entities), data issues, and the rows it saw."""
 
     observations: tuple[Observation, ...]
     issues: tuple[DataIssue, ...]
     rows: int
     blank_rows: int = 0
     entities: tuple[Entity, ...] = ()
+    unaccounted: tuple[int, ...] = ()
 
     @property
     def accounted(self) -> bool:
-        """Every data row is an observation or is named by an issue."""
-        rows_with_issue = {i.row for i in self.issues if i.row is not None and i.severity ==
-                           "error"}
-        return len(self.observations) + len(rows_with_issue) == self.rows
+        """Every data row became an observation or an entity, or is named by an issue."""
+        return not self.unaccounted
 
 
-def _key(header: str) -> str:
-    text = unicodedata.normalize("NFC", header).strip().lstrip("\ufeff").casefold()
-    text = text.replace(" ", "_") if text in {f.replace("_", " ") for f in FIELDS} else text
-    return ALIASES.get(text, text)
+# -- headers -------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """Case-folded, spaces collapsed, ``_``/``-`` as spaces, diacritics removed (``đ`` → d)."""
+    text = unicodedata.normalize("NFC", text).replace("\ufeff", "").strip().casefold()
+    text = text.replace("đ", "d")
+    text = "".join(c for c in unicodedata.normalize("NFD", text)
+                   if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[_\-]+", " ", text).split())
+
+
+_KNOWN: dict[str, str] = {}
+for _field in (*FIELDS, *ENTITY_FIELDS, *INFO_FIELDS):
+    _KNOWN[_fold(_field)] = _field
+for _field, _words in _ALIAS_WORDS.items():
+    for _word in _words:
+        _KNOWN.setdefault(_fold(_word), _field)
+_LEVELS = {_fold(k): v for k, v in LEVEL_ALIASES.items()}
+
+
+def header_key(header: str) -> str:
+    """The field a header names: ``"Tử số"``, ``"tu so"``, ``"Numerator (tử số)"`` and
+    ``" numerator *"`` all name ``numerator``; an unknown header is returned folded."""
+    folded = _fold(header).rstrip("*: ").strip()
+    if folded in _KNOWN:
+        return _KNOWN[folded]
+    # "Tử số (numerator)": either part may be the name.
+    m = re.fullmatch(r"(.*?)\s*[(\[](.*?)[)\]]\s*", folded)
+    if m:
+        for part in (m[1], m[2]):
+            if part.strip() in _KNOWN:
+                return _KNOWN[part.strip()]
+    return folded
+
+
+@functools.lru_cache(maxsize=1024)
+def level_key(level: str) -> str:
+    """A level as plugins name it: ``"Cấp xã"`` and ``"xa"`` are ``commune``; other levels
+    are kept as written (the set of levels is open)."""
+    return _LEVELS.get(_fold(level), level.strip())
+
+
+# -- issues --------------------------------------------------------------------------------
 
 
 def _issue(code: str, file: str, row: int | None, field: str | None, vi: str, en: str,
-           text: str | None = None, expected: str | None = None) -> DataIssue:
+           text: str | None = None, expected: str | None = None,
+           severity: str = "error") -> DataIssue:
     return DataIssue(code=code, message=Text(vi=vi, en=en), file=file, row=row, field=field,
-                     text=text, expected=expected)
+                     text=text, expected=expected, severity=severity)
 
 
+def _suggest(word: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+# -- dates ---------------------------------------------------------------------------------
+
+_ISO_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                           r"(?:Z|[+-]\d{2}:?\d{2})?)?")
+_DAY_FIRST_TIME = re.compile(r"(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})\s+\d{1,2}:\d{2}(?::\d{2})?")
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_date(text: str) -> date:
-    """A date as people write it: ISO ``2025-12-31``, day-first ``31/12/2025``, or an Excel
-    serial day number (``45657``)."""
-    t = text.strip()
+    """A date as people and spreadsheets write it: ``2025-12-31``, ``31/12/2025``,
+    ``31.12.2025``, ``ngày 31 tháng 12 năm 2025``, ``2025-12-31 00:00:00``, or an Excel serial
+    day number (``46022``). Day first, always; a text that is not one whole day is refused.
+
+    :raises ValueError: the text is not a date.
+    """
+    t = unicodedata.normalize("NFC", text).strip()
     if t.isdigit() and 20000 <= int(t) <= 80000:
-        # Excel's day 0 is 1899-12-30 (it counts a 29 Feb 1900 that never was).
-        return date(1899, 12, 30) + timedelta(days=int(t))
-    if len(t) >= 8 and t[:4].isdigit() and t[4] == "-":
-        return date.fromisoformat(t[:10])
-    parsed: datetime = dateparser.parse(t, dayfirst=True)
-    return parsed.date()
+        return excel_date(int(t))
+    m = _ISO_DATETIME.fullmatch(t)
+    if m:
+        return date.fromisoformat(m[1])
+    m = _DAY_FIRST_TIME.fullmatch(t)
+    if m:
+        t = m[1]
+    try:
+        period = Period.parse(t)
+    except PeriodParseError as exc:
+        raise ValueError(f"not a date: {text!r}") from exc
+    if period.start != period.end:
+        raise ValueError(f"{text!r} is a period of {period.days} days, not a date")
+    return period.start
+
+
+def excel_date(serial: int) -> date:
+    """The date of an Excel serial day number (1900 date system)."""
+    # Excel's day 0 is 1899-12-30 (it counts a 29 February 1900 that never was).
+    return date(1899, 12, 30) + timedelta(days=serial)
+
+
+# -- files to rows -------------------------------------------------------------------------
+
+
+def _decode(path: Path, issues: list[DataIssue]) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(
+            f"cannot read {path}: {exc.strerror or exc} — không đọc được tệp {path}",
+            file=str(path)) from exc
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        issues.append(_issue(
+            "encoding", str(path), None, None,
+            f"tệp không phải UTF-8 (byte {exc.start}); đã đọc theo bảng mã Windows-1258 — "
+            "hãy kiểm tra dấu tiếng Việt và lưu lại dưới dạng 'CSV UTF-8'",
+            f"the file is not UTF-8 (byte {exc.start}); it was read as Windows-1258 "
+            "(Vietnamese) — check the diacritics, and save it as 'CSV UTF-8'",
+            expected="UTF-8 text", severity="warning"))
+        return unicodedata.normalize("NFC", raw.decode("cp1258", errors="replace"))
+
+
+def _delimiter(line: str) -> str:
+    """The delimiter of a header line: the most frequent of ``;``, ``,`` and tab outside
+    quotes (a Vietnamese-locale spreadsheet saves with ``;``)."""
+    unquoted = re.sub(r'"[^"]*"', "", line)
+    counts = {d: unquoted.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line of the record, cells); a ``sep=;`` line (Excel's hint) is obeyed."""
+    lines = text.split("\n", 2)
+    first = next((ln for ln in lines if ln.strip()), "")
+    skip = 0
+    m = re.fullmatch(r"\s*sep=(.)\s*", first)
+    if m:
+        delimiter = m[1]
+        skip = lines.index(first) + 1
+    else:
+        delimiter = _delimiter(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous = 0
+    for cells in reader:
+        start, previous = previous + 1, reader.line_num
+        if start > skip:
+            yield start, cells
+
+
+def _json_cell(value: object) -> Cell | None:
+    """A JSON value as a cell; None for a value no cell can hold (an object, a list)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return Number(Fraction(value), str(value))
+    if isinstance(value, Decimal):
+        return Number(Fraction(value), str(value))
+    if isinstance(value, str):
+        return value
+    return None
+
+
+def _json_decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - json only passes number literals
+        return Decimal(0)
+
+
+class _Table:
+    """The rows of one file as records keyed by field, with header problems reported once."""
+
+    def __init__(self, path: Path, wanted: Sequence[str], required: Sequence[str],
+                 issues: list[DataIssue]) -> None:
+        self.path = path
+        self.file = str(path)
+        self.wanted = wanted
+        self.required = required
+        self.issues = issues
+        self.total = 0
+
+    def records(self) -> Iterator[tuple[int, dict[str, Cell]] | int]:
+        """Yield (row, record) for data rows and the row number alone for blank rows."""
+        suffix = self.path.suffix.lower()
+        if suffix == ".json":
+            yield from self._json()
+            return
+        if suffix in (".xls", ".ods", ".numbers"):
+            raise ReadError(
+                f"{self.file}: {suffix} files are not read; save the sheet as .xlsx or as "
+                f"'CSV UTF-8' — không đọc được tệp {suffix}; hãy lưu thành .xlsx hoặc "
+                "'CSV UTF-8'", file=self.file)
+        rows: Iterable[tuple[int, list[Cell]]]
+        if suffix in (".xlsx", ".xlsm"):
+            from .xlsx import xlsx_rows
+
+            rows, self.total = xlsx_rows(self.path)
+        else:
+            text = _decode(self.path, self.issues)
+            self.total = text.count("\n") + 1
+            rows = ((n, list(cells)) for n, cells in _csv_rows(text))
+        yield from self._table(rows)
+
+    def _json(self) -> Iterator[tuple[int, dict[str, Cell]] | int]:
+        text = _decode(self.path, self.issues)
+        try:
+            data = json.loads(text, parse_float=_json_decimal)
+        except json.JSONDecodeError as exc:
+            self.issues.append(_issue(
+                "bad_json", self.file, exc.lineno, None,
+                f"không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}",
+                f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
+                expected="a JSON list of records"))
+            return
+        if isinstance(data, dict):
+            data = next((data[k] for k in ("observations", "figures", "entities", "records")
+                         if k in data), data)
+        if not isinstance(data, list):
+            self.issues.append(_issue(
+                "bad_json", self.file, 1, None,
+                "tệp JSON phải là một danh sách bản ghi (hoặc có khóa 'observations')",
+                "a JSON file must hold a list of records (or an 'observations' key)",
+                text=type(data).__name__, expected="a JSON list of records"))
+            return
+        self.total = len(data)
+        for n, item in enumerate(data, start=1):
+            if not isinstance(item, dict):
+                self.issues.append(_issue(
+                    "bad_record", self.file, n, None,
+                    f"bản ghi {n} phải là một đối tượng JSON", f"record {n} must be a JSON object",
+                    text=json.dumps(item, ensure_ascii=False, default=str)[:80],
+                    expected="an object with the figure fields"))
+                yield n, {}
+                continue
+            record: dict[str, Cell] = {}
+            bad = False
+            for key, value in item.items():
+                field = header_key(str(key))
+                cell = _json_cell(value)
+                if cell is None:
+                    self.issues.append(_issue(
+                        "bad_cell", self.file, n, field,
+                        f"trường '{key}' phải là chữ hoặc số, không phải danh sách/đối tượng",
+                        f"field '{key}' must be text or a number, not a list or an object",
+                        text=json.dumps(value, ensure_ascii=False, default=str)[:80],
+                        expected="text or a number"))
+                    bad = True
+                    continue
+                record[field] = cell
+            yield n, ({} if bad else record)
+
+    def _table(self, rows: Iterable[tuple[int, list[Cell]]],
+               ) -> Iterator[tuple[int, dict[str, Cell]] | int]:
+        header: list[str] | None = None
+        usable = True
+        for line, cells in rows:
+            texts = [c.text if isinstance(c, Number) else c for c in cells]
+            if not any(t.strip() for t in texts):
+                if header is not None:
+                    yield line
+                continue
+            if header is None:
+                header = [header_key(t) for t in texts]
+                usable = self._check_header(header, texts, line)
+                continue
+            if not usable:
+                yield line, {}
+                continue
+            if len(cells) > len(header) and (any(t.strip() for t in texts[len(header):])
+                                             or self._split_number(header, texts)):
+                self.issues.append(self._extra_cells(line, texts, len(header)))
+                yield line, {}
+                continue
+            record: dict[str, Cell] = {}
+            for h, c in zip(header, cells, strict=False):
+                if h and h not in record:
+                    record[h] = c
+            yield line, record
+        if header is None:
+            self.issues.append(_issue(
+                "empty_file", self.file, None, None,
+                "tệp trống: cần một dòng tiêu đề và các dòng số liệu",
+                "the file is empty: expected a header row and rows of figures",
+                expected=", ".join(self.wanted)))
+
+    def _check_header(self, header: list[str], texts: list[str], line: int) -> bool:
+        # An entity's name beside its code is explanation, in a figures file too.
+        known = set(self.wanted) | set(INFO_FIELDS) | {"name"}
+        missing = [f for f in self.required if f not in header]
+        for field in missing:
+            self.issues.append(_issue(
+                "missing_column", self.file, line, field,
+                f"thiếu cột '{field}' ở dòng tiêu đề; không đọc được dòng nào của tệp. Các "
+                f"cột cần có: {', '.join(self.wanted)} (chấp nhận tên tiếng Việt)",
+                f"the header has no '{field}' column, so no row of the file can be read. "
+                f"Expected columns: {', '.join(self.wanted)} (Vietnamese names accepted)",
+                text=" | ".join(texts), expected=", ".join(self.wanted)))
+        seen: dict[str, int] = {}
+        for n, (key, text) in enumerate(zip(header, texts, strict=True), start=1):
+            if not key:
+                continue
+            if key in seen:
+                self.issues.append(_issue(
+                    "duplicate_column", self.file, line, key,
+                    f"cột '{key}' xuất hiện hai lần (cột {seen[key]} và {n}); chỉ dùng cột "
+                    f"{seen[key]}, cột {n} bị bỏ qua",
+                    f"column '{key}' appears twice (columns {seen[key]} and {n}); column "
+                    f"{seen[key]} is used and column {n} is ignored",
+                    text=text, expected="each column once", severity="warning"))
+                continue
+            seen[key] = n
+            if key not in known:
+                hint = _suggest(key, _KNOWN)
+                hint_field = _KNOWN[hint] if hint else None
+                self.issues.append(_issue(
+                    "unknown_column", self.file, line, text.strip(),
+                    f"bỏ qua cột không biết '{text.strip()}'"
+                    + (f" (có phải '{hint_field}'?)" if hint_field else ""),
+                    f"unknown column '{text.strip()}' is ignored"
+                    + (f" (did you mean '{hint_field}'?)" if hint_field else ""),
+                    text=text, expected=", ".join(self.wanted), severity="warning"))
+        return not missing
+
+    @staticmethod
+    def _split_number(header: Sequence[str], texts: Sequence[str]) -> bool:
+        """Whether a number column holds digits followed by more digits: ``87,5`` split in
+        two by the comma delimiter (the extra cell at the end is then blank)."""
+        return any(h in ("numerator", "denominator", "value") and n + 1 < len(texts)
+                   and header[n + 1:n + 2] != ["denominator"]
+                   and texts[n].strip().isdigit()
+                   and re.fullmatch(r"\d{1,3}", texts[n + 1].strip()) is not None
+                   for n, h in enumerate(header))
+
+    def _extra_cells(self, line: int, texts: list[str], width: int) -> DataIssue:
+        hint_vi = hint_en = ""
+        if any(re.fullmatch(r"\d+", t.strip()) for t in texts):
+            hint_vi = (" — số có dấu phẩy thập phân (87,5) trong tệp phân cách bằng dấu phẩy "
+                       "phải đặt trong ngoặc kép, hoặc lưu tệp với dấu chấm phẩy")
+            hint_en = (" — a number with a decimal comma (87,5) in a comma-separated file "
+                       "must be quoted, or the file saved with semicolons")
+        return _issue(
+            "extra_cells", self.file, line, f"column {width + 1}",
+            f"dòng có {len(texts)} ô nhưng tiêu đề chỉ có {width} cột{hint_vi}",
+            f"the row has {len(texts)} cells but the header has {width} columns{hint_en}",
+            text=",".join(texts)[:120], expected=f"{width} cells")
+
+
+# -- rows to observations ------------------------------------------------------------------
+
+
+def _text(cell: Cell | None) -> str:
+    if cell is None:
+        return ""
+    return (cell.text if isinstance(cell, Number) else cell).strip()
 
 
 class _RowReader:
-    """Turns one mapping of field → text into an observation, or into issues."""
+    """Turns one record of field → cell into an observation, or into issues."""
 
     def __init__(self, file: str, registry: Registry | None) -> None:
         self.file = file
         self.registry = registry
+        self._folded = ({c.casefold(): c for c in registry.indicators} if registry else {})
 
-    def read(self, row: int, record: Mapping[str, str]) -> Observation | list[DataIssue]:
+    def read(self, row: int, record: Mapping[str, Cell]) -> Observation | list[DataIssue]:
         issues: list[DataIssue] = []
-        get = {k: (record.get(k) or "").strip() for k in FIELDS}
+        get = {k: _text(record.get(k)) for k in FIELDS}
+        figure = [get[k] for k in ("numerator", "denominator", "value")]
+        if not any(figure) and not get["source"]:
+            return [self._not_filled(row, get)]
         for name in ("indicator", "entity", "period"):
             if not get[name]:
                 issues.append(_issue("missing_field", self.file, row, name,
-                                     f"thiếu cột bắt buộc '{name}'",
-                                     f"the required field '{name}' is empty",
-                                     expected=f"a {name}"))
-        period: Period | None = None
-        if get["period"]:
-            try:
-                period = Period.parse(get["period"])
-            except PeriodParseError as exc:
-                issues.append(_issue("bad_period", self.file, row, "period", exc.message_vi,
-                                     exc.message, text=get["period"],
-                                     expected="a period such as Q3/2025, T6/2025, 2025"))
-        indicator = self.registry.indicators.get(get["indicator"]) if self.registry else None
-        numerator = self._int(get, "numerator", row, issues)
-        denominator = self._int(get, "denominator", row, issues)
+                                     f"ô '{name}' bị bỏ trống", f"the '{name}' cell is empty",
+                                     expected=_EXPECTED[name]))
+        code = self._folded.get(get["indicator"].casefold(), get["indicator"])
+        indicator = self.registry.indicators.get(code) if self.registry else None
+        period = self._period(get["period"], row, issues)
+        numerator = self._int(record.get("numerator"), "numerator", row, issues)
+        denominator = self._int(record.get("denominator"), "denominator", row, issues)
         if (numerator is None) != (denominator is None) and not any(
                 i.field in ("numerator", "denominator") for i in issues):
             missing = "denominator" if denominator is None else "numerator"
@@ -133,28 +536,20 @@ class _RowReader:
                                  "tử số và mẫu số phải có cả hai hoặc bỏ trống cả hai",
                                  "numerator and denominator go together: fill both or neither",
                                  expected="a whole number"))
-        value = self._value(get["value"], indicator, row, issues)
+        value = self._value(record.get("value"), indicator, row, issues)
         if numerator is None and denominator is None and value is None and not issues:
             issues.append(_issue("missing_figure", self.file, row, "value",
                                  "dòng không có số liệu: cần tử số và mẫu số, hoặc giá trị",
                                  "the row has no figure: give numerator and denominator, or a "
                                  "value", expected="numerator and denominator, or a value"))
-        reported_on: date | None = None
-        if get["reported_on"]:
-            try:
-                reported_on = parse_date(get["reported_on"])
-            except (ValueError, OverflowError):
-                issues.append(_issue("bad_date", self.file, row, "reported_on",
-                                     f"không đọc được ngày {get['reported_on']!r}",
-                                     f"cannot read {get['reported_on']!r} as a date",
-                                     text=get["reported_on"],
-                                     expected="a date such as 31/12/2025 or 2025-12-31"))
+        reported_on = self._date(record.get("reported_on"), row, issues)
         if issues:
             return issues
         assert period is not None
         try:
             return Observation(
-                indicator=get["indicator"], entity=get["entity"], level=get["level"] or None,
+                indicator=code, entity=get["entity"],
+                level=level_key(get["level"]) if get["level"] else None,
                 period=period, numerator=numerator, denominator=denominator, value=value,
                 reported_on=reported_on, source=get["source"] or None,
                 note=get["note"] or None, file=self.file, row=row,
@@ -163,13 +558,57 @@ class _RowReader:
             return [_issue("bad_row", self.file, row, None, f"dòng không hợp lệ: {exc}",
                            f"the row is not a valid figure: {exc}")]
 
-    def _int(self, get: Mapping[str, str], name: str, row: int,
-             issues: list[DataIssue]) -> int | None:
-        text = get[name]
+    def _not_filled(self, row: int, get: Mapping[str, str]) -> DataIssue:
+        what = "/".join(get[k] for k in ("indicator", "entity", "period") if get[k]) or "-"
+        return _issue(
+            "not_filled", self.file, row, "value",
+            f"dòng {what} chưa điền số liệu (tử số, mẫu số hoặc giá trị): tính là chưa có số "
+            "liệu",
+            f"row {what} has no figure filled in (numerator, denominator or value): it counts "
+            "as no data", expected="numerator and denominator, or a value", severity="warning")
+
+    def _period(self, text: str, row: int, issues: list[DataIssue]) -> Period | None:
         if not text:
             return None
         try:
-            number = parse_int(text)
+            return Period.parse(text)
+        except PeriodParseError as exc:
+            vi, en = exc.message_vi, exc.message
+            if text.isdigit() and 20000 <= int(text) <= 80000:
+                day = excel_date(int(text))
+                vi += (f" Ô này có vẻ là một ngày Excel ({day:%d/%m/%Y}): hãy định dạng cột kỳ "
+                       "báo cáo là Văn bản (Text).")
+                en += (f" The cell looks like an Excel date ({day:%d/%m/%Y}): format the period "
+                       "column as Text.")
+            issues.append(_issue("bad_period", self.file, row, "period", vi, en, text=text,
+                                 expected="a period such as Q3/2025, T6/2025, 2025"))
+            return None
+
+    def _date(self, cell: Cell | None, row: int, issues: list[DataIssue]) -> date | None:
+        text = _text(cell)
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except (ValueError, OverflowError):
+            issues.append(_issue("bad_date", self.file, row, "reported_on",
+                                 f"không đọc được ngày {text!r}",
+                                 f"cannot read {text!r} as a date", text=text,
+                                 expected="a date such as 31/12/2025 or 2025-12-31"))
+            return None
+
+    def _int(self, cell: Cell | None, name: str, row: int,
+             issues: list[DataIssue]) -> int | None:
+        text = _text(cell)
+        if not text:
+            return None
+        try:
+            if isinstance(cell, Number):
+                if cell.value.denominator != 1 or cell.percent:
+                    raise NumberParseError(text, "a whole number")
+                number = cell.value.numerator
+            else:
+                number = parse_int(text)
         except NumberParseError as exc:
             issues.append(_issue("bad_number", self.file, row, name, exc.message_vi,
                                  exc.message, text=text, expected=exc.expected))
@@ -182,11 +621,12 @@ class _RowReader:
             return None
         return number
 
-    def _value(self, text: str, indicator: Indicator | None, row: int,
+    def _value(self, cell: Cell | None, indicator: Indicator | None, row: int,
                issues: list[DataIssue]) -> Fraction | None:
+        text = _text(cell)
         if not text:
             return None
-        folded = unicodedata.normalize("NFC", text).strip().casefold()
+        folded = unicodedata.normalize("NFC", text).casefold()
         kind = indicator.kind if indicator else None
         if kind is Kind.MILESTONE or (kind is None and (folded in _DONE - {"1", "x"}
                                                         or folded in _NOT_DONE - {"0"})):
@@ -200,113 +640,52 @@ class _RowReader:
                                  text=text, expected="done / not done (hoàn thành / chưa)"))
             return None
         try:
-            if kind is Kind.RATE or (kind is None and text.rstrip().endswith("%")):
+            if isinstance(cell, Number):
+                value = self._number_value(cell, kind, indicator)
+            elif kind is Kind.RATE or (kind is None and text.endswith("%")):
                 unit = indicator.value_unit if indicator else "percent"
-                return parse_rate(text, default_unit="ratio" if unit == "ratio" else "percent")
-            if kind is Kind.COUNT:
-                return Fraction(parse_int(text))
-            return parse_decimal(text)
+                value = parse_rate(text, default_unit="ratio" if unit == "ratio" else "percent")
+            elif kind is Kind.COUNT:
+                value = Fraction(parse_int(text))
+            else:
+                value = parse_decimal(text)
         except NumberParseError as exc:
             issues.append(_issue("bad_number", self.file, row, "value", exc.message_vi,
                                  exc.message, text=text, expected=exc.expected))
             return None
+        return value
+
+    @staticmethod
+    def _number_value(cell: Number, kind: Kind | None, indicator: Indicator | None) -> Fraction:
+        if cell.value < 0:
+            raise NumberParseError(cell.text, "a number that is not negative")
+        if cell.percent:
+            return cell.value
+        if kind is Kind.RATE and indicator is not None and indicator.value_unit == "percent":
+            return cell.value / 100
+        if kind is Kind.COUNT and cell.value.denominator != 1:
+            raise NumberParseError(cell.text, "a whole number")
+        return cell.value
 
 
-def _open_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ReadError(f"cannot read {path}: {exc.strerror or exc}", file=str(path)) from exc
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReadError(
-            f"{path} is not UTF-8 text (byte {exc.start}): save it as 'CSV UTF-8'",
-            file=str(path)) from exc
+_EXPECTED = {
+    "indicator": "an indicator code (see `plan-rules indicators`)",
+    "entity": "the reporting unit's code",
+    "period": "a period such as Q3/2025, T6/2025, 2025",
+}
 
 
-def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
-    sample = text[:4096]
-    first = sample.splitlines()[0] if sample else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for cells in reader:
-        yield reader.line_num, cells
-
-
-def _records(path: Path, issues: list[DataIssue], wanted: Sequence[str],
-             required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]] | int]:
-    """Yield (row, record) for data rows and the row number alone for blank rows."""
-    file = str(path)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        text = _open_text(path)
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ReadError(f"{file} is not valid JSON: {exc}", file=file) from exc
-        if isinstance(data, dict):
-            data = data.get("observations", data.get("entities", data.get("records")))
-        if not isinstance(data, list):
-            raise ReadError(f"{file}: expected a JSON list of records", file=file)
-        for n, item in enumerate(data, start=1):
-            if not isinstance(item, dict):
-                issues.append(_issue("bad_record", file, n, None,
-                                     "bản ghi phải là một đối tượng JSON",
-                                     "a record must be a JSON object",
-                                     text=json.dumps(item, ensure_ascii=False)[:80],
-                                     expected="an object with the figure fields"))
-                yield n, {}
-                continue
-            yield n, {_key(k): "" if v is None else str(v) for k, v in item.items()}
-        return
-    if suffix == ".xlsx":
-        from .xlsx import xlsx_rows
-
-        rows: Iterable[tuple[int, list[str]]] = xlsx_rows(path)
-    else:
-        rows = _csv_rows(path, _open_text(path))
-    header: list[str] | None = None
-    for line, cells in rows:
-        if header is None:
-            if not any(c.strip() for c in cells):
-                continue
-            header = [_key(c) for c in cells]
-            missing = [f for f in required if f not in header]
-            if missing:
-                raise ReadError(
-                    f"{file}: the header lacks {', '.join(missing)}; expected columns "
-                    f"{', '.join(wanted)} (Vietnamese names accepted)", file=file)
-            unknown = [h for h in header if h and h not in wanted]
-            if unknown:
-                issues.append(_issue("unknown_column", file, line, ", ".join(unknown),
-                                     f"bỏ qua cột không biết: {', '.join(unknown)}",
-                                     f"unknown columns are ignored: {', '.join(unknown)}",
-                                     expected=", ".join(wanted)))
-                issues[-1] = attrs.evolve(issues[-1], severity="warning")
-            continue
-        if not any(c.strip() for c in cells):
-            yield line
-            continue
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            issues.append(_issue("extra_cells", file, line, None,
-                                 f"dòng có {len(cells)} ô, tiêu đề có {len(header)} cột",
-                                 f"the row has {len(cells)} cells but the header has "
-                                 f"{len(header)} columns", expected=f"{len(header)} cells"))
-            yield line, {}
-            continue
-        yield line, {h: c for h, c in zip(header, cells, strict=False) if h}
-    if header is None:
-        raise ReadError(f"{file} is empty: expected a header row and figures", file=file)
-
-
-def read_observations(path: str | os.PathLike[str], *,
-                      registry: Registry | None = None) -> ReadResult:
-    """Read a figures file (``.csv``, ``.json``, ``.xlsx`` with the ``xlsx`` extra).
+def read_observations(path: str | os.PathLike[str], *, registry: Registry | None = None,
+                      progress: ProgressCallback | None = None) -> ReadResult:
+    """Read a figures file (``.csv``, ``.tsv``/``.txt``, ``.json``, ``.xlsx`` with the
+    ``xlsx`` extra).
 
     :param registry: used to read each ``value`` as its indicator's kind needs (a bare
-        ``87.5`` is 87.5% for a rate, 87.5 for a count); default: the installed plugins.
-    :raises ReadError: the file cannot be read at all (missing, not UTF-8, no header).
+        ``87,5`` is 87.5% for a rate, 87.5 for a count) and to match indicator codes whatever
+        their case; default: the installed plugins.
+    :param progress: called as ``progress(rows_done, rows_total)`` every few thousand rows.
+    :raises ReadError: the file cannot be opened at all (missing, unreadable, a format that is
+        not read); every problem with its content is a data issue instead.
     """
     from .registry import load_registry
 
@@ -314,79 +693,115 @@ def read_observations(path: str | os.PathLike[str], *,
     reg = registry if registry is not None else load_registry()
     issues: list[DataIssue] = []
     observations: list[Observation] = []
+    lines: list[int] = []
     rows = blank = 0
     reader = _RowReader(str(p), reg)
-    for item in _records(p, issues, FIELDS, ("indicator", "entity", "period")):
+    table = _Table(p, FIELDS, ("indicator", "entity", "period"), issues)
+    for item in table.records():
         if isinstance(item, int):
             blank += 1
             continue
         line, record = item
         rows += 1
+        lines.append(line)
+        if progress is not None and rows % _PROGRESS_EVERY == 0:
+            progress(line, table.total)
         if not record:
-            continue  # already reported by _records
+            continue  # already reported by the table
         result = reader.read(line, record)
         if isinstance(result, Observation):
             observations.append(result)
         else:
             issues.extend(result)
+    if progress is not None:
+        progress(table.total, table.total)
     return ReadResult(observations=tuple(observations), issues=tuple(issues), rows=rows,
-                      blank_rows=blank)
+                      blank_rows=blank,
+                      unaccounted=_unaccounted(lines, {o.row for o in observations}, issues))
+
+
+def _unaccounted(lines: Sequence[int], made: set[int | None],
+                 issues: Sequence[DataIssue]) -> tuple[int, ...]:
+    """The data rows that produced nothing and that no issue names (none, if all is well)."""
+    if any(i.code in FILE_ISSUES for i in issues):
+        return ()
+    named = {i.row for i in issues}
+    return tuple(n for n in lines if n not in made and n not in named)
 
 
 def read_entities(path: str | os.PathLike[str]) -> ReadResult:
-    """Read an entities file: ``code, name, level, groups, parent, valid_from, valid_to``."""
+    """Read an entities file: ``code, name, level, groups, parent, valid_from, valid_to``
+    (groups separated by ``;``, ``,`` or ``|``; dates day-first or ISO)."""
     p = Path(path)
     file = str(p)
     issues: list[DataIssue] = []
-    entities: list[Entity] = []
+    entities: dict[str, tuple[int, Entity]] = {}
+    lines: list[int] = []
     rows = blank = 0
-    for item in _records(p, issues, ENTITY_FIELDS, ("code", "level")):
+    for item in _Table(p, ENTITY_FIELDS, ("code", "level"), issues).records():
         if isinstance(item, int):
             blank += 1
             continue
         line, record = item
         rows += 1
+        lines.append(line)
         if not record:
             continue
-        get = {k: (record.get(k) or "").strip() for k in ENTITY_FIELDS}
-        row_issues: list[DataIssue] = []
-        dates: dict[str, date | None] = {}
-        for name in ("valid_from", "valid_to"):
-            dates[name] = None
-            if get[name]:
-                try:
-                    dates[name] = parse_date(get[name])
-                except (ValueError, OverflowError):
-                    row_issues.append(_issue("bad_date", file, line, name,
-                                             f"không đọc được ngày {get[name]!r}",
-                                             f"cannot read {get[name]!r} as a date",
-                                             text=get[name], expected="a date: 2025-06-30"))
-        for name in ("code", "level"):
-            if not get[name]:
-                row_issues.append(_issue("missing_field", file, line, name,
-                                         f"thiếu cột bắt buộc '{name}'",
-                                         f"the required field '{name}' is empty",
-                                         expected=f"a {name}"))
-        if not row_issues:
-            try:
-                entities.append(Entity(
-                    code=get["code"], name=get["name"] or None, level=get["level"],
-                    groups=get["groups"], parent=get["parent"] or None,
-                    valid_from=dates["valid_from"], valid_to=dates["valid_to"]))
-            except ValueError as exc:
-                row_issues.append(_issue("bad_entity", file, line, None,
-                                         f"đơn vị không hợp lệ: {exc}",
-                                         f"the entity is not valid: {exc}"))
-        issues.extend(row_issues)
-    seen: dict[str, Entity] = {}
-    for e in entities:
-        if e.code in seen:
-            issues.append(_issue("duplicate_entity", file, None, "code",
-                                 f"mã đơn vị {e.code} xuất hiện hai lần; dùng dòng đầu",
-                                 f"entity code {e.code} appears twice; the first is used",
-                                 text=e.code, expected="unique codes"))
+        entity = _entity(file, line, {k: _text(record.get(k)) for k in ENTITY_FIELDS}, issues)
+        if entity is None:
             continue
-        seen[e.code] = e
+        if entity.code in entities:
+            first = entities[entity.code][0]
+            issues.append(_issue(
+                "duplicate_entity", file, line, "code",
+                f"mã đơn vị {entity.code} đã có ở dòng {first}; dòng này bị bỏ qua",
+                f"entity code {entity.code} was already given on row {first}; this row is "
+                "ignored", text=entity.code, expected="each code once"))
+            continue
+        entities[entity.code] = (line, entity)
+    for line, e in entities.values():
+        if e.parent and e.parent not in entities:
+            issues.append(_issue(
+                "unknown_parent", file, line, "parent",
+                f"đơn vị cấp trên '{e.parent}' không có trong tệp đơn vị",
+                f"parent '{e.parent}' is not an entity of this file", text=e.parent,
+                expected="the code of another entity in the file", severity="warning"))
     return ReadResult(observations=(), issues=tuple(issues), rows=rows, blank_rows=blank,
-                      entities=tuple(seen.values()))
+                      entities=tuple(e for _, e in entities.values()),
+                      unaccounted=_unaccounted(lines, {n for n, _ in entities.values()},
+                                               issues))
+
+
+def _entity(file: str, line: int, get: Mapping[str, str],
+            issues: list[DataIssue]) -> Entity | None:
+    row_issues: list[DataIssue] = []
+    dates: dict[str, date | None] = {}
+    for name in ("valid_from", "valid_to"):
+        dates[name] = None
+        if get[name]:
+            try:
+                dates[name] = parse_date(get[name])
+            except (ValueError, OverflowError):
+                row_issues.append(_issue("bad_date", file, line, name,
+                                         f"không đọc được ngày {get[name]!r}",
+                                         f"cannot read {get[name]!r} as a date",
+                                         text=get[name], expected="a date: 30/06/2025"))
+    for name in ("code", "level"):
+        if not get[name]:
+            row_issues.append(_issue("missing_field", file, line, name,
+                                     f"ô '{name}' bị bỏ trống", f"the '{name}' cell is empty",
+                                     expected=f"the entity's {name}"))
+    start, end = dates.get("valid_from"), dates.get("valid_to")
+    if start and end and end < start:
+        row_issues.append(_issue(
+            "bad_validity", file, line, "valid_to",
+            f"ngày hết hiệu lực {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y}",
+            f"valid_to {end:%d/%m/%Y} is before valid_from {start:%d/%m/%Y}",
+            text=get["valid_to"], expected=f"a date on or after {start:%d/%m/%Y}"))
+    issues.extend(row_issues)
+    if row_issues:
+        return None
+    return Entity(code=get["code"], name=get["name"] or None, level=level_key(get["level"]),
+                  groups=get["groups"], parent=get["parent"] or None,
+                  valid_from=start, valid_to=end)
 

@@ -41,12 +41,17 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
     target = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise WriteError(f"could not write {target}: {exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp makes the file private (0600); a report gets the mode a new file would.
+        os.chmod(tmp, _mode(target))
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
@@ -54,3 +59,13 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
         if isinstance(exc, OSError):
             raise WriteError(f"could not write {target}: {exc}") from exc
         raise
+
+
+def _mode(target: Path) -> int:
+    """The mode of the file being replaced, or what the umask gives a new file."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
