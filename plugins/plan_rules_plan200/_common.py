@@ -229,6 +229,10 @@ def consistency_finding(
             message=Text(vi=f"{len(checked)} số liệu đều thỏa mãn: {rule.vi}.",
                          en=f"All {len(checked)} figures satisfy: {rule.en}."),
         )
+    # Reading order (file, row), not input order: the message must not depend on row order.
+    violations = sorted(violations, key=lambda v: (
+        v[0].file or "", -1 if v[0].row is None else v[0].row, v[0].indicator, v[0].entity,
+        v[0].period.key, v[1]))
     listed = "; ".join(
         f"{o.entity} {o.period} ({what}, {where(ctx, o)})" for o, what in violations[:10]
     )

@@ -1,0 +1,13 @@
+"""An example plan_rules plugin: the made-up Example Province plan for 2026 (code ``EX26``).
+
+Everything a plugin contributes is data (:mod:`.plan`), a consistency check (:mod:`.checks`)
+and a report writer (:mod:`.writers`); :mod:`.plugin` hands them to plan_rules through its
+hooks, and the ``plan_rules`` entry point in ``pyproject.toml`` names that module. The plan is
+an illustration, not a real document.
+"""
+
+from __future__ import annotations
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0"

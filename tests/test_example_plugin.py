@@ -1,0 +1,56 @@
+"""The example third-party plugin, installed as a stranger's plugin would be
+(``pip install ./plugins/plan-rules-example``), is found through its entry point, conforms,
+and works beside the bundled plugins."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import plan_rules
+from plan_rules.testing import check_plugin
+
+PLUGIN = "example-province-2026"
+DATA = Path(__file__).resolve().parents[1] / "plugins" / "plan-rules-example" / "data"
+
+try:
+    DISTRIBUTION = importlib.metadata.distribution("plan-rules-example")
+except importlib.metadata.PackageNotFoundError:
+    pytest.skip("the example plugin is not installed: pip install ./plugins/plan-rules-example "
+                "(.ci/run does)", allow_module_level=True)
+
+
+def test_the_example_plugin_declares_its_entry_point() -> None:
+    (entry,) = [ep for ep in DISTRIBUTION.entry_points if ep.group == "plan_rules"]
+    assert (entry.name, entry.value) == (PLUGIN, "plan_rules_example.plugin")
+
+
+def test_the_example_plugin_is_found_and_attributed_like_any_plugin() -> None:
+    registry = plan_rules.load_registry()
+    info = registry.plugin(PLUGIN)
+    assert info is not None
+    assert (info.distribution, info.version) == ("plan-rules-example", DISTRIBUTION.version)
+    assert {i.plugin for code, i in registry.indicators.items() if code.startswith("EX26.")} \
+        == {PLUGIN}
+
+
+def test_the_example_plugin_loads_beside_the_bundled_plugins_without_problems() -> None:
+    registry = plan_rules.load_registry()
+    assert [p for p in registry.problems if p.plugin == PLUGIN] == []
+
+
+def test_the_example_plugin_conforms() -> None:
+    check_plugin(PLUGIN, max_examples=30)
+
+
+def test_the_example_figures_evaluate_with_every_plugin_loaded() -> None:
+    registry = plan_rules.load_registry()
+    read = plan_rules.read_observations(DATA / "figures.csv", registry=registry)
+    units = plan_rules.read_entities(DATA / "entities.csv").entities
+    report = plan_rules.evaluate(read.observations, registry=registry, entities=units,
+                                 as_of=date(2026, 12, 31))
+    assert report.finding("EX26.PS.1.province").verdict is plan_rules.Verdict.MET
+    assert report.finding("EX26.DATA.C1").plugin == PLUGIN
