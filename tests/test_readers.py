@@ -441,3 +441,32 @@ def test_every_bad_entity_row_is_named(tmp_path: Path) -> None:
     assert ("missing_field", 8, "level") in named
     assert ("bad_date", 9, "valid_from") in named
     assert all(i.file == str(path) for i in read.issues)
+
+
+@given(rows=st.lists(st.tuples(
+    st.sampled_from(["T1.A.1", "T1.A.2"]),
+    st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True),
+    st.sampled_from(["commune", "province", "", "Cấp xã", " commune"]),
+    st.sampled_from(["Q1/2025", "T7/2025", "6 tháng đầu năm 2025", "2025"]),
+    st.integers(0, 10**6), st.integers(0, 10**6),
+    st.sampled_from(["", "05/10/2025"]),
+), min_size=1, max_size=20))
+@settings(max_examples=50)
+def test_plain_rows_read_to_the_same_observations_as_the_model_builds(
+        registry: pr.Registry, tmp_path_factory: pytest.TempPathFactory,
+        rows: list[tuple[str, str, str, str, int, int, str]]) -> None:
+    # Plain rows take a shortcut past the general parser; it must not show in the result.
+    path = tmp_path_factory.mktemp("plain") / "figures.csv"
+    lines = ["indicator,entity,level,period,numerator,denominator,value,reported_on"]
+    lines += [f"{i},{e},{lv},{p},{n},{d},,{r}" for i, e, lv, p, n, d, r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read = pr.read_observations(path, registry=registry)
+    expected = [
+        pr.Observation(indicator=i, entity=e, level=level_key(lv) if lv.strip() else None,
+                       period=pr.Period.parse(p), numerator=n, denominator=d,
+                       reported_on=date(2025, 10, 5) if r else None, file=str(path),
+                       row=n_row)
+        for n_row, (i, e, lv, p, n, d, r) in enumerate(rows, start=2)
+    ]
+    assert list(read.observations) == expected
+    assert [hash(o) for o in read.observations] == [hash(o) for o in expected]

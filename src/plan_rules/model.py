@@ -464,6 +464,21 @@ class Observation:
         if self.value is not None and self.value < 0:
             raise ValueError(f"value must not be negative, got {self.value}")
 
+    @classmethod
+    def _trusted(cls, indicator: str, entity: str, period: Period, level: str | None,
+                 numerator: int, denominator: int, file: str | None,
+                 row: int | None) -> Observation:
+        """Build from values a reader has already checked (ASCII codes, whole numbers ≥ 0),
+        without running the validators again: reading a national file creates millions."""
+        obs = object.__new__(cls)
+        for name, value in (("indicator", indicator), ("entity", entity), ("period", period),
+                            ("level", level), ("numerator", numerator),
+                            ("denominator", denominator), ("value", None),
+                            ("reported_on", None), ("source", None), ("note", None),
+                            ("file", file), ("row", row)):
+            object.__setattr__(obs, name, value)
+        return obs
+
     @property
     def has_counts(self) -> bool:
         """Whether numerator and denominator are known."""

@@ -182,6 +182,12 @@ def header_key(header: str) -> str:
     return folded
 
 
+#: Levels already spelt as plugins name them, which the fast path takes as they are.
+_CANONICAL_LEVELS = frozenset({"province", "department", "district", "commune"})
+#: Period texts seen by the fast path (a file repeats a handful of them).
+_PERIODS: dict[str, Period] = {}
+
+
 @functools.lru_cache(maxsize=1024)
 def level_key(level: str) -> str:
     """A level as plugins name it: ``"Cấp xã"`` and ``"xa"`` are ``commune``; other levels
@@ -514,6 +520,9 @@ class _RowReader:
         self._folded = ({c.casefold(): c for c in registry.indicators} if registry else {})
 
     def read(self, row: int, record: Mapping[str, Cell]) -> Observation | list[DataIssue]:
+        fast = self._clean_counts(row, record)
+        if fast is not None:
+            return fast
         issues: list[DataIssue] = []
         get = {k: _text(record.get(k)) for k in FIELDS}
         figure = [get[k] for k in ("numerator", "denominator", "value")]
@@ -557,6 +566,39 @@ class _RowReader:
         except (TypeError, ValueError) as exc:
             return [_issue("bad_row", self.file, row, None, f"dòng không hợp lệ: {exc}",
                            f"the row is not a valid figure: {exc}")]
+
+    def _clean_counts(self, row: int, record: Mapping[str, Cell]) -> Observation | None:
+        """The common row read directly: a known rate, plain digits for both counts, nothing
+        else to interpret. Anything less plain returns None and takes the general path,
+        which gives the same observation or explains what is wrong."""
+        get = record.get
+        numerator, denominator = get("numerator"), get("denominator")
+        if not (type(numerator) is str and type(denominator) is str
+                and numerator.isascii() and numerator.isdigit()
+                and denominator.isascii() and denominator.isdigit()):
+            return None
+        code, entity, period_text = get("indicator"), get("entity"), get("period")
+        level = get("level") or None
+        if type(code) is not str or type(entity) is not str or type(period_text) is not str:
+            return None
+        if get("value") or get("reported_on") or get("source") or get("note"):
+            return None
+        indicator = self.registry.indicators.get(code) if self.registry else None
+        if indicator is None or indicator.kind is not Kind.RATE:
+            return None
+        if not (entity.isascii() and entity and entity.strip() == entity) or (
+                level is not None and level not in _CANONICAL_LEVELS):
+            return None
+        period = _PERIODS.get(period_text)
+        if period is None:
+            try:
+                period = Period.parse(period_text)
+            except PeriodParseError:
+                return None
+            _PERIODS[period_text] = period
+        return Observation._trusted(code, entity, period, level if isinstance(level, str)
+                                    else None, int(numerator), int(denominator), self.file,
+                                    row)
 
     def _not_filled(self, row: int, get: Mapping[str, str]) -> DataIssue:
         what = "/".join(get[k] for k in ("indicator", "entity", "period") if get[k]) or "-"
