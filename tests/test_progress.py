@@ -676,3 +676,36 @@ def test_results_do_not_depend_on_observation_order(data: st.DataObject) -> None
                          entities=scenario.entities)
     for a, b in zip(first.target_findings(), second.target_findings(), strict=True):
         assert (a.progress, a.assessments, a.history) == (b.progress, b.assessments, b.history)
+
+
+def _plan200_finding(code: str, figures: list[tuple[str, str, str, int, int]],
+                     as_of: date) -> pr.Finding:
+    registry = pr.load_registry(block=["example-province-2026"])
+    observations = [
+        pr.Observation(indicator=code.rsplit(".", 1)[0], entity=entity, level=level,
+                               period=pr.Period.parse(period), numerator=n,
+                               denominator=d)
+        for entity, level, period, n, d in figures
+    ]
+    return pr.evaluate(observations, registry=registry, as_of=as_of).finding(code)
+
+
+@pytest.mark.parametrize("as_of", [date(2025, 12, 31), date(2026, 6, 30)])
+def test_a_target_not_met_once_its_deadline_has_passed_is_never_on_track(as_of: date) -> None:
+    finding = _plan200_finding("HY25.DE.1.province", [
+        ("hung-yen", "province", "Q2/2025", 45, 100),
+        ("hung-yen", "province", "Q3/2025", 50, 100)], as_of)
+    assert finding.verdict is pr.Verdict.NOT_MET
+    assert finding.progress is pr.Progress.NEEDS_ACCELERATION
+    assert all(a.status is not pr.Progress.ON_TRACK for a in finding.assessments)
+    assert "has passed" in finding.assessments[0].message.en
+    assert "đã hết hạn" in finding.assessments[0].message.vi
+
+
+def test_a_target_that_ends_early_is_judged_against_its_own_end() -> None:
+    finding = _plan200_finding("HY25.INF.1.district", [
+        ("huyen-a", "district", "Q1/2025", 90, 100),
+        ("huyen-a", "district", "Q2/2025", 98, 100)], date(2025, 12, 31))
+    assert finding.verdict is pr.Verdict.NOT_MET
+    assert finding.progress is pr.Progress.NEEDS_ACCELERATION
+    assert finding.assessments[0].deadline == date(2025, 6, 30)

@@ -35,6 +35,7 @@ from .model import (
     ProgressAssessment,
     ProgressInput,
     ProgressMethod,
+    Target,
     Text,
 )
 from .numbers import format_number
@@ -214,12 +215,12 @@ class _Setup:
         self.baseline = baseline
         self.latest = latest
         self.threshold = target.threshold
-        self.deadline = target.deadline
+        self.deadline = due_by(target)
         self.aim = _aim(target.comparator, baseline.value, target.threshold)
         self.sign = _direction(self.aim)
         self.observed_years = fractional_years(baseline.on, latest.on)
-        self.planned_years = fractional_years(baseline.on, target.deadline)
-        self.remaining_years = fractional_years(latest.on, target.deadline)
+        self.planned_years = fractional_years(baseline.on, self.deadline)
+        self.remaining_years = fractional_years(latest.on, self.deadline)
         self.upper = Fraction(1) if inp.indicator.kind is Kind.RATE else None
 
     def bounded(self, x: Fraction) -> Fraction:
@@ -260,11 +261,17 @@ def _parameter(inp: ProgressInput, name: str, default: str) -> str:
     return dict(inp.parameters).get(name, default)
 
 
+def due_by(target: Target) -> date:
+    """The last day a target can be met: its deadline, or the end of its validity when that
+    comes first (a district-level target ends with the district level)."""
+    return target.measurement.end
+
+
 def _assessment(inp: ProgressInput, code: str, version: str, status: Progress,
                 message: Text, **fields: Any) -> ProgressAssessment:
     return ProgressAssessment(
         method=code, method_version=version, status=status, message=message,
-        parameters=inp.parameters, deadline=inp.target.deadline, target=inp.target.threshold,
+        parameters=inp.parameters, deadline=due_by(inp.target), target=inp.target.threshold,
         next_due=inp.next_due, **fields,
     )
 
@@ -304,6 +311,14 @@ def _start(inp: ProgressInput, code: str, version: str, name: Text,
                      "mốc công việc chỉ có hoàn thành hoặc chưa: không có tốc độ để dự báo",
                      "a milestone is done or not done: it has no pace to project",
                      grade="milestone")
+    deadline = due_by(inp.target)
+    if inp.as_of >= deadline:
+        # The time is up: no pace can still meet it, whatever the trend says.
+        return early(Progress.NEEDS_ACCELERATION,
+                     f"đã hết hạn {_day(deadline)} mà chưa đạt chỉ tiêu ({shown['vi']} ngày "
+                     f"{_day(latest.on)})",
+                     f"the deadline {_day(deadline)} has passed and the target is not met "
+                     f"({shown['en']} on {_day(latest.on)})", grade="deadline_reached")
     if baseline is None or baseline.on >= latest.on:
         return early(Progress.INSUFFICIENT_DATA,
                      f"mới có một số liệu ({shown['vi']} ngày {_day(latest.on)}); cần số liệu "
