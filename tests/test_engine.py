@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import plan_rules as pr
+import sample_plugin
 
 AS_OF = date(2025, 12, 31)
 
@@ -270,3 +271,40 @@ def test_observation_refuses_incomplete_or_inexact_figures(kwargs: dict[str, obj
     with pytest.raises((ValueError, TypeError)):
         pr.Observation(indicator="T1.A.1", entity="x", period=pr.Period.parse("2025"),
                        **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_unit_that_ceased_before_the_snapshot_is_not_missing_from_a_stock(
+        registry: pr.Registry) -> None:
+    old = pr.Entity(code="xa-cu", level="commune", valid_to=date(2025, 6, 30))
+    new = pr.Entity(code="xa-moi", level="commune", valid_from=date(2025, 7, 1))
+    stock_each = sample_plugin.target("T1.A.2.each", "T1.A.2", 1, aggregation="each")
+    reg = pr.load_registry(plugins=[sample_plugin, _Extra([stock_each])], entry_points=False)
+    report = pr.evaluate([obs(indicator="T1.A.2", entity="xa-moi", period="Q4/2025",
+                              numerator=3, denominator=3)],
+                         registry=reg, as_of=AS_OF, entities=[old, new])
+    finding = report.finding("T1.A.2.each")
+    assert finding.verdict is pr.Verdict.MET
+    assert [r.entity for r in finding.entities] == ["xa-moi"]
+
+
+def test_each_summary_counts_only_applicable_units(registry: pr.Registry) -> None:
+    old = pr.Entity(code="xa-cu", level="commune", valid_to=date(2025, 6, 30))
+    report = pr.evaluate([obs(entity="xa-cu", period="Q3/2025", numerator=1, denominator=1),
+                          obs(entity="xa-moi", period="Q3/2025", numerator=1, denominator=1)],
+                         registry=registry, as_of=AS_OF, entities=[old])
+    finding = report.finding("T1.A.1.each")
+    assert finding.verdict is pr.Verdict.MET
+    assert "1 of 1 entities meet it" in finding.message.en
+
+
+class _Extra:
+    """A plugin contributing extra targets to the sample plan."""
+
+    __name__ = "extra_targets"
+
+    def __init__(self, targets: list[pr.Target]) -> None:
+        self._targets = targets
+
+    @pr.hookimpl
+    def plan_rules_targets(self) -> list[pr.Target]:
+        return self._targets

@@ -517,12 +517,16 @@ class _Run:
             ))
         # Entities in scope that existed during the window but gave nothing usable.
         if target.aggregation is not Aggregation.REPORTED or not combined:
+            snapshot = indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE
             known = [e for e in self.entities.values()
                      if e.in_scope(target.scope) and e.code not in combined]
             for e in sorted(known, key=lambda e: e.code):
                 if e.code in excluded_by_entity:
                     verdict = Verdict.NOT_APPLICABLE
-                elif not e.valid_during(window):
+                elif not e.valid_during(window) or (
+                        snapshot and e.valid_to is not None and e.valid_to < window.end):
+                    # It did not exist in the window, or (for a stock) ceased before the
+                    # latest snapshot: it is not part of what the target measures.
                     continue
                 elif (indicator.code, e.code) in self.blocked_pairs:
                     verdict = Verdict.INVALID
@@ -813,10 +817,11 @@ def _message(indicator: Indicator, target: Target, verdict: Verdict, observed: F
             want = (f"chỉ tiêu {target.comparator.words.get(lang)} {threshold}" if lang == "vi"
                     else f"target {target.comparator.words.get(lang)} {threshold}")
         parts[lang].append(f"{head}; {want} → {_VERDICT_WORDS[verdict].get(lang)}.")
-        if target.aggregation is Aggregation.EACH and stats.n_entities:
+        applicable = stats.n_entities - stats.not_applicable
+        if target.aggregation is Aggregation.EACH and applicable:
             parts[lang].append(
-                f"{stats.met}/{stats.n_entities} đơn vị đạt." if lang == "vi"
-                else f"{stats.met} of {stats.n_entities} entities meet it.")
+                f"{stats.met}/{applicable} đơn vị đạt." if lang == "vi"
+                else f"{stats.met} of {applicable} entities meet it.")
         reporting = stats.met + stats.not_met
         if target.aggregation is Aggregation.MEAN and stats.pooled is not None:
             pooled = format_percent(stats.pooled, lang=lang)

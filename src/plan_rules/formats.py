@@ -264,9 +264,11 @@ def gap_text(finding: Finding, kind: Kind, unit: str, lang: str) -> str:
 def entities_text(finding: Finding, lang: str) -> str:
     """``3/5 meet`` for an ``each`` target; empty otherwise."""
     s = finding.statistics
-    if finding.aggregation is not Aggregation.EACH or s is None or not s.n_entities:
+    if finding.aggregation is not Aggregation.EACH or s is None \
+            or not s.n_entities - s.not_applicable:
         return ""
-    return f"{s.met}/{s.n_entities} {label('meet', lang)}"
+    # Units outside their validity (districts after 1 July 2025) are not counted.
+    return f"{s.met}/{s.n_entities - s.not_applicable} {label('meet', lang)}"
 
 
 def target_rows(report: Report, lang: str, cat: Catalogue | None = None) -> list[TargetRow]:
