@@ -308,3 +308,27 @@ class _Extra:
     @pr.hookimpl
     def plan_rules_targets(self) -> list[pr.Target]:
         return self._targets
+
+
+def test_a_blocked_province_figure_is_not_replaced_by_pooling_its_units(
+        registry: pr.Registry) -> None:
+    report = pr.evaluate([
+        obs(indicator="T1.A.2", entity="tinh", level="province", numerator=120,
+            denominator=100),
+        obs(indicator="T1.A.2", entity="xa-a", numerator=70, denominator=100),
+    ], registry=registry, as_of=AS_OF)
+    assert report.finding("T1.A.2.province").verdict is pr.Verdict.INVALID
+
+
+def test_a_ceased_unit_is_not_pooled_into_a_province_stock(registry: pr.Registry) -> None:
+    district = pr.Entity(code="huyen-a", level="district", valid_to=date(2025, 6, 30))
+    report = pr.evaluate([
+        obs(indicator="T1.A.2", entity="huyen-a", level="district", period="Q2/2025",
+            numerator=0, denominator=100),
+        obs(indicator="T1.A.2", entity="xa-a", period="Q4/2025", numerator=100,
+            denominator=100),
+    ], registry=registry, as_of=AS_OF, entities=[district])
+    finding = report.finding("T1.A.2.province")
+    assert finding.observed == 1
+    assert finding.verdict is pr.Verdict.MET
+    assert report.conservation().holds

@@ -206,6 +206,7 @@ class _Run:
         # (indicator, entity) pairs with a blocked figure: a target with nothing else there
         # is `invalid`, not `no_data`.
         self.blocked_pairs: set[tuple[str, str]] = set()
+        self.blocked_levels: dict[tuple[str, str], str | None] = {}
         self.by_indicator: dict[str, list[int]] = {}
         self.entity_of: dict[int, Entity] = {}
         self._by_end: dict[str, tuple[list[int], list[date]]] = {}
@@ -232,6 +233,7 @@ class _Run:
             self.blocked.add(index)
             if o is not None:
                 self.blocked_pairs.add((o.indicator, o.entity))
+                self.blocked_levels[(o.indicator, o.entity)] = o.level
 
     def validate(self) -> None:
         indicators = self.registry.indicators
@@ -388,15 +390,15 @@ class _Run:
             in_scope = entity.in_scope(target.scope)
             if not in_scope and target.aggregation is not Aggregation.REPORTED:
                 continue
-            if in_scope and not (target.valid_during(o.period) and entity.valid_during(o.period)):
-                if measure.start.year <= o.period.start.year <= measure.end.year:
+            if not (target.valid_during(o.period) and entity.valid_during(o.period)):
+                if in_scope and measure.start.year <= o.period.start.year <= measure.end.year:
                     excluded.append(i)
                 continue
-            if in_scope and snapshot and entity.valid_to is not None \
-                    and entity.valid_to < window.end:
+            if snapshot and entity.valid_to is not None and entity.valid_to < window.end:
                 # A stock is the latest snapshot: a unit that ceased before the window ends
                 # (a district after 1 July 2025) is not part of it.
-                excluded.append(i)
+                if in_scope:
+                    excluded.append(i)
                 continue
             if not window.covers(o.period):
                 continue
@@ -404,8 +406,13 @@ class _Run:
 
         combined = {code: self._combine(indicator, idxs) for code, idxs in sorted(own.items())}
         derived = False
+        scope_blocked = any(
+            ind == indicator.code and self._blocked_in_scope(code, level, target)
+            for (ind, code), level in self.blocked_levels.items())
+        # The scope unit's own figure is derived from its units only when it gave none: a
+        # figure it gave that a data issue blocks makes the target invalid instead.
         if target.aggregation is Aggregation.REPORTED and not combined and others \
-                and indicator.kind is Kind.RATE:
+                and indicator.kind is Kind.RATE and not scope_blocked:
             combined = {c: self._combine(indicator, idxs) for c, idxs in sorted(others.items())}
             derived = True
         results, stats = self._entity_results(indicator, target, window, combined, excluded)
@@ -435,6 +442,12 @@ class _Run:
             self._by_end[indicator] = (idxs, [self.obs[i].period.end for i in idxs])
         idxs, ends = self._by_end[indicator]
         return idxs[:bisect.bisect_right(ends, when)]
+
+    def _blocked_in_scope(self, code: str, level: str | None, target: Target) -> bool:
+        entity = self.entities.get(code)
+        if entity is None and level is not None:
+            entity = Entity(code=code, level=level)
+        return entity is not None and entity.in_scope(target.scope)
 
     def _combine(self, indicator: Indicator, idxs: list[int]) -> _Combined:
         entity = self.entity_of[idxs[0]]
