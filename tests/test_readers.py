@@ -470,3 +470,42 @@ def test_plain_rows_read_to_the_same_observations_as_the_model_builds(
     ]
     assert list(read.observations) == expected
     assert [hash(o) for o in read.observations] == [hash(o) for o in expected]
+
+
+@pytest.mark.parametrize(("written", "level"), [
+    ("Province", "province"), ("COMMUNE", "commune"), ("Department", "department"),
+    ("cấp xã", "commune"), ("ward", "ward")])
+def test_levels_are_read_whatever_their_case(written: str, level: str) -> None:
+    assert level_key(written) == level
+
+
+def test_a_damaged_worksheet_is_a_read_error_not_a_crash(tmp_path: Path) -> None:
+    import zipfile
+
+    openpyxl = pytest.importorskip("openpyxl")
+    good = tmp_path / "good.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["indicator", "entity", "level", "period", "value"])
+    book.active.append(["T1.A.3", "tinh", "province", "Q1/2025", 130])
+    book.save(good)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            dst.writestr(item, data)
+    with pytest.raises(pr.ReadError) as info:
+        pr.read_observations(damaged)
+    assert info.value.file == str(damaged)
+
+
+def test_an_empty_json_record_is_reported_not_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "figures.json"
+    path.write_text(json.dumps([{}, {"indicator": "T1.A.3", "entity": "tinh",
+                                     "level": "province", "period": "Q1/2025",
+                                     "value": 130}]), encoding="utf-8")
+    read = pr.read_observations(path)
+    assert len(read.observations) == 1
+    assert [(i.code, i.row) for i in read.issues] == [("bad_record", 1)]
+    assert read.unaccounted == ()

@@ -97,6 +97,9 @@ LEVEL_ALIASES: Mapping[str, str] = {
     "cơ quan cấp tỉnh": "department",
     "huyện": "district", "cấp huyện": "district",
     "xã": "commune", "cấp xã": "commune", "phường": "commune", "xã, phường": "commune",
+    # The plugins' own names, in any case: "Province" and "COMMUNE" are not new levels.
+    "province": "province", "department": "department", "district": "district",
+    "commune": "commune",
 }
 
 _DONE = {"done", "yes", "1", "true", "x", "hoàn thành", "đã hoàn thành", "xong", "có", "đạt"}
@@ -381,10 +384,11 @@ class _Table:
             return
         self.total = len(data)
         for n, item in enumerate(data, start=1):
-            if not isinstance(item, dict):
+            if not isinstance(item, dict) or not item:
                 self.issues.append(_issue(
                     "bad_record", self.file, n, None,
-                    f"bản ghi {n} phải là một đối tượng JSON", f"record {n} must be a JSON object",
+                    f"bản ghi {n} phải là một đối tượng JSON có các trường số liệu",
+                    f"record {n} must be a JSON object with the figure fields",
                     text=json.dumps(item, ensure_ascii=False, default=str)[:80],
                     expected="an object with the figure fields"))
                 yield n, {}

@@ -97,6 +97,11 @@ def xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, list[Cell]]], int]:
             for number, row in enumerate(sheet.iter_rows(), start=1):
                 yield number, [_cell(c.value, getattr(c, "number_format", "") or "")
                                for c in row]
+        except Exception as exc:
+            # A sheet damaged inside a readable workbook fails only while it is read.
+            raise ReadError(
+                f"{path}: the first worksheet cannot be read ({type(exc).__name__}: {exc}) — "
+                f"không đọc được trang tính đầu tiên của tệp {path}", file=str(path)) from exc
         finally:
             workbook.close()
 
