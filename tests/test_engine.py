@@ -332,3 +332,18 @@ def test_a_ceased_unit_is_not_pooled_into_a_province_stock(registry: pr.Registry
     assert finding.observed == 1
     assert finding.verdict is pr.Verdict.MET
     assert report.conservation().holds
+
+
+def test_pooling_percentages_is_invalid_and_says_why(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(entity="xa-a", value=Fraction(9, 10)),
+                          obs(entity="xa-b", numerator=9, denominator=10)],
+                         registry=registry, as_of=AS_OF)
+    assert report.finding("T1.A.1.pooled").verdict is pr.Verdict.INVALID
+    assert [(i.code, i.observation) for i in report.issues] == [("counts_needed", 0)]
+
+
+def test_nothing_to_count_is_no_data_and_says_why(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(entity="xa-a", numerator=0, denominator=0)],
+                         registry=registry, as_of=AS_OF)
+    assert report.finding("T1.A.1.pooled").verdict is pr.Verdict.NO_DATA
+    assert [i.code for i in report.issues] == ["zero_denominator"]

@@ -597,9 +597,9 @@ class _Run:
                     target, indicator)
             return verdict, observed
         if observed is None:
-            if combined and indicator.kind is Kind.RATE and \
-                    target.aggregation is Aggregation.POOLED:
-                return Verdict.INVALID, None
+            pooling = target.aggregation is Aggregation.POOLED or derived or len(combined) > 1
+            if combined and indicator.kind is Kind.RATE and pooling:
+                return self._unpoolable(combined), None
             if excluded and not combined:
                 return Verdict.NOT_APPLICABLE, None
             if any(r.verdict is Verdict.INVALID for r in results):
@@ -607,6 +607,26 @@ class _Run:
             return self._missing(target, indicator), None
         met = target.comparator.holds(observed, target.threshold)
         return (Verdict.MET if met else Verdict.NOT_MET), observed
+
+    def _unpoolable(self, combined: Mapping[str, _Combined]) -> Verdict:
+        """Why a ratio of sums could not be formed, said on the rows concerned."""
+        percentages = [i for c in combined.values() if c.numerator is None for i in c.used]
+        for i in percentages:
+            self.issue("counts_needed", i,
+                       "tỷ lệ gộp cần tử số và mẫu số; dòng này chỉ có tỷ lệ phần trăm",
+                       "a pooled ratio needs numerator and denominator; this row gives only "
+                       "a percentage", field="numerator", blocking=False,
+                       expected="numerator and denominator")
+        if percentages:
+            return Verdict.INVALID
+        for c in combined.values():
+            for i in c.used:
+                self.issue("zero_denominator", i,
+                           "mẫu số bằng 0: không có gì để tính tỷ lệ",
+                           "the denominator is 0: there is nothing to take a rate of",
+                           field="denominator", blocking=False, severity="warning",
+                           expected="a denominator above 0")
+        return Verdict.NO_DATA
 
     def _missing(self, target: Target, indicator: Indicator) -> Verdict:
         blocked = any(ind == indicator.code for ind, _ in self.blocked_pairs)
