@@ -509,3 +509,16 @@ def test_an_empty_json_record_is_reported_not_dropped(tmp_path: Path) -> None:
     assert len(read.observations) == 1
     assert [(i.code, i.row) for i in read.issues] == [("bad_record", 1)]
     assert read.unaccounted == ()
+
+
+def test_a_bare_rate_of_one_or_less_is_used_as_a_percentage_with_a_warning(
+        tmp_path: Path, registry: pr.Registry) -> None:
+    path = tmp_path / "figures.csv"
+    path.write_text("indicator;entity;level;period;value\n"
+                    "T1.A.2;tinh;province;Q1/2025;0,95\n"
+                    "T1.A.2;tinh2;province;Q1/2025;95\n", encoding="utf-8")
+    read = pr.read_observations(path, registry=registry)
+    assert [o.value for o in read.observations] == [Fraction(95, 10000), Fraction(95, 100)]
+    assert [(i.code, i.row, i.field, i.severity) for i in read.issues] == [
+        ("ambiguous_rate", 2, "value", "warning")]
+    assert "95%" in read.issues[0].message.en

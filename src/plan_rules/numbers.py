@@ -59,7 +59,7 @@ class NumberParseError(PlanRulesError, ValueError):
 
 _A_NUMBER = "a number such as 87,5, 1.234,5 or 1,234.5"
 _A_WHOLE_NUMBER = "a whole number"
-_A_RATE = "a rate such as 87,5%, 87.5% or 0,875"
+_A_RATE = "a rate such as 87,5% or 87.5%"
 _A_NON_NEGATIVE_RATE = "a rate that is not negative"
 _A_THRESHOLD = "a threshold such as 90%, 130 or 1/2"
 _A_NON_ZERO_DENOMINATOR = "a fraction whose denominator is a positive whole number"
@@ -68,7 +68,7 @@ _A_FINITE_NUMBER = "a finite number"
 _EXPECTED_VI = {
     _A_NUMBER: "một số, ví dụ 87,5, 1.234,5 hoặc 1,234.5",
     _A_WHOLE_NUMBER: "một số nguyên",
-    _A_RATE: "một tỷ lệ, ví dụ 87,5%, 87.5% hoặc 0,875",
+    _A_RATE: "một tỷ lệ, ví dụ 87,5% hoặc 87.5%",
     _A_NON_NEGATIVE_RATE: "một tỷ lệ không âm",
     _A_THRESHOLD: "một ngưỡng, ví dụ 90%, 130 hoặc 1/2",
     _A_NON_ZERO_DENOMINATOR: "một phân số có mẫu số là số nguyên dương",

@@ -32,7 +32,7 @@ import attrs
 
 from .errors import ReadError
 from .model import DataIssue, Entity, Indicator, Kind, Observation, Text
-from .numbers import NumberParseError, parse_decimal, parse_int, parse_rate
+from .numbers import NumberParseError, format_percent, parse_decimal, parse_int, parse_rate
 from .periods import Period, PeriodParseError
 from .registry import Registry
 
@@ -522,6 +522,8 @@ class _RowReader:
         self.file = file
         self.registry = registry
         self._folded = ({c.casefold(): c for c in registry.indicators} if registry else {})
+        #: Warnings about rows that are still used; the caller collects them after each row.
+        self.warnings: list[DataIssue] = []
 
     def read(self, row: int, record: Mapping[str, Cell]) -> Observation | list[DataIssue]:
         fast = self._clean_counts(row, record)
@@ -691,6 +693,16 @@ class _RowReader:
             elif kind is Kind.RATE or (kind is None and text.endswith("%")):
                 unit = indicator.value_unit if indicator else "percent"
                 value = parse_rate(text, default_unit="ratio" if unit == "ratio" else "percent")
+                if unit == "percent" and not text.endswith("%") and 0 < value <= Fraction(1, 100):
+                    # "0,95" meant as 95% reads as 0.95%: used as written, but said.
+                    self.warnings.append(_issue(
+                        "ambiguous_rate", self.file, row, "value",
+                        f"'{text}' được đọc là {text}%; nếu là tỷ lệ 0–1 hãy ghi dạng "
+                        f"phần trăm, ví dụ {format_percent(value * 100, lang='vi')}",
+                        f"'{text}' is read as {text}%; if it is a ratio from 0 to 1, write it "
+                        f"as a percentage, e.g. {format_percent(value * 100)}",
+                        text=text, expected="a percentage such as 87,5%"))
+                    self.warnings[-1] = attrs.evolve(self.warnings[-1], severity="warning")
             elif kind is Kind.COUNT:
                 value = Fraction(parse_int(text))
             else:
@@ -759,6 +771,9 @@ def read_observations(path: str | os.PathLike[str], *, registry: Registry | None
             observations.append(result)
         else:
             issues.extend(result)
+        if reader.warnings:
+            issues.extend(reader.warnings)
+            reader.warnings.clear()
     if progress is not None:
         progress(table.total, table.total)
     return ReadResult(observations=tuple(observations), issues=tuple(issues), rows=rows,
