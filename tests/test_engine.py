@@ -347,3 +347,16 @@ def test_nothing_to_count_is_no_data_and_says_why(registry: pr.Registry) -> None
                          registry=registry, as_of=AS_OF)
     assert report.finding("T1.A.1.pooled").verdict is pr.Verdict.NO_DATA
     assert [i.code for i in report.issues] == ["zero_denominator"]
+
+
+def test_a_unit_given_two_levels_is_reported_whatever_the_row_order(
+        registry: pr.Registry) -> None:
+    rows = [obs(indicator="T1.A.2", entity="hy", level="province", numerator=1,
+                denominator=1, row=1),
+            obs(indicator="T1.A.2", entity="hy", level="commune", period="Q2/2025",
+                numerator=1, denominator=2, row=2)]
+    for ordered in (rows, rows[::-1]):
+        report = pr.evaluate(ordered, registry=registry, as_of=AS_OF)
+        assert sorted((i.code, i.row) for i in report.issues) == [
+            ("level_conflict", 1), ("level_conflict", 2)]
+        assert report.finding("T1.A.2.province").verdict is pr.Verdict.INVALID

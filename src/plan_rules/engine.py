@@ -207,6 +207,7 @@ class _Run:
         # is `invalid`, not `no_data`.
         self.blocked_pairs: set[tuple[str, str]] = set()
         self.blocked_levels: dict[tuple[str, str], str | None] = {}
+        self._conflicting: dict[str, list[str]] = {}
         self.by_indicator: dict[str, list[int]] = {}
         self.entity_of: dict[int, Entity] = {}
         self._by_end: dict[str, tuple[list[int], list[date]]] = {}
@@ -238,6 +239,13 @@ class _Run:
     def validate(self) -> None:
         indicators = self.registry.indicators
         latest: dict[tuple[str, str, date, date], int] = {}
+        # A unit not in the entities given takes its level from its rows; rows that disagree
+        # are all reported, so that the outcome does not depend on which row came first.
+        levels: dict[str, set[str]] = {}
+        for o in self.obs:
+            if o.level is not None and o.entity not in self.entities:
+                levels.setdefault(o.entity, set()).add(o.level)
+        self._conflicting = {code: sorted(lv) for code, lv in levels.items() if len(lv) > 1}
         for i, o in enumerate(self.obs):
             ind = indicators.get(o.indicator)
             if ind is None:
@@ -331,6 +339,16 @@ class _Run:
         return True
 
     def _resolve_entity(self, i: int, o: Observation) -> Entity | None:
+        conflict = self._conflicting.get(o.entity)
+        if conflict is not None:
+            given = ", ".join(conflict)
+            self.issue("level_conflict", i,
+                       f"đơn vị {o.entity} được ghi nhiều cấp khác nhau ({given}): khai báo "
+                       "trong tệp đơn vị hoặc sửa cột cấp",
+                       f"entity {o.entity} is given different levels ({given}) in different "
+                       "rows: describe it in the entities file or correct the level column",
+                       field="level", text=o.level, expected="one level per entity")
+            return None
         known = self.entities.get(o.entity)
         if known is not None:
             if o.level is not None and o.level != known.level:
