@@ -522,3 +522,9 @@ def test_a_bare_rate_of_one_or_less_is_used_as_a_percentage_with_a_warning(
     assert [(i.code, i.row, i.field, i.severity) for i in read.issues] == [
         ("ambiguous_rate", 2, "value", "warning")]
     assert "95%" in read.issues[0].message.en
+
+
+@pytest.mark.parametrize("text", ["9999-12-31T25:00", "31/12/2025 24:00", "2025-12-31 10:61"])
+def test_a_date_with_a_time_that_does_not_exist_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="time of day"):
+        parse_date(text)

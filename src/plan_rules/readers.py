@@ -217,6 +217,7 @@ def _suggest(word: str, choices: Iterable[str]) -> str | None:
 
 _ISO_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
                            r"(?:Z|[+-]\d{2}:?\d{2})?)?")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _DAY_FIRST_TIME = re.compile(r"(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})\s+\d{1,2}:\d{2}(?::\d{2})?")
 
 
@@ -231,10 +232,14 @@ def parse_date(text: str) -> date:
     t = unicodedata.normalize("NFC", text).strip()
     if t.isdigit() and 20000 <= int(t) <= 80000:
         return excel_date(int(t))
-    m = _ISO_DATETIME.fullmatch(t)
+    m = _ISO_DATETIME.fullmatch(t) or _DAY_FIRST_TIME.fullmatch(t)
     if m:
+        clock = _CLOCK.search(t, m.end(1))
+        if clock and not (int(clock[1]) < 24 and int(clock[2]) < 60
+                          and int(clock[3] or 0) < 60):
+            raise ValueError(f"{text!r} has a time of day that does not exist")
+    if m and m.re is _ISO_DATETIME:
         return date.fromisoformat(m[1])
-    m = _DAY_FIRST_TIME.fullmatch(t)
     if m:
         t = m[1]
     try:
