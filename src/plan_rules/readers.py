@@ -268,7 +268,13 @@ def _decode(path: Path, issues: list[DataIssue]) -> str:
             f"cannot read {path}: {exc.strerror or exc} — không đọc được tệp {path}",
             file=str(path)) from exc
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16")
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                f"{path} starts as UTF-16 text but breaks off at byte {exc.start} (a truncated "
+                f"or damaged file) — tệp {path} là UTF-16 nhưng bị cắt hoặc hỏng ở byte "
+                f"{exc.start}", file=str(path)) from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
