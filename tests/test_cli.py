@@ -14,6 +14,7 @@ import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 import plan_rules as pr
@@ -418,3 +419,23 @@ def test_a_written_report_is_readable_by_others(capsys: pytest.CaptureFixture[st
     finally:
         os.umask(old)
     assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_writer_that_fails_half_way_is_named_and_leaves_no_file(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        registry: pr.Registry, folder: Path) -> None:
+    def broken(report: pr.Report, lang: str) -> str:
+        raise RuntimeError("ran out of ink")
+    writers = dict(registry.writers)
+    writers["broken"] = pr.Writer(name="broken", description="fails", suffix=".txt",
+                                  render=broken, plugin="ink-plugin")
+    faulty = attrs.evolve(registry, writers=writers)
+    monkeypatch.setattr(cli, "load_registry", lambda strict=None: faulty)
+    target = folder / "report.txt"
+    target.write_text("the previous report\n", encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", str(folder), "--as-of", "2025-12-31",
+                       "--format", "broken", "--output", str(target))
+    assert code == 2
+    assert "broken" in err and "ink-plugin" in err and "ran out of ink" in err
+    assert target.read_text(encoding="utf-8") == "the previous report\n"
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".report")] == []

@@ -31,7 +31,7 @@ import attrs
 
 from . import __version__
 from .engine import evaluate, verdict_words
-from .errors import PlanRulesError
+from .errors import PlanRulesError, WriteError
 from .formats import Catalogue, catalogue, label, neutralise, requirement, show_value
 from .model import Aggregation, DataIssue, Entity, Indicator, Kind, Target, Text, Verdict
 from .periods import Period, PeriodParseError
@@ -174,7 +174,15 @@ def _render(args: argparse.Namespace, registry: Registry, report: Report,
             f"định dạng {name!r}")
     catalogue.set(cat)
     colour.set(args.output is None and name == "text" and wants_colour(sys.stdout))
-    _emit(args, writer.render(report, args.lang))
+    try:
+        content = writer.render(report, args.lang)
+    except Exception as exc:
+        # A writer is a plugin: its failure is named, and nothing half-written is left.
+        raise WriteError(
+            f"writer {name!r} of plugin {writer.plugin!r} failed: {type(exc).__name__}: "
+            f"{exc}; nothing was written — định dạng {name!r} (plugin {writer.plugin!r}) gặp "
+            "lỗi, không ghi gì") from exc
+    _emit(args, content)
     if args.output is not None:
         s = report.summary()
         counts = ", ".join(f"{verdict_words(v).get(args.lang)} {s.total(v)}" for v in Verdict
