@@ -436,6 +436,20 @@ def test_a_raising_method_gives_an_error_assessment_naming_the_plugin() -> None:
     assert f.progress is P.NEEDS_ACCELERATION  # the headline skips the error
 
 
+def _garbage(inp: pr.ProgressInput) -> Any:
+    return "on track, trust me"
+
+
+def test_a_method_returning_garbage_gives_an_error_assessment() -> None:
+    method = pr.ProgressMethod(code="x.junk", version="1", name=pr.Text.same("Junk"),
+                               assess=_garbage)
+    reg = _registry(_target(), methods=[method])
+    f = pr.evaluate(WORKED, registry=reg, as_of=D(2025, 6, 30),
+                    progress_methods=["x.junk"]).finding("W.PS.1.province")
+    assert f.assessments[0].grade == "error"
+    assert "must return a ProgressAssessment" in f.assessments[0].message.en
+
+
 def test_a_raising_method_stops_a_strict_run() -> None:
     method = pr.ProgressMethod(code="x.boom", version="1", name=pr.Text.same("Boom"),
                                assess=_raises)
