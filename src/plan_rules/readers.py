@@ -187,8 +187,6 @@ def header_key(header: str) -> str:
 
 #: Levels already spelt as plugins name them, which the fast path takes as they are.
 _CANONICAL_LEVELS = frozenset({"province", "department", "district", "commune"})
-#: Period texts seen by the fast path (a file repeats a handful of them).
-_PERIODS: dict[str, Period] = {}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -606,13 +604,10 @@ class _RowReader:
         if not (entity.isascii() and entity and entity.strip() == entity) or (
                 level is not None and level not in _CANONICAL_LEVELS):
             return None
-        period = _PERIODS.get(period_text)
-        if period is None:
-            try:
-                period = Period.parse(period_text)
-            except PeriodParseError:
-                return None
-            _PERIODS[period_text] = period
+        try:
+            period = Period.parse(period_text)  # cached by text in Period.parse itself
+        except PeriodParseError:
+            return None
         return Observation._trusted(code, entity, period, level if isinstance(level, str)
                                     else None, int(numerator), int(denominator), self.file,
                                     row)
