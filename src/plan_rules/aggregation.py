@@ -23,8 +23,18 @@ def pooled(numerators: Sequence[int], denominators: Sequence[int]) -> Fraction |
 
 
 def mean(values: Sequence[Fraction]) -> Fraction | None:
-    """The unweighted mean; None for no values."""
-    return sum(values, Fraction(0)) / len(values) if values else None
+    """The unweighted mean; None for no values.
+
+    Exact: the numerators are added per denominator, then brought to one common denominator,
+    which is much cheaper than adding thousands of fractions one by one.
+    """
+    if not values:
+        return None
+    sums: dict[int, int] = {}
+    for v in values:
+        sums[v.denominator] = sums.get(v.denominator, 0) + v.numerator
+    common = math.lcm(*sums)
+    return Fraction(sum(n * (common // d) for d, n in sums.items()), common * len(values))
 
 
 def units_needed(numerator: int, denominator: int, threshold: Fraction,

@@ -210,7 +210,8 @@ class _Run:
         self._conflicting: dict[str, list[str]] = {}
         self.by_indicator: dict[str, list[int]] = {}
         self.entity_of: dict[int, Entity] = {}
-        self._by_end: dict[str, tuple[list[int], list[date]]] = {}
+        self._by_end: dict[str, list[tuple[Entity, list[int], list[date]]]] = {}
+        self._first_start: dict[str, dict[str, date]] = {}
         # Set while a target's history is evaluated: what an earlier date shows about the
         # data was already said, or will be, by the evaluation as of the run's date.
         self._quiet = False
@@ -246,6 +247,7 @@ class _Run:
             if o.level is not None and o.entity not in self.entities:
                 levels.setdefault(o.entity, set()).add(o.level)
         self._conflicting = {code: sorted(lv) for code, lv in levels.items() if len(lv) > 1}
+        entities = self.entities
         for i, o in enumerate(self.obs):
             ind = indicators.get(o.indicator)
             if ind is None:
@@ -255,11 +257,18 @@ class _Run:
                            field="indicator", text=o.indicator,
                            expected="an indicator code from `plan-rules indicators`")
                 continue
-            if not self._valid_for_kind(i, o, ind):
+            # The usual row, a rate given as counts in order, has nothing to report.
+            if not (ind.kind is Kind.RATE and o.value is None and o.numerator is not None
+                    and o.denominator is not None and o.numerator <= o.denominator) \
+                    and not self._valid_for_kind(i, o, ind):
                 continue
-            entity = self._resolve_entity(i, o)
-            if entity is None:
-                continue
+            # A unit described (or already taken from an earlier row) at the level the row
+            # gives needs no further look; units with conflicting levels are never taken.
+            entity = entities.get(o.entity)
+            if entity is None or (o.level is not None and o.level != entity.level):
+                entity = self._resolve_entity(i, o)
+                if entity is None:
+                    continue
             self.entity_of[i] = entity
             key = (o.indicator, o.entity, o.period.start, o.period.end)
             other = latest.get(key)
@@ -402,25 +411,53 @@ class _Run:
         others: dict[str, list[int]] = {}
         excluded: list[int] = []
         snapshot = indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE
-        for i in self._ending_by(indicator.code, when):
-            o = self.obs[i]
-            entity = self.entity_of[i]
+        reported = target.aggregation is Aggregation.REPORTED
+        # What each distinct period means for this target, worked out once: national files
+        # repeat a dozen periods over millions of rows.
+        per_period: dict[int, tuple[bool, bool, bool]] = {}
+        unbounded = target.valid_from is None and target.valid_to is None
+        groups = self._by_entity(indicator.code)
+        first_start = self._first_start[indicator.code]
+        for entity, idxs, ends in groups:
             in_scope = entity.in_scope(target.scope)
-            if not in_scope and target.aggregation is not Aggregation.REPORTED:
+            if not in_scope and not reported:
                 continue
-            if not (target.valid_during(o.period) and entity.valid_during(o.period)):
-                if in_scope and measure.start.year <= o.period.start.year <= measure.end.year:
-                    excluded.append(i)
+            always_valid = entity.valid_from is None and entity.valid_to is None
+            n = bisect.bisect_right(ends, when)
+            if not n:
                 continue
-            if snapshot and entity.valid_to is not None and entity.valid_to < window.end:
-                # A stock is the latest snapshot: a unit that ceased before the window ends
-                # (a district after 1 July 2025) is not part of it.
-                if in_scope:
-                    excluded.append(i)
+            if unbounded and always_valid and first_start[entity.code] >= window.start \
+                    and ends[n - 1] <= window.end:
+                # Every figure up to the date falls in the window and nothing limits where
+                # the target or the unit applies: all are used, as the loop below would find.
+                (own if in_scope else others)[entity.code] = idxs[:n]
                 continue
-            if not window.covers(o.period):
-                continue
-            (own if in_scope else others).setdefault(entity.code, []).append(i)
+            # A stock is the latest snapshot: a unit that ceased before the window ends
+            # (a district after 1 July 2025) is not part of it.
+            ceased = snapshot and entity.valid_to is not None and entity.valid_to < window.end
+            bucket: list[int] | None = None
+            for i in idxs[:n]:
+                period = self.obs[i].period
+                known = per_period.get(id(period))
+                if known is None:
+                    known = per_period[id(period)] = (
+                        target.valid_during(period),
+                        measure.start.year <= period.start.year <= measure.end.year,
+                        window.covers(period))
+                target_valid, in_years, covered = known
+                if not (target_valid and (always_valid or entity.valid_during(period))):
+                    if in_scope and in_years:
+                        excluded.append(i)
+                    continue
+                if ceased:
+                    if in_scope:
+                        excluded.append(i)
+                    continue
+                if not covered:
+                    continue
+                if bucket is None:
+                    bucket = (own if in_scope else others).setdefault(entity.code, [])
+                bucket.append(i)
 
         combined = {code: self._combine(indicator, idxs) for code, idxs in sorted(own.items())}
         derived = False
@@ -448,18 +485,31 @@ class _Run:
         return self._finding(base, indicator, target, verdict, observed, stats, results,
                              used=used, details=details, derived=derived)
 
-    def _ending_by(self, indicator: str, when: date) -> Sequence[int]:
-        """The usable observations of ``indicator`` whose period ends by ``when``.
+    def _by_entity(self, indicator: str) -> list[tuple[Entity, list[int], list[date]]]:
+        """The usable observations of ``indicator`` per entity, each entity's sorted by period
+        end (then position), with those ends: a target's history, read at several earlier
+        dates, then visits only the figures each date can see.
 
-        Sorted by period end once per indicator, so that a target's history, read at several
-        earlier dates, visits only the figures each date can see.
+        Built once per indicator; the entities come in the order of their first figure.
         """
-        if indicator not in self._by_end:
-            idxs = sorted(self.by_indicator.get(indicator, ()),
-                          key=lambda i: self.obs[i].period.end)
-            self._by_end[indicator] = (idxs, [self.obs[i].period.end for i in idxs])
-        idxs, ends = self._by_end[indicator]
-        return idxs[:bisect.bisect_right(ends, when)]
+        found = self._by_end.get(indicator)
+        if found is None:
+            groups: dict[str, tuple[Entity, list[int]]] = {}
+            for i in sorted(self.by_indicator.get(indicator, ()),
+                            key=lambda i: self.obs[i].period.end):
+                entity = self.entity_of[i]
+                group = groups.get(entity.code)
+                if group is None:
+                    groups[entity.code] = (entity, [i])
+                else:
+                    group[1].append(i)
+            found = self._by_end[indicator] = [
+                (entity, idxs, [self.obs[i].period.end for i in idxs])
+                for entity, idxs in groups.values()]
+            self._first_start[indicator] = {
+                code: min(self.obs[i].period.start for i in idxs)
+                for code, (_, idxs) in groups.items()}
+        return found
 
     def _blocked_in_scope(self, code: str, level: str | None, target: Target) -> bool:
         entity = self.entities.get(code)
@@ -486,7 +536,14 @@ class _Run:
         return self._latest(entity, kept)
 
     def _latest(self, entity: Entity, idxs: list[int]) -> _Combined:
-        latest = max(idxs, key=self._latest_key)
+        obs = self.obs
+        if len(idxs) == 1:
+            latest = idxs[0]
+        else:
+            # Usually a single figure ends last; the full ordering settles ties only.
+            end = max(obs[i].period.end for i in idxs)
+            last = [i for i in idxs if obs[i].period.end == end]
+            latest = last[0] if len(last) == 1 else max(last, key=self._latest_key)
         o = self.obs[latest]
         return _Combined(entity=entity, used=[latest], numerator=o.numerator,
                          denominator=o.denominator, value=o.value,
@@ -498,6 +555,13 @@ class _Run:
 
     def _without_overlaps(self, idxs: list[int]) -> list[int]:
         """Flow figures add up only over periods that do not overlap; the longest win."""
+        if len(idxs) > 1:
+            # The usual case first: periods that follow one another (months of a year) share
+            # no day, so every figure is kept and nothing is said; only a clash needs the
+            # search below.
+            spans = sorted((self.obs[i].period.start, self.obs[i].period.end) for i in idxs)
+            if all(spans[k - 1][1] < spans[k][0] for k in range(1, len(spans))):
+                return sorted(idxs)
         kept: list[int] = []
         for i in sorted(idxs, key=lambda j: (-self.obs[j].period.days, self.obs[j].period.start,
                                              j)):
@@ -530,20 +594,34 @@ class _Run:
         excluded_by_entity: dict[str, list[int]] = {}
         for i in excluded:
             excluded_by_entity.setdefault(self.obs[i].entity, []).append(i)
+        comparator, threshold = target.comparator, target.threshold
+        # Counts are compared with the threshold by cross-multiplying whole numbers; the
+        # exact fraction is still what the result shows.
+        t_num, t_den = threshold.numerator, threshold.denominator
+        no_gap = self._quiet or indicator.kind is Kind.MILESTONE
+        obs = self.obs
         for code, c in combined.items():
-            figure = c.figure
-            if figure is None:
-                verdict = Verdict.NO_DATA
+            num, den = c.numerator, c.denominator
+            if num is not None and den is not None:
+                figure = Fraction(num, den) if den else None
+                met = bool(den) and comparator.holds(num * t_den, t_num * den)
             else:
-                verdict = Verdict.MET if target.comparator.holds(figure, target.threshold) \
-                    else Verdict.NOT_MET
-            # A history run needs the statistic only, not each entity's gap.
-            gap, units = (None, None) if self._quiet else self._gap(
-                indicator, target, figure, c.numerator, c.denominator)
+                figure = c.value
+                met = figure is not None and comparator.holds(figure, threshold)
+            if figure is None:
+                verdict, gap, units = Verdict.NO_DATA, None, None
+            elif met:
+                verdict = Verdict.MET
+                gap, units = (None, None) if no_gap else (Fraction(0), 0)
+            else:
+                # A history run needs the statistic only, not each entity's gap.
+                verdict = Verdict.NOT_MET
+                gap, units = (None, None) if no_gap else self._gap(
+                    indicator, target, figure, num, den)
             results.append(EntityResult(
                 entity=code, level=c.entity.level, verdict=verdict, observed=figure,
-                numerator=c.numerator, denominator=c.denominator, gap=gap, gap_units=units,
-                periods=tuple(str(self.obs[i].period) for i in c.used),
+                numerator=num, denominator=den, gap=gap, gap_units=units,
+                periods=tuple(obs[i].period.label for i in c.used),
                 observations=tuple(c.used),
             ))
         # Entities in scope that existed during the window but gave nothing usable.

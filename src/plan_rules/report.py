@@ -94,6 +94,11 @@ class Report:
         obs = self.observations[index]
         return obs.file, obs.row
 
+    def _source_lists(self) -> list[list[str | int | None]]:
+        if self.sources is not None:
+            return [list(self.sources[i]) for i in range(self.n_observations)]
+        return [[o.file, o.row] for o in self.observations[:self.n_observations]]
+
     def target_findings(self) -> list[Finding]:
         """The findings about targets, in code order."""
         return [f for f in self.findings if f.kind == "target"]
@@ -149,7 +154,7 @@ class Report:
             "summary": attrs.asdict(self.summary()),
             "findings": [_finding_dict(f) for f in self.findings],
             "issues": [_issue_dict(i) for i in self.issues],
-            "sources": [list(self.source(i)) for i in range(self.n_observations)],
+            "sources": self._source_lists(),
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -265,6 +270,8 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
+        if all(type(v) is int for v in value):
+            return list(value)  # positions of observations: often long, never nested
         return [_json_safe(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()

@@ -1,0 +1,34 @@
+"""The exact arithmetic the engine shares with its users, against the obvious definitions."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from plan_rules import aggregation as agg
+
+fractions = st.fractions(min_value=0, max_value=10**6, max_denominator=10**4)
+
+
+@given(st.lists(fractions | st.integers(min_value=0, max_value=10**9), max_size=60))
+def test_mean_is_the_sum_over_the_count(values: list[Fraction | int]) -> None:
+    expected = sum((Fraction(v) for v in values), Fraction(0)) / len(values) if values else None
+    assert agg.mean([Fraction(v) for v in values]) == expected
+
+
+def test_mean_of_nothing_is_none() -> None:
+    assert agg.mean([]) is None
+
+
+def test_mean_keeps_thirds_exact() -> None:
+    assert agg.mean([Fraction(1, 3), Fraction(2, 3), Fraction(1, 7)]) == Fraction(8, 21)
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)), max_size=40))
+def test_pooled_is_the_ratio_of_sums(pairs: list[tuple[int, int]]) -> None:
+    nums = [n for n, _ in pairs]
+    dens = [d for _, d in pairs]
+    expected = Fraction(sum(nums), sum(dens)) if sum(dens) else None
+    assert agg.pooled(nums, dens) == expected
