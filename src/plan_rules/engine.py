@@ -474,6 +474,10 @@ class _Run:
         verdict, observed = self._aggregate(target, indicator, combined, results, stats, derived,
                                             excluded)
         used = tuple(sorted(i for c in combined.values() for i in c.used))
+        if self._quiet:
+            # A point of the history: its verdict, figure and figures used are all it needs.
+            return Finding(**base, verdict=verdict, message=_HISTORY_POINT, observed=observed,
+                           observations=used)
         details: dict[str, Any] = {
             "excluded": tuple(sorted(excluded)),
             "history": tuple(sorted(i for c in combined.values() for i in c.history)),
@@ -518,9 +522,10 @@ class _Run:
         return entity is not None and entity.in_scope(target.scope)
 
     def _combine(self, indicator: Indicator, idxs: list[int]) -> _Combined:
+        """One entity's figure from its figures ``idxs``, given in order of period end."""
         entity = self.entity_of[idxs[0]]
         if indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE:
-            return self._latest(entity, idxs)
+            return self._latest(entity, idxs, by_end=True)
         kept = self._without_overlaps(idxs)
         if all(self.obs[i].numerator is not None for i in kept):
             return _Combined(
@@ -535,10 +540,18 @@ class _Run:
         # Percentages cannot be added: without counts the latest figure stands for the window.
         return self._latest(entity, kept)
 
-    def _latest(self, entity: Entity, idxs: list[int]) -> _Combined:
+    def _latest(self, entity: Entity, idxs: list[int], *, by_end: bool = False) -> _Combined:
+        """The latest figure; ``by_end`` says ``idxs`` are in order of period end already."""
         obs = self.obs
         if len(idxs) == 1:
             latest = idxs[0]
+        elif by_end:
+            # The figures ending last are at the end: usually exactly one.
+            end = obs[idxs[-1]].period.end
+            k = len(idxs) - 1
+            while k and obs[idxs[k - 1]].period.end == end:
+                k -= 1
+            latest = idxs[-1] if k == len(idxs) - 1 else max(idxs[k:], key=self._latest_key)
         else:
             # Usually a single figure ends last; the full ordering settles ties only.
             end = max(obs[i].period.end for i in idxs)
@@ -621,8 +634,8 @@ class _Run:
             results.append(EntityResult(
                 entity=code, level=c.entity.level, verdict=verdict, observed=figure,
                 numerator=num, denominator=den, gap=gap, gap_units=units,
-                periods=tuple(obs[i].period.label for i in c.used),
-                observations=tuple(c.used),
+                periods=() if self._quiet else tuple(obs[i].period.label for i in c.used),
+                observations=() if self._quiet else tuple(c.used),
             ))
         # Entities in scope that existed during the window but gave nothing usable.
         if target.aggregation is not Aggregation.REPORTED or not combined:
@@ -911,6 +924,10 @@ class _Run:
                           "is outside the scope or the measurement window of every target")
             self.issue("unused", i, vi, en, field="period", text=str(o.period),
                        blocking=False, severity="warning")
+
+
+#: The message of a finding computed only as a point of a target's history (never shown).
+_HISTORY_POINT = Text(vi="điểm lịch sử", en="history point")
 
 
 def _show(indicator: Indicator, x: Fraction | None, lang: str) -> str:
