@@ -46,7 +46,8 @@ def check_validity(ctx: CheckContext) -> Iterator[Finding]:
     for code in ctx.registry.indicators:
         for o in ctx.observations(code):
             entity = ctx.entity(o.entity)
-            if entity is not None and not entity.valid_during(o.period):
+            if entity is not None and (entity.valid_from or entity.valid_to) \
+                    and not entity.valid_during(o.period):
                 bad.append(o)
     yield _violations("core.validity", ctx, bad,
                       Text(vi="số liệu cho đơn vị không tồn tại trong kỳ",

@@ -10,7 +10,7 @@ Work is grouped per indicator; no plugin hook is called per observation.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -101,6 +101,28 @@ class CheckContext:
     def is_blocked(self, observation: Observation) -> bool:
         """Whether a data issue keeps ``observation`` out of every target."""
         return self.index(observation) in self.blocked
+
+
+class _Positions(Mapping[int, int]):
+    """Position of each observation by ``id``, built on first use: most runs cite none."""
+
+    def __init__(self, obs: Sequence[Observation]) -> None:
+        self._obs = obs
+        self._map: dict[int, int] | None = None
+
+    def _built(self) -> dict[int, int]:
+        if self._map is None:
+            self._map = {id(o): i for i, o in enumerate(self._obs)}
+        return self._map
+
+    def __getitem__(self, key: int) -> int:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._obs)
 
 
 def evaluate(
@@ -866,11 +888,15 @@ class _Run:
 
     def run_checks(self) -> list[Finding]:
         by_indicator: dict[str, list[Observation]] = {}
-        positions: dict[int, int] = {}
-        for i, o in enumerate(self.obs):
-            positions[id(o)] = i
-            if o.period.end <= self.as_of:
-                by_indicator.setdefault(o.indicator, []).append(o)
+        as_of = self.as_of
+        for o in self.obs:
+            if o.period.end <= as_of:
+                found = by_indicator.get(o.indicator)
+                if found is None:
+                    by_indicator[o.indicator] = [o]
+                else:
+                    found.append(o)
+        positions = _Positions(self.obs)
         ctx = CheckContext(
             as_of=self.as_of, window=Period.between(date(self.as_of.year, 1, 1), self.as_of),
             registry=self.registry, entities=self.entities, by_indicator=by_indicator,
