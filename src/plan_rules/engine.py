@@ -231,7 +231,8 @@ class _Run:
         self.blocked_levels: dict[tuple[str, str], str | None] = {}
         self._conflicting: dict[str, list[str]] = {}
         self.by_indicator: dict[str, list[int]] = {}
-        self.entity_of: dict[int, Entity] = {}
+        # The unit of each usable observation, by position (None: not usable).
+        self.entity_of: list[Entity | None] = [None] * len(obs)
         self._by_end: dict[str, list[tuple[Entity, list[int], list[date]]]] = {}
         self._first_start: dict[str, dict[str, date]] = {}
         # Set while a target's history is evaluated: what an earlier date shows about the
@@ -524,6 +525,7 @@ class _Run:
             for i in sorted(self.by_indicator.get(indicator, ()),
                             key=lambda i: self.obs[i].period.end):
                 entity = self.entity_of[i]
+                assert entity is not None
                 group = groups.get(entity.code)
                 if group is None:
                     groups[entity.code] = (entity, [i])
@@ -546,6 +548,7 @@ class _Run:
     def _combine(self, indicator: Indicator, idxs: list[int]) -> _Combined:
         """One entity's figure from its figures ``idxs``, given in order of period end."""
         entity = self.entity_of[idxs[0]]
+        assert entity is not None
         if indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE:
             return self._latest(entity, idxs, by_end=True)
         kept = self._without_overlaps(idxs)
@@ -942,11 +945,13 @@ class _Run:
                 vi, en = (f"kỳ {o.period} kết thúc sau ngày đánh giá {self.as_of:%d/%m/%Y}",
                           f"period {o.period} ends after the as-of date {self.as_of:%d/%m/%Y}")
             else:
+                unit = self.entity_of[i]
+                level = unit.level if unit is not None else o.level
                 vi, en = (f"không chỉ tiêu nào dùng số liệu này (kỳ {o.period}, cấp "
-                          f"{self.entity_of[i].level if i in self.entity_of else o.level}): "
+                          f"{level}): "
                           "ngoài phạm vi hoặc ngoài kỳ đo của mọi chỉ tiêu",
                           f"no target uses this figure (period {o.period}, level "
-                          f"{self.entity_of[i].level if i in self.entity_of else o.level}): it "
+                          f"{level}): it "
                           "is outside the scope or the measurement window of every target")
             self.issue("unused", i, vi, en, field="period", text=str(o.period),
                        blocking=False, severity="warning")
