@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
 import attrs
+from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
@@ -481,8 +482,10 @@ def _draw_figure(draw: st.DrawFn, kind: Kind | None, clean: bool) -> dict[str, A
     kind = kind if kind is not None else draw(_KINDS)
     if kind is Kind.RATE:
         form = draw(_RATE_FORMS)
-        if form == "value":
-            return {"value": draw(_FRACTIONS_OF_ONE if clean else _RATES_ANY)}
+        # A percentage without counts cannot be pooled (`counts_needed`): clean rates carry
+        # their counts.
+        if form == "value" and not clean:
+            return {"value": draw(_RATES_ANY)}
         counts = _draw_counts(draw, clean)
         if form == "both" and counts["denominator"]:
             counts["value"] = Fraction(counts["numerator"], counts["denominator"])
@@ -604,9 +607,31 @@ def observations_for(
         entities = draw(entity_sets(levels=levels, groups=groups))
     if periods is None:
         periods = periods_within(_plan_window(registry)) if registry is not None else None
-    return draw(st.lists(_rows(tuple(inds), tuple(entities), periods, clean),
+    rows = draw(st.lists(_rows(tuple(inds), tuple(entities), periods, clean),
                          min_size=min_size, max_size=max_size,
                          unique_by=_row_key if clean else None))
+    if clean:
+        rows = _without_overlapping_flows(rows, {i.code: i for i in inds})
+        assume(len(rows) >= min_size)
+    return rows
+
+
+def _without_overlapping_flows(rows: list[Observation],
+                               inds: Mapping[str, Indicator]) -> list[Observation]:
+    """Drop flow figures whose period shares a day with an earlier one of the same indicator
+    and unit: the engine reports those as `overlapping_periods`."""
+    kept: list[Observation] = []
+    seen: dict[tuple[str, str], list[Period]] = {}
+    for o in rows:
+        ind = inds.get(o.indicator)
+        if ind is not None and ind.temporal is not Temporal.STOCK \
+                and ind.kind is not Kind.MILESTONE:
+            earlier = seen.setdefault((o.indicator, o.entity), [])
+            if any(p.overlaps(o.period) for p in earlier):
+                continue
+            earlier.append(o.period)
+        kept.append(o)
+    return kept
 
 
 @functools.cache
