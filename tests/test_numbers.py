@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -518,3 +519,16 @@ def test_format_percent_is_monotone(a: Fraction, b: Fraction) -> None:
 def test_floor_and_ceil_bracket_the_value(x: Fraction) -> None:
     assert floor_fraction(x) <= x <= ceil_fraction(x)
     assert ceil_fraction(x) - floor_fraction(x) == (0 if x.denominator == 1 else 1)
+
+
+@pytest.mark.parametrize("parse", [parse_int, parse_decimal, parse_rate])
+@pytest.mark.parametrize("text", ["1" * 5000, "1." + "0" * 5000, "9" * 201])
+def test_number_texts_too_long_to_convert_are_refused_not_crashed(
+        parse: Callable[[str], object], text: str) -> None:
+    with pytest.raises(NumberParseError):
+        parse(text)
+
+
+def test_superscript_digits_are_not_whole_numbers() -> None:
+    with pytest.raises(NumberParseError):
+        parse_int("²")

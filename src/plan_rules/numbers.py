@@ -59,6 +59,9 @@ class NumberParseError(PlanRulesError, ValueError):
 
 _A_NUMBER = "a number such as 87,5, 1.234,5 or 1,234.5"
 _A_WHOLE_NUMBER = "a whole number"
+#: Longer number texts are refused before they are converted (Python will not turn more
+#: than 4,300 digits into an int, and no figure of a plan needs a hundredth of that).
+_MAX_CHARS = 200
 _A_RATE = "a rate such as 87,5% or 87.5%"
 _A_NON_NEGATIVE_RATE = "a rate that is not negative"
 _A_THRESHOLD = "a threshold such as 90%, 130 or 1/2"
@@ -120,9 +123,17 @@ def _check_mark(decimal_mark: object) -> None:
         raise ValueError(f"decimal_mark must be ',', '.' or None, not {decimal_mark!r}")
 
 
+def _check_length(text: str, expected: str) -> None:
+    if type(text) is str and len(text) > _MAX_CHARS:
+        raise NumberParseError(
+            text[:40] + "…", f"{expected}, at most {_MAX_CHARS} characters long",
+            f"{_EXPECTED_VI.get(expected, 'một số')}, dài tối đa {_MAX_CHARS} ký tự")
+
+
 def _read_decimal(text: str, decimal_mark: DecimalMark | None, expected: str) -> Fraction:
     if not isinstance(text, str):
         raise TypeError(f"expected a str, got {type(text).__name__}")
+    _check_length(text, expected)
     sign, body = _split_sign(_clean(text))
     mark = decimal_mark or _choose_mark(body)
     m = _NUMBER_PATTERNS[mark].fullmatch(body)
@@ -175,6 +186,7 @@ def parse_int(text: str, *, decimal_mark: DecimalMark | None = None) -> int:
         ``decimal_mark=","`` is 1.234 and therefore rejected.
     :raises NumberParseError: the text is not a whole number.
     """
+    _check_length(text, _A_WHOLE_NUMBER)
     if type(text) is str and text.isascii() and text.isdigit():
         return int(text)  # the common case, read without the general machinery
     _check_mark(decimal_mark)

@@ -384,7 +384,7 @@ def _check_year(y: int) -> None:
 def _number(token: str, what: str, what_vi: str, low: int, high: int) -> int:
     if token in _ROMAN:
         n = _ROMAN[token]
-    elif token.isdigit():
+    elif token.isdecimal():
         n = int(token)
     else:
         n = -1
