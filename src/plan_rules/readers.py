@@ -228,7 +228,7 @@ def parse_date(text: str) -> date:
     :raises ValueError: the text is not a date.
     """
     t = unicodedata.normalize("NFC", text).strip()
-    if t.isdigit() and 20000 <= int(t) <= 80000:
+    if t.isdecimal() and 20000 <= int(t) <= 80000:
         return excel_date(int(t))
     m = _ISO_DATETIME.fullmatch(t) or _DAY_FIRST_TIME.fullmatch(t)
     if m:
@@ -276,14 +276,24 @@ def _decode(path: Path, issues: list[DataIssue]) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        issues.append(_issue(
-            "encoding", str(path), None, None,
-            f"tệp không phải UTF-8 (byte {exc.start}); đã đọc theo bảng mã Windows-1258 — "
-            "hãy kiểm tra dấu tiếng Việt và lưu lại dưới dạng 'CSV UTF-8'",
-            f"the file is not UTF-8 (byte {exc.start}); it was read as Windows-1258 "
-            "(Vietnamese) — check the diacritics, and save it as 'CSV UTF-8'",
-            expected="UTF-8 text", severity="warning"))
-        return unicodedata.normalize("NFC", raw.decode("cp1258", errors="replace"))
+        issues.append(_encoding_issue(str(path), exc.start))
+        return _windows_1258(raw)
+
+
+def _encoding_issue(file: str, position: int) -> DataIssue:
+    """The warning for a file that is not UTF-8; ``position`` is where decoding failed."""
+    return _issue(
+        "encoding", file, None, None,
+        f"tệp không phải UTF-8 (byte {position}); đã đọc theo bảng mã Windows-1258 — "
+        "hãy kiểm tra dấu tiếng Việt và lưu lại dưới dạng 'CSV UTF-8'",
+        f"the file is not UTF-8 (byte {position}); it was read as Windows-1258 "
+        "(Vietnamese) — check the diacritics, and save it as 'CSV UTF-8'",
+        expected="UTF-8 text", severity="warning")
+
+
+def _windows_1258(raw: bytes) -> str:
+    """Bytes that are not UTF-8, read as Windows-1258 (Vietnamese), composed (NFC)."""
+    return unicodedata.normalize("NFC", raw.decode("cp1258", errors="replace"))
 
 
 def _delimiter(line: str) -> str:
@@ -295,17 +305,27 @@ def _delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
+def _dialect(text: str) -> tuple[str, int]:
+    """The delimiter of a table and how many lines come before its content: the first
+    non-blank line is Excel's ``sep=;`` hint (skipped, with the blank lines before it) or
+    the header, whose delimiter :func:`_delimiter` finds. Only that line is looked at, however
+    many blank lines come first."""
+    index = position = 0
+    while True:
+        end = text.find("\n", position)
+        line = text[position:] if end < 0 else text[position:end]
+        if line.strip() or end < 0:
+            break
+        index, position = index + 1, end + 1
+    m = re.fullmatch(r"\s*sep=(.)\s*", line)
+    if m:
+        return m[1], index + 1
+    return _delimiter(line), 0
+
+
 def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """Yield (first line of the record, cells); a ``sep=;`` line (Excel's hint) is obeyed."""
-    lines = text.split("\n", 2)
-    first = next((ln for ln in lines if ln.strip()), "")
-    skip = 0
-    m = re.fullmatch(r"\s*sep=(.)\s*", first)
-    if m:
-        delimiter = m[1]
-        skip = lines.index(first) + 1
-    else:
-        delimiter = _delimiter(first)
+    delimiter, skip = _dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous = 0
     for cells in reader:
@@ -589,8 +609,9 @@ class _RowReader:
         get = record.get
         numerator, denominator = get("numerator"), get("denominator")
         if not (type(numerator) is str and type(denominator) is str
-                and numerator.isascii() and numerator.isdigit()
-                and denominator.isascii() and denominator.isdigit()):
+                and numerator.isascii() and numerator.isdigit() and len(numerator) <= 18
+                and denominator.isascii() and denominator.isdigit()
+                and len(denominator) <= 18):
             return None
         code, entity, period_text = get("indicator"), get("entity"), get("period")
         level = get("level") or None
@@ -628,7 +649,7 @@ class _RowReader:
             return Period.parse(text)
         except PeriodParseError as exc:
             vi, en = exc.message_vi, exc.message
-            if text.isdigit() and 20000 <= int(text) <= 80000:
+            if text.isdecimal() and 20000 <= int(text) <= 80000:
                 day = excel_date(int(text))
                 vi += (f" Ô này có vẻ là một ngày Excel ({day:%d/%m/%Y}): hãy định dạng cột kỳ "
                        "báo cáo là Văn bản (Text).")
@@ -740,7 +761,8 @@ _EXPECTED = {
 
 
 def read_observations(path: str | os.PathLike[str], *, registry: Registry | None = None,
-                      progress: ProgressCallback | None = None) -> ReadResult:
+                      progress: ProgressCallback | None = None,
+                      engine: str = "python") -> ReadResult:
     """Read a figures file (``.csv``, ``.tsv``/``.txt``, ``.json``, ``.xlsx`` with the
     ``xlsx`` extra).
 
@@ -748,20 +770,48 @@ def read_observations(path: str | os.PathLike[str], *, registry: Registry | None
         ``87,5`` is 87.5% for a rate, 87.5 for a count) and to match indicator codes whatever
         their case; default: the installed plugins.
     :param progress: called as ``progress(rows_done, rows_total)`` every few thousand rows.
+    :param engine: ``"python"``, or ``"pyarrow"`` to parse delimited text with pyarrow (the
+        ``columnar`` extra; same result, see :mod:`plan_rules.columnar`).
     :raises ReadError: the file cannot be opened at all (missing, unreadable, a format that is
         not read); every problem with its content is a data issue instead.
+    :raises ImportError: ``engine="pyarrow"`` without pyarrow installed.
     """
     from .registry import load_registry
 
+    if engine != "python":
+        if engine != "pyarrow":
+            raise ValueError(f"engine must be 'python' or 'pyarrow', not {engine!r}")
+        from .columnar import read_observations as read_with_pyarrow
+
+        return read_with_pyarrow(path, registry=registry, progress=progress)
     p = Path(path)
     reg = registry if registry is not None else load_registry()
     issues: list[DataIssue] = []
+    table = _Table(p, FIELDS, _REQUIRED, issues)
+    observations, lines, rows, blank = _read_figures(table, table.records(),
+                                                     _RowReader(str(p), reg), progress)
+    if progress is not None:
+        progress(table.total, table.total)
+    return ReadResult(observations=tuple(observations), issues=tuple(issues), rows=rows,
+                      blank_rows=blank,
+                      unaccounted=_unaccounted(lines, {o.row for o in observations}, issues))
+
+
+#: The columns a figures file cannot do without.
+_REQUIRED = ("indicator", "entity", "period")
+
+
+def _read_figures(table: _Table, items: Iterable[tuple[int, dict[str, Cell]] | int],
+                  reader: _RowReader, progress: ProgressCallback | None = None,
+                  ) -> tuple[list[Observation], list[int], int, int]:
+    """Read a table's records (``items``) into observations, adding row issues to
+    ``table.issues`` in row order: (observations, the lines of the data rows, data rows,
+    blank rows). The one loop behind :func:`read_observations` and reading by chunks."""
+    issues = table.issues
     observations: list[Observation] = []
     lines: list[int] = []
     rows = blank = 0
-    reader = _RowReader(str(p), reg)
-    table = _Table(p, FIELDS, ("indicator", "entity", "period"), issues)
-    for item in table.records():
+    for item in items:
         if isinstance(item, int):
             blank += 1
             continue
@@ -780,11 +830,7 @@ def read_observations(path: str | os.PathLike[str], *, registry: Registry | None
         if reader.warnings:
             issues.extend(reader.warnings)
             reader.warnings.clear()
-    if progress is not None:
-        progress(table.total, table.total)
-    return ReadResult(observations=tuple(observations), issues=tuple(issues), rows=rows,
-                      blank_rows=blank,
-                      unaccounted=_unaccounted(lines, {o.row for o in observations}, issues))
+    return observations, lines, rows, blank
 
 
 def _unaccounted(lines: Sequence[int], made: set[int | None],
