@@ -8,6 +8,7 @@ entry-point group. These names are the public contract; everything else is inter
 
 from __future__ import annotations
 
+from . import columnar as columnar  # the pyarrow reader; pyarrow loads on first use
 from .engine import CheckContext, evaluate
 from .errors import (
     CheckError,

@@ -115,7 +115,10 @@ def _read(args: argparse.Namespace, registry: Registry,
     figures, entities_path = _inputs(Path(args.file), args.entities)
     bar = Progress(_t(args.lang, f"đọc {figures.name}", f"reading {figures.name}"))
     try:
-        read = read_observations(figures, registry=registry, progress=bar)
+        read = read_observations(figures, registry=registry, progress=bar,
+                                 engine=args.engine)
+    except ImportError as exc:
+        raise PlanRulesError(str(exc)) from exc
     finally:
         bar.close()
     issues = list(read.issues)
@@ -504,6 +507,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the entities file (code, name, level, groups, parent, validity)")
     inputs.add_argument("--as-of", type=_date, default=None,
                         help="evaluation date (default: today); later periods are not used")
+    inputs.add_argument("--engine", choices=("python", "pyarrow"), default="python",
+                        help="how CSV is parsed: python (default) or pyarrow (the columnar "
+                             "extra; the same result, sooner for large files)")
 
     ev = sub.add_parser("evaluate", parents=[common, inputs],
                         help="evaluate figures and write the report",

@@ -1,0 +1,516 @@
+"""Reading figures with pyarrow: the same result as :func:`plan_rules.read_observations`, sooner.
+
+``pip install 'plan-rules[columnar]'``, then ``plan_rules.columnar.read_observations(path)``
+(or ``plan_rules.read_observations(path, engine="pyarrow")``) for a large CSV file. The result
+is the pure reader's, equal field by field: the same observations in the same order, the same
+data issues, the same row numbers, the same counts of rows and blank rows.
+
+How:
+
+1. ``pyarrow.csv`` parses the file with every column as text (nothing is reinterpreted: an
+   empty cell stays ``""``, ``007`` stays ``"007"``), after the header has been read by the
+   pure reader's own functions (the delimiter it would detect, its header aliases, its
+   header issues).
+2. Vectorised checks pick the rows that the pure reader's own shortcut
+   (``_RowReader._clean_counts``) takes: a rate indicator's code exactly as registered, an
+   ASCII entity without surrounding spaces, a level the plugins name as written (or none),
+   a period text that parses, plain digits for numerator and denominator (at most 18, so
+   they fit in int64), and nothing in ``value``, ``reported_on``, ``source`` or ``note``.
+   The tests on codes, entities, levels and periods are the shortcut's own Python, run once
+   per distinct text of the column rather than once per row.
+3. Those rows become observations built directly from the columns; every other row goes
+   through the pure reader's row parser (``_RowReader.read``) with its line number, so its
+   issues are the pure reader's word for word.
+
+Row numbers are line numbers only when every record is exactly one line, so the whole file
+goes to the pure reader whenever that is not certain, and whenever pyarrow and Python's
+``csv`` could read a line differently: a file that is not UTF-8 or has a UTF-16 byte-order
+mark, a NUL byte, a bare carriage return, a quote anywhere but around a whole cell (so also a
+quoted line break), a ``sep=`` line, a blank or unusable header, a byte-order mark opening the
+second line (pyarrow would skip it), a row whose cell count differs from the header's, a cell
+longer than ``csv.field_size_limit()``, or no line after the header. Empty lines and rows of
+empty cells are blank rows, as for the pure reader. Importing :mod:`plan_rules` does not
+import pyarrow; calling this without it raises ImportError.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import csv
+import gc
+import os
+import re
+import types
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import readers
+from .model import DataIssue, Kind, Observation
+from .periods import Period, PeriodParseError
+from .readers import FIELDS, ProgressCallback, ReadResult
+from .registry import Registry
+
+__all__ = ["INSTALL_HINT", "available", "read_observations"]
+
+#: What to run when pyarrow is missing.
+INSTALL_HINT = "pip install 'plan-rules[columnar]'"
+
+#: Suffixes the pure reader does not read as delimited text (JSON, spreadsheets).
+_NOT_DELIMITED = frozenset({".json", ".xlsx", ".xlsm", ".xls", ".ods", ".numbers"})
+
+#: Rows built between two progress reports.
+_CHUNK = 1 << 16
+
+#: How pyarrow reads: blocks of this many bytes, one per task.
+_BLOCK = 1 << 22
+
+_CLASS = {",": ",", ";": ";", "\t": r"\t"}
+
+
+def _pyarrow() -> tuple[Any, Any, Any]:
+    """``pyarrow``, ``pyarrow.compute`` and ``pyarrow.csv``, or an ImportError that says how
+    to install them."""
+    try:
+        import pyarrow  # type: ignore[import-untyped]
+        import pyarrow.compute  # type: ignore[import-untyped]
+        import pyarrow.csv  # type: ignore[import-untyped]
+    except ImportError as exc:
+        raise ImportError(
+            f"plan_rules.columnar needs pyarrow, which is not installed: {INSTALL_HINT} "
+            "(plan_rules.read_observations reads the same files, with the same result, "
+            "without it)", name="pyarrow") from exc
+    return pyarrow, pyarrow.compute, pyarrow.csv
+
+
+def available() -> bool:
+    """Whether pyarrow can be imported, so that :func:`read_observations` can run."""
+    try:
+        _pyarrow()
+    except ImportError:
+        return False
+    return True
+
+
+def read_observations(path: str | os.PathLike[str], *, registry: Registry | None = None,
+                      progress: ProgressCallback | None = None) -> ReadResult:
+    """Read a figures file as :func:`plan_rules.read_observations` does, with pyarrow.
+
+    Same parameters, same result, same errors; delimited text (``.csv``, ``.tsv``,
+    ``.txt``) is parsed by pyarrow, anything else (JSON, ``.xlsx``) and any file that
+    pyarrow and the pure reader could read differently is read by the pure reader.
+
+    :raises ImportError: pyarrow is not installed (``pip install 'plan-rules[columnar]'``).
+    :raises ReadError: the file cannot be opened at all.
+    """
+    pa, pc, pacsv = _pyarrow()
+    from .registry import load_registry
+
+    p = Path(path)
+    reg = registry if registry is not None else load_registry()
+    parsed = _parse(p, reg, pa, pc, pacsv)
+    if parsed is None:
+        return readers.read_observations(p, registry=reg, progress=progress)
+    return parsed.result(progress)
+
+
+# -- parsing ----------------------------------------------------------------------------------
+
+
+def _well_formed(delimiter: str) -> str:
+    """An RE2 pattern for a line whose every quote opens or closes a whole cell (or is
+    doubled inside one): pyarrow and Python's ``csv`` split such a line alike."""
+    d = _CLASS[delimiter]
+    cell = f'(?:[^"{d}\\r\\n]*|"(?:[^"\\r]|"")*")'
+    return f"^{cell}(?:{d}{cell})*\\r?$"
+
+
+def _quotes_well_formed(pa: Any, pc: Any, buffer: Any, delimiter: str) -> bool:
+    """Whether every line of ``buffer`` that holds a quote is well formed."""
+    offsets = pa.array([0, buffer.size], pa.int64()).buffers()[1]
+    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, buffer])
+    lines = pc.list_flatten(pc.split_pattern(whole, b"\n"))
+    quoted = pc.filter(lines, pc.match_substring(lines, b'"')).cast(pa.large_string())
+    return bool(pc.all(pc.match_substring_regex(quoted, _well_formed(delimiter))).as_py())
+
+
+def _parse(p: Path, registry: Registry, pa: Any, pc: Any, pacsv: Any) -> _Parsed | None:
+    """The file parsed by pyarrow, one record per line, or None when the pure reader must
+    read it."""
+    if p.suffix.lower() in _NOT_DELIMITED:
+        return None
+    try:
+        raw = p.read_bytes()
+    except OSError:
+        return None  # the pure reader raises its ReadError
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw:
+        return None
+    header_end = raw.find(b"\n")
+    if header_end == -1 or raw.startswith(codecs.BOM_UTF8, header_end + 1):
+        return None  # at most a header; a mark pyarrow would skip as the start of its text
+    try:
+        header_line = raw[:header_end].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None  # read as Windows-1258, with a warning, by the pure reader
+    if not header_line.strip() or re.fullmatch(r"\s*sep=(.)\s*", header_line):
+        return None
+    delimiter = readers._delimiter(header_line)
+    buffer = pa.py_buffer(raw)
+    try:
+        if raw.find(b'"') != -1 and not _quotes_well_formed(pa, pc, buffer, delimiter):
+            return None
+    except pa.ArrowException:
+        return None  # a quoted line that is not UTF-8
+    try:
+        texts = next(csv.reader([header_line + "\n"], delimiter=delimiter))
+    except csv.Error:
+        return None  # a header cell beyond csv.field_size_limit(): as the pure reader fails
+    if not any(t.strip() for t in texts):
+        return None
+    header = [readers.header_key(t) for t in texts]
+    issues: list[DataIssue] = []
+    table = readers._Table(p, FIELDS, ("indicator", "entity", "period"), issues)
+    if not table._check_header(header, texts, 1):
+        return None
+    columns: dict[str, int] = {}
+    for n, key in enumerate(header):
+        if key and key not in columns:
+            columns[key] = n
+    names = [f"c{n}" for n in range(len(header))]
+    coded = {columns[k] for k in ("indicator", "entity", "level", "period") if k in columns}
+    column_types = {name: pa.dictionary(pa.int32(), pa.string()) if n in coded
+                    else pa.string() for n, name in enumerate(names)}
+    try:
+        data = pacsv.read_csv(
+            pa.BufferReader(buffer.slice(header_end + 1)),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=_BLOCK),
+            # An empty line is a row of empty cells (a blank row, as for the pure reader);
+            # a quoted line break never gets this far.
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
+                newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=column_types, strings_can_be_null=False,
+                quoted_strings_can_be_null=False, check_utf8=True))
+    except pa.ArrowException:
+        return None  # not UTF-8, ragged rows, an empty body: the pure reader explains
+    # One record per line feed. (Both parsers also end a line at a bare carriage return,
+    # but such a file, rare, is left to the pure reader rather than counted apart.)
+    newlines = raw.count(b"\n")
+    if data.num_rows != newlines - (1 if raw.endswith(b"\n") else 0):
+        return None
+    if len(raw) > csv.field_size_limit() and _longest(pa, pc, data) > csv.field_size_limit():
+        return None  # Python's csv refuses such a cell: as the pure reader fails
+    return _Parsed(file=str(p), registry=registry, pa=pa, pc=pc,
+                   table=data.unify_dictionaries(), columns=columns, issues=issues,
+                   total=newlines + 1)
+
+
+def _longest(pa: Any, pc: Any, table: Any) -> int:
+    """The length in bytes (at least the length in characters) of the longest cell."""
+    longest = 0
+    for column in table.columns:
+        for chunk in column.chunks:
+            texts = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+            found = pc.max(pc.binary_length(texts)).as_py()
+            longest = max(longest, found or 0)
+    return longest
+
+
+# -- the shortcut, per distinct text ----------------------------------------------------------
+
+
+def _rate(registry: Registry) -> Callable[[str], bool]:
+    def ok(code: str) -> bool:  # as _RowReader._clean_counts decides
+        indicator = registry.indicators.get(code)
+        return indicator is not None and indicator.kind is Kind.RATE
+    return ok
+
+
+def _entity_ok(entity: str) -> bool:
+    return bool(entity.isascii() and entity and entity.strip() == entity)
+
+
+def _level_ok(level: str) -> bool:
+    return not level or level in readers._CANONICAL_LEVELS
+
+
+class _Unreadable(Exception):
+    """A period text made Period.parse fail other than with PeriodParseError."""
+
+
+def _period(text: str) -> Period | None:
+    try:
+        return Period.parse(text)
+    except PeriodParseError:
+        return None
+    except Exception as exc:  # the pure reader fails the same way: let it
+        raise _Unreadable from exc
+
+
+# -- building observations --------------------------------------------------------------------
+
+_ORDER = ("indicator", "entity", "period", "level", "numerator", "denominator", "value",
+          "reported_on", "source", "note", "file", "row")
+
+
+def _slot_setters() -> tuple[Callable[[Observation, object], None], ...] | None:
+    """The slot descriptors' setters of Observation, in field order: an observation built
+    through them is one ``Observation._trusted`` would build, without a Python frame per
+    object. None if Observation is not the slotted class this expects."""
+    if tuple(a.name for a in attrs.fields(Observation)) != _ORDER:
+        return None
+    found = [Observation.__dict__.get(name) for name in _ORDER]
+    if not all(isinstance(d, types.MemberDescriptorType) for d in found):
+        return None
+    return tuple(d.__set__ for d in found)  # type: ignore[union-attr]
+
+
+_SETTERS = _slot_setters()
+
+
+def _build(n: int, columns: Sequence[Iterable[Any]]) -> list[Observation]:
+    """``n`` observations of checked values, field by field (``columns`` in the order of
+    Observation's fields), equal to what ``Observation._trusted`` builds."""
+    if _SETTERS is None:
+        code, entity, period, level, numerator, denominator, *_, file, row = columns
+        return [Observation._trusted(*values) for values in
+                zip(code, entity, period, level, numerator, denominator, file, row,
+                    strict=False)]  # file is repeated without end
+    made = list(map(object.__new__, repeat(Observation, n)))
+    for setter, column in zip(_SETTERS, columns, strict=True):
+        deque(map(setter, made, column), maxlen=0)
+    return made
+
+
+def _ints(pa: Any, array: Any) -> Sequence[int]:
+    """The values of an integer array without nulls, read in place."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if len(array) == 0:
+        return []
+    view = memoryview(array.buffers()[1])
+    if array.type == pa.int32():
+        ints = view.cast("i")
+    elif array.type == pa.int64():
+        ints = view.cast("q")
+    else:
+        if array.type != pa.uint64():  # pragma: no cover - only these three are read
+            raise TypeError(f"not an integer column this reads: {array.type}")
+        ints = view.cast("Q")
+    return ints[array.offset:array.offset + len(array)]
+
+
+def _texts(pa: Any, column: Any) -> list[str]:
+    """A text column as Python strings; a dictionary column's rows share its strings."""
+    if not pa.types.is_dictionary(column.type):
+        return list(column.to_pylist())
+    if column.num_chunks == 0:
+        return []
+    texts = column.chunk(0).dictionary.to_pylist()
+    indices = pa.chunked_array([c.indices for c in column.chunks], pa.int32())
+    return list(map(texts.__getitem__, _ints(pa, indices)))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of acyclic objects are made (it
+    would otherwise walk them again and again); restore it as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@attrs.frozen
+class _Coded:
+    """A dictionary-encoded column: distinct texts, what each stands for, row masks."""
+
+    texts: list[str]
+    decided: list[Any]
+    indices: Any
+    mask: Any
+
+
+@attrs.define
+class _Parsed:
+    """A file pyarrow parsed, one record per line, header already checked."""
+
+    file: str
+    registry: Registry
+    pa: Any
+    pc: Any
+    table: Any
+    columns: dict[str, int]
+    issues: list[DataIssue]
+    total: int
+
+    def _column(self, field: str) -> Any:
+        return self.table.column(self.columns[field])
+
+    def _coded(self, field: str, decide: Callable[[str], object]) -> _Coded:
+        """A dictionary column's distinct texts, what ``decide`` made of each (None or
+        False: a row holding it cannot take the shortcut), and the row mask that follows."""
+        pa, pc = self.pa, self.pc
+        chunks = self._column(field).chunks
+        texts = chunks[0].dictionary.to_pylist()
+        decided = [decide(t) for t in texts]
+        ok = pa.array([d is not None and d is not False for d in decided], pa.bool_())
+        indices = pa.chunked_array([c.indices for c in chunks], pa.int32())
+        return _Coded(texts, decided, indices, pc.take(ok, indices))
+
+    def _shortcut(self) -> tuple[Any, dict[str, _Coded]] | None:
+        """The mask of rows the shortcut takes, and the distinct texts of the coded columns
+        with what they stand for; None when no row can take it."""
+        pc = self.pc
+        need = ("indicator", "entity", "period", "numerator", "denominator")
+        if not self.registry or any(f not in self.columns for f in need):
+            return None
+        masks = []
+        for field in ("numerator", "denominator"):
+            column = self._column(field)
+            # str.isascii() and str.isdigit(), at most 18 digits: fits in int64.
+            masks += [pc.ascii_is_decimal(column),
+                      pc.less_equal(pc.binary_length(column), 18)]
+        masks += [pc.equal(self._column(f), "") for f in ("value", "reported_on", "source",
+                                                          "note") if f in self.columns]
+        coded: dict[str, _Coded] = {
+            "indicator": self._coded("indicator", _rate(self.registry)),
+            "entity": self._coded("entity", _entity_ok),
+            "period": self._coded("period", _period),
+        }
+        if "level" in self.columns:
+            coded["level"] = self._coded("level", _level_ok)
+        masks += [c.mask for c in coded.values()]
+        mask = masks[0]
+        for m in masks[1:]:
+            mask = pc.and_(mask, m)
+        return mask, coded
+
+    def result(self, progress: ProgressCallback | None) -> ReadResult:
+        """The pure reader's result for this file."""
+        pa, pc = self.pa, self.pc
+        n = self.table.num_rows
+        try:
+            shortcut = self._shortcut()
+        except _Unreadable:
+            shortcut = None
+        fast = _Fast()
+        if shortcut is None:
+            slow_at: list[int] = list(range(n))
+        else:
+            mask, coded = shortcut
+            slow_at = pc.indices_nonzero(pc.invert(mask)).to_pylist()
+            fast.lines = _ints(pa, pc.add(pc.indices_nonzero(mask), 2))
+            for field, c in coded.items():
+                # The column's own strings, shared by the rows that hold them; the parsed
+                # Period; no level for an empty one, as the pure reader says.
+                values = (c.decided if field == "period" else
+                          [t or None for t in c.texts] if field == "level" else c.texts)
+                fast.coded[field] = (values, _ints(pa, pc.filter(c.indices, mask)))
+            for field in ("numerator", "denominator"):
+                fast.counts[field] = _ints(pa, pc.cast(pc.filter(self._column(field), mask),
+                                                       pa.int64()))
+        slow_cells: list[tuple[str, ...]] = []
+        if slow_at:
+            taken = self.table.take(pa.array(slow_at, pa.uint64())).unify_dictionaries()
+            slow_cells = list(zip(*(_texts(pa, c) for c in taken.columns), strict=True))
+        return self._assemble(n, fast, slow_at, slow_cells, progress)
+
+    def _assemble(self, n: int, fast: _Fast, slow_at: list[int],
+                  slow_cells: list[tuple[str, ...]],
+                  progress: ProgressCallback | None) -> ReadResult:
+        """Observations and issues in the pure reader's order: row by row."""
+        reader = readers._RowReader(self.file, self.registry)
+        observations: list[Observation] = []
+        issues = list(self.issues)
+        blank_at: list[int] = []  # positions of blank rows among the data rows
+        slow_lines: list[int] = []
+        slow_made: set[int | None] = set()
+        milestone = readers._PROGRESS_EVERY
+        done_fast = done_slow = 0
+        with _collector_paused():
+            for start in range(0, n, _CHUNK):
+                stop = min(n, start + _CHUNK)
+                upto = bisect.bisect_left(fast.lines, stop + 2, done_fast)
+                made = fast.build(self.file, done_fast, upto)
+                used = 0
+                while done_slow < len(slow_at) and slow_at[done_slow] < stop:
+                    at, cells = slow_at[done_slow], slow_cells[done_slow]
+                    before = at - done_slow - done_fast  # shortcut rows before it, in made
+                    done_slow += 1
+                    observations.extend(made[used:before])
+                    used = before
+                    if not any(t.strip() for t in cells):
+                        blank_at.append(at)
+                        continue
+                    line = at + 2
+                    slow_lines.append(line)
+                    got = reader.read(line, {key: cells[i] for key, i in self.columns.items()})
+                    if isinstance(got, Observation):
+                        observations.append(got)
+                        slow_made.add(line)
+                    else:
+                        issues.extend(got)
+                    if reader.warnings:
+                        issues.extend(reader.warnings)
+                        reader.warnings.clear()
+                observations.extend(made[used:])
+                done_fast = upto
+                if progress is not None:
+                    while milestone <= stop - len(blank_at):
+                        progress(_line_of(milestone, blank_at), self.total)
+                        milestone += readers._PROGRESS_EVERY
+        if progress is not None:
+            progress(self.total, self.total)
+        return ReadResult(observations=tuple(observations), issues=tuple(issues),
+                          rows=n - len(blank_at), blank_rows=len(blank_at),
+                          unaccounted=readers._unaccounted(slow_lines, slow_made, issues))
+
+
+@attrs.define
+class _Fast:
+    """The rows that take the shortcut, column by column: line numbers, each coded column
+    as its values and one index per row, numerators and denominators."""
+
+    lines: Sequence[int] = ()
+    coded: dict[str, tuple[list[Any], Sequence[int]]] = attrs.field(factory=dict)
+    counts: dict[str, Sequence[int]] = attrs.field(factory=dict)
+
+    def build(self, file: str, start: int, stop: int) -> list[Observation]:
+        """The observations of shortcut rows ``start`` to ``stop`` (positions among them)."""
+        n = stop - start
+        if n <= 0:
+            return []
+        part = slice(start, stop)
+
+        def coded(field: str) -> Iterable[Any]:
+            if field not in self.coded:
+                return repeat(None, n)
+            values, indices = self.coded[field]
+            return map(values.__getitem__, indices[part])
+
+        return _build(n, (coded("indicator"), coded("entity"), coded("period"),
+                          coded("level"), self.counts["numerator"][part],
+                          self.counts["denominator"][part], repeat(None, n),
+                          repeat(None, n), repeat(None, n), repeat(None, n),
+                          repeat(file, n), self.lines[part]))
+
+
+def _line_of(k: int, blank_at: list[int]) -> int:
+    """The line of the k-th data row that is not blank (data rows start on line 2)."""
+    at = k - 1
+    while True:
+        moved = k - 1 + bisect.bisect_right(blank_at, at)
+        if moved == at:
+            return at + 2
+        at = moved
