@@ -528,3 +528,13 @@ def test_a_bare_rate_of_one_or_less_is_used_as_a_percentage_with_a_warning(
 def test_a_date_with_a_time_that_does_not_exist_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="time of day"):
         parse_date(text)
+
+
+def test_a_cell_longer_than_the_csv_reader_takes_is_a_read_error_naming_the_line(
+        tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("indicator,entity,period,numerator,denominator\n"
+                    "HY25.DE.1,a,2025,1,2\n"
+                    f'HY25.DE.1,b,2025,1,"{"x" * 200_000}"\n', encoding="utf-8")
+    with pytest.raises(pr.ReadError, match=r"long\.csv, line 3: .*131,072 characters"):
+        pr.read_observations(path)

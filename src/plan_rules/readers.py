@@ -323,15 +323,26 @@ def _dialect(text: str) -> tuple[str, int]:
     return _delimiter(line), 0
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (first line of the record, cells); a ``sep=;`` line (Excel's hint) is obeyed."""
+def _csv_rows(text: str, file: str = "the file") -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line of the record, cells); a ``sep=;`` line (Excel's hint) is obeyed.
+
+    :raises ReadError: a cell is longer than Python's CSV reader takes
+        (``csv.field_size_limit()``): nothing after it can be read reliably.
+    """
     delimiter, skip = _dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous = 0
-    for cells in reader:
-        start, previous = previous + 1, reader.line_num
-        if start > skip:
-            yield start, cells
+    try:
+        for cells in reader:
+            start, previous = previous + 1, reader.line_num
+            if start > skip:
+                yield start, cells
+    except csv.Error as exc:
+        where = f"{file}, line {previous + 1}"
+        raise ReadError(
+            f"{where}: {exc} (a cell of more than {csv.field_size_limit():,} characters, often "
+            f"an unclosed quote) — {where}: một ô quá dài, thường do thiếu dấu ngoặc kép đóng",
+            file=file) from exc
 
 
 def _json_cell(value: object) -> Cell | None:
@@ -387,7 +398,7 @@ class _Table:
         else:
             text = _decode(self.path, self.issues)
             self.total = text.count("\n") + 1
-            rows = ((n, list(cells)) for n, cells in _csv_rows(text))
+            rows = ((n, list(cells)) for n, cells in _csv_rows(text, self.file))
         yield from self._table(rows)
 
     def _json(self) -> Iterator[tuple[int, dict[str, Cell]] | int]:
