@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import plan_rules as pr
-from plan_rules import cli, columnar, readers, strategies
+from plan_rules import _bulk, cli, columnar, readers, strategies
 from plan_rules.numbers import format_percent
 
 needs_pyarrow = pytest.mark.skipif(not columnar.available(),
@@ -282,7 +282,7 @@ def test_many_blocks_and_chunks_read_the_same(monkeypatch: pytest.MonkeyPatch,
 @needs_pyarrow
 def test_without_slot_setters_observations_are_built_one_by_one(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path, registry: pr.Registry) -> None:
-    monkeypatch.setattr(columnar, "_SETTERS", None)
+    monkeypatch.setattr(_bulk, "_SETTERS", None)
     path = tmp_path / "figures.csv"
     path.write_text(CLEAN * 3, encoding="utf-8")
     both(path, registry)

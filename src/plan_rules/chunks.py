@@ -40,18 +40,18 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
 import itertools
 import os
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 import attrs
 
+from ._bulk import FIELDS as OBSERVATION_FIELDS
+from ._bulk import build_observations
 from .errors import ReadError
 from .model import DataIssue, Observation
 from .readers import (
@@ -154,43 +154,18 @@ class ChunkResult:
         # partial to another process.
         rest = {f.name: getattr(self, f.name) for f in attrs.fields(ChunkResult)
                 if f.name != "observations"}
-        columns = [[getattr(o, name) for o in self.observations] for name in _OBSERVATION]
+        columns = [[getattr(o, name) for o in self.observations]
+                   for name in OBSERVATION_FIELDS]
         return _unpickle_result, (columns, rest)
-
-
-#: The fields of an observation, in the order pickled columns hold them.
-_OBSERVATION = tuple(f.name for f in attrs.fields(Observation))
-
-
-def _setter(name: str) -> Callable[[Observation, Any], None]:
-    slot = Observation.__dict__.get(name)
-    if slot is not None and hasattr(slot, "__set__"):
-        return cast("Callable[[Observation, Any], None]", slot.__set__)
-    return lambda obs, value: object.__setattr__(obs, name, value)  # pragma: no cover
-
-
-_SETTERS = tuple(_setter(name) for name in _OBSERVATION)
 
 
 def _unpickle_result(columns: list[list[Any]], rest: dict[str, Any]) -> ChunkResult:
     """A chunk result from its pickled form: observations rebuilt from columns of values
     they already held (as :meth:`Observation._trusted` does, without the validators)."""
     size = len(columns[0]) if columns else 0
-    if len(columns) != len(_SETTERS) or any(len(c) != size for c in columns):
+    if len(columns) != len(OBSERVATION_FIELDS) or any(len(c) != size for c in columns):
         raise ValueError("not a pickled chunk result of this version of plan_rules")
-    new = object.__new__
-    # Observations hold no cycles: collecting while a million are made only costs time
-    # (more than half of it, measured).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        observations = tuple(new(Observation) for _ in range(size))
-        for set_field, column in zip(_SETTERS, columns, strict=True):
-            # A field at a time over all observations: the fastest way found.
-            deque(map(set_field, observations, column), maxlen=0)
-    finally:
-        if enabled:
-            gc.enable()
+    observations = tuple(build_observations(size, columns))
     return ChunkResult(observations=observations, **rest)
 
 

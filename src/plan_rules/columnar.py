@@ -38,13 +38,9 @@ from __future__ import annotations
 import bisect
 import codecs
 import csv
-import gc
 import os
 import re
-import types
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -52,6 +48,7 @@ from typing import Any
 import attrs
 
 from . import readers
+from ._bulk import build_observations, collector_paused
 from .model import DataIssue, Kind, Observation
 from .periods import Period, PeriodParseError
 from .readers import FIELDS, ProgressCallback, ReadResult
@@ -254,39 +251,7 @@ def _period(text: str) -> Period | None:
         raise _Unreadable from exc
 
 
-# -- building observations --------------------------------------------------------------------
-
-_ORDER = ("indicator", "entity", "period", "level", "numerator", "denominator", "value",
-          "reported_on", "source", "note", "file", "row")
-
-
-def _slot_setters() -> tuple[Callable[[Observation, object], None], ...] | None:
-    """The slot descriptors' setters of Observation, in field order: an observation built
-    through them is one ``Observation._trusted`` would build, without a Python frame per
-    object. None if Observation is not the slotted class this expects."""
-    if tuple(a.name for a in attrs.fields(Observation)) != _ORDER:
-        return None
-    found = [Observation.__dict__.get(name) for name in _ORDER]
-    if not all(isinstance(d, types.MemberDescriptorType) for d in found):
-        return None
-    return tuple(d.__set__ for d in found)  # type: ignore[union-attr]
-
-
-_SETTERS = _slot_setters()
-
-
-def _build(n: int, columns: Sequence[Iterable[Any]]) -> list[Observation]:
-    """``n`` observations of checked values, field by field (``columns`` in the order of
-    Observation's fields), equal to what ``Observation._trusted`` builds."""
-    if _SETTERS is None:
-        code, entity, period, level, numerator, denominator, *_, file, row = columns
-        return [Observation._trusted(*values) for values in
-                zip(code, entity, period, level, numerator, denominator, file, row,
-                    strict=False)]  # file is repeated without end
-    made = list(map(object.__new__, repeat(Observation, n)))
-    for setter, column in zip(_SETTERS, columns, strict=True):
-        deque(map(setter, made, column), maxlen=0)
-    return made
+# -- reading Arrow arrays ---------------------------------------------------------------------
 
 
 def _ints(pa: Any, array: Any) -> Sequence[int]:
@@ -316,19 +281,6 @@ def _texts(pa: Any, column: Any) -> list[str]:
     texts = column.chunk(0).dictionary.to_pylist()
     indices = pa.chunked_array([c.indices for c in column.chunks], pa.int32())
     return list(map(texts.__getitem__, _ints(pa, indices)))
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of acyclic objects are made (it
-    would otherwise walk them again and again); restore it as it was."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @attrs.frozen
@@ -438,7 +390,7 @@ class _Parsed:
         slow_made: set[int | None] = set()
         milestone = readers._PROGRESS_EVERY
         done_fast = done_slow = 0
-        with _collector_paused():
+        with collector_paused():
             for start in range(0, n, _CHUNK):
                 stop = min(n, start + _CHUNK)
                 upto = bisect.bisect_left(fast.lines, stop + 2, done_fast)
@@ -499,7 +451,7 @@ class _Fast:
             values, indices = self.coded[field]
             return map(values.__getitem__, indices[part])
 
-        return _build(n, (coded("indicator"), coded("entity"), coded("period"),
+        return build_observations(n, (coded("indicator"), coded("entity"), coded("period"),
                           coded("level"), self.counts["numerator"][part],
                           self.counts["denominator"][part], repeat(None, n),
                           repeat(None, n), repeat(None, n), repeat(None, n),

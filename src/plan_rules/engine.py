@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from . import aggregation as agg
+from ._bulk import collector_paused
 from .errors import CheckError, UnknownReferenceError
 from .model import (
     Aggregation,
@@ -150,6 +151,11 @@ def evaluate(
         finding's headline ``progress``; default: every loaded method, ``linear`` first. An
         empty sequence skips progress (and the history it reads).
     :raises UnknownReferenceError: a progress method named is not loaded.
+
+    Python's cyclic garbage collector is paused while the figures are evaluated (and while
+    a reader reads them, and while a report becomes a dict): the objects made hold no
+    cycles, and on a national file the collector took about a fifth of the evaluation's
+    time. Checks from plugins run with it paused too.
     """
     from . import __version__
 
@@ -161,11 +167,14 @@ def evaluate(
     }
     run = _Run(reg, when, obs, entity_map, strict if strict is not None else reg.strict)
     methods = _progress_methods(reg, progress_methods)
-    run.validate()
-    findings = [run.assess_progress(t, run.evaluate_target(t), methods)
-                for t in reg.targets.values()]
-    findings.extend(run.run_checks())
-    run.account(findings)
+    # Evaluation makes a result per unit and target but no cycle worth collecting: the
+    # collector would only walk the observations again and again.
+    with collector_paused():
+        run.validate()
+        findings = [run.assess_progress(t, run.evaluate_target(t), methods)
+                    for t in reg.targets.values()]
+        findings.extend(run.run_checks())
+        run.account(findings)
     areas = {a.code: a.name for p in reg.plans.values() for a in p.areas}
     return Report(
         findings=tuple(findings),

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import attrs
 
+from ._bulk import collector_paused
 from .errors import ReadError
 from .model import DataIssue, Entity, Indicator, Kind, Observation, Text
 from .numbers import NumberParseError, format_percent, parse_decimal, parse_int, parse_rate
@@ -799,8 +800,9 @@ def read_observations(path: str | os.PathLike[str], *, registry: Registry | None
     reg = registry if registry is not None else load_registry()
     issues: list[DataIssue] = []
     table = _Table(p, FIELDS, _REQUIRED, issues)
-    observations, lines, rows, blank = _read_figures(table, table.records(),
-                                                     _RowReader(str(p), reg), progress)
+    with collector_paused():  # a million observations hold no cycle worth collecting
+        observations, lines, rows, blank = _read_figures(table, table.records(),
+                                                         _RowReader(str(p), reg), progress)
     if progress is not None:
         progress(table.total, table.total)
     return ReadResult(observations=tuple(observations), issues=tuple(issues), rows=rows,

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from ._bulk import collector_paused
 from .model import (
     Aggregation,
     Comparator,
@@ -142,6 +143,10 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (exact numbers as ``"n/d"`` strings)."""
+        with collector_paused():  # a dict per entity result, none of them in a cycle
+            return self._to_dict()
+
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "schema": "plan_rules.report",
             "schema_version": self.schema_version,
