@@ -538,3 +538,14 @@ def test_a_cell_longer_than_the_csv_reader_takes_is_a_read_error_naming_the_line
                     f'HY25.DE.1,b,2025,1,"{"x" * 200_000}"\n', encoding="utf-8")
     with pytest.raises(pr.ReadError, match=r"long\.csv, line 3: .*131,072 characters"):
         pr.read_observations(path)
+
+
+@given(st.text(alphabet='ab,;"\r\n\x0b\x0c\x1c\x85\u2028 ', max_size=80), st.integers(1, 9))
+def test_lines_are_split_as_a_csv_file_is_read(text: str, block: int) -> None:
+    """The reader splits lines itself (a StringIO would copy the text at four bytes a
+    character); it must split them exactly where a file opened with newline='' does."""
+    import io
+
+    from plan_rules.readers import _lines
+
+    assert list(_lines(text, block)) == list(io.StringIO(text, newline=""))

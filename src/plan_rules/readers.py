@@ -17,10 +17,11 @@ import codecs
 import csv
 import difflib
 import functools
-import io
+import itertools
 import json
 import os
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
@@ -324,6 +325,29 @@ def _dialect(text: str) -> tuple[str, int]:
     return _delimiter(line), 0
 
 
+#: Line breaks ``str.splitlines`` knows but a CSV file (read with ``newline=""``) does not.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _lines(text: str, block: int = 1 << 20) -> Iterator[str]:
+    """The lines of ``text`` with their ends, split as ``io.StringIO(text, newline="")``
+    splits them (at ``\\n``, ``\\r\\n`` and ``\\r``), without its copy of the whole text
+    at four bytes a character: read a block of about ``block`` characters at a time."""
+    if _OTHER_BREAKS.search(text):
+        return map(re.Match.group, _LINE.finditer(text))
+    return itertools.chain.from_iterable(_line_blocks(text, block))
+
+
+def _line_blocks(text: str, block: int) -> Iterator[list[str]]:
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start + block)
+        end = size if end < 0 else end + 1
+        yield text[start:end].splitlines(keepends=True)
+        start = end
+
+
 def _csv_rows(text: str, file: str = "the file") -> Iterator[tuple[int, list[str]]]:
     """Yield (first line of the record, cells); a ``sep=;`` line (Excel's hint) is obeyed.
 
@@ -331,7 +355,7 @@ def _csv_rows(text: str, file: str = "the file") -> Iterator[tuple[int, list[str
         (``csv.field_size_limit()``): nothing after it can be read reliably.
     """
     delimiter, skip = _dialect(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     previous = 0
     try:
         for cells in reader:
@@ -641,9 +665,11 @@ class _RowReader:
             period = Period.parse(period_text)  # cached by text in Period.parse itself
         except PeriodParseError:
             return None
-        return Observation._trusted(code, entity, period, level if isinstance(level, str)
-                                    else None, int(numerator), int(denominator), self.file,
-                                    row)
+        # The registry's own code and interned unit and level texts: a national file names a
+        # few thousand units over a million rows, and each row's copy would be kept.
+        return Observation._trusted(indicator.code, sys.intern(entity), period,
+                                    sys.intern(level) if isinstance(level, str) else None,
+                                    int(numerator), int(denominator), self.file, row)
 
     def _not_filled(self, row: int, get: Mapping[str, str]) -> DataIssue:
         what = "/".join(get[k] for k in ("indicator", "entity", "period") if get[k]) or "-"
