@@ -549,3 +549,23 @@ def test_lines_are_split_as_a_csv_file_is_read(text: str, block: int) -> None:
     from plan_rules.readers import _lines
 
     assert list(_lines(text, block)) == list(io.StringIO(text, newline=""))
+
+
+def test_plain_rows_built_in_blocks_read_the_same(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain rows are built a block at a time and placed among the others by row."""
+    path = tmp_path / "figures.csv"
+    rows = ["indicator,entity,level,period,numerator,denominator,value,source"]
+    for n in range(40):
+        rows.append(f"HY25.DE.1,xa-{n},commune,Q{n % 4 + 1}/2025,{n},{n + 3},,")
+        if n % 3 == 0:
+            rows.append(f"HY25.DE.1,xa-{n},commune,2025,{n},{n + 3},,QĐ 1")  # not plain
+        if n % 7 == 0:
+            rows.append(f"HY25.DE.1,xa-{n},commune,Q9/2025,1,2,,")  # an issue
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    whole = pr.read_observations(path)
+    monkeypatch.setattr(pr.readers, "_BLOCK", 2)
+    blocks = pr.read_observations(path)
+    assert blocks == whole
+    assert [o.row for o in blocks.observations] == sorted(o.row for o in blocks.observations)
+    assert len(whole.observations) == 40 + 14 and len(whole.issues) == 6

@@ -28,10 +28,11 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 import attrs
 
-from ._bulk import collector_paused
+from ._bulk import build_observations, collector_paused
 from .errors import ReadError
 from .model import DataIssue, Entity, Indicator, Kind, Observation, Text
 from .numbers import NumberParseError, format_percent, parse_decimal, parse_int, parse_rate
@@ -420,11 +421,12 @@ class _Table:
             from .xlsx import xlsx_rows
 
             rows, self.total = xlsx_rows(self.path)
+            yield from self._table(rows)
         else:
             text = _decode(self.path, self.issues)
             self.total = text.count("\n") + 1
-            rows = ((n, list(cells)) for n, cells in _csv_rows(text, self.file))
-        yield from self._table(rows)
+            rows = cast("Iterator[tuple[int, list[Cell]]]", _csv_rows(text, self.file))
+            yield from self._table(rows, plain=True)
 
     def _json(self) -> Iterator[tuple[int, dict[str, Cell]] | int]:
         text = _decode(self.path, self.issues)
@@ -475,19 +477,25 @@ class _Table:
                 record[field] = cell
             yield n, ({} if bad else record)
 
-    def _table(self, rows: Iterable[tuple[int, list[Cell]]],
+    def _table(self, rows: Iterable[tuple[int, list[Cell]]], *, plain: bool = False,
                ) -> Iterator[tuple[int, dict[str, Cell]] | int]:
+        """Records from rows of cells; ``plain``: every cell is text (a CSV file)."""
         header: list[str] | None = None
         usable = True
+        # With every column named once, a record is the header zipped with the cells.
+        distinct = False
         for line, cells in rows:
-            texts = [c.text if isinstance(c, Number) else c for c in cells]
-            if not any(t.strip() for t in texts):
+            texts = cast("list[str]", cells) if plain else [
+                c.text if isinstance(c, Number) else c for c in cells]
+            joined = "".join(texts)
+            if not joined or joined.isspace():
                 if header is not None:
                     yield line
                 continue
             if header is None:
                 header = [header_key(t) for t in texts]
                 usable = self._check_header(header, texts, line)
+                distinct = all(header) and len(set(header)) == len(header)
                 continue
             if not usable:
                 yield line, {}
@@ -496,6 +504,9 @@ class _Table:
                                              or self._split_number(header, texts)):
                 self.issues.append(self._extra_cells(line, texts, len(header)))
                 yield line, {}
+                continue
+            if distinct:
+                yield line, dict(zip(header, cells, strict=False))
                 continue
             record: dict[str, Cell] = {}
             for h, c in zip(header, cells, strict=False):
@@ -580,6 +591,10 @@ def _text(cell: Cell | None) -> str:
     return (cell.text if isinstance(cell, Number) else cell).strip()
 
 
+#: What a plain row gives: indicator, entity, period, level, numerator, denominator, file, row.
+_Trusted = tuple[str, str, Period, str | None, int, int, str | None, int]
+
+
 class _RowReader:
     """Turns one record of field → cell into an observation, or into issues."""
 
@@ -593,7 +608,12 @@ class _RowReader:
     def read(self, row: int, record: Mapping[str, Cell]) -> Observation | list[DataIssue]:
         fast = self._clean_counts(row, record)
         if fast is not None:
-            return fast
+            return Observation._trusted(*fast)
+        return self.read_in_full(row, record)
+
+    def read_in_full(self, row: int, record: Mapping[str, Cell],
+                     ) -> Observation | list[DataIssue]:
+        """The general path: every cell interpreted, every problem named."""
         issues: list[DataIssue] = []
         get = {k: _text(record.get(k)) for k in FIELDS}
         figure = [get[k] for k in ("numerator", "denominator", "value")]
@@ -638,10 +658,11 @@ class _RowReader:
             return [_issue("bad_row", self.file, row, None, f"dòng không hợp lệ: {exc}",
                            f"the row is not a valid figure: {exc}")]
 
-    def _clean_counts(self, row: int, record: Mapping[str, Cell]) -> Observation | None:
+    def _clean_counts(self, row: int, record: Mapping[str, Cell]) -> _Trusted | None:
         """The common row read directly: a known rate, plain digits for both counts, nothing
-        else to interpret. Anything less plain returns None and takes the general path,
-        which gives the same observation or explains what is wrong."""
+        else to interpret; the values of its observation, in the order
+        :meth:`Observation._trusted` takes them. Anything less plain returns None and takes
+        the general path, which gives the same observation or explains what is wrong."""
         get = record.get
         numerator, denominator = get("numerator"), get("denominator")
         if not (type(numerator) is str and type(denominator) is str
@@ -667,9 +688,9 @@ class _RowReader:
             return None
         # The registry's own code and interned unit and level texts: a national file names a
         # few thousand units over a million rows, and each row's copy would be kept.
-        return Observation._trusted(indicator.code, sys.intern(entity), period,
-                                    sys.intern(level) if isinstance(level, str) else None,
-                                    int(numerator), int(denominator), self.file, row)
+        return (indicator.code, sys.intern(entity), period,
+                sys.intern(level) if isinstance(level, str) else None,
+                int(numerator), int(denominator), self.file, row)
 
     def _not_filled(self, row: int, get: Mapping[str, str]) -> DataIssue:
         what = "/".join(get[k] for k in ("indicator", "entity", "period") if get[k]) or "-"
@@ -847,7 +868,12 @@ def _read_figures(table: _Table, items: Iterable[tuple[int, dict[str, Cell]] | i
     ``table.issues`` in row order: (observations, the lines of the data rows, data rows,
     blank rows). The one loop behind :func:`read_observations` and reading by chunks."""
     issues = table.issues
-    observations: list[Observation] = []
+    # Observations in row order; plain rows hold their place with None and are built
+    # together at the end, a field at a time (plan_rules._bulk), which is cheaper than
+    # one at a time.
+    observations: list[Observation | None] = []
+    plain: list[_Trusted] = []
+    places: list[int] = []
     lines: list[int] = []
     rows = blank = 0
     for item in items:
@@ -861,7 +887,15 @@ def _read_figures(table: _Table, items: Iterable[tuple[int, dict[str, Cell]] | i
             progress(line, table.total)
         if not record:
             continue  # already reported by the table
-        result = reader.read(line, record)
+        values = reader._clean_counts(line, record)
+        if values is not None:
+            places.append(len(observations))
+            observations.append(None)
+            plain.append(values)
+            if len(plain) == _BLOCK:
+                _fill(observations, places, plain)
+            continue
+        result = reader.read_in_full(line, record)
         if isinstance(result, Observation):
             observations.append(result)
         else:
@@ -869,7 +903,28 @@ def _read_figures(table: _Table, items: Iterable[tuple[int, dict[str, Cell]] | i
         if reader.warnings:
             issues.extend(reader.warnings)
             reader.warnings.clear()
-    return observations, lines, rows, blank
+    _fill(observations, places, plain)
+    return cast("list[Observation]", observations), lines, rows, blank
+
+
+#: How many plain rows are built at once: enough to be quick, few enough to hold little.
+_BLOCK = 1 << 16
+
+
+def _fill(observations: list[Observation | None], places: list[int],
+          plain: list[_Trusted]) -> None:
+    """Build the observations of ``plain`` rows into their ``places``; empty both lists."""
+    if not plain:
+        return
+    code, entity, period, level, numerator, denominator, file, row = zip(*plain, strict=True)
+    absent = itertools.repeat(None)  # endless: each of the four columns takes what it needs
+    built = build_observations(len(plain), (code, entity, period, level, numerator,
+                                            denominator, absent, absent, absent, absent,
+                                            file, row))
+    for place, obs in zip(places, built, strict=True):
+        observations[place] = obs
+    places.clear()
+    plain.clear()
 
 
 def _unaccounted(lines: Sequence[int], made: set[int | None],
