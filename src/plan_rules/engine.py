@@ -221,6 +221,11 @@ class _Combined:
         return self.value
 
 
+#: One entity's usable figures of an indicator: the entity, their positions in order of
+#: period end, those ends, and the earliest start.
+_Group = tuple[Entity, list[int], list[date], date]
+
+
 class _Run:
     """The state of one evaluation; built and used only by :func:`evaluate`."""
 
@@ -242,8 +247,7 @@ class _Run:
         self.by_indicator: dict[str, list[int]] = {}
         # The unit of each usable observation, by position (None: not usable).
         self.entity_of: list[Entity | None] = [None] * len(obs)
-        self._by_end: dict[str, list[tuple[Entity, list[int], list[date]]]] = {}
-        self._first_start: dict[str, dict[str, date]] = {}
+        self._by_end: dict[str, list[_Group]] = {}
         # Set while a target's history is evaluated: what an earlier date shows about the
         # data was already said, or will be, by the evaluation as of the run's date.
         self._quiet = False
@@ -448,9 +452,7 @@ class _Run:
         # repeat a dozen periods over millions of rows.
         per_period: dict[int, tuple[bool, bool, bool]] = {}
         unbounded = target.valid_from is None and target.valid_to is None
-        groups = self._by_entity(indicator.code)
-        first_start = self._first_start[indicator.code]
-        for entity, idxs, ends in groups:
+        for entity, idxs, ends, first_start in self._by_entity(indicator.code):
             in_scope = entity.in_scope(target.scope)
             if not in_scope and not reported:
                 continue
@@ -458,7 +460,7 @@ class _Run:
             n = bisect.bisect_right(ends, when)
             if not n:
                 continue
-            if unbounded and always_valid and first_start[entity.code] >= window.start \
+            if unbounded and always_valid and first_start >= window.start \
                     and ends[n - 1] <= window.end:
                 # Every figure up to the date falls in the window and nothing limits where
                 # the target or the unit applies: all are used, as the loop below would find.
@@ -521,10 +523,10 @@ class _Run:
         return self._finding(base, indicator, target, verdict, observed, stats, results,
                              used=used, details=details, derived=derived)
 
-    def _by_entity(self, indicator: str) -> list[tuple[Entity, list[int], list[date]]]:
+    def _by_entity(self, indicator: str) -> list[_Group]:
         """The usable observations of ``indicator`` per entity, each entity's sorted by period
-        end (then position), with those ends: a target's history, read at several earlier
-        dates, then visits only the figures each date can see.
+        end (then position), with those ends and the earliest start: a target's history, read
+        at several earlier dates, then visits only the figures each date can see.
 
         Built once per indicator; the entities come in the order of their first figure.
         """
@@ -541,11 +543,9 @@ class _Run:
                 else:
                     group[1].append(i)
             found = self._by_end[indicator] = [
-                (entity, idxs, [self.obs[i].period.end for i in idxs])
+                (entity, idxs, [self.obs[i].period.end for i in idxs],
+                 min(self.obs[i].period.start for i in idxs))
                 for entity, idxs in groups.values()]
-            self._first_start[indicator] = {
-                code: min(self.obs[i].period.start for i in idxs)
-                for code, (_, idxs) in groups.items()}
         return found
 
     def _blocked_in_scope(self, code: str, level: str | None, target: Target) -> bool:
