@@ -407,15 +407,9 @@ class _Parsed:
                         continue
                     line = at + 2
                     slow_lines.append(line)
-                    got = reader.read(line, {key: cells[i] for key, i in self.columns.items()})
-                    if isinstance(got, Observation):
-                        observations.append(got)
+                    record = {key: cells[i] for key, i in self.columns.items()}
+                    if reader.read_into(line, record, observations, issues):
                         slow_made.add(line)
-                    else:
-                        issues.extend(got)
-                    if reader.warnings:
-                        issues.extend(reader.warnings)
-                        reader.warnings.clear()
                 observations.extend(made[used:])
                 done_fast = upto
                 if progress is not None:

@@ -611,6 +611,21 @@ class _RowReader:
             return Observation._trusted(*fast)
         return self.read_in_full(row, record)
 
+    def read_into(self, row: int, record: Mapping[str, Cell],
+                  observations: list[Observation | None] | list[Observation],
+                  issues: list[DataIssue]) -> bool:
+        """Read a row onto the lists: its observation, or the issues that stop it, then any
+        warnings it raised. Whether it made an observation."""
+        result = self.read(row, record)
+        if isinstance(result, Observation):
+            observations.append(result)
+        else:
+            issues.extend(result)
+        if self.warnings:
+            issues.extend(self.warnings)
+            self.warnings.clear()
+        return isinstance(result, Observation)
+
     def read_in_full(self, row: int, record: Mapping[str, Cell],
                      ) -> Observation | list[DataIssue]:
         """The general path: every cell interpreted, every problem named."""
@@ -895,14 +910,7 @@ def _read_figures(table: _Table, items: Iterable[tuple[int, dict[str, Cell]] | i
             if len(plain) == _BLOCK:
                 _fill(observations, places, plain)
             continue
-        result = reader.read_in_full(line, record)
-        if isinstance(result, Observation):
-            observations.append(result)
-        else:
-            issues.extend(result)
-        if reader.warnings:
-            issues.extend(reader.warnings)
-            reader.warnings.clear()
+        reader.read_into(line, record, observations, issues)
     _fill(observations, places, plain)
     return cast("list[Observation]", observations), lines, rows, blank
 
