@@ -32,3 +32,14 @@ def test_pooled_is_the_ratio_of_sums(pairs: list[tuple[int, int]]) -> None:
     dens = [d for _, d in pairs]
     expected = Fraction(sum(nums), sum(dens)) if sum(dens) else None
     assert agg.pooled(nums, dens) == expected
+
+
+@given(st.lists(fractions, max_size=60))
+def test_extremes_are_min_and_max(values: list[Fraction]) -> None:
+    low, high = agg.extremes(values)
+    if not values:
+        assert (low, high) == (None, None)
+    else:
+        assert low == min(values) and high == max(values)
+        # the first of equal values, as min and max give them
+        assert low is min(values) and high is max(values)

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from .model import Comparator
 
-__all__ = ["gap_units", "mean", "pooled", "units_needed"]
+__all__ = ["extremes", "gap_units", "mean", "pooled", "units_needed"]
 
 
 def pooled(numerators: Sequence[int], denominators: Sequence[int]) -> Fraction | None:
@@ -35,6 +35,26 @@ def mean(values: Sequence[Fraction]) -> Fraction | None:
         sums[v.denominator] = sums.get(v.denominator, 0) + v.numerator
     common = math.lcm(*sums)
     return Fraction(sum(n * (common // d) for d, n in sums.items()), common * len(values))
+
+
+def extremes(values: Sequence[Fraction]) -> tuple[Fraction | None, Fraction | None]:
+    """The smallest and the largest value (the first of equal ones); (None, None) for none.
+
+    The same as ``min`` and ``max``, comparing by cross-multiplied numerators and
+    denominators instead of through the fraction type's comparison, which is several times
+    slower over a hundred thousand entity figures.
+    """
+    if not values:
+        return None, None
+    low = high = values[0]
+    ln, ld = hn, hd = low.numerator, low.denominator
+    for v in values:
+        n, d = v.numerator, v.denominator
+        if n * ld < ln * d:
+            low, ln, ld = v, n, d
+        elif n * hd > hn * d:
+            high, hn, hd = v, n, d
+    return low, high
 
 
 def units_needed(numerator: int, denominator: int, threshold: Fraction,

@@ -702,10 +702,9 @@ class _Run:
             met=counts[Verdict.MET], not_met=counts[Verdict.NOT_MET],
             no_data=counts[Verdict.NO_DATA], not_applicable=counts[Verdict.NOT_APPLICABLE],
             invalid=counts[Verdict.INVALID],
-            minimum=min(figures) if figures else None,
-            maximum=max(figures) if figures else None,
             mean=agg.mean(figures),
         )
+        stats["minimum"], stats["maximum"] = agg.extremes(figures)
         with_counts = [c for c in combined.values() if c.numerator is not None]
         if indicator.kind is Kind.RATE and with_counts and len(with_counts) == len(combined):
             stats["numerator"] = sum(c.numerator or 0 for c in with_counts)
