@@ -248,6 +248,9 @@ class _Run:
         # The unit of each usable observation, by position (None: not usable).
         self.entity_of: list[Entity | None] = [None] * len(obs)
         self._by_end: dict[str, list[_Group]] = {}
+        # Every observation's period end and start, by position, once a target needs them.
+        self._ends: list[date] | None = None
+        self._starts: list[date] = []
         # Set while a target's history is evaluated: what an earlier date shows about the
         # data was already said, or will be, by the evaluation as of the run's date.
         self._quiet = False
@@ -528,13 +531,16 @@ class _Run:
         end (then position), with those ends and the earliest start: a target's history, read
         at several earlier dates, then visits only the figures each date can see.
 
-        Built once per indicator; the entities come in the order of their first figure.
+        Built once per indicator; the entities come in the order of their first figure given.
         """
         found = self._by_end.get(indicator)
         if found is None:
+            if self._ends is None:
+                self._ends = [o.period.end for o in self.obs]
+                self._starts = [o.period.start for o in self.obs]
+            end_of, start_of = self._ends.__getitem__, self._starts.__getitem__
             groups: dict[str, tuple[Entity, list[int]]] = {}
-            for i in sorted(self.by_indicator.get(indicator, ()),
-                            key=lambda i: self.obs[i].period.end):
+            for i in self.by_indicator.get(indicator, ()):  # in input order
                 entity = self.entity_of[i]
                 assert entity is not None
                 group = groups.get(entity.code)
@@ -542,10 +548,12 @@ class _Run:
                     groups[entity.code] = (entity, [i])
                 else:
                     group[1].append(i)
-            found = self._by_end[indicator] = [
-                (entity, idxs, [self.obs[i].period.end for i in idxs],
-                 min(self.obs[i].period.start for i in idxs))
-                for entity, idxs in groups.values()]
+            found = []
+            for entity, idxs in groups.values():
+                idxs.sort(key=end_of)  # stable: equal ends stay in input order
+                found.append((entity, idxs, list(map(end_of, idxs)),
+                              min(map(start_of, idxs))))
+            self._by_end[indicator] = found
         return found
 
     def _blocked_in_scope(self, code: str, level: str | None, target: Target) -> bool:
