@@ -228,7 +228,9 @@ def test_parse_int_reads_whole_numbers(text: str, value: int) -> None:
     assert result == value and type(result) is int
 
 
-NOT_INTS = ["12,5", "1.5", "0,875", "abc", "", "1e3", "1,23", "1.23", "1.2345", "1,2345", "inf"]
+# "²" passes str.isdigit() but not int(): it once crashed the reader.
+NOT_INTS = ["12,5", "1.5", "0,875", "abc", "", "1e3", "1,23", "1.23", "1.2345", "1,2345", "inf",
+            "²"]
 
 
 @pytest.mark.parametrize("text", NOT_INTS)
@@ -527,8 +529,3 @@ def test_number_texts_too_long_to_convert_are_refused_not_crashed(
         parse: Callable[[str], object], text: str) -> None:
     with pytest.raises(NumberParseError):
         parse(text)
-
-
-def test_superscript_digits_are_not_whole_numbers() -> None:
-    with pytest.raises(NumberParseError):
-        parse_int("²")

@@ -213,6 +213,10 @@ REJECTED = [
     "6 tháng 2025",
     "năm",
     "2025 năm",
+    # superscript digits pass str.isdigit() but not int(): they once crashed the parser
+    "Q²/2025",
+    "T²/2025",
+    "²/2025",
 ]
 
 
@@ -624,9 +628,3 @@ def test_fractional_years_is_within_a_day_of_days_over_365(a: date, b: date) -> 
     assume(a <= b)
     naive = Fraction((b - a).days, 365)
     assert abs(fractional_years(a, b) - naive) <= Fraction((b.year - a.year) // 4 + 2, 365)
-
-
-@pytest.mark.parametrize("text", ["Q²/2025", "T²/2025", "²/2025"])
-def test_superscript_digits_are_refused_as_a_parse_error(text: str) -> None:
-    with pytest.raises(PeriodParseError):
-        Period.parse(text)
