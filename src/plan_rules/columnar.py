@@ -408,7 +408,7 @@ class _Parsed:
                     line = at + 2
                     slow_lines.append(line)
                     record = {key: cells[i] for key, i in self.columns.items()}
-                    if reader.read_into(line, record, observations, issues):
+                    if reader.keep(reader.read(line, record), observations, issues):
                         slow_made.add(line)
                 observations.extend(made[used:])
                 done_fast = upto

@@ -611,12 +611,11 @@ class _RowReader:
             return Observation._trusted(*fast)
         return self.read_in_full(row, record)
 
-    def read_into(self, row: int, record: Mapping[str, Cell],
-                  observations: list[Observation | None] | list[Observation],
-                  issues: list[DataIssue]) -> bool:
-        """Read a row onto the lists: its observation, or the issues that stop it, then any
-        warnings it raised. Whether it made an observation."""
-        result = self.read(row, record)
+    def keep(self, result: Observation | list[DataIssue],
+             observations: list[Observation | None] | list[Observation],
+             issues: list[DataIssue]) -> bool:
+        """Put what reading a row gave onto the lists: its observation, or the issues that
+        stop it, then any warnings it raised. Whether it made an observation."""
         if isinstance(result, Observation):
             observations.append(result)
         else:
@@ -910,7 +909,7 @@ def _read_figures(table: _Table, items: Iterable[tuple[int, dict[str, Cell]] | i
             if len(plain) == _BLOCK:
                 _fill(observations, places, plain)
             continue
-        reader.read_into(line, record, observations, issues)
+        reader.keep(reader.read_in_full(line, record), observations, issues)
     _fill(observations, places, plain)
     return cast("list[Observation]", observations), lines, rows, blank
 
