@@ -963,11 +963,9 @@ class _Run:
             else:
                 unit = self.entity_of[i]
                 level = unit.level if unit is not None else o.level
-                vi, en = (f"không chỉ tiêu nào dùng số liệu này (kỳ {o.period}, cấp "
-                          f"{level}): "
+                vi, en = (f"không chỉ tiêu nào dùng số liệu này (kỳ {o.period}, cấp {level}): "
                           "ngoài phạm vi hoặc ngoài kỳ đo của mọi chỉ tiêu",
-                          f"no target uses this figure (period {o.period}, level "
-                          f"{level}): it "
+                          f"no target uses this figure (period {o.period}, level {level}): it "
                           "is outside the scope or the measurement window of every target")
             self.issue("unused", i, vi, en, field="period", text=str(o.period),
                        blocking=False, severity="warning")
