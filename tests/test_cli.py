@@ -157,7 +157,7 @@ def test_template_for_named_entities(capsys: pytest.CaptureFixture[str]) -> None
     code, out, _ = run(capsys, "template", "--level", "commune", "--entity", "c9",
                        "--period", "Q4/2025")
     assert code == 0
-    assert "\nT1.A.1,c9,commune,Q4/2025," in out
+    assert '\n"T1.A.1","c9","commune","Q4/2025",' in out
 
 
 def test_template_needs_to_know_whom_it_is_for(capsys: pytest.CaptureFixture[str]) -> None:
@@ -214,7 +214,7 @@ def test_fail_on_refuses_an_unknown_word(capsys: pytest.CaptureFixture[str],
 
 @pytest.mark.parametrize(("suffix", "starts"), [(".html", "<!DOCTYPE html>"),
                                                  (".json", "{"), (".md", "# "),
-                                                 (".csv", "\ufeffrecord,")])
+                                                 (".csv", '\ufeff"record",')])
 def test_output_suffix_picks_the_format_and_is_written_atomically(
         capsys: pytest.CaptureFixture[str], folder: Path, suffix: str, starts: str) -> None:
     out = folder / f"report{suffix}"

@@ -288,7 +288,7 @@ def cmd_indicators(args: argparse.Namespace, registry: Registry) -> int:
         import io
 
         buffer = io.StringIO()
-        w = csv.writer(buffer, lineterminator="\r\n")
+        w = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
         w.writerow(head)
         w.writerows([neutralise(c) for c in r] for r in table)
         _emit(args, "\ufeff" + buffer.getvalue())

@@ -13,7 +13,8 @@ How:
    header issues).
 2. Vectorised checks pick the rows that the pure reader's own shortcut
    (``_RowReader._clean_counts``) takes: a rate indicator's code exactly as registered, an
-   ASCII entity without surrounding spaces, a level the plugins name as written (or none),
+   ASCII entity without surrounding spaces (nor an opening apostrophe), a level the plugins
+   name as written (or none),
    a period text that parses, plain digits for numerator and denominator (at most 18, so
    they fit in int64), and nothing in ``value``, ``reported_on``, ``source`` or ``note``.
    The tests on codes, entities, levels and periods are the shortcut's own Python, run once
@@ -231,7 +232,8 @@ def _rate(registry: Registry) -> Callable[[str], bool]:
 
 
 def _entity_ok(entity: str) -> bool:
-    return bool(entity.isascii() and entity and entity.strip() == entity)
+    return bool(entity.isascii() and entity and entity.strip() == entity
+                and entity[0] != "'")
 
 
 def _level_ok(level: str) -> bool:

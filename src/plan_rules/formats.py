@@ -5,8 +5,11 @@ Numbers are shown here, never decided: the exact values stay in the report and i
 form. A writer knows an indicator's kind and unit from the catalogue it is given (the command
 line passes the registry's; a library caller passes ``catalogue=``); without one, the kind is
 inferred from the finding itself. CSV cells that a spreadsheet would run as a formula (starting
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) are neutralised with a leading
-apostrophe, and the file starts with a byte-order mark so that Excel reads it as UTF-8.
+with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a NUL, and not a plain number) are
+neutralised with a leading apostrophe (:mod:`plan_rules.cells`), every field is quoted, and the
+file starts with a byte-order mark so that Excel reads it as UTF-8. Text and Markdown show
+control characters, bidirectional overrides and lone surrogates from the data as visible
+escapes (:func:`plan_rules.cells.printable`), so a report cannot drive the terminal.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from fractions import Fraction
 
 import attrs
 
+from .cells import neutralise
 from .engine import verdict_words
 from .model import (
     Aggregation,
@@ -153,14 +157,6 @@ VERDICT_ORDER = (Verdict.MET, Verdict.NOT_MET, Verdict.NO_DATA, Verdict.INVALID,
 def label(key: str, lang: str) -> str:
     """A static word of the reports in ``lang``."""
     return LABELS[key].get(lang)
-
-
-def neutralise(cell: str) -> str:
-    """A CSV cell a spreadsheet will not run: text starting with ``=``, ``+``, ``-``, ``@``
-    (or their full-width forms), a tab or a carriage return gets a leading apostrophe."""
-    if cell and cell[0] in "=+-@\t\r\uff1d\uff0b\uff0d\uff20":
-        return "'" + cell
-    return cell
 
 
 # -- the shared view -----------------------------------------------------------------------
@@ -531,7 +527,9 @@ def render_csv(report: Report, lang: str = "en", *,
     issue. ``observed``/``threshold`` are decimals (rates as fractions of one); ``*_text``
     columns are as people read them in ``lang``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Every field quoted: a spreadsheet splitting on ``;`` (a Vietnamese locale) still sees
+    # each cell whole, and a cell opened by a separator inside a text never starts a formula.
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
 
     def put(**cells: object) -> None:

@@ -33,6 +33,7 @@ from typing import cast
 import attrs
 
 from ._bulk import build_observations, collector_paused
+from .cells import unneutralise
 from .errors import ReadError
 from .model import DataIssue, Entity, Indicator, Kind, Observation, Text
 from .numbers import NumberParseError, format_percent, parse_decimal, parse_int, parse_rate
@@ -602,6 +603,8 @@ class _RowReader:
         self.file = file
         self.registry = registry
         self._folded = ({c.casefold(): c for c in registry.indicators} if registry else {})
+        #: A CSV or .xlsx cell may carry the template's formula-neutralising apostrophe.
+        self._sheet = not file.lower().endswith(".json")
         #: Warnings about rows that are still used; the caller collects them after each row.
         self.warnings: list[DataIssue] = []
 
@@ -630,6 +633,8 @@ class _RowReader:
         """The general path: every cell interpreted, every problem named."""
         issues: list[DataIssue] = []
         get = {k: _text(record.get(k)) for k in FIELDS}
+        if self._sheet:
+            get = {k: unneutralise(v) for k, v in get.items()}
         figure = [get[k] for k in ("numerator", "denominator", "value")]
         if not any(figure) and not get["source"]:
             return [self._not_filled(row, get)]
@@ -693,7 +698,8 @@ class _RowReader:
         indicator = self.registry.indicators.get(code) if self.registry else None
         if indicator is None or indicator.kind is not Kind.RATE:
             return None
-        if not (entity.isascii() and entity and entity.strip() == entity) or (
+        if not (entity.isascii() and entity and entity.strip() == entity
+                and entity[0] != "'") or (
                 level is not None and level not in _CANONICAL_LEVELS):
             return None
         try:

@@ -17,8 +17,9 @@ from datetime import date
 
 import attrs
 
+from .cells import neutralise
 from .errors import PlanRulesError
-from .formats import label, neutralise, requirement
+from .formats import label, requirement
 from .model import Entity, Indicator, Kind, Target, Temporal, Text
 from .periods import Period
 from .registry import Registry
@@ -149,16 +150,23 @@ def _header(lang: str) -> list[str]:
 
 def _values(row: TemplateRow, lang: str) -> list[str]:
     cells = row.cells(lang)
-    return [cells[c] if c in _KEYS else neutralise(cells[c]) for c in COLUMNS]
+    return [cells[c] for c in COLUMNS]
 
 
 def template_csv(rows: Sequence[TemplateRow], lang: str = "en") -> str:
     """The sheet as CSV text with a byte-order mark: semicolons in Vietnamese (what a
-    Vietnamese-locale spreadsheet opens directly), commas in English."""
+    Vietnamese-locale spreadsheet opens directly), commas in English.
+
+    Every field is quoted, so that a spreadsheet splitting on another separator than the
+    file's still sees each cell whole, and every cell a spreadsheet would run as a formula
+    (an entity code from the entities file too) is neutralised; the readers undo exactly
+    that (:mod:`plan_rules.cells`), so a filled sheet reads back the codes it was made from.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if lang == "vi" else ",", lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if lang == "vi" else ",", lineterminator="\r\n",
+                        quoting=csv.QUOTE_ALL)
     writer.writerow(_header(lang))
-    writer.writerows(_values(r, lang) for r in rows)
+    writer.writerows([neutralise(c) for c in _values(r, lang)] for r in rows)
     return "\ufeff" + buffer.getvalue()
 
 
@@ -170,7 +178,8 @@ _WIDTHS = {"indicator": 16, "entity": 24, "level": 12, "period": 12, "indicator_
 
 def template_xlsx(rows: Sequence[TemplateRow], lang: str = "en") -> bytes:
     """The sheet as an ``.xlsx`` workbook: the figures on the first sheet (key columns as
-    text, explanatory columns shaded), the meaning of each column on the second."""
+    text, explanatory columns shaded), the meaning of each column on the second. Every text
+    is a typed string cell, never a formula (see :func:`plan_rules.xlsx.workbook_bytes`)."""
     from .xlsx import Sheet, workbook_bytes
 
     guide = [[HEADER_VI[c] if lang == "vi" else c, _GUIDE[c].get(lang)] for c in COLUMNS]

@@ -8,6 +8,10 @@ period column that Excel turned into dates still reads as the periods people mea
 
 Writing: :func:`workbook_bytes` builds the fill-in template: a bold, frozen header, text-format
 key columns (so Excel does not turn ``06/2025`` into a date), and a second sheet with guidance.
+Every text is written as a typed string cell, never as a formula, whatever it starts with;
+one a spreadsheet would run if the person retyped it (``=…``, ``+…``, ``@…``) also gets the
+quote-prefix style, Excel's own mark for "typed with a leading apostrophe", so the cell holds
+the text itself and reads back unchanged.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from .cells import neutralise
 from .errors import ReadError
 from .readers import Cell, Number
 
@@ -139,13 +144,13 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     head = PatternFill("solid", fgColor="1F4E79")
     for spec in sheets:
         ws = workbook.create_sheet(spec.title[:31])
-        ws.append(list(spec.header))
+        for number, row in enumerate([spec.header, *spec.rows], start=1):
+            for column, value in enumerate(row, start=1):
+                _put(ws.cell(row=number, column=column), value)
         for cell in ws[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = head
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in spec.rows:
-            ws.append(list(row))
         ws.freeze_panes = "A2"
         for index in range(1, len(spec.header) + 1):
             letter = get_column_letter(index)
@@ -162,3 +167,13 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _put(cell: Any, value: object) -> None:
+    """``value`` into ``cell``; a text as a string cell. openpyxl takes a text starting with
+    ``=`` for a formula when it is assigned, so the type is set again after."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if neutralise(value) != value:
+            cell.quotePrefix = True

@@ -1,0 +1,68 @@
+"""Text that is safe in a spreadsheet cell and on a terminal, and the way back.
+
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab, a carriage
+return or a NUL, which they skip before looking) as a formula: the CSV-injection list of OWASP.
+Every text cell that plan_rules writes into a CSV file gets a leading apostrophe when it would
+start one, the mark a spreadsheet itself uses for "this is text". The scheme is reversible, so a
+filled-in template reads back as the text it was written from:
+
+* :func:`neutralise` adds one ``'`` to a text whose first character after any leading
+  apostrophes is one of those (full-width forms included, as some spreadsheets fold them), and
+  which is not a plain number (``-5``, ``+1,5%``: a number is data, and harmless as a formula);
+* :func:`unneutralise` removes one ``'`` exactly from the texts :func:`neutralise` adds one to.
+
+So ``'=x`` (a text that already carries the mark) is written ``''=x`` and read back ``'=x``; a
+text like ``'abc`` is neither changed nor stripped. The readers call :func:`unneutralise` on the
+cells of CSV and ``.xlsx`` files only (JSON figures are never written neutralised). In ``.xlsx``
+the template writes text as typed string cells with the quote-prefix style instead, so the
+cells hold the text itself.
+
+:func:`printable` is the terminal's counterpart: control characters, bidirectional overrides
+and lone surrogates are shown as escapes (``\\x1b``, ``\\u202e``, ``\\ud800``) rather than
+acted on or crashing the encoder.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["neutralise", "printable", "unneutralise"]
+
+#: What a spreadsheet may take as the start of a formula (ASCII and full-width forms).
+FORMULA_STARTS = "=+-@\t\r\0\uff1d\uff0b\uff0d\uff20"
+
+#: A plain number (a sign, digits, decimal or thousands marks, a percent): never neutralised.
+_NUMBER = re.compile(r"[-+\uff0b\uff0d]?[0-9][0-9.,]*%?")
+
+
+def _runs(text: str) -> bool:
+    """Whether a spreadsheet could run ``text`` (or ``text`` with its apostrophes dropped)."""
+    rest = text.lstrip("'")
+    return bool(rest) and rest[0] in FORMULA_STARTS and _NUMBER.fullmatch(rest) is None
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` with a leading apostrophe when a spreadsheet would run it as a formula."""
+    return "'" + cell if cell and _runs(cell) else cell
+
+
+def unneutralise(cell: str) -> str:
+    """The text :func:`neutralise` was given, from what it returned (other text unchanged)."""
+    return cell[1:] if cell[:1] == "'" and _runs(cell) else cell
+
+
+#: C0 controls but tab and line feed, DEL, C1 controls, bidirectional embeddings, overrides
+#: and isolates, and lone surrogates (which no UTF-8 encoder takes).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on (or an encoder refuse) shown as
+    a visible escape: ``ESC[2J`` becomes ``\\x1b[2J``. Idempotent."""
+    return _UNPRINTABLE.sub(_escape, text)

