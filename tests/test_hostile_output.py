@@ -266,3 +266,49 @@ def test_csv_report_keeps_negative_numbers_numbers(registry: pr.Registry) -> Non
         text="-5")])
     rows = list(csv.DictReader(io.StringIO(formats.render_csv(report, "en").lstrip("\ufeff"))))
     assert [r["observed_text"] for r in rows if r["record"] == "issue"] == ["-5"]
+
+
+# -- text, Markdown and HTML -----------------------------------------------------------------
+
+CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e", "\r")
+
+
+def test_text_report_shows_control_characters_as_escapes(
+        hostile_report: pr.Report, hostile_cat: formats.Catalogue) -> None:
+    out = formats.render_text(hostile_report, "en")
+    assert [c for c in CONTROLS if c in out] == []
+    assert "\\x1b[2J" in out and "\\u202e" in out
+
+
+def test_coloured_text_report_has_only_its_own_escape_codes(
+        hostile_report: pr.Report, hostile_cat: formats.Catalogue) -> None:
+    import re
+
+    from plan_rules.terminal import colour
+
+    token = colour.set(True)
+    try:
+        out = formats.render_text(hostile_report, "en")
+    finally:
+        colour.reset(token)
+    assert re.sub(r"\x1b\[[0-9]+m", "", out).count("\x1b") == 0
+    assert "\\x1b]0;pwned\\x07" in out
+
+
+def test_markdown_report_shows_control_characters_as_escapes(
+        hostile_report: pr.Report, hostile_cat: formats.Catalogue) -> None:
+    out = formats.render_markdown(hostile_report, "en")
+    assert [c for c in CONTROLS if c in out] == []
+    assert "\\x1b" in out
+
+
+def test_html_report_shows_control_characters_as_escapes(
+        hostile_report: pr.Report, hostile_cat: formats.Catalogue) -> None:
+    out = render_html(hostile_report, "en")
+    assert [c for c in CONTROLS if c in out] == []
+    assert "\\x1b[2J" in out
+
+
+def test_printable_leaves_ordinary_text_alone() -> None:
+    text = "Xã Tân Hưng\tđạt 87,5%\n≥ 90% — 中文"
+    assert printable(text) == text

@@ -23,7 +23,7 @@ from fractions import Fraction
 
 import attrs
 
-from .cells import neutralise
+from .cells import neutralise, printable
 from .engine import verdict_words
 from .model import (
     Aggregation,
@@ -365,6 +365,9 @@ def summary_line(report: Report, lang: str) -> str:
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]],
            styles: Sequence[str | None] = (), indent: str = "  ") -> list[str]:
     """Columns padded to the widest cell; the last column is cut to the terminal on a TTY."""
+    # Data shows its control characters as escapes, and is measured as it is shown.
+    header = [printable(h) for h in header]
+    rows = [[printable(c) for c in row] for row in rows]
     widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(header)]
     limit = shutil.get_terminal_size((10_000, 24)).columns if colour.get() else 10_000
     out = [indent + paint("  ".join(pad(h, w) for h, w in zip(header, widths, strict=True))
@@ -387,7 +390,7 @@ def render_text(report: Report, lang: str = "en", *,
     target that is not met; then checks, data issues and a total. Colour only when
     :data:`plan_rules.terminal.colour` is on."""
     rows = target_rows(report, lang, catalogue)
-    out = [paint(title(report, lang), "bold"), subtitle(report, lang), ""]
+    out = [paint(title(report, lang), "bold"), printable(subtitle(report, lang)), ""]
     head = [label(k, lang) for k in ("verdict", "target", "observed", "threshold", "gap",
                                      "entities", "indicator")]
     groups = by_area(rows)
@@ -417,7 +420,7 @@ def render_text(report: Report, lang: str = "en", *,
     out.extend(_issues_text(report.issues, lang))
     if report.problems:
         out.append(paint(f"{label('problems', lang)} ({len(report.problems)})", "bold"))
-        out.extend(f"  {p.plugin}: {p.message}" for p in report.problems)
+        out.extend(printable(f"  {p.plugin}: {p.message}") for p in report.problems)
         out.append("")
     out.append(paint(summary_line(report, lang), "bold"))
     return "\n".join(out) + "\n"
@@ -444,8 +447,9 @@ def _issues_text(issues: Sequence[DataIssue], lang: str) -> list[str]:
 
 
 def md(text: str) -> str:
-    """Text safe in a Markdown table cell: no HTML, no formatting, no column breaks."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text safe in a Markdown table cell: no HTML, no formatting, no column breaks, no
+    control characters."""
+    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for char in "\\`*_[]|#":
         text = text.replace(char, "\\" + char)
     return " ".join(text.split())

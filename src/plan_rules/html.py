@@ -16,6 +16,7 @@ from fractions import Fraction
 from html import escape
 from pathlib import PurePath
 
+from .cells import printable
 from .engine import verdict_words
 from .formats import (
     AreaKey,
@@ -88,7 +89,8 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _e(value: object) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    # Control characters and bidirectional overrides are shown, not obeyed (cells.printable).
+    return escape(printable("" if value is None else str(value)), quote=True)
 
 
 def _var(verdict: Verdict) -> str:

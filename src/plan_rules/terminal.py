@@ -15,6 +15,8 @@ import unicodedata
 from contextvars import ContextVar
 from typing import TextIO
 
+from .cells import printable
+
 __all__ = ["Progress", "colour", "pad", "paint", "wants_colour", "width"]
 
 #: Whether the text writer may use ANSI colours (set by the command line, off by default).
@@ -36,7 +38,10 @@ def wants_colour(stream: TextIO) -> bool:
 
 
 def paint(text: str, style: str | None) -> str:
-    """``text`` in ``style`` (``green``, ``red``, ``bold``…) when :data:`colour` is on."""
+    """``text`` in ``style`` (``green``, ``red``, ``bold``…) when :data:`colour` is on; any
+    control character in ``text`` itself is shown as an escape, so that only these codes
+    reach the terminal."""
+    text = printable(text)
     if not style or not colour.get():
         return text
     return f"\x1b[{_CODES[style]}m{text}\x1b[0m"
