@@ -312,3 +312,211 @@ def test_html_report_shows_control_characters_as_escapes(
 def test_printable_leaves_ordinary_text_alone() -> None:
     text = "Xã Tân Hưng\tđạt 87,5%\n≥ 90% — 中文"
     assert printable(text) == text
+
+
+@pytest.fixture(scope="module")
+def surrogate_report(registry: pr.Registry) -> pr.Report:
+    obs = pr.Observation(indicator="T1.A.1", entity="\ud800", period=pr.Period.parse("Q1/2025"),
+                         numerator=1, denominator=2, note="\udfff", file="f.csv", row=2)
+    issue = pr.DataIssue(code="bad_number", message=pr.Text.same("bad \ud800"), file="f.csv",
+                         row=3, field="value", text="\ud800")
+    return pr.evaluate([obs], registry=registry, as_of=rs.AS_OF, issues=[issue],
+                       entities=[pr.Entity(code="\ud800", name="\udc00", level="commune")])
+
+
+@pytest.mark.parametrize("name", ["csv", "html", "json", "markdown", "text"])
+def test_a_lone_surrogate_is_escaped_by_every_writer(
+        registry: pr.Registry, surrogate_report: pr.Report, tmp_path: Path,
+        name: str) -> None:
+    out = tmp_path / f"report.{name}"
+    write_atomically(out, registry.writers[name].render(surrogate_report, "en"))
+    text = out.read_text(encoding="utf-8")  # valid UTF-8
+    assert "\\ud800" in text
+
+
+def test_a_lone_surrogate_survives_the_json_report(registry: pr.Registry,
+                                                   surrogate_report: pr.Report,
+                                                   tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    write_atomically(out, registry.writers["json"].render(surrogate_report, "en"))
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["issues"][0]["text"] == "\ud800"
+
+
+def test_a_lone_surrogate_does_not_crash_standard_output(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        surrogate_report: pr.Report) -> None:
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", stdout)
+    args = cli.build_parser().parse_args(["plugins"])
+    cli._emit(args, json.dumps({"x": "\ud800"}, ensure_ascii=False))
+    stdout.flush()
+    assert json.loads(raw.getvalue().decode("utf-8")) == {"x": "\ud800"}
+
+
+# -- an output that is an input --------------------------------------------------------------
+
+
+def test_an_output_that_is_the_figures_file_is_refused(
+        capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    figures = folder / "figures.csv"
+    code, _, err = run(capsys, "evaluate", str(figures), "-f", "csv", "-o", str(figures))
+    assert code == cli.EXIT_ERROR
+    assert "is an input" in err and "là tệp đầu vào" in err
+    assert figures.read_text(encoding="utf-8") == FIGURES
+
+
+def test_an_output_that_is_the_figures_file_of_a_folder_is_refused(
+        capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    code, _, _ = run(capsys, "validate", str(folder), "-o", str(folder / "figures.csv"))
+    assert code == cli.EXIT_ERROR
+    assert (folder / "figures.csv").read_text(encoding="utf-8") == FIGURES
+
+
+def test_an_output_that_is_the_entities_file_is_refused(
+        capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    entities = folder / "entities.csv"
+    code, _, _ = run(capsys, "evaluate", str(folder), "-f", "csv", "-o", str(entities))
+    assert code == cli.EXIT_ERROR
+    assert entities.read_text(encoding="utf-8") == ENTITIES
+
+
+def test_an_output_linked_to_an_input_is_refused(capsys: pytest.CaptureFixture[str],
+                                                 folder: Path) -> None:
+    link = folder / "report.csv"
+    os.link(folder / "figures.csv", link)
+    code, _, _ = run(capsys, "evaluate", str(folder / "figures.csv"), "-o", str(link))
+    assert code == cli.EXIT_ERROR
+    assert (folder / "figures.csv").read_text(encoding="utf-8") == FIGURES
+
+
+def test_a_template_over_its_entities_file_is_refused(capsys: pytest.CaptureFixture[str],
+                                                      folder: Path) -> None:
+    entities = folder / "entities.csv"
+    code, _, _ = run(capsys, "template", "--entities", str(entities), "--period", "Q4/2025",
+                     "-o", str(entities))
+    assert code == cli.EXIT_ERROR
+    assert entities.read_text(encoding="utf-8") == ENTITIES
+
+
+# -- what --output writes onto ---------------------------------------------------------------
+
+
+def test_a_read_only_output_is_refused_and_left_alone(capsys: pytest.CaptureFixture[str],
+                                                      folder: Path) -> None:
+    out = folder / "report.txt"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o444)
+    code, _, err = run(capsys, "evaluate", str(folder), "-o", str(out))
+    assert code == cli.EXIT_ERROR
+    assert "read-only" in err and "chỉ đọc" in err
+    assert out.read_text(encoding="utf-8") == "old"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o444
+
+
+@pytest.fixture
+def null_device(folder: Path) -> Path:
+    """A null device of its own, not the system's /dev/null: were a test to fail, it would
+    replace that one, and every process on the machine would write into a file."""
+    device = folder / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except OSError as exc:
+        pytest.skip(f"cannot make a device node here: {exc}")
+    return device
+
+
+def test_an_output_through_a_symlink_to_a_device_keeps_the_link(
+        capsys: pytest.CaptureFixture[str], folder: Path, null_device: Path) -> None:
+    link = folder / "stdout"  # as /dev/stdout is a link to the terminal or a pipe
+    link.symlink_to(null_device)
+    assert run(capsys, "evaluate", str(folder), "-o", str(link))[0] == 0
+    assert link.is_symlink() and os.readlink(link) == str(null_device)
+    assert stat.S_ISCHR(os.lstat(null_device).st_mode)
+
+
+def test_an_output_through_a_symlink_to_a_file_writes_the_file(
+        capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    real = folder / "real.txt"
+    real.write_text("old", encoding="utf-8")
+    link = folder / "out.txt"
+    link.symlink_to(real)
+    assert run(capsys, "evaluate", str(folder), "-o", str(link))[0] == 0
+    assert link.is_symlink()
+    assert "Target evaluation report" in real.read_text(encoding="utf-8")
+
+
+def test_an_output_onto_a_character_device_leaves_the_device(
+        capsys: pytest.CaptureFixture[str], folder: Path, null_device: Path) -> None:
+    assert run(capsys, "evaluate", str(folder), "-o", str(null_device))[0] == 0
+    assert stat.S_ISCHR(os.lstat(null_device).st_mode)
+
+
+def test_an_output_onto_a_fifo_is_written_into_the_fifo(capsys: pytest.CaptureFixture[str],
+                                                        folder: Path) -> None:
+    fifo = folder / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as handle:
+            received.append(handle.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    assert run(capsys, "evaluate", str(folder), "-o", str(fifo))[0] == 0
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert received and b"Target evaluation report" in received[0]
+
+
+def test_replacing_a_report_keeps_its_mode(tmp_path: Path) -> None:
+    out = tmp_path / "r.txt"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o640)
+    write_atomically(out, "new")
+    assert (out.read_text(encoding="utf-8"), stat.S_IMODE(out.stat().st_mode)) == ("new", 0o640)
+
+
+# -- a signal while writing ------------------------------------------------------------------
+
+_SLOW_WRITE = """
+import os, sys, time
+sys.path.insert(0, {tests!r})
+import sample_plugin
+import plan_rules as pr
+from plan_rules import builtin, cli
+
+registry = pr.load_registry(plugins=[sample_plugin, builtin], entry_points=False)
+cli.load_registry = lambda strict=None: registry
+
+def slow_fsync(fd):
+    print("writing", flush=True)  # the temporary file exists and holds the report
+    time.sleep(60)
+
+os.fsync = slow_fsync
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_sigterm_while_writing_leaves_no_temporary_file(folder: Path, tmp_path: Path) -> None:
+    script = tmp_path / "slow.py"
+    script.write_text(_SLOW_WRITE.format(tests=str(Path(__file__).parent)), encoding="utf-8")
+    out = folder / "report.html"
+    out.write_text("old", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), "evaluate", str(folder), "-o",
+                             str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == b"writing\n"
+        assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == cli.EXIT_TERMINATED
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
+    assert out.read_text(encoding="utf-8") == "old"

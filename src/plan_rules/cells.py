@@ -19,14 +19,16 @@ cells hold the text itself.
 
 :func:`printable` is the terminal's counterpart: control characters, bidirectional overrides
 and lone surrogates are shown as escapes (``\\x1b``, ``\\u202e``, ``\\ud800``) rather than
-acted on or crashing the encoder.
+acted on or crashing the encoder. :func:`encodable` escapes only lone surrogates: what every
+report goes through before it is encoded as UTF-8 (in a JSON report, ``\\ud800`` inside a
+string is JSON's own escape for the same character, so nothing is lost).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["neutralise", "printable", "unneutralise"]
+__all__ = ["encodable", "neutralise", "printable", "unneutralise"]
 
 #: What a spreadsheet may take as the start of a formula (ASCII and full-width forms).
 FORMULA_STARTS = "=+-@\t\r\0\uff1d\uff0b\uff0d\uff20"
@@ -66,3 +68,11 @@ def printable(text: str) -> str:
     """``text`` with every character a terminal would act on (or an encoder refuse) shown as
     a visible escape: ``ESC[2J`` becomes ``\\x1b[2J``. Idempotent."""
     return _UNPRINTABLE.sub(_escape, text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """``text`` with each lone surrogate (which UTF-8 cannot encode) written ``\\udXXX``."""
+    return _SURROGATE.sub(_escape, text) if _SURROGATE.search(text) else text

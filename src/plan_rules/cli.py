@@ -12,16 +12,21 @@ Exit codes:
   ``not_met``, a data issue of severity error for ``issues``; ``validate`` found a data error;
 * 2 — the command could not run: bad arguments, a file that cannot be opened, an unknown
   format or code, a plugin problem in ``--strict`` mode;
-* 130 — interrupted (Ctrl-C).
+* 130 — interrupted (Ctrl-C);
+* 143 — terminated (SIGTERM); as with Ctrl-C, a report being written is not left half
+  written and its temporary file is removed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -30,6 +35,7 @@ from typing import Any
 import attrs
 
 from . import __version__
+from .cells import encodable
 from .engine import evaluate, verdict_words
 from .errors import PlanRulesError, WriteError
 from .formats import Catalogue, catalogue, label, neutralise, requirement, show_value
@@ -42,9 +48,21 @@ from .report import Report
 from .terminal import Progress, colour, wants_colour
 from .writers import write_atomically
 
-__all__ = ["EXIT_ERROR", "EXIT_FAIL_ON", "EXIT_INTERRUPTED", "EXIT_OK", "build_parser", "main"]
+__all__ = ["EXIT_ERROR", "EXIT_FAIL_ON", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED",
+           "build_parser", "main"]
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that cleanup (``finally``, the writer's removal
+    of its temporary file) runs as for Ctrl-C. Not an ``Exception``: code that handles
+    errors must not swallow it."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 _FAILING = (Verdict.NOT_MET, Verdict.INVALID, Verdict.ERROR)
 
@@ -110,9 +128,24 @@ def _inputs(path: Path, entities: Path | None) -> tuple[Path, Path | None]:
     return path, entities
 
 
+def _not_an_input(output: Path | None, *inputs: Path | None) -> None:
+    """Refuse an ``--output`` that is one of the files read (the same file by any name: a
+    link, the folder form), before anything is read or written."""
+    for path in inputs:
+        if output is None or path is None:
+            continue
+        with contextlib.suppress(OSError):  # an output that does not exist is not an input
+            if os.path.samefile(output, path):
+                raise PlanRulesError(
+                    f"--output {output} is an input ({path}): writing it would destroy the "
+                    f"data; write elsewhere — {output} là tệp đầu vào ({path}): ghi vào sẽ "
+                    "mất số liệu; hãy ghi ra tệp khác")
+
+
 def _read(args: argparse.Namespace, registry: Registry,
           ) -> tuple[list[Any], list[DataIssue], tuple[Entity, ...]]:
     figures, entities_path = _inputs(Path(args.file), args.entities)
+    _not_an_input(args.output, figures, entities_path)
     bar = Progress(_t(args.lang, f"đọc {figures.name}", f"reading {figures.name}"))
     try:
         read = read_observations(figures, registry=registry, progress=bar,
@@ -164,7 +197,7 @@ def _emit(args: argparse.Namespace, content: str | bytes) -> None:
                 "dùng --output TỆP")
         sys.stdout.buffer.write(content)
     else:
-        sys.stdout.write(content)
+        sys.stdout.write(encodable(content))
 
 
 def _render(args: argparse.Namespace, registry: Registry, report: Report,
@@ -320,6 +353,7 @@ def cmd_template(args: argparse.Namespace, registry: Registry) -> int:
     from .template import default_period, template_csv, template_rows, template_xlsx
 
     entities: list[Entity] = []
+    _not_an_input(args.output, args.entities)
     if args.entities is not None:
         read = read_entities(args.entities)
         errors = [i for i in read.issues if i.severity == "error"]
@@ -559,9 +593,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.lang = args.lang or default_lang()
     run: Callable[[argparse.Namespace, Registry], int] = args.run
+    # Only the main thread may set a handler; a caller running main() elsewhere keeps its own.
+    handling = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if handling else None
     try:
         registry = load_registry(strict=True if args.strict else None)
         return run(args, registry)
+    except Terminated:
+        print("", file=sys.stderr)
+        return EXIT_TERMINATED
     except PlanRulesError as exc:
         print(f"plan-rules: {label('error', args.lang)}: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -576,3 +616,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"plan-rules: {label('error', args.lang)}: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        if handling:  # None: a handler set outside Python, which means the default
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
