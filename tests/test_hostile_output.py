@@ -165,8 +165,12 @@ def test_template_csv_quotes_every_field(capsys: pytest.CaptureFixture[str],
         assert line.startswith('"') and line.endswith('"')
 
 
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
 def test_a_filled_in_csv_template_reads_back_the_original_entity_code(
-        capsys: pytest.CaptureFixture[str], folder: Path, registry: pr.Registry) -> None:
+        capsys: pytest.CaptureFixture[str], folder: Path, registry: pr.Registry,
+        engine: str) -> None:
+    if engine == "pyarrow":
+        pytest.importorskip("pyarrow")
     sheet = folder / "sheet.csv"
     assert run(capsys, "template", "--entities", str(folder / "entities.csv"), "--period",
                "Q4/2025", "-o", str(sheet))[0] == 0
@@ -179,7 +183,7 @@ def test_a_filled_in_csv_template_reads_back_the_original_entity_code(
     writer.writeheader()
     writer.writerows(rows)
     sheet.write_text(buffer.getvalue(), encoding="utf-8")
-    read = pr.read_observations(sheet, registry=registry)
+    read = pr.read_observations(sheet, registry=registry, engine=engine)
     assert [i for i in read.issues if i.severity == "error"] == []
     assert {o.entity for o in read.observations} == {HOSTILE_CODE, "c1"}
 
@@ -453,6 +457,11 @@ def test_an_output_onto_a_character_device_leaves_the_device(
     assert stat.S_ISCHR(os.lstat(null_device).st_mode)
 
 
+def test_a_terminal_as_both_input_and_output_is_not_refused() -> None:
+    cli._not_an_input(Path(os.devnull), Path(os.devnull))  # only a regular file is destroyed
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 def test_an_output_onto_a_fifo_is_written_into_the_fifo(capsys: pytest.CaptureFixture[str],
                                                         folder: Path) -> None:
     fifo = folder / "pipe"

@@ -25,6 +25,7 @@ import difflib
 import json
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -130,12 +131,13 @@ def _inputs(path: Path, entities: Path | None) -> tuple[Path, Path | None]:
 
 def _not_an_input(output: Path | None, *inputs: Path | None) -> None:
     """Refuse an ``--output`` that is one of the files read (the same file by any name: a
-    link, the folder form), before anything is read or written."""
+    link, the folder form), before anything is read or written. Only a regular file can be
+    destroyed so: ``/dev/stdin`` and ``/dev/stdout`` may well be the same terminal."""
     for path in inputs:
         if output is None or path is None:
             continue
         with contextlib.suppress(OSError):  # an output that does not exist is not an input
-            if os.path.samefile(output, path):
+            if stat.S_ISREG(os.stat(output).st_mode) and os.path.samefile(output, path):
                 raise PlanRulesError(
                     f"--output {output} is an input ({path}): writing it would destroy the "
                     f"data; write elsewhere — {output} là tệp đầu vào ({path}): ghi vào sẽ "
