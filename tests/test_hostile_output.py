@@ -122,9 +122,12 @@ def test_unneutralise_gives_back_exactly_what_neutralise_was_given(text: str) ->
     assert unneutralise(neutralise(text)) == text
 
 
-@given(st.text(max_size=12))
-def test_a_neutralised_cell_never_starts_a_formula(text: str) -> None:
-    assert neutralise(text)[:1] not in tuple(FORMULA_STARTS)
+@given(st.text(max_size=12) | st.from_regex(r"[-+][0-9][0-9.,]*%?", fullmatch=True))
+def test_a_neutralised_cell_never_starts_a_formula_but_a_number_may_keep_its_sign(
+        text: str) -> None:
+    out = neutralise(text)
+    if out[:1] in tuple(FORMULA_STARTS):  # only a signed number, as it was
+        assert out == text and out[1:2].isdigit() and set(out[1:]) <= set("0123456789.,%")
 
 
 @pytest.mark.parametrize("cell", ["'abc", "'", "''", "Xã 'Tân'", "'12"])
@@ -311,6 +314,23 @@ def test_html_report_shows_control_characters_as_escapes(
     out = render_html(hostile_report, "en")
     assert [c for c in CONTROLS if c in out] == []
     assert "\\x1b[2J" in out
+
+
+def test_messages_on_standard_error_show_control_characters_as_escapes(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    entities = tmp_path / "entities.csv"
+    entities.write_text("code,level\n\x1b]0;pwned\x07,commune\n\x1b]0;pwned\x07,commune\n",
+                        encoding="utf-8")
+    code, _, err = run(capsys, "template", "--entities", str(entities), "--period", "Q4/2025")
+    assert code == cli.EXIT_ERROR
+    assert "duplicate_entity" in err and "\\x1b]0;pwned\\x07" in err
+    assert "\x1b" not in err and "\x07" not in err
+
+
+def test_the_progress_bar_shows_control_characters_in_a_file_name_as_escapes() -> None:
+    from plan_rules.terminal import Progress
+
+    assert Progress("reading \x1b[2J.csv").label == "reading \\x1b[2J.csv"
 
 
 def test_printable_leaves_ordinary_text_alone() -> None:

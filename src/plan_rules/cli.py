@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from . import __version__
-from .cells import encodable
+from .cells import encodable, printable
 from .engine import evaluate, verdict_words
 from .errors import PlanRulesError, WriteError
 from .formats import Catalogue, catalogue, label, neutralise, requirement, show_value
@@ -360,7 +360,7 @@ def cmd_template(args: argparse.Namespace, registry: Registry) -> int:
         read = read_entities(args.entities)
         errors = [i for i in read.issues if i.severity == "error"]
         for issue in read.issues:
-            print(issue.describe(args.lang), file=sys.stderr)
+            print(printable(issue.describe(args.lang)), file=sys.stderr)
         if errors:
             raise PlanRulesError(_t(args.lang,
                                     f"tệp đơn vị {args.entities} có {len(errors)} lỗi",
@@ -605,7 +605,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("", file=sys.stderr)
         return EXIT_TERMINATED
     except PlanRulesError as exc:
-        print(f"plan-rules: {label('error', args.lang)}: {exc}", file=sys.stderr)
+        # A message may quote the data: it must not drive the terminal either.
+        print(f"plan-rules: {label('error', args.lang)}: {printable(str(exc))}",
+              file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("", file=sys.stderr)

@@ -68,7 +68,7 @@ class Progress:
 
     def __init__(self, label: str, *, stream: TextIO | None = None,
                  minimum: int = 20_000) -> None:
-        self.label = label
+        self.label = printable(label)  # it names a file, whose name may hold anything
         self.stream = stream if stream is not None else sys.stderr
         self.minimum = minimum
         isatty = getattr(self.stream, "isatty", None)
