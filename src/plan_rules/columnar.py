@@ -13,10 +13,10 @@ How:
    header issues).
 2. Vectorised checks pick the rows that the pure reader's own shortcut
    (``_RowReader._clean_counts``) takes: a rate indicator's code exactly as registered, an
-   ASCII entity without surrounding spaces (nor an opening apostrophe), a level the plugins
-   name as written (or none),
-   a period text that parses, plain digits for numerator and denominator (at most 18, so
-   they fit in int64), and nothing in ``value``, ``reported_on``, ``source`` or ``note``.
+   ASCII entity without surrounding spaces (nor an opening apostrophe, which may be the
+   template's neutralising mark), a level the plugins name as written (or none), a period
+   text that parses, plain digits for numerator and denominator (at most 18, so they fit
+   in int64), and nothing in ``value``, ``reported_on``, ``source`` or ``note``.
    The tests on codes, entities, levels and periods are the shortcut's own Python, run once
    per distinct text of the column rather than once per row.
 3. Those rows become observations built directly from the columns; every other row goes
