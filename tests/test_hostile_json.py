@@ -267,3 +267,91 @@ def test_the_list_of_records_given_twice_is_bad_json(tmp_path: Path,
     result = read(tmp_path, '{"observations": [' + GOOD + '], "observations": []}', registry)
     assert errors(result) == [("bad_json", 1, None)]
     assert result.observations == () and result.accounted
+
+
+# -- expensive cases, with resource limits: pytest -m slow tests/test_hostile_json.py --------
+
+#: Run in a child process limited to this much address space and time: what they must fit.
+_LIMIT_BYTES = 3 << 30
+_LIMIT_SECONDS = 120
+
+_CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {tests!r})
+import plan_rules as pr, sample_plugin
+from plan_rules import builtin
+registry = pr.load_registry(plugins=[sample_plugin, builtin], entry_points=False)
+started = time.monotonic()
+result = pr.read_observations({path!r}, registry=registry)
+seconds = time.monotonic() - started
+codes = {{}}
+for issue in result.issues:
+    codes[issue.code] = codes.get(issue.code, 0) + 1
+print(json.dumps({{"seconds": seconds, "observations": len(result.observations),
+                  "rows": result.rows, "codes": codes, "accounted": result.accounted,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def _limited_read(path: Path) -> dict[str, object]:
+    """Read ``path`` in a child process under an address-space and CPU limit; what it says."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (_LIMIT_BYTES, _LIMIT_BYTES))
+        resource.setrlimit(resource.RLIMIT_CPU, (_LIMIT_SECONDS, _LIMIT_SECONDS))
+
+    code = _CHILD.format(tests=str(Path(__file__).parent), path=str(path))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=2 * _LIMIT_SECONDS, preexec_fn=limit, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    measured: dict[str, object] = json.loads(done.stdout)
+    print(path.name, measured)  # the figures for docs/reliability.md (pytest -s)
+    return measured
+
+
+@pytest.mark.slow
+def test_a_100_mb_number_literal_is_refused_within_limits(tmp_path: Path) -> None:
+    path = tmp_path / "number.json"
+    with path.open("w", encoding="utf-8") as out:
+        out.write(RECORD + '"value": ')
+        for _ in range(100):
+            out.write("9" * 1_000_000)
+        out.write("}")
+    path.write_text("[" + path.read_text(encoding="utf-8") + "]", encoding="utf-8")
+    measured = _limited_read(path)
+    assert measured["codes"] == {"bad_number": 1} and measured["accounted"]
+
+
+@pytest.mark.slow
+def test_ten_million_levels_of_nesting_are_bad_json_within_limits(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 10_000_000 + "]" * 10_000_000, encoding="utf-8")
+    measured = _limited_read(path)
+    assert measured["codes"] == {"bad_json": 1}
+
+
+@pytest.mark.slow
+def test_half_a_million_hostile_records_are_each_named_within_limits(tmp_path: Path) -> None:
+    hostile = [
+        GOOD,
+        RECORD + '"value": 1, "value": 2}',
+        RECORD + '"value": 1, "giá trị": 2}',
+        RECORD + '"value": 1e99999999}',
+        RECORD + '"value": ' + "7" * 500 + "}",
+        RECORD + r'"value": 1, "note": "\ud800"}',
+        RECORD + '"value": NaN}',
+        RECORD + '"value": ' + "[" * 50 + "]" * 50 + "}",
+    ]
+    count = 500_000
+    path = tmp_path / "hostile.json"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("[" + ",\n".join(hostile[n % len(hostile)] for n in range(count)) + "]")
+    measured = _limited_read(path)
+    assert measured["rows"] == count and measured["accounted"]
+    assert measured["observations"] == count // len(hostile)
+    codes = measured["codes"]
+    assert isinstance(codes, dict)
+    assert sum(codes.values()) == count - count // len(hostile)

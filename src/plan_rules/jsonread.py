@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from fractions import Fraction
+from json.encoder import encode_basestring as _quoted  # json.dumps of a str, without its setup
 
 from .model import DataIssue
 from .numbers import MAX_WHOLE_DIGITS, NumberParseError, parse_literal
@@ -39,6 +40,9 @@ _LIST_KEYS = ("observations", "figures", "entities", "records")
 
 #: The most characters an issue quotes of what the file holds.
 _SHOWN = 80
+
+#: The JSON values that are neither numbers, texts, lists nor objects, as JSON writes them.
+_LITERALS: dict[object, str] = {None: "null", True: "true", False: "false"}
 
 #: A JSON escape that may stand for half a surrogate pair; only a file with one is searched
 #: string by string (text decoded from bytes cannot hold a lone surrogate).
@@ -109,8 +113,7 @@ def _shown(value: object) -> str:
             for n, (key, inner) in enumerate(pairs):
                 if size > _SHOWN:
                     break
-                put((", " if n else "") + json.dumps(str(key)[:_SHOWN], ensure_ascii=False)
-                    + ": ")
+                put((", " if n else "") + _quoted(key[:_SHOWN]) + ": ")
                 walk(inner)
             put("}")
         elif isinstance(item, list):
@@ -124,17 +127,16 @@ def _shown(value: object) -> str:
         elif isinstance(item, Number | NumberParseError):
             put(item.text[:_SHOWN])
         elif isinstance(item, str):
-            put(json.dumps(item[:_SHOWN], ensure_ascii=False))
-        else:  # None, True, False
-            put(json.dumps(item))
+            put(_quoted(item[:_SHOWN]))
+        else:
+            put(_LITERALS.get(item, "?"))
 
     walk(value)
     return _escaped("".join(parts)[:_SHOWN])
 
 
 def _pairs_shown(pairs: Iterable[tuple[str, object]]) -> str:
-    return _escaped(", ".join(f"{json.dumps(k[:_SHOWN], ensure_ascii=False)}: {_shown(v)}"
-                              for k, v in pairs)[:_SHOWN])
+    return _escaped(", ".join(f"{_quoted(k[:_SHOWN])}: {_shown(v)}" for k, v in pairs)[:_SHOWN])
 
 
 def json_records(text: str, file: str, issues: list[DataIssue],
@@ -190,6 +192,9 @@ def _records(items: list[object], file: str, issues: list[DataIssue],
     # A file repeats its keys on every record: fold each key once.
     fields: dict[str, str] = {}
     for n, item in enumerate(items, start=1):
+        # Let go of each parsed record once read: the file's records are not all held twice,
+        # as parsed JSON and as cells and issues, at the peak.
+        items[n - 1] = None
         if not isinstance(item, dict) or not item:
             issues.append(_issue(
                 "bad_record", file, n, None,
