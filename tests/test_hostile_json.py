@@ -355,3 +355,12 @@ def test_half_a_million_hostile_records_are_each_named_within_limits(tmp_path: P
     codes = measured["codes"]
     assert isinstance(codes, dict)
     assert sum(codes.values()) == count - count // len(hostile)
+
+
+def test_an_entities_file_is_held_to_the_same_rules(tmp_path: Path) -> None:
+    path = write(tmp_path, '[{"code": "hy", "level": "province", "name": "Hưng Yên"}, '
+                 '{"code": "c1", "mã": "c2", "level": "commune"}, '
+                 r'{"code": "c3", "level": "commune", "name": "X\ud800"}]', "entities.json")
+    result = pr.read_entities(path)
+    assert errors(result) == [("duplicate_key", 2, "code"), ("bad_text", 3, "name")]
+    assert [e.code for e in result.entities] == ["hy"] and result.accounted
