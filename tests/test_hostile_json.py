@@ -364,3 +364,14 @@ def test_an_entities_file_is_held_to_the_same_rules(tmp_path: Path) -> None:
     result = pr.read_entities(path)
     assert errors(result) == [("duplicate_key", 2, "code"), ("bad_text", 3, "name")]
     assert [e.code for e in result.entities] == ["hy"] and result.accounted
+
+
+def test_a_surrogate_in_the_decoded_text_itself_is_bad_text() -> None:
+    # As a decoder keeping undecodable bytes (errors="surrogateescape") would hand it over.
+    from plan_rules.jsonread import json_records
+
+    issues: list[pr.DataIssue] = []
+    total, records = json_records("[" + RECORD + '"value": 1, "note": "a\udc80"}]', "f.json",
+                                  issues)
+    assert (total, list(records)) == (1, [(1, {})])
+    assert [(i.code, i.text) for i in issues] == [("bad_text", r"a\udc80")]

@@ -44,8 +44,8 @@ _SHOWN = 80
 #: The JSON values that are neither numbers, texts, lists nor objects, as JSON writes them.
 _LITERALS: dict[object, str] = {None: "null", True: "true", False: "false"}
 
-#: A JSON escape that may stand for half a surrogate pair; only a file with one is searched
-#: string by string (text decoded from bytes cannot hold a lone surrogate).
+#: A JSON escape that may stand for half a surrogate pair; only a file with one (or with a
+#: surrogate itself) is searched string by string.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -184,7 +184,10 @@ def json_records(text: str, file: str, issues: list[DataIssue],
             "a JSON file must hold a list of records (or an 'observations' key)",
             text=kind, expected="a JSON list of records"))
         return 0, iter(())
-    return len(data), _records(data, file, issues, _SURROGATE_ESCAPE.search(text) is not None)
+    # A decoder that kept undecodable bytes as surrogates would put them in the text itself.
+    surrogates = (_SURROGATE_ESCAPE.search(text) is not None
+                  or (not text.isascii() and _SURROGATE.search(text) is not None))
+    return len(data), _records(data, file, issues, surrogates)
 
 
 def _records(items: list[object], file: str, issues: list[DataIssue],
