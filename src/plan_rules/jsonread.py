@@ -78,7 +78,7 @@ def _number(text: str) -> Number | NumberParseError:
         value = parse_literal(text)
     except NumberParseError as exc:
         return exc
-    # Decimal's text, as before the bounds: "1.3e2" is shown "1.3E+2"; it is short, now.
+    # Decimal's text, as before: "1.3e2" is shown "1.3E+2" (at most 200 characters).
     return Number(value, str(Decimal(text)))
 
 

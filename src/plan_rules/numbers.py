@@ -261,7 +261,8 @@ def parse_literal(text: str) -> Fraction:
     The number must be within the bounds of every figure (:data:`MAX_WHOLE_DIGITS` digits
     before the decimal mark, :data:`MAX_DECIMALS` after it, leading and trailing zeros not
     counted). They are checked on the digits and the exponent as written, before the number is
-    built: ``"1e99999999"`` is refused at once, where building it would take minutes.
+    built: ``"1e99999999"`` is refused at once, where building it would take minutes. Like
+    typed text, the literal is at most 200 characters long.
 
     :raises NumberParseError: the text is not such a number, or is beyond the bounds.
     """
@@ -282,6 +283,8 @@ def parse_literal(text: str) -> Fraction:
     scale = exponent - len(decimals) + len(significant) - len(stripped)
     if len(stripped) + scale > MAX_WHOLE_DIGITS or -scale > MAX_DECIMALS:
         raise _beyond(text, _A_LITERAL)
+    # Within the bounds but written at great length (1 as 1000…000e-300): as for typed text.
+    _check_length(text, _A_LITERAL)
     value = int(stripped) * (Fraction(10) ** scale)
     return -value if sign else value
 
