@@ -7,6 +7,7 @@ whole with a ReadError naming the file, or accounts for every data row.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -100,3 +101,83 @@ def test_hostile_json_records_are_used_or_reported(registry: pr.Registry, tmp_pa
 def test_empty_and_header_only_files_are_explained(registry: pr.Registry, tmp_path: Path,
                                                    text: str) -> None:
     _read(tmp_path, "empty.csv", text.encode(), registry)
+
+
+# -- hostile JSON, written as text ------------------------------------------------------------
+
+#: Number literals no figure can be, and a few that are: each written as the file has it.
+JSON_NUMBERS = st.sampled_from([
+    "130", "87.5", "1.3e2", "-5", "0", "1" * 5000, "1e5000", "-1e1000000", "1e99999999",
+    "1e-99999999", "1e" + "9" * 500, "0." + "0" * 400 + "1", "1e18", "999999999999999999",
+    "NaN", "Infinity", "-Infinity", "5e-324", "1.7976931348623157e308",
+])
+JSON_TEXTS = st.sampled_from([
+    '"x"', '"ghi chú"', r'"\ud800"', r'"a\udfffb"', r'"\ud83d\ude00"', '""', "null", "true",
+    r'"\u0000"', '"=1+1"',
+])
+JSON_KEYS = st.sampled_from(["indicator", "entity", "level", "period", "numerator",
+                             "denominator", "value", "note", "source", "tử số", "giá trị",
+                             "chỉ tiêu", "junk", r"\ud800", ""])
+
+
+@st.composite
+def json_values(draw: st.DrawFn) -> str:
+    kind = draw(st.sampled_from(["number", "text", "nested", "deep"]))
+    if kind == "number":
+        return draw(JSON_NUMBERS)
+    if kind == "text":
+        return draw(JSON_TEXTS)
+    depth = draw(st.integers(1, 40)) if kind == "nested" else draw(st.sampled_from(
+        [1_000, 5_000, 50_000]))
+    return "[" * depth + draw(JSON_NUMBERS) + "]" * depth
+
+
+@st.composite
+def json_records(draw: st.DrawFn) -> str:
+    """One record as JSON text: a valid figure, a figure with hostile fields or repeated
+    keys, or something that is not an object at all."""
+    kind = draw(st.sampled_from(["valid", "hostile", "not an object"]))
+    if kind == "not an object":
+        return draw(st.one_of(json_values(), st.just("[]"), st.just("{}")))
+    pairs = [('"indicator"', '"T1.A.3"'), ('"entity"', '"tinh"'),
+             ('"level"', '"province"'), ('"period"', '"2025"'),
+             ('"value"', str(draw(st.integers(0, 1000))))]
+    if kind == "hostile":
+        pairs += [(f'"{draw(JSON_KEYS)}"', draw(json_values()))
+                  for _ in range(draw(st.integers(1, 4)))]
+        pairs = draw(st.permutations(pairs))
+    return "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+
+
+def _utf8(text: str | None) -> None:
+    """Raises if ``text`` cannot be written as UTF-8 (a lone surrogate)."""
+    (text or "").encode("utf-8")
+
+
+@FUZZ
+@given(records=st.lists(json_records(), max_size=8), wrapped=st.booleans())
+def test_hostile_json_files_account_for_every_record_they_hold(
+        registry: pr.Registry, tmp_path: Path, records: list[str], wrapped: bool) -> None:
+    listed = "[" + ", ".join(records) + "]"
+    text = '{"observations": ' + listed + "}" if wrapped else listed
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    try:
+        read = pr.read_observations(path, registry=registry)
+    except pr.ReadError as exc:
+        assert exc.file == str(path)
+        return
+    for issue in read.issues:
+        for part in (issue.field, issue.text, issue.message.vi, issue.message.en):
+            _utf8(part)
+    if any(i.code == "bad_json" for i in read.issues):
+        return  # the whole file is named
+    # Counted from what was written, not from the reader's own row bookkeeping.
+    named = {o.row for o in read.observations} | {i.row for i in read.issues}
+    assert set(range(1, len(records) + 1)) <= named
+    errors = {i.row for i in read.issues if i.severity == "error"}
+    assert not errors & {o.row for o in read.observations}
+    report = pr.evaluate(read.observations, registry=registry, issues=read.issues,
+                         as_of=date(2025, 12, 31))
+    assert report.conservation().holds
+    json.loads(report.to_json())

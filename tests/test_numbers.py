@@ -13,13 +13,17 @@ from hypothesis import strategies as st
 
 from plan_rules.errors import PlanRulesError
 from plan_rules.numbers import (
+    MAX_DECIMALS,
+    MAX_WHOLE_DIGITS,
     NumberParseError,
+    bounded,
     ceil_fraction,
     floor_fraction,
     format_number,
     format_percent,
     parse_decimal,
     parse_int,
+    parse_literal,
     parse_rate,
     parse_threshold,
     to_fraction,
@@ -508,7 +512,8 @@ def test_format_number_rounds_halves_away_from_zero(n: int, digits: int) -> None
 
 
 def _shown_percent(x: Fraction) -> Fraction:
-    return parse_decimal(format_percent(x, digits=2).removesuffix("%"), decimal_mark=".")
+    # Read back without parse_decimal, whose bounds no display helper has.
+    return Fraction(format_percent(x, digits=2).removesuffix("%").replace(",", ""))
 
 
 @given(st.fractions(), st.fractions())
@@ -529,3 +534,82 @@ def test_number_texts_too_long_to_convert_are_refused_not_crashed(
         parse: Callable[[str], object], text: str) -> None:
     with pytest.raises(NumberParseError):
         parse(text)
+
+
+# -- the bound on every figure ---------------------------------------------------------------
+
+BEYOND = ["1" + "0" * MAX_WHOLE_DIGITS, "-1" + "0" * MAX_WHOLE_DIGITS,
+          "1.000.000.000.000.000.000", "1 000 000 000 000 000 000", "9" * 150]
+
+
+@pytest.mark.parametrize("parse", [parse_int, parse_decimal, parse_rate])
+@pytest.mark.parametrize("text", BEYOND)
+def test_number_texts_beyond_the_figure_bound_are_refused(
+        parse: Callable[[str], object], text: str) -> None:
+    with pytest.raises(NumberParseError) as caught:
+        parse(text)
+    assert f"{MAX_WHOLE_DIGITS} digits" in caught.value.expected
+    assert f"{MAX_WHOLE_DIGITS} chữ số" in caught.value.expected_vi
+
+
+@pytest.mark.parametrize("parse", [parse_int, parse_decimal])
+def test_eighteen_digits_are_still_a_figure(parse: Callable[[str], object]) -> None:
+    assert parse("9" * MAX_WHOLE_DIGITS) == 10**MAX_WHOLE_DIGITS - 1
+    assert parse("999.999.999.999.999.999") == 10**MAX_WHOLE_DIGITS - 1
+
+
+def test_decimals_beyond_the_bound_are_refused_and_trailing_zeros_do_not_count() -> None:
+    assert parse_decimal("0," + "0" * (MAX_DECIMALS - 1) + "1") == F(1, 10**MAX_DECIMALS)
+    with pytest.raises(NumberParseError, match=f"{MAX_DECIMALS} after"):
+        parse_decimal("0," + "0" * MAX_DECIMALS + "1")
+    assert parse_decimal("1," + "0" * (MAX_DECIMALS + 10)) == 1
+    assert parse_int("00000000000000000000000007") == 7
+
+
+LITERALS = [("0", F(0)), ("-12", F(-12)), ("87.5", F(175, 2)), ("1.5e3", F(1500)),
+            ("2E-4", F(1, 5000)), ("13E+1", F(130)), ("-0.0", F(0)),
+            ("9.99e17", F(999 * 10**15)), ("1" + "0" * 150 + "e-150", F(1)),
+            ("0e99999999", F(0)), ("1e-30", F(1, 10**30))]
+
+
+@pytest.mark.parametrize(("text", "value"), LITERALS)
+def test_parse_literal_reads_numbers_as_files_store_them(text: str, value: Fraction) -> None:
+    assert parse_literal(text) == value
+
+
+@pytest.mark.parametrize("text", ["1e18", "-1e18", "1e99999999", "1e-99999999", "1e-31",
+                                  "1e" + "9" * 5000, "0." + "0" * 4999 + "1",
+                                  "1" * 5000, "1" * 19, "1" + "0" * 300 + "e-300"])
+def test_parse_literal_refuses_numbers_beyond_any_figure_before_building_them(
+        text: str) -> None:
+    with pytest.raises(NumberParseError) as caught:
+        parse_literal(text)
+    assert len(caught.value.text) <= 41
+
+
+@pytest.mark.parametrize("text", ["", "-", ".5", "5.", "1e", "1,5", "nan", "Infinity",
+                                  "0x10", "1_000", " 1"])
+def test_parse_literal_refuses_what_is_not_a_plain_literal(text: str) -> None:
+    with pytest.raises(NumberParseError):
+        parse_literal(text)
+
+
+@given(finite_decimals(min_value=-(10**12)))
+def test_parse_literal_reads_what_decimal_writes(pair: tuple[Fraction, int]) -> None:
+    value, _ = pair
+    text = str(Decimal(value.numerator) / Decimal(value.denominator))
+    assert parse_literal(text) == value
+    assert parse_literal(f"{Decimal(text):e}") == value
+
+
+@pytest.mark.parametrize("value", [F(10**MAX_WHOLE_DIGITS), F(-(10**MAX_WHOLE_DIGITS)),
+                                   F(1, 10**(MAX_DECIMALS + 1)), F(1, 3), F(10**400)])
+def test_bounded_refuses_a_value_beyond_any_figure(value: Fraction) -> None:
+    with pytest.raises(NumberParseError):
+        bounded(value, "x")
+
+
+@pytest.mark.parametrize("value", [F(0), F(10**MAX_WHOLE_DIGITS - 1), F(-7, 8),
+                                   F(1, 10**MAX_DECIMALS), F(1, 2**MAX_DECIMALS)])
+def test_bounded_passes_every_figure_through(value: Fraction) -> None:
+    assert bounded(value, "x") is value

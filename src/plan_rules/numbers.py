@@ -4,6 +4,12 @@ display. Reported figures, percentages and thresholds are read into ``int`` and
 both exactly 7/8), so that a verdict never depends on rounding; the formatting helpers round
 half away from zero with exact arithmetic, for display only.
 How ``,`` and ``.`` are told apart is documented on :func:`parse_decimal`.
+
+Every figure read from a file is bounded (:data:`MAX_WHOLE_DIGITS` digits before the decimal
+mark, :data:`MAX_DECIMALS` after it): the typed text of a CSV or ``.xlsx`` cell, a number a
+JSON file or a spreadsheet stores (:func:`parse_literal`, :func:`bounded`). The bound is
+checked on the count of digits and the exponent, before any number is built, so that a
+hostile ``1e99999999`` costs nothing instead of building a number of a hundred million digits.
 """
 
 from __future__ import annotations
@@ -18,14 +24,18 @@ from typing import Any, Literal
 from .errors import PlanRulesError
 
 __all__ = [
+    "MAX_DECIMALS",
+    "MAX_WHOLE_DIGITS",
     "DecimalMark",
     "NumberParseError",
+    "bounded",
     "ceil_fraction",
     "floor_fraction",
     "format_number",
     "format_percent",
     "parse_decimal",
     "parse_int",
+    "parse_literal",
     "parse_rate",
     "parse_threshold",
     "to_fraction",
@@ -59,9 +69,25 @@ class NumberParseError(PlanRulesError, ValueError):
 
 _A_NUMBER = "a number such as 87,5, 1.234,5 or 1,234.5"
 _A_WHOLE_NUMBER = "a whole number"
-#: Longer number texts are refused before they are converted (Python will not turn more
-#: than 4,300 digits into an int, and no figure of a plan needs a hundredth of that).
+_A_LITERAL = "a number such as 87.5 or 1.5e3"
+#: Longer number texts are refused before they are even matched: no figure within the bounds
+#: below needs more, even with thousands separators and a sign.
 _MAX_CHARS = 200
+
+#: The most digits a figure has before its decimal mark: every figure is below 10^18 in size.
+#: The largest a plan reports is an amount of money in đồng (a national budget is about
+#: 2·10^15), counts of people are below 10^9; and 18 digits is what a signed 64-bit integer
+#: holds, which the pyarrow engine reads counts into, so both engines draw the line alike.
+MAX_WHOLE_DIGITS = 18
+
+#: The most decimals a figure has (trailing zeros not counted): no rate or amount needs more,
+#: and a spreadsheet's number (17 significant digits) has more only below 10^-13.
+MAX_DECIMALS = 30
+
+_WITHIN = (f"at most {MAX_WHOLE_DIGITS} digits before the decimal mark and {MAX_DECIMALS} "
+           "after it")
+_WITHIN_VI = (f"tối đa {MAX_WHOLE_DIGITS} chữ số phần nguyên và {MAX_DECIMALS} chữ số thập "
+              "phân")
 _A_RATE = "a rate such as 87,5% or 87.5%"
 _A_NON_NEGATIVE_RATE = "a rate that is not negative"
 _A_THRESHOLD = "a threshold such as 90%, 130 or 1/2"
@@ -71,6 +97,7 @@ _A_FINITE_NUMBER = "a finite number"
 _EXPECTED_VI = {
     _A_NUMBER: "một số, ví dụ 87,5, 1.234,5 hoặc 1,234.5",
     _A_WHOLE_NUMBER: "một số nguyên",
+    _A_LITERAL: "một số, ví dụ 87.5 hoặc 1.5e3",
     _A_RATE: "một tỷ lệ, ví dụ 87,5% hoặc 87.5%",
     _A_NON_NEGATIVE_RATE: "một tỷ lệ không âm",
     _A_THRESHOLD: "một ngưỡng, ví dụ 90%, 130 hoặc 1/2",
@@ -130,6 +157,20 @@ def _check_length(text: str, expected: str) -> None:
             f"{_EXPECTED_VI.get(expected, 'một số')}, dài tối đa {_MAX_CHARS} ký tự")
 
 
+def _beyond(text: str, expected: str) -> NumberParseError:
+    """The error for a number beyond the bounds of every figure."""
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    return NumberParseError(shown, f"{expected}, {_WITHIN}",
+                            f"{_EXPECTED_VI.get(expected, 'một số')}, {_WITHIN_VI}")
+
+
+def _check_digits(whole: str, decimals: str, text: str, expected: str) -> None:
+    """Refuse digits beyond the bounds: leading zeros of the whole part and trailing zeros
+    of the decimals do not count."""
+    if len(whole.lstrip("0")) > MAX_WHOLE_DIGITS or len(decimals.rstrip("0")) > MAX_DECIMALS:
+        raise _beyond(text, expected)
+
+
 def _read_decimal(text: str, decimal_mark: DecimalMark | None, expected: str) -> Fraction:
     if not isinstance(text, str):
         raise TypeError(f"expected a str, got {type(text).__name__}")
@@ -141,6 +182,7 @@ def _read_decimal(text: str, decimal_mark: DecimalMark | None, expected: str) ->
         raise NumberParseError(text, expected)
     digits = re.sub(r"[^0-9]", "", m["int"])
     frac = m["frac"] or ""
+    _check_digits(digits, frac, text, expected)
     return sign * Fraction(int(digits + frac), 10 ** len(frac))
 
 
@@ -187,17 +229,77 @@ def parse_int(text: str, *, decimal_mark: DecimalMark | None = None) -> int:
     :raises NumberParseError: the text is not a whole number.
     """
     _check_length(text, _A_WHOLE_NUMBER)
-    if type(text) is str and text.isascii() and text.isdigit():
+    if (type(text) is str and len(text) <= MAX_WHOLE_DIGITS and text.isascii()
+            and text.isdigit()):
         return int(text)  # the common case, read without the general machinery
     _check_mark(decimal_mark)
     if decimal_mark is None and isinstance(text, str):
         sign, body = _split_sign(_clean(text))
         if _GROUPED_INT.fullmatch(body):
-            return sign * int(re.sub(r"[^0-9]", "", body))
+            digits = re.sub(r"[^0-9]", "", body)
+            _check_digits(digits, "", text, _A_WHOLE_NUMBER)
+            return sign * int(digits)
     value = _read_decimal(text, decimal_mark, _A_WHOLE_NUMBER)
     if value.denominator != 1:
         raise NumberParseError(text, _A_WHOLE_NUMBER)
     return value.numerator
+
+
+#: A number as JSON and spreadsheets store it: a dot as decimal mark, no thousands
+#: separators, an optional exponent (the exponent's digits are checked before they are read).
+_LITERAL = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?)([0-9]+))?")
+
+#: More exponent digits than this cannot leave a figure within the bounds (only zero).
+_MAX_EXPONENT_DIGITS = 4
+
+
+def parse_literal(text: str) -> Fraction:
+    """Read a number as a file stores it rather than as people type it: a JSON number, a
+    spreadsheet's value. ``"87.5"`` is 175/2, ``"1.5e3"`` is 1500, ``"2E-4"`` is 1/5000: a dot is
+    the decimal mark, there are no thousands separators, and an exponent is allowed.
+
+    The number must be within the bounds of every figure (:data:`MAX_WHOLE_DIGITS` digits
+    before the decimal mark, :data:`MAX_DECIMALS` after it, leading and trailing zeros not
+    counted). They are checked on the digits and the exponent as written, before the number is
+    built: ``"1e99999999"`` is refused at once, where building it would take minutes. Like
+    typed text, the literal is at most 200 characters long.
+
+    :raises NumberParseError: the text is not such a number, or is beyond the bounds.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"expected a str, got {type(text).__name__}")
+    m = _LITERAL.fullmatch(text)
+    if m is None:
+        raise NumberParseError(text if len(text) <= 40 else text[:40] + "…", _A_LITERAL)
+    sign, whole, decimals, exponent_sign, exponent_digits = m.groups("")
+    significant = (whole + decimals).lstrip("0")
+    if not significant:
+        return Fraction(0)
+    if len(exponent_digits.lstrip("0")) > _MAX_EXPONENT_DIGITS:
+        raise _beyond(text, _A_LITERAL)
+    exponent = int(exponent_digits or "0") * (-1 if exponent_sign == "-" else 1)
+    # The number is int(significant) · 10^scale, with no trailing zeros in ``significant``.
+    stripped = significant.rstrip("0")
+    scale = exponent - len(decimals) + len(significant) - len(stripped)
+    if len(stripped) + scale > MAX_WHOLE_DIGITS or -scale > MAX_DECIMALS:
+        raise _beyond(text, _A_LITERAL)
+    # Within the bounds but written at great length (1 as 1000…000e-300): as for typed text.
+    _check_length(text, _A_LITERAL)
+    value = int(stripped) * (Fraction(10) ** scale)
+    return -value if sign else value
+
+
+def bounded(value: Fraction, text: str, expected: str = _A_NUMBER) -> Fraction:
+    """``value`` itself if it is within the bounds of every figure (below 10^18 in size, at most
+    :data:`MAX_DECIMALS` decimals): for numbers a file stored already converted, such as a
+    spreadsheet's cells.
+
+    :param text: the number as the file shows it, quoted in the error.
+    :raises NumberParseError: the value is beyond the bounds.
+    """
+    if abs(value) >= 10**MAX_WHOLE_DIGITS or 10**MAX_DECIMALS % value.denominator:
+        raise _beyond(text, expected)
+    return value
 
 
 def _split_percent(text: str) -> tuple[str, bool]:
@@ -230,7 +332,9 @@ def parse_rate(
     number, percent = _split_percent(text)
     try:
         value = _read_decimal(number, decimal_mark, _A_RATE)
-    except NumberParseError:
+    except NumberParseError as exc:
+        if exc.expected != _A_RATE:  # too long, or beyond the bounds: say which
+            raise NumberParseError(exc.text, exc.expected, exc.expected_vi) from None
         # Quote the text as given, "%" and all, not the part that was read.
         raise NumberParseError(text, _A_RATE) from None
     if percent or default_unit == "percent":

@@ -18,14 +18,12 @@ import csv
 import difflib
 import functools
 import itertools
-import json
 import os
 import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 from typing import cast
@@ -36,7 +34,7 @@ from ._bulk import build_observations, collector_paused
 from .cells import unneutralise
 from .errors import ReadError
 from .model import DataIssue, Entity, Indicator, Kind, Observation, Text
-from .numbers import NumberParseError, format_percent, parse_decimal, parse_int, parse_rate
+from .numbers import NumberParseError, bounded, format_percent, parse_decimal, parse_int, parse_rate
 from .periods import Period, PeriodParseError
 from .registry import Registry
 
@@ -372,28 +370,6 @@ def _csv_rows(text: str, file: str = "the file") -> Iterator[tuple[int, list[str
             file=file) from exc
 
 
-def _json_cell(value: object) -> Cell | None:
-    """A JSON value as a cell; None for a value no cell can hold (an object, a list)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return Number(Fraction(value), str(value))
-    if isinstance(value, Decimal):
-        return Number(Fraction(value), str(value))
-    if isinstance(value, str):
-        return value
-    return None
-
-
-def _json_decimal(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - json only passes number literals
-        return Decimal(0)
-
-
 class _Table:
     """The rows of one file as records keyed by field, with header problems reported once."""
 
@@ -430,53 +406,11 @@ class _Table:
             yield from self._table(rows, plain=True)
 
     def _json(self) -> Iterator[tuple[int, dict[str, Cell]] | int]:
-        text = _decode(self.path, self.issues)
-        try:
-            data = json.loads(text, parse_float=_json_decimal)
-        except json.JSONDecodeError as exc:
-            self.issues.append(_issue(
-                "bad_json", self.file, exc.lineno, None,
-                f"không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}",
-                f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
-                expected="a JSON list of records"))
-            return
-        if isinstance(data, dict):
-            data = next((data[k] for k in ("observations", "figures", "entities", "records")
-                         if k in data), data)
-        if not isinstance(data, list):
-            self.issues.append(_issue(
-                "bad_json", self.file, 1, None,
-                "tệp JSON phải là một danh sách bản ghi (hoặc có khóa 'observations')",
-                "a JSON file must hold a list of records (or an 'observations' key)",
-                text=type(data).__name__, expected="a JSON list of records"))
-            return
-        self.total = len(data)
-        for n, item in enumerate(data, start=1):
-            if not isinstance(item, dict) or not item:
-                self.issues.append(_issue(
-                    "bad_record", self.file, n, None,
-                    f"bản ghi {n} phải là một đối tượng JSON có các trường số liệu",
-                    f"record {n} must be a JSON object with the figure fields",
-                    text=json.dumps(item, ensure_ascii=False, default=str)[:80],
-                    expected="an object with the figure fields"))
-                yield n, {}
-                continue
-            record: dict[str, Cell] = {}
-            bad = False
-            for key, value in item.items():
-                field = header_key(str(key))
-                cell = _json_cell(value)
-                if cell is None:
-                    self.issues.append(_issue(
-                        "bad_cell", self.file, n, field,
-                        f"trường '{key}' phải là chữ hoặc số, không phải danh sách/đối tượng",
-                        f"field '{key}' must be text or a number, not a list or an object",
-                        text=json.dumps(value, ensure_ascii=False, default=str)[:80],
-                        expected="text or a number"))
-                    bad = True
-                    continue
-                record[field] = cell
-            yield n, ({} if bad else record)
+        from .jsonread import json_records
+
+        self.total, records = json_records(_decode(self.path, self.issues), self.file,
+                                           self.issues)
+        yield from records
 
     def _table(self, rows: Iterable[tuple[int, list[Cell]]], *, plain: bool = False,
                ) -> Iterator[tuple[int, dict[str, Cell]] | int]:
@@ -760,7 +694,7 @@ class _RowReader:
             if isinstance(cell, Number):
                 if cell.value.denominator != 1 or cell.percent:
                     raise NumberParseError(text, "a whole number")
-                number = cell.value.numerator
+                number = bounded(cell.value, text, "a whole number").numerator
             else:
                 number = parse_int(text)
         except NumberParseError as exc:
@@ -821,6 +755,7 @@ class _RowReader:
 
     @staticmethod
     def _number_value(cell: Number, kind: Kind | None, indicator: Indicator | None) -> Fraction:
+        bounded(cell.value, cell.text)  # a spreadsheet's 1e300 is no figure either
         if cell.value < 0:
             raise NumberParseError(cell.text, "a number that is not negative")
         if cell.percent:
