@@ -45,7 +45,7 @@ from .periods import Period, PeriodParseError
 from .progress_view import target_progress_lines
 from .readers import parse_date, read_entities, read_observations
 from .registry import Registry, load_registry
-from .report import Report
+from .report import DEFAULT_MAX_ISSUES, Report
 from .terminal import Progress, colour, wants_colour
 from .writers import write_atomically
 
@@ -108,6 +108,14 @@ def _fail_on(text: str) -> list[str]:
     return words
 
 
+def _max_issues(text: str) -> int:
+    if not text.strip().isdecimal():
+        raise argparse.ArgumentTypeError(
+            f"--max-issues takes a whole number ≥ 0 (0: no limit), not {text!r} — cần một số "
+            "nguyên ≥ 0 (0: không giới hạn)")
+    return int(text)
+
+
 # -- inputs ---------------------------------------------------------------------------------
 
 
@@ -168,7 +176,7 @@ def _read(args: argparse.Namespace, registry: Registry,
 def _evaluate(args: argparse.Namespace, registry: Registry) -> tuple[Report, Catalogue]:
     observations, issues, entities = _read(args, registry)
     report = evaluate(observations, registry=registry, as_of=args.as_of, entities=entities,
-                      issues=issues)
+                      issues=issues, max_issues=args.max_issues)
     return report, Catalogue(indicators=registry.indicators, targets=registry.targets,
                              plans=registry.plans, entities={e.code: e for e in entities})
 
@@ -546,6 +554,10 @@ def build_parser() -> argparse.ArgumentParser:
     inputs.add_argument("--engine", choices=("python", "pyarrow"), default="python",
                         help="how CSV is parsed: python (default) or pyarrow (the columnar "
                              "extra; the same result, sooner for large files)")
+    inputs.add_argument("--max-issues", type=_max_issues, default=DEFAULT_MAX_ISSUES, metavar="N",
+                        help=f"list at most N data issues of each code in full (default "
+                             f"{DEFAULT_MAX_ISSUES}; 0: all); the rest are counted and named "
+                             "by row ranges")
 
     ev = sub.add_parser("evaluate", parents=[common, inputs],
                         help="evaluate figures and write the report",

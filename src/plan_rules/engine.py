@@ -46,7 +46,7 @@ from .numbers import format_number, format_percent
 from .periods import Period
 from .progress import DEFAULT_METHOD
 from .registry import Registry, load_registry
-from .report import Report, referenced
+from .report import DEFAULT_MAX_ISSUES, IssueLedger, Report, referenced
 from .schedule import DEFAULT_SCHEDULE
 
 __all__ = ["CheckContext", "evaluate"]
@@ -135,6 +135,7 @@ def evaluate(
     issues: Iterable[DataIssue] = (),
     strict: bool | None = None,
     progress_methods: Sequence[str] | None = None,
+    max_issues: int | None = DEFAULT_MAX_ISSUES,
 ) -> Report:
     """Evaluate every target and check of ``registry`` against ``observations``.
 
@@ -150,7 +151,11 @@ def evaluate(
     :param progress_methods: the codes of the progress methods to run, the first giving each
         finding's headline ``progress``; default: every loaded method, ``linear`` first. An
         empty sequence skips progress (and the history it reads).
+    :param max_issues: how many data issues of each code and severity the report lists in
+        full (``issues`` given included); the others are counted and named by row ranges in
+        ``report.issue_summaries``, and never built as objects. ``None`` or 0: list all.
     :raises UnknownReferenceError: a progress method named is not loaded.
+    :raises ValueError: ``max_issues`` is negative or not a whole number.
 
     Python's cyclic garbage collector is paused while the figures are evaluated (and while
     a reader reads them, and while a report becomes a dict): the objects made hold no
@@ -165,7 +170,9 @@ def evaluate(
     entity_map = dict(entities.items()) if isinstance(entities, Mapping) else {
         e.code: e for e in entities or ()
     }
-    run = _Run(reg, when, obs, entity_map, strict if strict is not None else reg.strict)
+    ledger = IssueLedger(max_issues)
+    ledger.extend(issues)
+    run = _Run(reg, when, obs, entity_map, strict if strict is not None else reg.strict, ledger)
     methods = _progress_methods(reg, progress_methods)
     # Evaluation makes a result per unit and target but no cycle worth collecting: the
     # collector would only walk the observations again and again.
@@ -178,7 +185,8 @@ def evaluate(
     areas = {a.code: a.name for p in reg.plans.values() for a in p.areas}
     return Report(
         findings=tuple(findings),
-        issues=tuple(issues) + tuple(run.issues),
+        issues=tuple(ledger.listed),
+        issue_summaries=ledger.summaries(),
         as_of=when,
         library_version=__version__,
         plugins=reg.plugins,
@@ -230,14 +238,18 @@ class _Run:
     """The state of one evaluation; built and used only by :func:`evaluate`."""
 
     def __init__(self, registry: Registry, as_of: date, obs: list[Observation],
-                 entities: dict[str, Entity], strict: bool) -> None:
+                 entities: dict[str, Entity], strict: bool,
+                 ledger: IssueLedger | None = None) -> None:
         self.registry = registry
         self.as_of = as_of
         self.obs = obs
         self.entities = entities
         self.strict = strict
-        self.issues: list[DataIssue] = []
-        self._issue_keys: set[tuple[str, int | None]] = set()
+        # The issues found, the first of each code in full and the rest by place. The
+        # positions named by issues, listed or not, by code: a million duplicates cost an int
+        # each there, not a tuple nor an issue.
+        self.ledger = ledger if ledger is not None else IssueLedger()
+        self._issue_keys: dict[str, set[int | None]] = {}
         self.blocked: set[int] = set()
         # (indicator, entity) pairs with a blocked figure: a target with nothing else there
         # is `invalid`, not `no_data`.
@@ -260,16 +272,21 @@ class _Run:
     def issue(self, code: str, index: int | None, vi: str, en: str, *, field: str | None = None,
               text: str | None = None, expected: str | None = None, blocking: bool = True,
               severity: str = "error") -> None:
-        if self._quiet or (code, index) in self._issue_keys:
+        seen = self._issue_keys.setdefault(code, set())
+        if self._quiet or index in seen:
             return
-        self._issue_keys.add((code, index))
+        seen.add(index)
         o = self.obs[index] if index is not None else None
-        self.issues.append(DataIssue(
-            code=code, message=Text(vi=vi, en=en), file=o.file if o else None,
-            row=o.row if o else None, field=field, text=text, expected=expected,
-            severity=severity, observation=index,
-            indicator=o.indicator if o else None, entity=o.entity if o else None,
-        ))
+        if self.ledger.wants(code, severity):
+            self.ledger.add(DataIssue(
+                code=code, message=Text(vi=vi, en=en), file=o.file if o else None,
+                row=o.row if o else None, field=field, text=text, expected=expected,
+                severity=severity, observation=index,
+                indicator=o.indicator if o else None, entity=o.entity if o else None,
+            ))
+        else:
+            self.ledger.note(code, severity, file=o.file if o else None,
+                             row=o.row if o else None, observation=index)
         if blocking and index is not None:
             self.blocked.add(index)
             if o is not None:
@@ -953,9 +970,9 @@ class _Run:
         used: set[int] = set()
         for f in findings:
             used.update(referenced(f))
-        covered = {i.observation for i in self.issues if i.observation is not None}
+        named = list(self._issue_keys.values())
         for i, o in enumerate(self.obs):
-            if i in used or i in covered:
+            if i in used or any(i in seen for seen in named):
                 continue
             if o.period.end > self.as_of:
                 vi, en = (f"kỳ {o.period} kết thúc sau ngày đánh giá {self.as_of:%d/%m/%Y}",

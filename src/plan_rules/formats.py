@@ -352,8 +352,8 @@ def summary_line(report: Report, lang: str) -> str:
     for f in report.target_findings():
         totals[f.verdict] += 1
     parts = [f"{verdict_words(v).get(lang)} {n}" for v, n in totals.items() if n]
-    issues = sum(1 for i in report.issues if i.severity == "error")
-    warnings = len(report.issues) - issues
+    issues = report.issue_count("error")
+    warnings = report.issue_count() - issues
     parts.append(f"{label('issues', lang).lower()} {issues}"
                  + (f" (+{warnings} {label('warning', lang)})" if warnings else ""))
     return f"{label('total', lang)}: " + ", ".join(parts)
@@ -417,7 +417,7 @@ def render_text(report: Report, lang: str = "en", *,
             [[verdict_words(f.verdict).get(lang), f.code, f.message.get(lang)] for f in checks],
             [_VERDICT_STYLE[f.verdict] for f in checks]))
         out.append("")
-    out.extend(_issues_text(report.issues, lang))
+    out.extend(_issues_text(report, lang))
     if report.problems:
         out.append(paint(f"{label('problems', lang)} ({len(report.problems)})", "bold"))
         out.extend(printable(f"  {p.plugin}: {p.message}") for p in report.problems)
@@ -426,10 +426,11 @@ def render_text(report: Report, lang: str = "en", *,
     return "\n".join(out) + "\n"
 
 
-def _issues_text(issues: Sequence[DataIssue], lang: str) -> list[str]:
+def _issues_text(report: Report, lang: str) -> list[str]:
+    issues = report.issues
     if not issues:
         return [label("no_issues", lang), ""]
-    out = [paint(f"{label('issues', lang)} ({len(issues)})", "bold")]
+    out = [paint(f"{label('issues', lang)} ({report.issue_count()})", "bold")]
     cells = []
     for i in issues:
         file, row, field, code, severity, message, found, _expected = issue_cells(i, lang)
@@ -439,6 +440,10 @@ def _issues_text(issues: Sequence[DataIssue], lang: str) -> list[str]:
     out.extend(_table([label(k, lang) for k in ("severity", "file", "field", "code",
                                                 "message")],
                       cells, ["red" if i.severity == "error" else "yellow" for i in issues]))
+    # Issues past the limit: one line per code, naming their rows as ranges.
+    out.extend(paint(f"  {label(s.severity, lang)} {s.code}: {s.message().get(lang)}",
+                     "red" if s.severity == "error" else "yellow")
+               for s in report.issue_summaries)
     out.append("")
     return out
 
@@ -501,10 +506,13 @@ def render_markdown(report: Report, lang: str = "en", *,
         out += _md_table([label(k, lang) for k in ("check", "verdict", "message")],
                          [[f.code, verdict_words(f.verdict).get(lang), f.message.get(lang)]
                           for f in checks])
-    out += [f"## {md(label('issues', lang))} ({len(report.issues)})", ""]
+    out += [f"## {md(label('issues', lang))} ({report.issue_count()})", ""]
     if report.issues:
         out += _md_table([label(k, lang) for k in _ISSUE_HEAD],
                          (issue_cells(i, lang) for i in report.issues))
+        if report.issue_summaries:
+            out += [f"- {md(s.code)}: {md(s.message().get(lang))}"
+                    for s in report.issue_summaries] + [""]
     else:
         out += [md(label("no_issues", lang)), ""]
     out += [md(summary_line(report, lang)), ""]
@@ -564,4 +572,9 @@ def render_csv(report: Report, lang: str = "en", *,
         put(record="issue", code=i.code, indicator=i.indicator, entity=i.entity, file=i.file,
             row=i.row, field=i.field, severity=i.severity, message=i.message.get(lang),
             observed_text=i.text)
+    for summary in report.issue_summaries:
+        put(record="issue_summary", code=summary.code, severity=summary.severity,
+            message=summary.message().get(lang),
+            file=";".join(f or "" for f, _ in summary.rows),
+            row=";".join(",".join(f"{a}–{b}" for a, b in spans) for _, spans in summary.rows))
     return "\ufeff" + buffer.getvalue()

@@ -283,9 +283,12 @@ def _issues(report: Report, lang: str) -> str:
         tds += [f'<td class="sev-{_e(issue.severity)}">{_e(cells[k])}</td>' if k == "severity"
                 else f"<td>{_e(cells[k])}</td>" for k in shown[1:]]
         rows.append(f'<tr data-issue="{_e(issue.code)}">{"".join(tds)}</tr>')
-    return (f'<section id="issues"><h2>{_e(label("issues", lang))} ({len(report.issues)})</h2>'
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            "</section>")
+    # Issues past the limit: a line per code, naming their rows as ranges.
+    summaries = "".join(f'<p class="sev-{_e(s.severity)}" data-issue-summary="{_e(s.code)}">'
+                        f"{_e(s.message().get(lang))}</p>" for s in report.issue_summaries)
+    return (f'<section id="issues"><h2>{_e(label("issues", lang))} ({report.issue_count()})'
+            f"</h2><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"{summaries}</section>")
 
 
 def _footer(report: Report, lang: str) -> str:

@@ -9,6 +9,7 @@ use :func:`attrs.evolve` to derive a changed copy. Numbers are ``int`` or
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 import unicodedata
@@ -37,6 +38,7 @@ __all__ = [
     "EntityResult",
     "Finding",
     "Indicator",
+    "IssueSummary",
     "Kind",
     "Observation",
     "Plan",
@@ -524,6 +526,110 @@ class DataIssue:
         where = ":".join(str(p) for p in (self.file, self.row) if p is not None) or "-"
         field = f" [{self.field}]" if self.field else ""
         return f"{where}{field} {self.code}: {self.message.get(lang)}"
+
+
+#: Ranges of whole numbers, first and last both included, in order and apart: ((2, 9),).
+Spans = tuple[tuple[int, int], ...]
+
+
+def _spans(value: Iterable[Iterable[int]]) -> Spans:
+    out = tuple((int(a), int(b)) for a, b in value)
+    for (a, b), later in zip(out, (*out[1:], None), strict=True):
+        if a > b or (later is not None and later[0] <= b + 1):
+            raise ValueError(f"ranges must be in order, apart and not empty, got {out[:8]!r}")
+    return out
+
+
+def _file_spans(value: Iterable[tuple[str | None, Iterable[Iterable[int]]]],
+                ) -> tuple[tuple[str | None, Spans], ...]:
+    return tuple((file, _spans(spans)) for file, spans in value)
+
+
+def _covers(spans: Spans, n: int) -> bool:
+    at = bisect.bisect_right(spans, (n, n)) - 1  # the last range starting at or before n
+    if at + 1 < len(spans) and spans[at + 1][0] == n:
+        at += 1
+    return at >= 0 and spans[at][0] <= n <= spans[at][1]
+
+
+@attrs.frozen(kw_only=True)
+class IssueSummary:
+    """The data issues of one code and severity beyond those a report lists in full.
+
+    A million duplicate rows are a million issues saying the same thing; a report lists the
+    first ``listed`` of them in full and keeps the others here, by place only, so that every
+    row is still named: ``rows`` gives, per file, the ranges of rows those issues name, and
+    ``observations`` the ranges of positions of the observations they name. ``count`` is
+    every issue of the code and severity, the listed ones included; an issue that names
+    neither a row nor an observation (one about a whole file) is counted only.
+    """
+
+    code: str = attrs.field(validator=_code)
+    severity: str = attrs.field(validator=v.in_(("error", "warning")))
+    count: int = attrs.field(validator=_count)
+    listed: int = attrs.field(validator=_count)
+    rows: tuple[tuple[str | None, Spans], ...] = attrs.field(default=(), converter=_file_spans)
+    observations: Spans = attrs.field(default=(), converter=_spans)
+
+    def __attrs_post_init__(self) -> None:
+        if self.listed > self.count:
+            raise ValueError(f"{self.listed} issues listed of {self.count}")
+
+    @property
+    def omitted(self) -> int:
+        """How many issues of the code are not listed in full."""
+        return self.count - self.listed
+
+    def names_row(self, file: str | None, row: int) -> bool:
+        """Whether an issue not listed in full names ``row`` of ``file``."""
+        return any(f == file and _covers(spans, row) for f, spans in self.rows)
+
+    def names_observation(self, index: int) -> bool:
+        """Whether an issue not listed in full names the observation at ``index``."""
+        return _covers(self.observations, index)
+
+    def where(self, lang: str = "en", *, limit: int | None = None) -> str:
+        """The rows named, as people read them: ``rows 12–1,000,011 of figures.csv``;
+        with ``limit``, at most that many ranges, and how many more there are."""
+        from .numbers import format_number
+
+        def show(n: int) -> str:
+            return format_number(n, lang=lang)
+
+        parts = []
+        budget = limit
+        for file, spans in self.rows:
+            shown = spans if budget is None else spans[:max(budget, 0)]
+            if budget is not None:
+                budget -= len(shown)
+            if not shown:
+                continue
+            ranges = ", ".join(show(a) if a == b else f"{show(a)}–{show(b)}" for a, b in shown)
+            more = len(spans) - len(shown)
+            if more:
+                ranges += (f" và {show(more)} khoảng khác" if lang == "vi"
+                           else f" and {show(more)} more ranges")
+            name = file or ("(không rõ tệp)" if lang == "vi" else "(no file)")
+            parts.append(f"dòng {ranges} của tệp {name}" if lang == "vi"
+                         else f"rows {ranges} of {name}")
+        return "; ".join(parts)
+
+    def message(self, *, limit: int | None = 20) -> Text:
+        """The summary in one sentence per language."""
+        from .numbers import format_number
+
+        texts = {}
+        for lang in ("vi", "en"):
+            omitted, count = (format_number(n, lang=lang) for n in (self.omitted, self.count))
+            where = self.where(lang, limit=limit)
+            if lang == "vi":
+                text = (f"Còn {omitted} vấn đề '{self.code}' khác (tổng cộng {count}) không "
+                        "được liệt kê từng vấn đề")
+            else:
+                text = (f"{omitted} more '{self.code}' issues ({count} in all) are not listed "
+                        "one by one")
+            texts[lang] = f"{text}: {where}" if where else text
+        return Text(vi=texts["vi"], en=texts["en"])
 
 
 @attrs.frozen(kw_only=True)

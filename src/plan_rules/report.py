@@ -4,13 +4,19 @@ A report is what :func:`plan_rules.evaluate` returns. It keeps a reference to th
 it was computed from, so that provenance (file and row of every figure behind a finding) can be
 given without copying them. ``to_json`` writes the schema documented in
 ``docs/report-schema.json``; ``Report.from_json`` reads it back.
+
+A report lists at most a limit of data issues of each code and severity in full (default
+:data:`DEFAULT_MAX_ISSUES`); the rest are counted and named by their rows as ranges in an
+:class:`~plan_rules.model.IssueSummary`, so a million duplicate rows make a report of a few
+kilobytes that still names every row. :class:`IssueLedger` is where the engine keeps them as
+they are found, without building an object per issue past the limit.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -24,10 +30,12 @@ from .model import (
     DataIssue,
     EntityResult,
     Finding,
+    IssueSummary,
     Observation,
     Point,
     Progress,
     ProgressAssessment,
+    Spans,
     Statistics,
     Text,
     Verdict,
@@ -35,10 +43,114 @@ from .model import (
 from .periods import Period
 from .registry import LoadProblem, PluginInfo
 
-__all__ = ["SCHEMA_VERSION", "Conservation", "Report", "Summary"]
+__all__ = ["DEFAULT_MAX_ISSUES", "LATEST_SCHEMA_VERSION", "SCHEMA_VERSION", "Conservation",
+           "IssueLedger", "Report", "Summary"]
 
-#: Bumped on any change to the JSON form: major when a reader of the old form would break.
+#: The newest version of the JSON form, bumped on any change to it: major when a reader of
+#: the old form would break. 1.2 added ``issue_summaries``.
+LATEST_SCHEMA_VERSION = "1.2"
+
+#: The version a report declares unless it needs a newer one. A report declares the oldest
+#: version that describes it, as a zip file states the version needed to extract it: a
+#: report with no issue summaries is a 1.1 document, read by 1.1 readers as it always was;
+#: one with summaries declares 1.2.
 SCHEMA_VERSION = "1.1"
+
+#: How many data issues of one code and severity a report lists in full, unless told.
+DEFAULT_MAX_ISSUES = 100
+
+
+class _Spans:
+    """Whole numbers as they come, kept as ranges: a run of consecutive numbers (the rows of
+    a million duplicates) costs two integers, not one each."""
+
+    __slots__ = ("_high", "_low")
+
+    def __init__(self) -> None:
+        self._low: list[int] = []
+        self._high: list[int] = []
+
+    def add(self, n: int) -> None:
+        if self._low and self._low[-1] <= n <= self._high[-1] + 1:
+            if n > self._high[-1]:
+                self._high[-1] = n
+            return
+        self._low.append(n)
+        self._high.append(n)
+
+    def spans(self) -> Spans:
+        """The numbers added, as ranges in order and apart."""
+        out: list[list[int]] = []
+        for a, b in sorted(zip(self._low, self._high, strict=True)):
+            if out and a <= out[-1][1] + 1:
+                out[-1][1] = max(out[-1][1], b)
+            else:
+                out.append([a, b])
+        return tuple((a, b) for a, b in out)
+
+
+class IssueLedger:
+    """Data issues in the order found: the first ``max_issues`` of each code and severity in
+    full, the others as a count and the ranges of the rows and observations they name.
+
+    The limit is on what is kept, not on what is checked: every issue is counted and every
+    row it names stays named. ``max_issues`` of ``None`` or 0 keeps every issue in full.
+    Ask :meth:`wants` before building an issue, and :meth:`note` its place instead when the
+    answer is no, so that issues past the limit are never built at all.
+    """
+
+    def __init__(self, max_issues: int | None = DEFAULT_MAX_ISSUES) -> None:
+        if max_issues is not None and (isinstance(max_issues, bool)
+                                       or not isinstance(max_issues, int) or max_issues < 0):
+            raise ValueError(f"max_issues must be a whole number ≥ 0 or None, "
+                             f"got {max_issues!r}")
+        self.limit = max_issues or None
+        self.listed: list[DataIssue] = []
+        self._counts: dict[tuple[str, str], int] = {}
+        self._rows: dict[tuple[str, str], dict[str | None, _Spans]] = {}
+        self._observations: dict[tuple[str, str], _Spans] = {}
+
+    def wants(self, code: str, severity: str) -> bool:
+        """Whether the next issue of ``code`` and ``severity`` would be listed in full."""
+        return self.limit is None or self._counts.get((code, severity), 0) < self.limit
+
+    def add(self, issue: DataIssue) -> None:
+        """Keep ``issue``: in full while under the limit, else by its place."""
+        if self.wants(issue.code, issue.severity):
+            key = (issue.code, issue.severity)
+            self._counts[key] = self._counts.get(key, 0) + 1
+            self.listed.append(issue)
+        else:
+            self.note(issue.code, issue.severity, file=issue.file, row=issue.row,
+                      observation=issue.observation)
+
+    def extend(self, issues: Iterable[DataIssue]) -> None:
+        """:meth:`add` each of ``issues``, in order."""
+        for issue in issues:
+            self.add(issue)
+
+    def note(self, code: str, severity: str, *, file: str | None, row: int | None,
+             observation: int | None) -> None:
+        """Count an issue past the limit and remember only the row and observation it names."""
+        key = (code, severity)
+        self._counts[key] = self._counts.get(key, 0) + 1
+        if row is not None:
+            self._rows.setdefault(key, {}).setdefault(file, _Spans()).add(row)
+        if observation is not None:
+            self._observations.setdefault(key, _Spans()).add(observation)
+
+    def summaries(self) -> tuple[IssueSummary, ...]:
+        """A summary per code and severity past the limit, in the order first found."""
+        limit = self.limit
+        if limit is None:
+            return ()
+        empty = _Spans()
+        return tuple(
+            IssueSummary(code=code, severity=severity, count=count, listed=limit,
+                         rows=tuple((f, spans.spans()) for f, spans
+                                    in self._rows.get((code, severity), {}).items()),
+                         observations=self._observations.get((code, severity), empty).spans())
+            for (code, severity), count in self._counts.items() if count > limit)
 
 
 @attrs.frozen(kw_only=True)
@@ -86,7 +198,22 @@ class Report:
         default=None, eq=False, repr=False
     )
     n_observations: int = 0
-    schema_version: str = SCHEMA_VERSION
+    #: Issues beyond those listed in full, by code and severity (see :class:`IssueLedger`).
+    issue_summaries: tuple[IssueSummary, ...] = ()
+    schema_version: str = attrs.field(default=attrs.Factory(
+        lambda self: LATEST_SCHEMA_VERSION if self.issue_summaries else SCHEMA_VERSION,
+        takes_self=True))
+
+    def issue_count(self, severity: str | None = None) -> int:
+        """How many data issues there are (of ``severity``), listed in full or summarised."""
+        listed = sum(1 for i in self.issues if severity is None or i.severity == severity)
+        return listed + sum(s.omitted for s in self.issue_summaries
+                            if severity is None or s.severity == severity)
+
+    def names_row(self, file: str | None, row: int) -> bool:
+        """Whether a data issue, listed or summarised, names ``row`` of ``file``."""
+        return any(i.row == row and i.file == file for i in self.issues) or any(
+            s.names_row(file, row) for s in self.issue_summaries)
 
     def source(self, index: int) -> tuple[str | None, int | None]:
         """File and row of the observation at ``index`` in the input."""
@@ -124,7 +251,7 @@ class Report:
         return Summary(
             targets={a: dict(c) for a, c in sorted(targets.items())},
             checks=dict(checks),
-            issues=len(self.issues),
+            issues=self.issue_count(),
             problems=len(self.problems),
         )
 
@@ -135,9 +262,17 @@ class Report:
             used.update(referenced(f))
         reported = {i.observation for i in self.issues if i.observation is not None}
         lost = tuple(i for i in range(self.n_observations) if i not in used and i not in reported)
+        spans = sorted(span for s in self.issue_summaries for span in s.observations)
+        if not spans:
+            return Conservation(
+                given=self.n_observations, used=len(used), reported=len(reported - used),
+                lost=lost)
+        # Observations named only inside a summary's ranges are reported all the same.
+        summarised = {i for a, b in spans for i in range(a, b + 1)} - used - reported
         return Conservation(
-            given=self.n_observations, used=len(used), reported=len(reported - used), lost=lost
-        )
+            given=self.n_observations, used=len(used),
+            reported=len(reported - used) + len(summarised),
+            lost=tuple(i for i in lost if i not in summarised))
 
     # -- JSON ------------------------------------------------------------------------------
 
@@ -159,6 +294,9 @@ class Report:
             "summary": attrs.asdict(self.summary()),
             "findings": [_finding_dict(f) for f in self.findings],
             "issues": [_issue_dict(i) for i in self.issues],
+            # Only when there are some: a report under the limit reads as it always did.
+            **({"issue_summaries": [_summary_dict(s) for s in self.issue_summaries]}
+               if self.issue_summaries else {}),
             "sources": self._source_lists(),
         }
 
@@ -170,10 +308,10 @@ class Report:
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
         """Rebuild a report from :meth:`to_dict` output (the observations become sources)."""
         major = str(data.get("schema_version", "")).split(".")[0]
-        if major != SCHEMA_VERSION.split(".")[0]:
+        if major != LATEST_SCHEMA_VERSION.split(".")[0]:
             raise ValueError(
                 f"report schema version {data.get('schema_version')!r} is not readable by "
-                f"this library (schema {SCHEMA_VERSION})"
+                f"this library (schema {LATEST_SCHEMA_VERSION})"
             )
         return cls(
             findings=tuple(_finding_from(f) for f in data["findings"]),
@@ -191,6 +329,8 @@ class Report:
             sources=tuple((s[0], s[1]) for s in data["sources"]),
             n_observations=data["n_observations"],
             schema_version=data["schema_version"],
+            # Since schema 1.2; a report of an earlier version lists every issue in full.
+            issue_summaries=tuple(_summary_from(s) for s in data.get("issue_summaries", ())),
         )
 
     @classmethod
@@ -383,3 +523,20 @@ def _issue_dict(i: DataIssue) -> dict[str, Any]:
 
 def _issue_from(d: Mapping[str, Any]) -> DataIssue:
     return DataIssue(**{**d, "message": Text(**d["message"])})
+
+
+def _summary_dict(s: IssueSummary) -> dict[str, Any]:
+    return {
+        "code": s.code, "severity": s.severity, "count": s.count, "listed": s.listed,
+        "message": _text(s.message()),
+        "rows": [{"file": file, "ranges": [list(r) for r in spans]} for file, spans in s.rows],
+        "observations": [list(r) for r in s.observations],
+    }
+
+
+def _summary_from(d: Mapping[str, Any]) -> IssueSummary:
+    # The message is made from the rest; it is written for readers of the JSON alone.
+    return IssueSummary(code=d["code"], severity=d["severity"], count=d["count"],
+                        listed=d["listed"],
+                        rows=tuple((r["file"], r["ranges"]) for r in d["rows"]),
+                        observations=d["observations"])
