@@ -534,9 +534,11 @@ Spans = tuple[tuple[int, int], ...]
 
 def _spans(value: Iterable[Iterable[int]]) -> Spans:
     out = tuple((int(a), int(b)) for a, b in value)
-    for (a, b), later in zip(out, (*out[1:], None), strict=True):
-        if a > b or (later is not None and later[0] <= b + 1):
+    previous = None
+    for a, b in out:
+        if a > b or (previous is not None and a <= previous + 1):
             raise ValueError(f"ranges must be in order, apart and not empty, got {out[:8]!r}")
+        previous = b
     return out
 
 
