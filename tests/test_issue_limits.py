@@ -1,0 +1,345 @@
+"""Issues past a limit: counted, every row still named by ranges, the run bounded in memory.
+
+A million duplicate rows are a million issues that say the same thing. A report lists the
+first ``max_issues`` of each code and severity in full and keeps the rest as an
+:class:`~plan_rules.model.IssueSummary` (a count and the row ranges); conservation still
+accounts for every observation through the ranges. The cheap cases run in CI; the million
+rows run under the ``slow`` marker, in a subprocess with an address-space limit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import plan_rules as pr
+from plan_rules import cli, engine
+from plan_rules.formats import render_csv, render_markdown, render_text
+from plan_rules.html import render_html
+from plan_rules.model import IssueSummary
+from plan_rules.report import DEFAULT_MAX_ISSUES, IssueLedger
+
+AS_OF = date(2025, 12, 31)
+SCHEMA = Path(__file__).parents[1] / "docs" / "report-schema.json"
+HEADER = "indicator,entity,level,period,numerator,denominator,value,reported_on,source,note\n"
+ROW = "T1.A.1,xa-a,commune,Q1/2025,65,100,,,,\n"
+
+
+def duplicates(n: int, *, file: str = "f.csv") -> list[pr.Observation]:
+    """``n`` copies of one figure, on rows 2 to n + 1 as a reader numbers them."""
+    period = pr.Period.parse("Q1/2025")
+    return [pr.Observation(indicator="T1.A.1", entity="xa-a", level="commune", period=period,
+                           numerator=65, denominator=100, file=file, row=r)
+            for r in range(2, n + 2)]
+
+
+@pytest.fixture(scope="module")
+def many(registry: pr.Registry) -> pr.Report:
+    """5,000 rows of one figure: 4,999 duplicates, 10 of them listed."""
+    return pr.evaluate(duplicates(5000), registry=registry, as_of=AS_OF, max_issues=10)
+
+
+def reader_issue(code: str, row: int, severity: str = "error") -> pr.DataIssue:
+    return pr.DataIssue(code=code, message=pr.Text(vi="số sai", en="bad number"), file="f.csv",
+                        row=row, field="value", severity=severity)
+
+
+# -- the summary --------------------------------------------------------------------------
+
+
+def test_only_the_first_issues_of_a_code_are_listed(many: pr.Report) -> None:
+    assert [i.row for i in many.issues if i.code == "duplicate"] == list(range(2, 12))
+
+
+def test_the_rest_are_counted_in_a_summary(many: pr.Report) -> None:
+    (summary,) = many.issue_summaries
+    assert (summary.code, summary.severity, summary.count, summary.listed, summary.omitted) == (
+        "duplicate", "error", 4999, 10, 4989)
+
+
+def test_the_summary_names_every_other_row_as_a_range(many: pr.Report) -> None:
+    (summary,) = many.issue_summaries
+    assert summary.rows == (("f.csv", ((12, 5000),)),)
+    assert summary.observations == ((10, 4998),)
+
+
+def test_conservation_counts_rows_named_only_by_a_summary(registry: pr.Registry,
+                                                          many: pr.Report) -> None:
+    kept = pr.evaluate(duplicates(5000), registry=registry, as_of=AS_OF, max_issues=0)
+    assert many.conservation() == kept.conservation()
+    assert many.conservation().holds and many.conservation().reported == 4999
+
+
+def test_a_summary_does_not_hide_an_observation_that_is_lost() -> None:
+    summary = IssueSummary(code="duplicate", severity="error", count=4, listed=1,
+                           rows=(("f.csv", ((3, 5),)),), observations=((1, 3),))
+    report = pr.Report(findings=(), issues=(), as_of=AS_OF, library_version="0",
+                       issue_summaries=(summary,), n_observations=6)
+    assert report.conservation().lost == (0, 4, 5)
+
+
+def test_the_summary_counts_every_issue(many: pr.Report) -> None:
+    assert many.summary().issues == 4999
+    assert many.issue_count("error") == 4999 and many.issue_count("warning") == 0
+
+
+def test_the_default_limit_is_a_hundred_of_each_code(registry: pr.Registry) -> None:
+    report = pr.evaluate(duplicates(250), registry=registry, as_of=AS_OF)
+    assert DEFAULT_MAX_ISSUES == 100
+    assert len(report.issues) == 100 and report.issue_summaries[0].count == 249
+
+
+@pytest.mark.parametrize("limit", [None, 0])
+def test_no_limit_lists_every_issue(registry: pr.Registry, limit: int | None) -> None:
+    report = pr.evaluate(duplicates(300), registry=registry, as_of=AS_OF, max_issues=limit)
+    assert len(report.issues) == 299 and report.issue_summaries == ()
+
+
+@pytest.mark.parametrize("limit", [-1, 1.5, True, "10"])
+def test_a_limit_that_is_not_a_whole_number_is_refused(registry: pr.Registry,
+                                                       limit: object) -> None:
+    with pytest.raises(ValueError, match="max_issues"):
+        pr.evaluate(duplicates(3), registry=registry, as_of=AS_OF,
+                    max_issues=limit)  # type: ignore[arg-type]
+
+
+def test_issues_past_the_limit_are_never_built(registry: pr.Registry,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    built = []
+    original = pr.DataIssue
+
+    def counting(**fields: object) -> pr.DataIssue:
+        built.append(fields["code"])
+        return original(**fields)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "DataIssue", counting)
+    pr.evaluate(duplicates(2000), registry=registry, as_of=AS_OF, max_issues=5)
+    assert built.count("duplicate") == 5
+
+
+def test_issues_given_by_a_reader_are_limited_too(registry: pr.Registry) -> None:
+    given = [reader_issue("bad_number", r) for r in range(2, 52)]
+    report = pr.evaluate([], registry=registry, as_of=AS_OF, issues=given, max_issues=5)
+    assert [i.row for i in report.issues] == [2, 3, 4, 5, 6]
+    assert report.issue_summaries[0].rows == (("f.csv", ((7, 51),)),)
+    assert report.issue_summaries[0].observations == ()
+
+
+def test_each_severity_of_a_code_has_its_own_limit(registry: pr.Registry) -> None:
+    given = [reader_issue("odd", r, "warning") for r in range(2, 12)] + [
+        reader_issue("odd", 50, "error")]
+    report = pr.evaluate([], registry=registry, as_of=AS_OF, issues=given, max_issues=3)
+    assert [(i.row, i.severity) for i in report.issues] == [
+        (2, "warning"), (3, "warning"), (4, "warning"), (50, "error")]
+    assert [(s.severity, s.count) for s in report.issue_summaries] == [("warning", 10)]
+
+
+def test_rows_out_of_order_become_ranges_in_order() -> None:
+    ledger = IssueLedger(1)
+    for row in (1, 9, 3, 4, 10, 5, 20):  # the first is listed in full
+        ledger.add(reader_issue("bad_number", row))
+    (summary,) = ledger.summaries()
+    assert summary.rows == (("f.csv", ((3, 5), (9, 10), (20, 20))),)
+
+
+def test_a_summary_knows_the_rows_it_names() -> None:
+    summary = IssueSummary(code="x", severity="error", count=9, listed=1,
+                           rows=(("f.csv", ((3, 5), (9, 10))),))
+    named = [r for r in range(1, 12) if summary.names_row("f.csv", r)]
+    assert named == [3, 4, 5, 9, 10]
+    assert not summary.names_row("other.csv", 4)
+
+
+def test_ranges_out_of_order_are_refused() -> None:
+    with pytest.raises(ValueError, match="in order"):
+        IssueSummary(code="x", severity="error", count=3, listed=1, observations=((5, 6), (1, 2)))
+
+
+def test_the_summary_reads_as_rows_of_a_file_in_both_languages(many: pr.Report) -> None:
+    message = many.issue_summaries[0].message()
+    assert message.en == ("4,989 more 'duplicate' issues (4,999 in all) are not listed one by "
+                          "one: rows 12–5,000 of f.csv")
+    assert message.vi == ("Còn 4.989 vấn đề 'duplicate' khác (tổng cộng 4.999) không được liệt "
+                          "kê từng vấn đề: dòng 12–5.000 của tệp f.csv")
+
+
+def test_a_long_list_of_ranges_is_cut_in_the_message_and_says_how_many_more() -> None:
+    spans = tuple((n, n) for n in range(2, 200, 2))
+    summary = IssueSummary(code="x", severity="error", count=100, listed=1,
+                           rows=(("f.csv", spans),))
+    assert summary.where("en", limit=3) == "rows 2, 4, 6 and 96 more ranges of f.csv"
+    assert summary.where("en").count(",") == 98
+
+
+# -- the JSON form ------------------------------------------------------------------------
+
+
+def test_the_json_lists_only_the_limit_and_the_summary(many: pr.Report) -> None:
+    data = json.loads(many.to_json())
+    assert len(data["issues"]) == 10
+    assert data["summary"]["issues"] == 4999
+    (summary,) = data["issue_summaries"]
+    assert summary["rows"] == [{"file": "f.csv", "ranges": [[12, 5000]]}]
+    assert summary["count"] == 4999 and summary["listed"] == 10
+
+
+def test_a_summarised_report_matches_the_documented_schema(many: pr.Report) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(json.loads(many.to_json()), json.loads(SCHEMA.read_text()))
+
+
+def test_a_summarised_report_declares_schema_1_2(many: pr.Report) -> None:
+    assert many.to_dict()["schema_version"] == "1.2"
+
+
+def test_a_report_under_the_limit_is_written_as_before(registry: pr.Registry) -> None:
+    data = pr.evaluate(duplicates(3), registry=registry, as_of=AS_OF).to_dict()
+    assert data["schema_version"] == "1.1" and "issue_summaries" not in data
+    assert list(data)[-2:] == ["issues", "sources"]
+
+
+def test_summaries_read_back_from_json(many: pr.Report) -> None:
+    again = pr.Report.from_json(many.to_json())
+    assert again.issue_summaries == many.issue_summaries
+    assert again.to_dict() == many.to_dict()
+    assert again.conservation() == many.conservation()
+
+
+def test_a_report_of_schema_1_1_still_reads(registry: pr.Registry) -> None:
+    data = pr.evaluate(duplicates(3), registry=registry, as_of=AS_OF).to_dict()
+    data["schema_version"] = "1.1"
+    again = pr.Report.from_dict(data)
+    assert again.issue_summaries == () and len(again.issues) == 2
+
+
+def test_the_json_of_many_issues_grows_only_with_the_rows(registry: pr.Registry) -> None:
+    small = pr.evaluate(duplicates(2000), registry=registry, as_of=AS_OF, max_issues=10)
+    large = pr.evaluate(duplicates(4000), registry=registry, as_of=AS_OF, max_issues=10)
+
+    def issues_part(report: pr.Report) -> int:
+        data = report.to_dict()
+        return len(json.dumps([data["issues"], data["issue_summaries"]]))
+
+    # A duplicate costs a few hundred bytes when listed; past the limit, nothing.
+    assert abs(issues_part(large) - issues_part(small)) < 20
+
+
+# -- the writers and the command ----------------------------------------------------------
+
+
+def test_the_text_report_has_a_summary_line(many: pr.Report) -> None:
+    text = render_text(many, "en")
+    assert "Data issues (4999)" in text
+    assert "  error duplicate: 4,989 more 'duplicate' issues" in text
+    assert "data issues 4999" in text
+
+
+def test_the_markdown_report_has_a_summary_line(many: pr.Report) -> None:
+    text = render_markdown(many, "vi")
+    assert "- duplicate: Còn 4.989 vấn đề 'duplicate' khác" in text
+
+
+def test_the_html_report_has_a_summary_line(many: pr.Report) -> None:
+    page = render_html(many, "en")
+    assert '<p class="sev-error" data-issue-summary="duplicate">4,989 more' in page
+
+
+def test_the_csv_report_has_a_summary_row(many: pr.Report) -> None:
+    rows = [line for line in render_csv(many, "en").splitlines() if
+            line.startswith("issue_summary,")]
+    assert len(rows) == 1 and ",f.csv,12–5000,,error," in rows[0]
+
+
+@pytest.fixture
+def sample_cli(monkeypatch: pytest.MonkeyPatch, registry: pr.Registry) -> None:
+    monkeypatch.setattr(cli, "load_registry", lambda strict=None: registry)
+
+
+@pytest.mark.usefixtures("sample_cli")
+@pytest.mark.parametrize("command", ["evaluate", "validate"])
+def test_max_issues_option_limits_the_listing(tmp_path: Path, command: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    figures = tmp_path / "f.csv"
+    figures.write_text(HEADER + ROW * 50, encoding="utf-8")
+    code = cli.main([command, str(figures), "--as-of", "2025-12-31", "--max-issues", "3",
+                     "-f", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == (1 if command == "validate" else 0)
+    assert len(data["issues"]) == 3 and data["issue_summaries"][0]["count"] == 49
+
+
+@pytest.mark.usefixtures("sample_cli")
+def test_max_issues_zero_lists_every_issue(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    figures = tmp_path / "f.csv"
+    figures.write_text(HEADER + ROW * 150, encoding="utf-8")
+    cli.main(["validate", str(figures), "--max-issues", "0", "-f", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["issues"]) == 149 and "issue_summaries" not in data
+
+
+@pytest.mark.usefixtures("sample_cli")
+@pytest.mark.parametrize("value", ["-1", "x", "1.5"])
+def test_a_bad_max_issues_exits_2_with_a_message(tmp_path: Path, value: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    figures = tmp_path / "f.csv"
+    figures.write_text(HEADER + ROW, encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["validate", str(figures), "--max-issues", value])
+    assert exit_.value.code == 2
+    assert "--max-issues takes a whole number" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("sample_cli")
+def test_fail_on_issues_still_fails_when_errors_are_summarised(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    figures = tmp_path / "f.csv"
+    figures.write_text(HEADER + ROW * 20, encoding="utf-8")
+    assert cli.main(["evaluate", str(figures), "--max-issues", "1", "--fail-on", "issues",
+                     "-f", "json"]) == 1
+
+
+# -- a million duplicates, bounded -------------------------------------------------------
+
+_MILLION = textwrap.dedent("""
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
+    from plan_rules import cli
+    sys.exit(cli.main(sys.argv[1:]))
+""")
+
+
+@pytest.mark.slow
+def test_a_million_duplicate_rows_make_a_small_report_in_bounded_memory(
+        tmp_path: Path) -> None:
+    """Before: 38 s, 5.9 GB peak, a 625 MB JSON (MemoryError under a 4 GiB limit)."""
+    figures = tmp_path / "figures.csv"
+    with figures.open("w", encoding="utf-8") as out:
+        out.write(HEADER)
+        out.writelines(["HY25.PS.3,hung-yen,province,Q4/2025,70,100,,,,\n"] * 1_000_000)
+    report = tmp_path / "out.json"
+    limit = 2 << 30  # 2 GiB of address space: the fixed run peaks near 0.9 GB
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", _MILLION.replace("LIMIT", str(limit)), "evaluate",
+         str(figures), "--as-of", "2025-12-31", "-f", "json", "-o", str(report)],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "LANG": "C.UTF-8"})
+    elapsed = time.monotonic() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    print(f"1,000,000 duplicate rows: {elapsed:.1f} s, peak {peak} MB, "
+          f"JSON {report.stat().st_size / 1e6:.0f} MB" if report.exists() else done.stderr)
+    assert done.returncode == 0, done.stderr
+    assert report.stat().st_size < 100_000_000  # the sources, not the issues
+    data = json.loads(report.read_text(encoding="utf-8"))
+    (summary,) = data["issue_summaries"]
+    assert summary["count"] == 999_999 and len(data["issues"]) == 100
+    assert summary["rows"] == [{"file": str(figures), "ranges": [[102, 1_000_000]]}]
