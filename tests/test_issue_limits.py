@@ -159,6 +159,19 @@ def test_a_summary_knows_the_rows_it_names() -> None:
     assert not summary.names_row("other.csv", 4)
 
 
+def test_a_report_names_rows_listed_or_summarised(many: pr.Report) -> None:
+    assert many.names_row("f.csv", 2) and many.names_row("f.csv", 4000)
+    assert not many.names_row("f.csv", 5001)  # the row kept, used by the targets
+    assert not many.names_row("other.csv", 4000)
+
+
+def test_an_issue_counted_without_being_listed_is_summarised() -> None:
+    ledger = IssueLedger(5)
+    ledger.note("odd", "warning", file="f.csv", row=3, observation=None)
+    (summary,) = ledger.summaries()
+    assert (summary.count, summary.listed, summary.rows) == (1, 0, (("f.csv", ((3, 3),)),))
+
+
 def test_ranges_out_of_order_are_refused() -> None:
     with pytest.raises(ValueError, match="in order"):
         IssueSummary(code="x", severity="error", count=3, listed=1, observations=((5, 6), (1, 2)))
@@ -257,6 +270,16 @@ def test_the_csv_report_has_a_summary_row(many: pr.Report) -> None:
     rows = [line for line in render_csv(many, "en").splitlines() if
             line.startswith("issue_summary,")]
     assert len(rows) == 1 and ",f.csv,12–5000,,error," in rows[0]
+
+
+def test_a_report_of_summaries_alone_does_not_say_there_are_no_issues() -> None:
+    summary = IssueSummary(code="duplicate", severity="error", count=3, listed=0,
+                           rows=(("f.csv", ((2, 4),)),))
+    report = pr.Report(findings=(), issues=(), as_of=AS_OF, library_version="0",
+                       issue_summaries=(summary,))
+    for text in (render_text(report, "en"), render_markdown(report, "en"),
+                 render_html(report, "en")):
+        assert "No data issues" not in text and "rows 2–4 of f.csv" in text
 
 
 @pytest.fixture

@@ -428,7 +428,7 @@ def render_text(report: Report, lang: str = "en", *,
 
 def _issues_text(report: Report, lang: str) -> list[str]:
     issues = report.issues
-    if not issues:
+    if not issues and not report.issue_summaries:
         return [label("no_issues", lang), ""]
     out = [paint(f"{label('issues', lang)} ({report.issue_count()})", "bold")]
     cells = []
@@ -507,7 +507,7 @@ def render_markdown(report: Report, lang: str = "en", *,
                          [[f.code, verdict_words(f.verdict).get(lang), f.message.get(lang)]
                           for f in checks])
     out += [f"## {md(label('issues', lang))} ({report.issue_count()})", ""]
-    if report.issues:
+    if report.issues or report.issue_summaries:
         out += _md_table([label(k, lang) for k in _ISSUE_HEAD],
                          (issue_cells(i, lang) for i in report.issues))
         if report.issue_summaries:

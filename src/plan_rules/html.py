@@ -269,7 +269,7 @@ def _checks(report: Report, lang: str) -> str:
 
 
 def _issues(report: Report, lang: str) -> str:
-    if not report.issues:
+    if not report.issues and not report.issue_summaries:
         return (f'<section id="issues"><h2>{_e(label("issues", lang))}</h2>'
                 f"<p>{_e(label('no_issues', lang))}</p></section>")
     # "expected" is a short English phrase; the Vietnamese message already says it.

@@ -106,19 +106,21 @@ class IssueLedger:
                              f"got {max_issues!r}")
         self.limit = max_issues or None
         self.listed: list[DataIssue] = []
+        self._listed: dict[tuple[str, str], int] = {}
         self._counts: dict[tuple[str, str], int] = {}
         self._rows: dict[tuple[str, str], dict[str | None, _Spans]] = {}
         self._observations: dict[tuple[str, str], _Spans] = {}
 
     def wants(self, code: str, severity: str) -> bool:
         """Whether the next issue of ``code`` and ``severity`` would be listed in full."""
-        return self.limit is None or self._counts.get((code, severity), 0) < self.limit
+        return self.limit is None or self._listed.get((code, severity), 0) < self.limit
 
     def add(self, issue: DataIssue) -> None:
         """Keep ``issue``: in full while under the limit, else by its place."""
         if self.wants(issue.code, issue.severity):
             key = (issue.code, issue.severity)
             self._counts[key] = self._counts.get(key, 0) + 1
+            self._listed[key] = self._listed.get(key, 0) + 1
             self.listed.append(issue)
         else:
             self.note(issue.code, issue.severity, file=issue.file, row=issue.row,
@@ -131,7 +133,8 @@ class IssueLedger:
 
     def note(self, code: str, severity: str, *, file: str | None, row: int | None,
              observation: int | None) -> None:
-        """Count an issue past the limit and remember only the row and observation it names."""
+        """Count an issue without listing it: remember only the row and observation it names
+        (meant for issues past the limit, when :meth:`wants` said no)."""
         key = (code, severity)
         self._counts[key] = self._counts.get(key, 0) + 1
         if row is not None:
@@ -141,16 +144,15 @@ class IssueLedger:
 
     def summaries(self) -> tuple[IssueSummary, ...]:
         """A summary per code and severity past the limit, in the order first found."""
-        limit = self.limit
-        if limit is None:
-            return ()
         empty = _Spans()
         return tuple(
-            IssueSummary(code=code, severity=severity, count=count, listed=limit,
+            IssueSummary(code=code, severity=severity, count=count,
+                         listed=self._listed.get((code, severity), 0),
                          rows=tuple((f, spans.spans()) for f, spans
                                     in self._rows.get((code, severity), {}).items()),
                          observations=self._observations.get((code, severity), empty).spans())
-            for (code, severity), count in self._counts.items() if count > limit)
+            for (code, severity), count in self._counts.items()
+            if count > self._listed.get((code, severity), 0))
 
 
 @attrs.frozen(kw_only=True)
