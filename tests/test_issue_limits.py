@@ -9,6 +9,8 @@ rows run under the ``slow`` marker, in a subprocess with an address-space limit.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -267,9 +269,11 @@ def test_the_html_report_has_a_summary_line(many: pr.Report) -> None:
 
 
 def test_the_csv_report_has_a_summary_row(many: pr.Report) -> None:
-    rows = [line for line in render_csv(many, "en").splitlines() if
-            line.startswith("issue_summary,")]
-    assert len(rows) == 1 and ",f.csv,12–5000,,error," in rows[0]
+    table = list(csv.DictReader(io.StringIO(render_csv(many, "en").lstrip("\ufeff"))))
+    (row,) = [r for r in table if r["record"] == "issue_summary"]
+    assert (row["code"], row["file"], row["row"], row["severity"]) == (
+        "duplicate", "f.csv", "12–5000", "error")
+    assert row["message"].startswith("4,989 more 'duplicate' issues")
 
 
 def test_a_report_of_summaries_alone_does_not_say_there_are_no_issues() -> None:
@@ -390,3 +394,11 @@ def test_a_million_unreadable_numbers_make_a_small_report_in_bounded_memory(
     (summary,) = data["issue_summaries"]
     assert (summary["code"], summary["count"]) == ("bad_number", 1_000_000)
     assert summary["rows"] == [{"file": str(figures), "ranges": [[102, 1_000_001]]}]
+
+
+def test_a_file_name_in_a_summary_line_cannot_drive_the_terminal() -> None:
+    summary = IssueSummary(code="duplicate", severity="error", count=3, listed=0,
+                           rows=(("\x1b]0;owned\x07f.csv", ((2, 4),)),))
+    report = pr.Report(findings=(), issues=(), as_of=AS_OF, library_version="0",
+                       issue_summaries=(summary,))
+    assert "\x1b" not in render_text(report, "en")
