@@ -153,10 +153,29 @@ def test_sys_exit_in_a_hook_is_a_load_error_naming_the_plugin() -> None:
     assert "T1" in registry.plans
 
 
+def test_sys_exit_in_a_check_is_an_error_finding_naming_the_plugin() -> None:
+    registry = _load(_checks("quitter", _check("quit.check", _exit)))
+    report = pr.evaluate([], registry=registry, as_of=AS_OF)
+    finding = report.finding("quit.check")
+    assert finding.verdict is pr.Verdict.ERROR and finding.plugin == "quitter"
+    assert "SystemExit" in finding.message.en
 
 
+def test_sys_exit_in_a_check_is_a_check_error_in_strict_mode() -> None:
+    registry = _load(_checks("quitter", _check("quit.check", _exit)))
+    with pytest.raises(pr.CheckError, match=r"quit\.check") as info:
+        pr.evaluate([], registry=registry, as_of=AS_OF, strict=True)
+    assert isinstance(info.value.__cause__, SystemExit)
 
 
+def test_sys_exit_in_a_progress_method_is_an_assessment_naming_the_plugin() -> None:
+    method = pr.ProgressMethod(code="quit", version="1", name=pr.Text.same("Quit"),
+                               assess=_exit, description="Exits.")
+    registry = _load(Contributions(name="quitter", progress_methods=[method]))
+    report = pr.evaluate([], registry=registry, as_of=AS_OF)
+    assessment = report.finding("T1.A.1.pooled").assessments[0]
+    assert assessment.grade == "error" and assessment.plugin == "quitter"
+    assert "SystemExit" in assessment.message.en
 
 
 
@@ -334,8 +353,32 @@ def test_a_registry_built_from_dicts_is_read_only_too() -> None:
         registry.targets["x"] = None  # type: ignore[index]
 
 
+def test_a_check_cannot_change_the_observations_the_next_check_sees() -> None:
+    seen: list[int] = []
+
+    def thief(ctx: pr.CheckContext) -> Iterator[pr.Finding]:
+        ctx.observations("T1.A.1").clear()  # type: ignore[attr-defined]
+        yield from ()
+
+    def counter(ctx: pr.CheckContext) -> Iterator[pr.Finding]:
+        seen.append(len(ctx.observations("T1.A.1")))
+        yield from ()
+
+    registry = _load(_checks("thief", _check("a.thief", thief), _check("b.counter", counter)))
+    report = pr.evaluate([_obs()], registry=registry, as_of=AS_OF)
+    assert report.finding("a.thief").verdict is pr.Verdict.ERROR
+    assert seen == [1]
 
 
+def test_a_check_cannot_change_the_entities() -> None:
+    def vandal(ctx: pr.CheckContext) -> Iterator[pr.Finding]:
+        ctx.entities["xa-1"] = None  # type: ignore[index]
+        yield from ()
+
+    registry = _load(_checks("vandal", _check("vandal.check", vandal)))
+    entity = pr.Entity(code="xa-1", level="commune")
+    report = pr.evaluate([_obs()], registry=registry, as_of=AS_OF, entities=[entity])
+    assert report.finding("vandal.check").verdict is pr.Verdict.ERROR
 
 
 # -- 5. what checks and writers hand back ------------------------------------------------------
@@ -353,8 +396,29 @@ def _entity_citing(index: int) -> pr.EntityResult:
                            observations=(index,))
 
 
+@pytest.mark.parametrize("fields", [
+    {"observations": (-1,)},
+    {"observations": (10**9,)},
+    {"observations": (True,)},
+    {"entities": (_entity_citing(1),)},
+    {"details": {"excluded": (-1,)}},
+    {"details": {"history": ("0",)}},
+], ids=["minus-one", "billion", "bool", "entity-out-of-range", "excluded", "history-text"])
+def test_a_finding_citing_a_missing_observation_is_an_error_naming_plugin_and_check(
+        fields: dict[str, Any]) -> None:
+    registry = _load(_checks("liar", _check("cite.check", _citing(**fields))))
+    report = pr.evaluate([_obs()], registry=registry, as_of=AS_OF)
+    finding = report.finding("cite.check")
+    assert finding.verdict is pr.Verdict.ERROR and finding.plugin == "liar"
+    assert "cite.check" in finding.message.en and "liar" in finding.message.en
+    assert "observation" in finding.message.en
+    assert report.conservation().given == 1
 
 
+def test_a_finding_citing_a_real_observation_is_kept() -> None:
+    registry = _load(_checks("honest", _check("cite.check", _citing(observations=(0,)))))
+    report = pr.evaluate([_obs()], registry=registry, as_of=AS_OF)
+    assert report.finding("cite.check").verdict is pr.Verdict.MET
 
 
 
@@ -369,7 +433,27 @@ def _slow(ctx: pr.CheckContext) -> Iterator[pr.Finding]:
     yield pr.Finding(code="slow.check", verdict="met", message=pr.Text.same("slow"))
 
 
+def test_each_checks_duration_is_recorded_in_the_run_metadata() -> None:
+    registry = _load(builtin, _checks("sluggish", _check("slow.check", _slow)))
+    report = pr.evaluate([], registry=registry, as_of=AS_OF)
+    timings = {t.code: t for t in report.run.checks}
+    assert set(timings) == set(registry.checks)
+    assert timings["slow.check"].plugin == "sluggish"
+    assert timings["slow.check"].nanoseconds >= 50_000_000
+    assert isinstance(timings["slow.check"].nanoseconds, int)
 
 
+def test_two_runs_of_the_same_data_compare_equal_whatever_their_timings() -> None:
+    registry = _load(builtin, _checks("sluggish", _check("slow.check", _slow)))
+    first = pr.evaluate([_obs()], registry=registry, as_of=AS_OF)
+    second = pr.evaluate([_obs()], registry=registry, as_of=AS_OF)
+    assert first.run != second.run
+    assert first == second
 
 
+def test_the_run_metadata_is_written_to_json_and_read_back() -> None:
+    registry = _load(builtin, _checks("sluggish", _check("slow.check", _slow)))
+    report = pr.evaluate([], registry=registry, as_of=AS_OF)
+    data = report.to_dict()
+    assert {c["code"] for c in data["run"]["checks"]} == set(registry.checks)
+    assert pr.Report.from_dict(data).run == report.run

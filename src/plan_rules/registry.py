@@ -101,6 +101,14 @@ class LoadProblem:
     kind: str = "load"
 
 
+def _plugin_tuple(value: Iterable[PluginInfo]) -> tuple[PluginInfo, ...]:
+    return tuple(value)
+
+
+def _problem_tuple(value: Iterable[LoadProblem]) -> tuple[LoadProblem, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Candidate:
     """An entry point found by discovery, not yet imported."""
@@ -233,8 +241,8 @@ class Registry:
     targets: Mapping[str, Target] = attrs.field(converter=_read_only)
     checks: Mapping[str, Check] = attrs.field(converter=_read_only)
     writers: Mapping[str, Writer] = attrs.field(converter=_read_only)
-    plugins: tuple[PluginInfo, ...] = attrs.field(converter=tuple)
-    problems: tuple[LoadProblem, ...] = attrs.field(default=(), converter=tuple)
+    plugins: tuple[PluginInfo, ...] = attrs.field(converter=_plugin_tuple)
+    problems: tuple[LoadProblem, ...] = attrs.field(default=(), converter=_problem_tuple)
     strict: bool = False
     progress_methods: Mapping[str, ProgressMethod] = attrs.field(factory=dict,
                                                                  converter=_read_only)
@@ -356,7 +364,7 @@ class _Loader:
                         plugin, code, kind="duplicate")
                     continue
                 if hasattr(item, "plugin"):
-                    item = attrs.evolve(item, plugin=plugin)
+                    item = attrs.evolve(item, plugin=plugin)  # type: ignore[misc]
                 mine.append((plugin, item))  # type: ignore[arg-type]
         out: dict[str, T] = {}
         for code, claimed in claims.items():

@@ -35,7 +35,7 @@ from .model import (
 from .periods import Period
 from .registry import LoadProblem, PluginInfo
 
-__all__ = ["SCHEMA_VERSION", "Conservation", "Report", "Summary"]
+__all__ = ["SCHEMA_VERSION", "CheckTiming", "Conservation", "Report", "RunInfo", "Summary"]
 
 #: Bumped on any change to the JSON form: major when a reader of the old form would break.
 SCHEMA_VERSION = "1.1"
@@ -71,8 +71,32 @@ class Summary:
 
 
 @attrs.frozen(kw_only=True)
+class CheckTiming:
+    """How long one check ran, in nanoseconds of the monotonic clock (an exact int)."""
+
+    code: str
+    plugin: str | None
+    nanoseconds: int
+
+
+@attrs.frozen(kw_only=True)
+class RunInfo:
+    """What a run measured about itself rather than about the figures: each check's duration.
+
+    It differs between two runs of the same data, so a report's equality ignores it (and the
+    JSON form keeps it under ``run``, documented as outside equality).
+    """
+
+    checks: tuple[CheckTiming, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
 class Report:
-    """The outcome of one evaluation."""
+    """The outcome of one evaluation.
+
+    Two reports are equal when they say the same about the same figures; ``run`` (timings)
+    and the observations themselves are not compared.
+    """
 
     findings: tuple[Finding, ...]
     issues: tuple[DataIssue, ...]
@@ -87,6 +111,7 @@ class Report:
     )
     n_observations: int = 0
     schema_version: str = SCHEMA_VERSION
+    run: RunInfo = attrs.field(factory=RunInfo, eq=False, repr=False)
 
     def source(self, index: int) -> tuple[str | None, int | None]:
         """File and row of the observation at ``index`` in the input."""
@@ -160,6 +185,8 @@ class Report:
             "findings": [_finding_dict(f) for f in self.findings],
             "issues": [_issue_dict(i) for i in self.issues],
             "sources": self._source_lists(),
+            # Not part of equality: timings differ between two runs of the same data.
+            "run": {"checks": [attrs.asdict(t) for t in self.run.checks]},
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -191,6 +218,9 @@ class Report:
             sources=tuple((s[0], s[1]) for s in data["sources"]),
             n_observations=data["n_observations"],
             schema_version=data["schema_version"],
+            # Optional: a report written before timings were kept has no "run".
+            run=RunInfo(checks=tuple(CheckTiming(**t) for t in
+                                     (data.get("run") or {}).get("checks", ()))),
         )
 
     @classmethod
