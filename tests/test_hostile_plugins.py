@@ -178,6 +178,16 @@ def test_sys_exit_in_a_progress_method_is_an_assessment_naming_the_plugin() -> N
     assert "SystemExit" in assessment.message.en
 
 
+def test_cli_gate_fails_when_a_plugin_exits_at_import(
+        monkeypatch: pytest.MonkeyPatch, figures: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with kit.installed("plan-rules-quitter", entry_points={"quitter": "quitter_plugin"},
+                       modules={"quitter_plugin": "import sys\nsys.exit(0)\n"}):
+        code = _cli(monkeypatch, None, "evaluate", str(figures), "--as-of", "2025-12-31",
+                    "--fail-on", "not_met")
+    captured = capsys.readouterr()
+    assert code == cli.EXIT_FAIL_ON
+    assert "quitter" in captured.out and "quitter" in captured.err
 
 
 # -- 3. codes claimed twice, targets in another distribution's plan ------------------------
@@ -306,8 +316,23 @@ def hijacked() -> pr.Registry:
     return _load(builtin, _Hooks("hijack", plan_rules_targets=lambda: [again]))
 
 
+@pytest.mark.parametrize("fail_on", ["not_met", "issues", "not_met,issues"])
+def test_fail_on_fails_when_load_errors_removed_targets(
+        monkeypatch: pytest.MonkeyPatch, figures: Path, hijacked: pr.Registry,
+        fail_on: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "T1.A.1.pooled" not in hijacked.targets
+    code = _cli(monkeypatch, hijacked, "evaluate", str(figures), "--as-of", "2025-12-31",
+                "--fail-on", fail_on, "-f", "json")
+    assert code == cli.EXIT_FAIL_ON
+    assert "hijack" in capsys.readouterr().err
 
 
+def test_the_same_gate_passes_without_the_load_error(
+        monkeypatch: pytest.MonkeyPatch, figures: Path) -> None:
+    # The control of the test above: these figures alone fail no gate.
+    clean = _load(builtin)
+    assert _cli(monkeypatch, clean, "evaluate", str(figures), "--as-of", "2025-12-31",
+                "--fail-on", "issues", "-f", "json") == cli.EXIT_OK
 
 
 def test_the_report_carries_the_load_errors(hijacked: pr.Registry) -> None:
@@ -421,8 +446,30 @@ def test_a_finding_citing_a_real_observation_is_kept() -> None:
     assert report.finding("cite.check").verdict is pr.Verdict.MET
 
 
+@pytest.mark.parametrize("returned", [None, 42, ["text"]], ids=["None", "int", "list"])
+def test_a_writer_returning_the_wrong_type_is_a_write_error(
+        monkeypatch: pytest.MonkeyPatch, figures: Path, returned: object,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    writer = pr.Writer(name="broken", description="broken", suffix=".txt",
+                       render=lambda report, lang: returned)
+    registry = _load(builtin, Contributions(name="bad-writer", writers=[writer]))
+    code = _cli(monkeypatch, registry, "evaluate", str(figures), "--as-of", "2025-12-31",
+                "-f", "broken")
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_ERROR
+    assert "'broken'" in err and "'bad-writer'" in err and type(returned).__name__ in err
+    assert "Traceback" not in err
 
 
+def test_a_writer_calling_sys_exit_is_a_write_error(
+        monkeypatch: pytest.MonkeyPatch, figures: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    writer = pr.Writer(name="quit", description="quits", suffix=".txt", render=_exit)
+    registry = _load(builtin, Contributions(name="quitter", writers=[writer]))
+    code = _cli(monkeypatch, registry, "evaluate", str(figures), "--as-of", "2025-12-31",
+                "-f", "quit")
+    assert code == cli.EXIT_ERROR
+    assert "'quitter'" in capsys.readouterr().err
 
 
 # -- 6. each check's duration ------------------------------------------------------------------
