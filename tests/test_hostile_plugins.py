@@ -10,6 +10,7 @@ part of the report that equality uses.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -26,6 +27,7 @@ from plan_rules import testing as kit
 from plan_rules.testing import Contributions
 
 AS_OF = date(2025, 12, 31)
+SCHEMA = Path(__file__).parents[1] / "docs" / "report-schema.json"
 
 HOOKS = ("plan_rules_plans", "plan_rules_indicators", "plan_rules_targets",
          "plan_rules_checks", "plan_rules_writers", "plan_rules_progress_methods")
@@ -498,9 +500,46 @@ def test_two_runs_of_the_same_data_compare_equal_whatever_their_timings() -> Non
     assert first == second
 
 
-def test_the_run_metadata_is_written_to_json_and_read_back() -> None:
+def test_the_run_metadata_is_written_to_json_when_asked_and_read_back() -> None:
     registry = _load(builtin, _checks("sluggish", _check("slow.check", _slow)))
     report = pr.evaluate([], registry=registry, as_of=AS_OF)
-    data = report.to_dict()
+    data = json.loads(report.to_json(run=True))
     assert {c["code"] for c in data["run"]["checks"]} == set(registry.checks)
     assert pr.Report.from_dict(data).run == report.run
+
+
+def test_the_run_metadata_matches_the_documented_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    registry = _load(builtin, _checks("sluggish", _check("slow.check", _slow)))
+    report = pr.evaluate([_obs()], registry=registry, as_of=AS_OF)
+    jsonschema.validate(json.loads(report.to_json(run=True)), json.loads(SCHEMA.read_text()))
+
+
+def test_the_json_of_two_runs_of_the_same_data_is_the_same_by_default() -> None:
+    registry = _load(builtin, _checks("sluggish", _check("slow.check", _slow)))
+    first = pr.evaluate([_obs()], registry=registry, as_of=AS_OF)
+    second = pr.evaluate([_obs()], registry=registry, as_of=AS_OF)
+    assert "run" not in first.to_dict()
+    assert first.to_json() == second.to_json()
+
+
+def test_timings_are_printed_when_asked(
+        monkeypatch: pytest.MonkeyPatch, figures: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    registry = _load(builtin, _checks("sluggish", _check("slow.check", _slow)))
+    _cli(monkeypatch, registry, "evaluate", str(figures), "--as-of", "2025-12-31",
+         "-f", "json", "--timings")
+    captured = capsys.readouterr()
+    assert "slow.check" in captured.err and "sluggish" in captured.err
+    assert "nanoseconds" not in captured.out and "took" not in captured.out
+
+
+def test_a_slow_check_is_named_on_stderr_unasked(
+        monkeypatch: pytest.MonkeyPatch, figures: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(cli, "SLOW_CHECK_NS", 40_000_000)
+    registry = _load(builtin, _checks("sluggish", _check("slow.check", _slow)))
+    _cli(monkeypatch, registry, "evaluate", str(figures), "--as-of", "2025-12-31",
+         "-f", "json")
+    err = capsys.readouterr().err
+    assert "slow.check" in err and "core.validity" not in err

@@ -69,6 +69,9 @@ def _terminate(signum: int, frame: object) -> None:
 
 _FAILING = (Verdict.NOT_MET, Verdict.INVALID, Verdict.ERROR)
 
+#: A check that ran this long (nanoseconds) is named on stderr even without ``--timings``.
+SLOW_CHECK_NS = 10 * 10**9
+
 
 def _t(lang: str, vi: str, en: str) -> str:
     return vi if lang == "vi" else en
@@ -239,6 +242,24 @@ def _render(args: argparse.Namespace, registry: Registry, report: Report,
               file=sys.stderr)
 
 
+def _seconds(nanoseconds: int) -> str:
+    return f"{nanoseconds // 10**9}.{nanoseconds // 10**6 % 1000:03d} s"
+
+
+def _timings(args: argparse.Namespace, report: Report) -> None:
+    """Each check's duration on stderr (all with ``--timings``, else only the slow ones).
+
+    Checks run unbounded (no limit can be enforced on code running in this process), so the
+    least the command does is say which one took the time.
+    """
+    for t in sorted(report.run.checks, key=lambda t: -t.nanoseconds):
+        if args.timings or t.nanoseconds >= SLOW_CHECK_NS:
+            print(_t(args.lang, f"plan-rules: kiểm tra {t.code} (plugin {t.plugin}) chạy "
+                                f"{_seconds(t.nanoseconds)}",
+                     f"plan-rules: check {t.code} (plugin {t.plugin}) took "
+                     f"{_seconds(t.nanoseconds)}"), file=sys.stderr)
+
+
 # -- commands -------------------------------------------------------------------------------
 
 
@@ -246,6 +267,7 @@ def cmd_evaluate(args: argparse.Namespace, registry: Registry) -> int:
     """Evaluate figures and write the report."""
     report, cat = _evaluate(args, registry)
     _render(args, registry, report, cat)
+    _timings(args, report)
     fail = [w for group in args.fail_on or () for w in group]
     if fail and report.problems:
         # A gate never passes because targets vanished: whatever --fail-on names, a plugin
@@ -572,6 +594,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--fail-on", action="append", type=_fail_on, metavar="not_met,issues",
                     help="exit 1 when a target is not met (or invalid) / a data error is found; "
                          "either also exits 1 when a plugin problem may have removed targets")
+    ev.add_argument("--timings", action="store_true",
+                    help="print each check's duration to stderr (a check taking 10 s or more "
+                         "is always named)")
     ev.set_defaults(run=cmd_evaluate)
 
     va = sub.add_parser("validate", parents=[common, inputs],
