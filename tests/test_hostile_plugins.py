@@ -543,3 +543,10 @@ def test_a_slow_check_is_named_on_stderr_unasked(
          "-f", "json")
     err = capsys.readouterr().err
     assert "slow.check" in err and "core.validity" not in err
+
+
+def test_a_finding_citing_through_a_one_shot_iterator_is_an_error() -> None:
+    registry = _load(_checks("liar", _check("cite.check", _citing(
+        details={"excluded": iter([0])}))))
+    report = pr.evaluate([_obs()], registry=registry, as_of=AS_OF)
+    assert report.finding("cite.check").verdict is pr.Verdict.ERROR
