@@ -91,13 +91,13 @@ def _plugin(name: str, **hooks: object) -> types.SimpleNamespace:
     return types.SimpleNamespace(__name__=name, **hooks)
 
 
-def test_duplicate_code_names_both_plugins() -> None:
+def test_duplicate_code_names_both_plugins_and_keeps_neither() -> None:
     again = _plugin("second", plan_rules_plans=pr.hookimpl(lambda: [sample_plugin.PLAN]))
     registry = pr.load_registry(plugins=[sample_plugin, again], entry_points=False)
     problem = next(p for p in registry.problems if p.kind == "duplicate")
     assert "sample_plugin" in problem.message and "second" in problem.message
     assert problem.code == "T1"
-    assert registry.plans["T1"].plugin == "sample_plugin"
+    assert "T1" not in registry.plans
 
 
 def test_duplicate_code_is_fatal_in_strict_mode() -> None:

@@ -9,7 +9,9 @@ Exit codes:
 
 * 0 — done, and nothing that ``--fail-on`` names was found (``validate``: no data error);
 * 1 — ``--fail-on`` matched: a target not met (or invalid, or a check error) for
-  ``not_met``, a data issue of severity error for ``issues``; ``validate`` found a data error;
+  ``not_met``, a data issue of severity error for ``issues``; with any ``--fail-on``, a plugin
+  problem (a target that did not load is a target the gate cannot pass on); ``validate``
+  found a data error;
 * 2 — the command could not run: bad arguments, a file that cannot be opened, an unknown
   format or code, a plugin problem in ``--strict`` mode;
 * 130 — interrupted (Ctrl-C);
@@ -44,7 +46,7 @@ from .model import Aggregation, DataIssue, Entity, Indicator, Kind, Target, Text
 from .periods import Period, PeriodParseError
 from .progress_view import target_progress_lines
 from .readers import parse_date, read_entities, read_observations
-from .registry import Registry, load_registry
+from .registry import PLUGIN_FAILURES, Registry, describe, load_registry
 from .report import DEFAULT_MAX_ISSUES, Report
 from .terminal import Progress, colour, wants_colour
 from .writers import write_atomically
@@ -66,6 +68,9 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 _FAILING = (Verdict.NOT_MET, Verdict.INVALID, Verdict.ERROR)
+
+#: A check that ran this long (nanoseconds) is named on stderr even without ``--timings``.
+SLOW_CHECK_NS = 10 * 10**9
 
 
 def _t(lang: str, vi: str, en: str) -> str:
@@ -221,13 +226,19 @@ def _render(args: argparse.Namespace, registry: Registry, report: Report,
     catalogue.set(cat)
     colour.set(args.output is None and name == "text" and wants_colour(sys.stdout))
     try:
-        content = writer.render(report, args.lang)
-    except Exception as exc:
+        content: object = writer.render(report, args.lang)
+    except PLUGIN_FAILURES as exc:
         # A writer is a plugin: its failure is named, and nothing half-written is left.
         raise WriteError(
             f"writer {name!r} of plugin {writer.plugin!r} failed: {type(exc).__name__}: "
             f"{exc}; nothing was written — định dạng {name!r} (plugin {writer.plugin!r}) gặp "
             "lỗi, không ghi gì") from exc
+    if not isinstance(content, str | bytes):
+        raise WriteError(
+            f"writer {name!r} of plugin {writer.plugin!r} returned {describe(content)}, not "
+            f"text or bytes; nothing was written — định dạng {name!r} (plugin "
+            f"{writer.plugin!r}) trả về {type(content).__name__}, không phải văn bản hay "
+            "bytes; không ghi gì")
     _emit(args, content)
     if args.output is not None:
         s = report.summary()
@@ -239,6 +250,24 @@ def _render(args: argparse.Namespace, registry: Registry, report: Report,
               file=sys.stderr)
 
 
+def _seconds(nanoseconds: int) -> str:
+    return f"{nanoseconds // 10**9}.{nanoseconds // 10**6 % 1000:03d} s"
+
+
+def _timings(args: argparse.Namespace, report: Report) -> None:
+    """Each check's duration on stderr (all with ``--timings``, else only the slow ones).
+
+    Checks run unbounded (no limit can be enforced on code running in this process), so the
+    least the command does is say which one took the time.
+    """
+    for t in sorted(report.run.checks, key=lambda t: -t.nanoseconds):
+        if args.timings or t.nanoseconds >= SLOW_CHECK_NS:
+            print(_t(args.lang, f"plan-rules: kiểm tra {t.code} (plugin {t.plugin}) chạy "
+                                f"{_seconds(t.nanoseconds)}",
+                     f"plan-rules: check {t.code} (plugin {t.plugin}) took "
+                     f"{_seconds(t.nanoseconds)}"), file=sys.stderr)
+
+
 # -- commands -------------------------------------------------------------------------------
 
 
@@ -246,7 +275,18 @@ def cmd_evaluate(args: argparse.Namespace, registry: Registry) -> int:
     """Evaluate figures and write the report."""
     report, cat = _evaluate(args, registry)
     _render(args, registry, report, cat)
+    _timings(args, report)
     fail = [w for group in args.fail_on or () for w in group]
+    if fail and report.problems:
+        # A gate never passes because targets vanished: whatever --fail-on names, a plugin
+        # that did not load (or lost a contested code) may have taken targets with it.
+        names = ", ".join(sorted({p.plugin for p in report.problems}))
+        print(_t(args.lang,
+                 f"plan-rules: --fail-on: {len(report.problems)} lỗi nạp plugin ({names}); "
+                 "có thể thiếu chỉ tiêu, xem `plan-rules plugins`",
+                 f"plan-rules: --fail-on: {len(report.problems)} plugin problems ({names}); "
+                 "targets may be missing, see `plan-rules plugins`"), file=sys.stderr)
+        return EXIT_FAIL_ON
     if "not_met" in fail and any(f.verdict in _FAILING for f in report.findings):
         return EXIT_FAIL_ON
     if "issues" in fail and any(i.severity == "error" for i in report.issues):
@@ -564,7 +604,11 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Evaluate every target against the figures. Formats: "
                                     "text, html, markdown, csv, json, and any plugin's writer.")
     ev.add_argument("--fail-on", action="append", type=_fail_on, metavar="not_met,issues",
-                    help="exit 1 when a target is not met (or invalid) / a data error is found")
+                    help="exit 1 when a target is not met (or invalid) / a data error is found; "
+                         "either also exits 1 when a plugin problem may have removed targets")
+    ev.add_argument("--timings", action="store_true",
+                    help="print each check's duration to stderr (a check taking 10 s or more "
+                         "is always named)")
     ev.set_defaults(run=cmd_evaluate)
 
     va = sub.add_parser("validate", parents=[common, inputs],

@@ -10,7 +10,9 @@ Work is grouped per indicator; no plugin hook is called per observation.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import time
+import types
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -45,8 +47,8 @@ from .model import (
 from .numbers import format_number, format_percent
 from .periods import Period
 from .progress import DEFAULT_METHOD
-from .registry import Registry, load_registry
-from .report import DEFAULT_MAX_ISSUES, IssueLedger, Report, referenced
+from .registry import PLUGIN_FAILURES, Registry, describe, load_registry
+from .report import DEFAULT_MAX_ISSUES, CheckTiming, IssueLedger, Report, RunInfo, referenced
 from .schedule import DEFAULT_SCHEDULE
 
 __all__ = ["CheckContext", "evaluate"]
@@ -77,6 +79,10 @@ class CheckContext:
     ``observations(code)`` gives every observation of an indicator whose period ended on or
     before the as-of date, including ones that data issues block (a consistency check is there
     to explain such figures); ``index(obs)`` is the position to cite as provenance.
+
+    Everything here is read-only (mapping views, tuples, frozen objects): a check is shown
+    the run's state, and what one check does to it must not change what the next one sees,
+    nor what the next evaluation with the same registry sees.
     """
 
     as_of: date
@@ -194,6 +200,7 @@ def evaluate(
         areas=areas,
         observations=obs,
         n_observations=len(obs),
+        run=RunInfo(checks=tuple(run.timings)),
     )
 
 
@@ -250,6 +257,8 @@ class _Run:
         # each there, not a tuple nor an issue.
         self.ledger = ledger if ledger is not None else IssueLedger()
         self._issue_keys: dict[str, set[int | None]] = {}
+        #: How long each check ran: the run's metadata, not part of the report's equality.
+        self.timings: list[CheckTiming] = []
         self.blocked: set[int] = set()
         # (indicator, entity) pairs with a blocked figure: a target with nothing else there
         # is `invalid`, not `no_data`.
@@ -902,7 +911,7 @@ class _Run:
             if not isinstance(result, ProgressAssessment):
                 raise TypeError(f"a progress method must return a ProgressAssessment, got "
                                 f"{type(result).__name__}")
-        except Exception as exc:
+        except PLUGIN_FAILURES as exc:
             if self.strict:
                 raise CheckError(
                     f"progress method {method.code!r} of plugin {method.plugin!r} raised on "
@@ -933,15 +942,52 @@ class _Run:
                 else:
                     found.append(o)
         positions = _Positions(self.obs)
+        # Read-only views: a check that clears what it is shown fails on its own, and the
+        # other checks (and the next evaluation) still see everything.
         ctx = CheckContext(
             as_of=self.as_of, window=Period.between(date(self.as_of.year, 1, 1), self.as_of),
-            registry=self.registry, entities=self.entities, by_indicator=by_indicator,
+            registry=self.registry, entities=types.MappingProxyType(self.entities),
+            by_indicator=types.MappingProxyType({k: tuple(v) for k, v in by_indicator.items()}),
             positions=positions, blocked=frozenset(self.blocked),
         )
         findings: list[Finding] = []
         for check in self.registry.checks.values():
-            findings.extend(self._run_check(check, ctx))
+            started = time.perf_counter_ns()
+            try:
+                findings.extend(self._run_check(check, ctx))
+            finally:
+                self.timings.append(CheckTiming(code=check.code, plugin=check.plugin,
+                                                nanoseconds=time.perf_counter_ns() - started))
         return findings
+
+    def _miscited(self, finding: Finding) -> str | None:
+        """Why a check's finding cites something that is not an observation of this input."""
+        n = len(self.obs)
+        details = finding.details
+        if not isinstance(details, Mapping):
+            return f"a finding's details must be a mapping, got {describe(details)}"
+        cited: list[tuple[str, object]] = [("observations", finding.observations)]
+        cited += [(f"entities[{r.entity}].observations", r.observations)
+                  for r in finding.entities]
+        cited += [(f"details[{key!r}]", details[key]) for key in ("excluded", "history")
+                  if key in details]
+        for where, positions in cited:
+            # A collection, not a one-shot iterator: the accounting and the report read the
+            # positions again after this check.
+            if isinstance(positions, str | bytes) or not isinstance(positions, Collection):
+                return f"its {where} must be observation positions, got {describe(positions)}"
+            if not positions:
+                continue
+            # bool is an int to Python, but True is no position anyone meant to cite. The
+            # fast test (types, then bounds, in C) passes for every honest finding.
+            if set(map(type, positions)) == {int} and min(positions) >= 0 \
+                    and max(positions) < n:
+                continue
+            i = next(i for i in positions if type(i) is not int or not 0 <= i < n)
+            return (f"its {where} cites observation {describe(i)}, which is not in the input "
+                    f"(positions 0 to {n - 1})" if n else
+                    f"its {where} cites observation {describe(i)}, but the input has none")
+        return None
 
     def _run_check(self, check: Check, ctx: CheckContext) -> list[Finding]:
         try:
@@ -950,7 +996,12 @@ class _Run:
                 if not isinstance(item, Finding):
                     raise TypeError(
                         f"a check must yield Finding objects, got {type(item).__name__}")
-        except Exception as exc:
+                wrong = self._miscited(item)
+                if wrong is not None:
+                    # Provenance that names no figure would be accepted by the accounting
+                    # and shown as a file and row that do not exist.
+                    raise ValueError(f"a finding of check {check.code!r} is refused: {wrong}")
+        except PLUGIN_FAILURES as exc:
             if self.strict:
                 raise CheckError(
                     f"check {check.code!r} of plugin {check.plugin!r} raised: {exc}",

@@ -4,6 +4,11 @@ Each hook is called once when a registry is loaded and returns the plugin's cont
 is called per observation. Implementations may accept fewer arguments than the specification
 (pluggy passes only the ones they name), so hooks only ever gain arguments and old plugins keep
 working. Plugin authors decorate their functions with :data:`plan_rules.hookimpl`.
+
+Every hook returns a sequence (a list or a tuple) of its type. Anything else — a string, a
+dict, ``None``, an item of another type — is a load problem naming the plugin, and only the
+unusable part is skipped (fatal in strict mode); so is an exception or ``SystemExit`` raised by
+the hook. A code claimed by two plugins is used for neither.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ def plan_rules_plans() -> Sequence[Plan]:
     """Contribute the plans this plugin defines.
 
     :return: the plans, each with a unique code. Return an empty sequence to contribute none.
+        Only plugins of the same distribution may add indicators and targets to a plan,
+        unless it is declared ``open_to_others=True``.
     """
     raise NotImplementedError
 
@@ -36,7 +43,8 @@ def plan_rules_plans() -> Sequence[Plan]:
 def plan_rules_indicators() -> Sequence[Indicator]:
     """Contribute indicators: what is measured, how, and which clause of a plan asks for it.
 
-    :return: indicators with unique codes; each names a plan contributed by some plugin.
+    :return: indicators with unique codes; each names a plan contributed by this
+        plugin's distribution, or one open to others, or loading rejects it.
     """
     raise NotImplementedError
 
@@ -45,7 +53,8 @@ def plan_rules_indicators() -> Sequence[Indicator]:
 def plan_rules_targets() -> Sequence[Target]:
     """Contribute targets: comparator, exact threshold, scope, aggregation, validity.
 
-    :return: targets with unique codes; each must name a known indicator, or loading rejects it.
+    :return: targets with unique codes; each must name a known indicator of a plan of this
+        plugin's distribution (or one open to others), or loading rejects it.
     """
     raise NotImplementedError
 
@@ -54,8 +63,11 @@ def plan_rules_targets() -> Sequence[Target]:
 def plan_rules_checks() -> Sequence[Check]:
     """Contribute checks: rules run over the observations of the indicators they name.
 
-    :return: checks with unique codes. A check that raises while running becomes an ``error``
-        finding naming this plugin and the check; the rest of the evaluation goes on.
+    :return: checks with unique codes. A check that raises (or calls ``sys.exit``) while
+        running, yields something that is not a ``Finding``, or cites an observation that is
+        not in the input, becomes an ``error`` finding naming this plugin and the check; the
+        rest of the evaluation goes on. A check sees read-only views, and its duration is
+        recorded in the report's run metadata.
     """
     raise NotImplementedError
 
@@ -64,7 +76,8 @@ def plan_rules_checks() -> Sequence[Check]:
 def plan_rules_writers() -> Sequence[Writer]:
     """Contribute report writers (text, JSON, HTML, …), selected by their ``name``.
 
-    :return: writers with unique names; each turns a report into text or bytes.
+    :return: writers with unique names; each turns a report into ``str`` or ``bytes``
+        (anything else is a write error naming the writer and this plugin).
     """
     raise NotImplementedError
 

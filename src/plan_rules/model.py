@@ -242,7 +242,13 @@ def _codes(value: Iterable[str]) -> tuple[str, ...]:
 
 @attrs.frozen(kw_only=True)
 class Plan:
-    """A plan: document number, issuer, dates, title and its areas."""
+    """A plan: document number, issuer, dates, title and its areas.
+
+    ``open_to_others`` says whether plugins of other distributions may add indicators and
+    targets to it. By default a plan is closed: only the distribution that contributes it
+    (any of its entry points) says what the plan asks for, so another installed plugin cannot
+    add an easy target to an official plan.
+    """
 
     code: str = attrs.field(validator=_code)
     number: str = attrs.field(validator=[v.instance_of(str), _non_empty])
@@ -254,6 +260,7 @@ class Plan:
         default=(), converter=_areas, validator=v.deep_iterable(v.instance_of(Area))
     )
     source: str | None = None
+    open_to_others: bool = attrs.field(default=False, validator=v.instance_of(bool))
     plugin: str | None = attrs.field(default=None, eq=False)
 
     def area(self, code: str) -> Area | None:

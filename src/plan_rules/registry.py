@@ -5,12 +5,21 @@ them), as in flake8: entry points are sorted, a distribution seen twice is count
 plugin that fails to import is reported by name and skipped — or raised, in strict mode. Every
 contribution is stamped with the plugin that made it, by calling each implementation on its own.
 Only :class:`PluginHost` touches pluggy's ``pm.hook``; the rest of the library goes through it.
+
+A plugin is someone else's code, so nothing it hands back is trusted: a hook's result must be
+a sequence of the hook's type (anything else is a problem naming the plugin, and only that is
+skipped); ``SystemExit`` raised by a plugin is a failure like any other, not the end of the
+run; a code two plugins claim is used for neither, since load order must not decide which one
+is official; a plugin adds indicators and targets only to the plans of its own distribution,
+unless a plan is ``open_to_others``. The registry's mappings are read-only views, so a check
+shown the registry cannot change what the next evaluation sees.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import os
+import reprlib
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -34,6 +43,31 @@ ENV_STRICT = "PLAN_RULES_STRICT"
 #: "1" prints each hook call to stderr (pluggy's tracing).
 ENV_TRACE = "PLAN_RULES_TRACE_PLUGINS"
 
+#: What plugin code may raise that is reported rather than let through. ``SystemExit`` is one:
+#: a plugin's ``sys.exit(0)`` would otherwise end the run with status 0 and no report, and a
+#: CI gate would pass. ``KeyboardInterrupt`` is not: the user asked to stop.
+PLUGIN_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit)
+
+
+def describe(value: object, limit: int = 60) -> str:
+    """A short, safe description of something a plugin returned: its type and a clipped repr.
+
+    A plugin's object may have a huge or raising ``__repr__``; neither reaches a message.
+    """
+    clip = reprlib.Repr()
+    clip.maxstring = clip.maxother = limit
+    try:
+        shown = clip.repr(value)
+    except Exception:
+        shown = "<unprintable>"
+    return f"{type(value).__name__} {shown}"
+
+
+def _read_only(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    # A copy behind a read-only view: neither the caller's dict nor a check holding the view
+    # can change what the registry says.
+    return types.MappingProxyType(dict(value))
+
 _HOOKS = (
     "plan_rules_plans",
     "plan_rules_indicators",
@@ -53,7 +87,8 @@ class PluginInfo:
     distribution: str | None = None
     version: str | None = None
     hooks: tuple[str, ...] = ()
-    contributions: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    contributions: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict,
+                                                               converter=_read_only)
 
 
 @attrs.frozen(kw_only=True)
@@ -64,6 +99,14 @@ class LoadProblem:
     message: str
     code: str | None = None
     kind: str = "load"
+
+
+def _plugin_tuple(value: Iterable[PluginInfo]) -> tuple[PluginInfo, ...]:
+    return tuple(value)
+
+
+def _problem_tuple(value: Iterable[LoadProblem]) -> tuple[LoadProblem, ...]:
+    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -187,17 +230,22 @@ class PluginHost:
 
 @attrs.frozen(kw_only=True)
 class Registry:
-    """Everything the loaded plugins contributed, by code, and what went wrong loading them."""
+    """Everything the loaded plugins contributed, by code, and what went wrong loading them.
 
-    plans: Mapping[str, Plan]
-    indicators: Mapping[str, Indicator]
-    targets: Mapping[str, Target]
-    checks: Mapping[str, Check]
-    writers: Mapping[str, Writer]
-    plugins: tuple[PluginInfo, ...]
-    problems: tuple[LoadProblem, ...] = ()
+    The mappings are read-only views of copies (``types.MappingProxyType``), whatever they
+    were built from: checks are shown the registry, and none may change it for the others.
+    """
+
+    plans: Mapping[str, Plan] = attrs.field(converter=_read_only)
+    indicators: Mapping[str, Indicator] = attrs.field(converter=_read_only)
+    targets: Mapping[str, Target] = attrs.field(converter=_read_only)
+    checks: Mapping[str, Check] = attrs.field(converter=_read_only)
+    writers: Mapping[str, Writer] = attrs.field(converter=_read_only)
+    plugins: tuple[PluginInfo, ...] = attrs.field(converter=_plugin_tuple)
+    problems: tuple[LoadProblem, ...] = attrs.field(default=(), converter=_problem_tuple)
     strict: bool = False
-    progress_methods: Mapping[str, ProgressMethod] = attrs.field(factory=dict)
+    progress_methods: Mapping[str, ProgressMethod] = attrs.field(factory=dict,
+                                                                 converter=_read_only)
 
     def targets_for(self, indicator: str) -> list[Target]:
         """The targets of one indicator, in code order."""
@@ -223,16 +271,69 @@ def _fits_kind(target: Target, indicator: Indicator) -> str | None:
     return None
 
 
+#: The type each hook's items must have, by the name the loader gives the hook.
+_EXPECTED: Mapping[str, type] = {
+    "plans": Plan, "indicators": Indicator, "targets": Target, "checks": Check,
+    "writers": Writer, "progress_methods": ProgressMethod,
+}
+
+#: The owner of plugins handed to :func:`load_registry` itself (not found as entry points).
+CALLER = None
+
+
+def _owner_words(owner: str | None) -> str:
+    if owner is CALLER:
+        return "the plugins passed to load_registry"
+    return f"distribution {owner!r}"
+
+
+def _dist_key(name: str | None) -> str:
+    return (name or "?").lower().replace("_", "-")
+
+
 class _Loader:
     def __init__(self, strict: bool) -> None:
         self.strict = strict
         self.problems: list[LoadProblem] = []
+        #: Codes used by no one because two plugins claimed them, by hook.
+        self.contested: dict[str, set[str]] = {}
 
     def problem(self, error: Exception, plugin: str, code: str | None = None,
                 kind: str = "load") -> None:
         if self.strict:
             raise error
         self.problems.append(LoadProblem(plugin=plugin, message=str(error), code=code, kind=kind))
+
+    def failed(self, plugin: str, what: str, exc: BaseException) -> None:
+        """A plugin's code raised (or exited) while it was asked for something."""
+        err = PluginLoadError(
+            f"plugin {plugin!r} raised in its {what} hook: {type(exc).__name__}: {exc}",
+            plugin=plugin,
+        )
+        if self.strict:
+            raise err from exc
+        self.problem(err, plugin)
+
+    def _items(self, plugin: str, what: str, call: Callable[[], Sequence[T]],
+               ) -> list[object] | None:
+        """What one plugin's hook returned, as a list, or None (reported) when unusable."""
+        try:
+            returned: object = call()
+            usable = not (returned is None
+                          or isinstance(returned, str | bytes | bytearray | Mapping)
+                          or not isinstance(returned, Iterable))
+            # A generator's items are made while it is read: still the plugin's code.
+            items = list(returned) if usable else []  # type: ignore[call-overload]
+        except PLUGIN_FAILURES as exc:
+            self.failed(plugin, what, exc)
+            return None
+        if not usable:
+            self.problem(PluginLoadError(
+                f"plugin {plugin!r}: its {what} hook returned {describe(returned)}, not a "
+                f"sequence of {_EXPECTED[what].__name__}; nothing it returned there is used",
+                plugin=plugin), plugin, kind="contribution")
+            return None
+        return items
 
     def collect(
         self,
@@ -241,40 +342,55 @@ class _Loader:
         key: Callable[[T], str],
         contributions: dict[str, dict[str, list[str]]],
     ) -> dict[str, T]:
-        out: dict[str, T] = {}
+        expected = _EXPECTED[what]
+        singular = what[:-1]
+        claims: dict[str, list[tuple[str, T]]] = {}
         for plugin, call in calls:
-            try:
-                items = list(call() or ())
-            except Exception as exc:
-                err = PluginLoadError(
-                    f"plugin {plugin!r} raised in its {what} hook: {type(exc).__name__}: {exc}",
-                    plugin=plugin,
-                )
-                if self.strict:
-                    raise err from exc
-                self.problem(err, plugin)
-                continue
-            for item in items:
-                code = key(item)
-                if code in out:
-                    first = getattr(out[code], "plugin", None) or "?"
-                    self.problem(
-                        DuplicateCodeError(
-                            f"{what[:-1]} code {code!r} is contributed by both plugin {first!r} "
-                            f"and plugin {plugin!r}; the first one ({first!r}) is kept",
-                            code=code,
-                            plugins=(first, plugin),
-                        ),
-                        plugin,
-                        code,
-                        kind="duplicate",
-                    )
+            items = self._items(plugin, what, call)
+            for item in items or ():
+                if not isinstance(item, expected):
+                    self.problem(PluginLoadError(
+                        f"plugin {plugin!r}: its {what} hook returned {describe(item)} among "
+                        f"its {what}, not a {expected.__name__}; that item is skipped",
+                        plugin=plugin), plugin, kind="contribution")
+                    continue
+                code = key(item)  # type: ignore[arg-type]
+                mine = claims.setdefault(code, [])
+                if any(p == plugin for p, _ in mine):
+                    # The same plugin twice: no one else is involved, the first one stands.
+                    self.problem(DuplicateCodeError(
+                        f"{singular} code {code!r} is contributed twice by plugin {plugin!r}; "
+                        "the first one is kept", code=code, plugins=(plugin, plugin)),
+                        plugin, code, kind="duplicate")
                     continue
                 if hasattr(item, "plugin"):
                     item = attrs.evolve(item, plugin=plugin)  # type: ignore[misc]
+                mine.append((plugin, item))  # type: ignore[arg-type]
+        out: dict[str, T] = {}
+        for code, claimed in claims.items():
+            if len(claimed) == 1:
+                plugin, item = claimed[0]
                 out[code] = item
                 contributions.setdefault(plugin, {}).setdefault(what, []).append(code)
+                continue
+            # Two plugins claim one code: which is official is not for the entry points'
+            # sort order to decide, so neither is used and each plugin is told.
+            names = [p for p, _ in claimed]
+            listed = ", ".join(repr(n) for n in names[:-1]) + f" and {names[-1]!r}"
+            self.contested.setdefault(what, set()).add(code)
+            for plugin in names:
+                self.problem(DuplicateCodeError(
+                    f"{singular} code {code!r} is contributed by plugins {listed}; none is "
+                    "used, and what depends on it is rejected too (a code must mean one "
+                    "thing; remove or block one of the plugins)",
+                    code=code, plugins=(names[0], names[1])), plugin, code, kind="duplicate")
         return out
+
+    def missing(self, what: str, code: str) -> str:
+        """Why a referenced code is not in the registry, for a rejection message."""
+        if code in self.contested.get(what, ()):
+            return "whose code two plugins claim"
+        return "which no loaded plugin contributes"
 
 
 def load_registry(
@@ -288,10 +404,12 @@ def load_registry(
     """Load plugins and return what they contribute.
 
     :param plugins: modules or objects to register besides (or instead of) entry points; each
-        is named by its ``__name__`` (or ``name`` attribute).
+        is named by its ``__name__`` (or ``name`` attribute). They are the caller's own: they
+        count as one owner, and may add to one another's plans.
     :param entry_points: discover installed plugins in the ``plan_rules`` entry-point group.
-    :param strict: make a broken plugin, a duplicate code or an unknown reference fatal
-        (default: the ``PLAN_RULES_STRICT`` environment variable).
+    :param strict: make a broken plugin, a wrong contribution, a duplicate code, an unknown
+        reference or a target added to another distribution's plan fatal (default: the
+        ``PLAN_RULES_STRICT`` environment variable).
     :param block: plugin names to skip (added to ``PLAN_RULES_BLOCK_PLUGINS``).
     :param allow: only these plugin names load (default: ``PLAN_RULES_PLUGINS`` when set).
     """
@@ -302,6 +420,8 @@ def load_registry(
     loader = _Loader(strict)
     host = PluginHost()
     infos: dict[str, PluginInfo] = {}
+    #: Who answers for each plugin: its distribution, or the caller (``CALLER``).
+    owners: dict[str, str | None] = {}
 
     def wanted(name: str) -> bool:
         return name not in blocked and (allowed is None or name in allowed)
@@ -323,7 +443,7 @@ def load_registry(
                 continue
             try:
                 obj = cand.load()
-            except Exception as exc:
+            except PLUGIN_FAILURES as exc:
                 err = PluginLoadError(
                     f"plugin {cand.name!r} (distribution {cand.distribution} "
                     f"{cand.version}) failed to import {cand.value!r}: "
@@ -334,6 +454,7 @@ def load_registry(
                     raise err from exc
                 loader.problem(err, cand.name)
                 continue
+            owners[cand.name] = _dist_key(cand.distribution)
             register(obj, cand.name, PluginInfo(
                 name=cand.name, module=cand.value, distribution=cand.distribution,
                 version=cand.version,
@@ -344,6 +465,7 @@ def load_registry(
             continue
         version = getattr(obj, "__version__", None)
         module = obj.__name__ if isinstance(obj, types.ModuleType) else type(obj).__module__
+        owners[name] = CALLER
         register(obj, name, PluginInfo(name=name, module=module, version=version))
 
     contributions: dict[str, dict[str, list[str]]] = {}
@@ -355,23 +477,41 @@ def load_registry(
     progress_methods = loader.collect(host.progress_methods(), "progress_methods",
                                       lambda m: m.code, contributions)
 
+    def foreign(what: str, code: str, plugin: str | None, plan: Plan) -> bool:
+        """Whether ``plugin`` adds to a plan of another owner that is not open to it."""
+        mine, theirs = owners.get(plugin or "?"), owners.get(plan.plugin or "?")
+        if plan.open_to_others or mine == theirs:
+            return False
+        loader.problem(PluginLoadError(
+            f"{what} {code!r} of plugin {plugin!r} ({_owner_words(mine)}) adds to plan "
+            f"{plan.code!r} of plugin {plan.plugin!r} ({_owner_words(theirs)}), which is not "
+            f"open to others (Plan(open_to_others=True)); the {what} is rejected",
+            plugin=plugin, code=code), plugin or "?", code, kind="ownership")
+        return True
+
     for code, ind in list(indicators.items()):
-        if ind.plan not in plans:
+        plan = plans.get(ind.plan)
+        if plan is None:
             loader.problem(UnknownReferenceError(
                 f"indicator {code!r} of plugin {ind.plugin!r} names plan {ind.plan!r}, "
-                "which no loaded plugin contributes; the indicator is rejected",
+                f"{loader.missing('plans', ind.plan)}; the indicator is rejected",
                 plugin=ind.plugin, code=code), ind.plugin or "?", code, kind="reference")
+            del indicators[code]
+        elif foreign("indicator", code, ind.plugin, plan):
             del indicators[code]
     for code, tgt in list(targets.items()):
         indicator = indicators.get(tgt.indicator)
         reason = (
-            f"names indicator {tgt.indicator!r}, which no loaded plugin contributes"
+            f"names indicator {tgt.indicator!r}, {loader.missing('indicators', tgt.indicator)}"
             if indicator is None else _fits_kind(tgt, indicator)
         )
         if reason:
             loader.problem(UnknownReferenceError(
                 f"target {code!r} of plugin {tgt.plugin!r} {reason}; the target is rejected",
                 plugin=tgt.plugin, code=code), tgt.plugin or "?", code, kind="reference")
+            del targets[code]
+        elif indicator is not None and foreign("target", code, tgt.plugin,
+                                               plans[indicator.plan]):
             del targets[code]
     for code, chk in list(checks.items()):
         unknown = [i for i in chk.indicators if i not in indicators]

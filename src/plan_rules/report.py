@@ -43,8 +43,8 @@ from .model import (
 from .periods import Period
 from .registry import LoadProblem, PluginInfo
 
-__all__ = ["DEFAULT_MAX_ISSUES", "LATEST_SCHEMA_VERSION", "SCHEMA_VERSION", "Conservation",
-           "IssueLedger", "Report", "Summary"]
+__all__ = ["DEFAULT_MAX_ISSUES", "LATEST_SCHEMA_VERSION", "SCHEMA_VERSION", "CheckTiming",
+           "Conservation", "IssueLedger", "Report", "RunInfo", "Summary"]
 
 #: The newest version of the JSON form, bumped on any change to it: major when a reader of
 #: the old form would break. 1.2 added ``issue_summaries``.
@@ -185,8 +185,32 @@ class Summary:
 
 
 @attrs.frozen(kw_only=True)
+class CheckTiming:
+    """How long one check ran, in nanoseconds of the monotonic clock (an exact int)."""
+
+    code: str
+    plugin: str | None
+    nanoseconds: int
+
+
+@attrs.frozen(kw_only=True)
+class RunInfo:
+    """What a run measured about itself rather than about the figures: each check's duration.
+
+    It differs between two runs of the same data, so a report's equality ignores it (and the
+    JSON form keeps it under ``run``, documented as outside equality).
+    """
+
+    checks: tuple[CheckTiming, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
 class Report:
-    """The outcome of one evaluation."""
+    """The outcome of one evaluation.
+
+    Two reports are equal when they say the same about the same figures; ``run`` (timings)
+    and the observations themselves are not compared.
+    """
 
     findings: tuple[Finding, ...]
     issues: tuple[DataIssue, ...]
@@ -205,6 +229,7 @@ class Report:
     schema_version: str = attrs.field(default=attrs.Factory(
         lambda self: LATEST_SCHEMA_VERSION if self.issue_summaries else SCHEMA_VERSION,
         takes_self=True))
+    run: RunInfo = attrs.field(factory=RunInfo, eq=False, repr=False)
 
     def issue_count(self, severity: str | None = None) -> int:
         """How many data issues there are (of ``severity``), listed in full or summarised."""
@@ -278,10 +303,19 @@ class Report:
 
     # -- JSON ------------------------------------------------------------------------------
 
-    def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data (exact numbers as ``"n/d"`` strings)."""
+    def to_dict(self, *, run: bool = False) -> dict[str, Any]:
+        """The report as JSON-ready data (exact numbers as ``"n/d"`` strings).
+
+        :param run: add the run metadata (each check's duration) under ``run``. It is left
+            out by default because it differs between two runs of the same data, and reports
+            are compared as dicts and as JSON text.
+        """
         with collector_paused():  # a dict per entity result, none of them in a cycle
-            return self._to_dict()
+            out = self._to_dict()
+        if run:
+            # Not part of equality: timings differ between two runs of the same data.
+            out["run"] = {"checks": [attrs.asdict(t) for t in self.run.checks]}
+        return out
 
     def _to_dict(self) -> dict[str, Any]:
         return {
@@ -302,9 +336,10 @@ class Report:
             "sources": self._source_lists(),
         }
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """The report as JSON text, in the versioned schema of ``docs/report-schema.json``."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+    def to_json(self, *, indent: int | None = 2, run: bool = False) -> str:
+        """The report as JSON text, in the versioned schema of ``docs/report-schema.json``
+        (``run``: with the run metadata, as in :meth:`to_dict`)."""
+        return json.dumps(self.to_dict(run=run), ensure_ascii=False, indent=indent)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
@@ -333,6 +368,9 @@ class Report:
             schema_version=data["schema_version"],
             # Since schema 1.2; a report of an earlier version lists every issue in full.
             issue_summaries=tuple(_summary_from(s) for s in data.get("issue_summaries", ())),
+            # Optional: a report written before timings were kept has no "run".
+            run=RunInfo(checks=tuple(CheckTiming(**t) for t in
+                                     (data.get("run") or {}).get("checks", ()))),
         )
 
     @classmethod

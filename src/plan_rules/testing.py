@@ -221,7 +221,7 @@ def codes_are_unique(p: PluginUnderTest) -> list[Problem]:
     # plugin is already listed above.
     repeated = {p.code for p in out}
     out += [_problem(codes_are_unique, p, q.message, q.code) for q in p.registry.problems
-            if q.kind == "duplicate" and f"{p.name!r}" in q.message and q.code not in repeated]
+            if q.kind == "duplicate" and q.plugin == p.name and q.code not in repeated]
     return out
 
 
