@@ -659,12 +659,19 @@ _SEPARATOR_NAMES = {",": ("dấu phẩy (,)", "commas (,)"),
                     "\t": ("dấu tab", "tabs")}
 
 
-def _other_separator(texts: Sequence[str], delimiter: str) -> str | None:
-    """The separator, other than ``delimiter``, that splits a row's text into more cells
-    than ``delimiter`` did: a row saved with another separator than its header."""
+def _other_separator(texts: Sequence[str], delimiter: str, width: int,
+                     required: int) -> str | None:
+    """The separator, other than ``delimiter``, that a row shorter than its header (of
+    ``width`` cells) was saved with: it splits the row into more cells than ``delimiter``
+    did, and either ``delimiter`` left out a required column (the first ``required`` cells)
+    or the other one gives exactly the header's cells. A short row with a decimal comma
+    (``87,5`` in a semicolon file) is neither."""
     line = delimiter.join(texts)
     for other in _SEPARATOR_NAMES:
-        if other != delimiter and other in line and _cell_count(line, other) > len(texts):
+        if other == delimiter or other not in line:
+            continue
+        count = _cell_count(line, other)
+        if count > len(texts) and (len(texts) < required or count == width):
             return other
     return None
 
@@ -803,8 +810,8 @@ class _Table:
                 self.issues.append(self._extra_cells(line, texts, len(header)))
                 yield line, {}
                 continue
-            if delimiter is not None and len(cells) < required:
-                found = _other_separator(texts, delimiter)
+            if delimiter is not None and len(cells) < len(header):
+                found = _other_separator(texts, delimiter, len(header), required)
                 if found is not None:
                     self.issues.append(self._separator_mismatch(line, texts, delimiter,
                                                                 found))
