@@ -90,6 +90,15 @@ def test_a_quote_that_closes_rows_later_is_an_error_when_it_swallowed_rows(
     assert result.observations[2].note == "a note"
 
 
+def test_a_stray_quote_opening_a_row_is_named_when_the_next_row_closes_it(
+        tmp_path: Path, registry: pr.Registry) -> None:
+    text = HEADER + '"' + rows(1) + '"' + rows(2) + rows(3)
+    result = read(write(tmp_path, text), registry)
+    assert named(result) == [("unclosed_quote", 2, "indicator", "error"),
+                             ("unclosed_quote", 3, "indicator", "error")]
+    assert [o.row for o in result.observations] == [4]
+
+
 def test_a_quoted_note_with_line_breaks_is_still_one_cell(
         tmp_path: Path, registry: pr.Registry) -> None:
     text = HEADER + 'T1.A.1,c1,commune,Q1/2025,1,100,,,,"line one\nline two, and more"\n'
@@ -296,6 +305,7 @@ HOSTILE = {
                                     ).encode(),
     "open quote past the cell limit": (HEADER + 'T1.A.1,c0,commune,Q1/2025,0,100,,,,"x\n'
                                        + rows(*range(1, 3001))).encode(),
+    "stray quotes opening rows": (HEADER + '"' + rows(1) + '"' + rows(2) + rows(3)).encode(),
     "semicolon header, comma rows": (SEMICOLON_HEADER + rows(1, 2)).encode(),
     "a row with another separator": (HEADER + rows(1) + "T1.A.1;c2;commune;Q1/2025;2;100;;;;\n"
                                      + rows(3)).encode(),

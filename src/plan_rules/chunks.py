@@ -64,11 +64,11 @@ from .readers import (
     MAX_LINE,
     Cell,
     ReadResult,
-    _cell_count,
     _csv_rows,
     _dialect,
     _lines,
     _long_line,
+    _looks_like_row,
     _read_figures,
     _RowReader,
     _Table,
@@ -588,7 +588,7 @@ def _body_rows(text: str, delimiter: str, before: int, last: bool, state: _State
                 if len(taken) > 1:  # the broken last record is left out: read again
                     state.open_end, state.replan = not last, last
                 return
-            if len(taken) > 1 and any(_cell_count(t, delimiter) == width for t in taken[1:]):
+            if len(taken) > 1 and any(_looks_like_row(t, delimiter, width) for t in taken[1:]):
                 state.replan = True
                 return
             taken.clear()

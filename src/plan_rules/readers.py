@@ -509,6 +509,13 @@ def _cell_count(line: str, delimiter: str) -> int:
         return 0
 
 
+def _looks_like_row(line: str, delimiter: str, width: int) -> bool:
+    """Whether a line swallowed by a quoted cell has the header's ``width`` cells, read as a
+    record of its own or split at every delimiter (its own quote may be the stray one)."""
+    count = line.count(delimiter) + 1  # never fewer than the record's cells
+    return count == width or (count > width and _cell_count(line, delimiter) == width)
+
+
 def _csv_rows(text: str, file: str = "the file", issues: list[DataIssue] | None = None,
               ) -> Iterator[tuple[int, list[str] | None]]:
     """Yield (first line of the record, cells); a ``sep=;`` line (Excel's hint) is obeyed.
@@ -550,8 +557,8 @@ def _csv_rows(text: str, file: str = "the file", issues: list[DataIssue] | None 
                     yield start, cells
                     continue
                 swallowed = taken[1:-1] if at_end else taken[1:]
-                if not at_end and all(_cell_count(t, delimiter) != len(header)
-                                      for t in swallowed):
+                if not at_end and not any(_looks_like_row(t, delimiter, len(header))
+                                          for t in swallowed):
                     line += len(taken)
                     taken.clear()
                     yield start, cells  # a cell that really holds line breaks
@@ -572,7 +579,7 @@ def _csv_rows(text: str, file: str = "the file", issues: list[DataIssue] | None 
         except csv.Error as exc:
             start = line + 1
             if (header is not None and start > skip and len(taken) > 1
-                    and any(_cell_count(t, delimiter) == len(header) for t in taken[1:])):
+                    and any(_looks_like_row(t, delimiter, len(header)) for t in taken[1:])):
                 # The cell grew past the CSV reader's limit because its quote was never
                 # closed: a row lost, not the file.
                 if issues is not None:
