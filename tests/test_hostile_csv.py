@@ -246,6 +246,8 @@ def test_bytes_that_are_not_utf8_in_the_header_are_named_and_shown(
     result = read(write(tmp_path, data), registry)
     assert named(result)[0] == ("bad_encoding", 1, "column 10", "error")
     assert result.issues[0].text == "ghi ch\\xfa"
+    assert "the header of column 10" in result.issues[0].message.en
+    assert "tiêu đề cột 10" in result.issues[0].message.vi
     assert all("\udcfa" not in (i.text or "") for i in result.issues)
     assert len(result.observations) == 2
 

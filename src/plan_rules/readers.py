@@ -797,7 +797,7 @@ class _Table:
                 continue
             if header is None:
                 if self.escaped and _ESCAPED.search(joined):
-                    self.issues.extend(self._undecodable(line, [], texts))
+                    self.issues.extend(self._undecodable(line, None, texts))
                     texts = [_ESCAPED.sub("\ufffd", t) for t in texts]
                 header = _header_keys(texts, self.file, line)
                 usable = self._check_header(header, texts, line)
@@ -839,22 +839,32 @@ class _Table:
                 "the file is empty: expected a header row and rows of figures",
                 expected=", ".join(self.wanted)))
 
-    def _undecodable(self, line: int, header: Sequence[str],
+    def _undecodable(self, line: int, header: Sequence[str] | None,
                      texts: Sequence[str]) -> list[DataIssue]:
-        """An issue for each cell of a row holding bytes that are not UTF-8."""
+        """An issue for each cell of a row (of the header: ``header`` None) holding bytes
+        that are not UTF-8."""
         found = []
         for n, text in enumerate(texts):
             if not _ESCAPED.search(text):
                 continue
-            field = (header[n] if n < len(header) else "") or f"column {n + 1}"
             shown = _shown(text)
-            found.append(_issue(
-                "bad_encoding", self.file, line, field,
-                f"ô '{field}' có byte không phải UTF-8 ({shown!r}), thường do dán từ tệp mã "
-                "khác; dòng không được đọc — hãy gõ lại ô này và lưu tệp dạng 'CSV UTF-8'",
-                f"the '{field}' cell holds bytes that are not UTF-8 ({shown!r}), often pasted "
-                "from a file in another encoding; the row is not read — retype the cell and "
-                "save the file as 'CSV UTF-8'", text=shown, expected="UTF-8 text"))
+            if header is None:
+                field = f"column {n + 1}"
+                vi = (f"tiêu đề cột {n + 1} có byte không phải UTF-8 ('{shown}'); các byte đó "
+                      "được đọc là '\ufffd' — hãy gõ lại tiêu đề và lưu tệp dạng 'CSV UTF-8'")
+                en = (f"the header of column {n + 1} holds bytes that are not UTF-8 "
+                      f"('{shown}'); they are read as '\ufffd' — retype the header and save "
+                      "the file as 'CSV UTF-8'")
+            else:
+                field = (header[n] if n < len(header) else "") or f"column {n + 1}"
+                vi = (f"ô '{field}' có byte không phải UTF-8 ('{shown}'), thường do dán từ tệp "
+                      "mã khác; dòng không được đọc — hãy gõ lại ô này và lưu tệp dạng "
+                      "'CSV UTF-8'")
+                en = (f"the '{field}' cell holds bytes that are not UTF-8 ('{shown}'), often "
+                      "pasted from a file in another encoding; the row is not read — retype "
+                      "the cell and save the file as 'CSV UTF-8'")
+            found.append(_issue("bad_encoding", self.file, line, field, vi, en, text=shown,
+                                expected="UTF-8 text"))
         return found
 
     def _separator_mismatch(self, line: int, texts: Sequence[str], delimiter: str,
