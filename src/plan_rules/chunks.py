@@ -134,12 +134,13 @@ class ChunkResult:
 
     ``first_line`` is the whole-file line number of the chunk's first line (after the head,
     for chunk 0). The fields after it tell :meth:`Partial.to_read_result` whether the chunk
-    must be read again: ``encoding`` is how its bytes were decoded (``"utf-8"``,
-    ``"windows-1258"``, or None for a file read whole), ``ascii`` whether they were plain ASCII
-    (then both decodings agree), ``undecodable`` where UTF-8 decoding failed (counted as the
+    must be read again: ``encoding`` is how its bytes were decoded (``"utf-8"``;
+    ``"windows-1258"`` when they are not UTF-8, or None for a file read whole), ``ascii``
+    whether they were plain ASCII, ``undecodable`` where UTF-8 decoding failed (counted as the
     whole-file reader counts, after a byte-order mark), ``open_end`` whether the range ended
-    inside a quoted field, and ``replan`` whether the head no longer ends with the header
-    (then the file is read whole).
+    inside a quoted field, and ``replan`` whether the file must be read whole: the head no
+    longer ends with the header, bytes are not UTF-8, or the text is hostile (a quote left
+    open, a line or a cell too long; see the module's notes).
     """
 
     chunk: Chunk
@@ -184,8 +185,8 @@ class Partial:
     Merge the partials of every chunk (:func:`merge`, :func:`merge_all`, in any grouping and
     order), then call :meth:`to_read_result` for the file's :class:`~plan_rules.ReadResult`.
     The properties show what the chunks read as they read it: until :meth:`to_read_result`
-    has read again the chunks that need it and added the encoding warning, they can differ
-    from the whole-file read.
+    has read again the chunks that need it (or the whole file), they can differ from the
+    whole-file read.
     """
 
     file: str
