@@ -18,6 +18,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import plan_rules as pr
 from plan_rules import cli, columnar, readers
@@ -359,6 +361,30 @@ def test_every_physical_row_of_hostile_text_is_used_or_named(
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     assert result.accounted
     assert every_row_accounted(result, range(2, lines + 1))
+
+
+#: Pieces of hostile text: quotes alone, doubled and around cells, separators, line ends,
+#: whole rows, bytes that are not UTF-8.
+PIECES = st.sampled_from([b'"', b'""', b",", b";", b"\t", b"\n", b"\r\n", b"x", b"\xe9",
+                          ROW.format(n=1).encode(), ROW.format(n=2).encode().rstrip(b"\n"),
+                          "ghi chú".encode(), b'"a note"'])
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(pieces=st.lists(PIECES, max_size=40))
+def test_any_text_of_quotes_and_separators_is_used_or_named_alike_by_every_reader(
+        tmp_path: Path, registry: pr.Registry, pieces: list[bytes]) -> None:
+    path = write(tmp_path, HEADER.encode() + b"".join(pieces))
+    whole = _outcome(lambda: read(path, registry))
+    if isinstance(whole, pr.ReadResult):
+        assert whole.accounted
+        for issue in whole.issues:  # no surrogate left for a writer to choke on
+            f"{issue.text}{issue.message.en}{issue.message.vi}".encode()
+    if columnar.available():
+        assert _outcome(lambda: pr.read_observations(path, registry=registry,
+                                                     engine="pyarrow")) == whole
+    assert _outcome(lambda: read_in_chunks(path, 3, registry=registry)) == whole
 
 
 # -- the expensive reproducers, bounded -------------------------------------------------------
