@@ -209,10 +209,13 @@ FILES: list[tuple[str, bytes, bool]] = [
     ("a header cell beyond it", (CLEAN.replace("note", "n" * 140_000)).encode(), False),
     ("empty", b"", False),
     ("no period column", CLEAN.replace("period", "when").encode(), False),
-    ("unknown, duplicate and explanatory columns", (
-        "indicator,entity,indicator_name,level,period,numerator,numerator,denominator,junk\n"
+    ("unknown, repeated and explanatory columns", (
+        "indicator,entity,indicator_name,level,period,numerator,indicator_name,denominator,junk\n"
         "T1.A.1,xa-a,Tỷ lệ,commune,Q1/2025,65,66,100,x\n"
         "T1.A.1,xa-b,,commune,Q1/2025,1,,2,\n").encode(), True),
+    ("a field given twice", (
+        "indicator,entity,level,period,numerator,tử số,denominator\n"
+        "T1.A.1,xa-a,commune,Q1/2025,65,66,100\n").encode(), False),
     ("no level, value, source or note column", (
         b"indicator,entity,period,numerator,denominator\n"
         b"T1.A.1,xa-a,Q1/2025,65,100\nT1.A.1,xa-b,Q2/2025,66,100\n"), True),

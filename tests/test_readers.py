@@ -322,11 +322,12 @@ def test_an_unknown_column_is_a_warning_with_a_suggestion(tmp_path: Path,
     assert len(read.observations) == 1
 
 
-def test_a_column_given_twice_is_named(tmp_path: Path, registry: pr.Registry) -> None:
-    text = HEADER.rstrip("\n") + ",giá trị\nT1.A.3,hy,province,2025,,,131,,,,7\n"
+def test_an_ignored_column_given_twice_is_a_warning(tmp_path: Path,
+                                                   registry: pr.Registry) -> None:
+    text = HEADER.rstrip("\n") + ",unit,đvt\nT1.A.3,hy,province,2025,,,131,,,,%,%\n"
     read = pr.read_observations(write(tmp_path, "f.csv", text), registry=registry)
     assert [(i.code, i.field, i.severity) for i in read.issues] == [
-        ("duplicate_column", "value", "warning")]
+        ("duplicate_column", "unit", "warning")]
     assert read.observations[0].value == 131
 
 

@@ -28,9 +28,12 @@ How the whole-file result is kept, row for row:
   one. A chunk notices when its range ends inside a quoted field; the merged result then reads
   that chunk and the next one again as one range, before anything is returned. Nothing is
   lost or invented, and nothing needs reporting.
-- **Encoding.** A file that is not UTF-8 is read as Windows-1258, as the whole-file reader
-  does, with the same warning; chunks that decoded as UTF-8 and are not plain ASCII are read
-  again (a file saved as "CSV UTF-8" never needs this).
+- **Encoding.** A file with bytes that are not UTF-8 is read whole: whether it is a UTF-8
+  file with a few bad bytes (named on their rows) or a Windows-1258 file depends on all of
+  its lines (a file saved as "CSV UTF-8" never needs this).
+- **Hostile text.** A quote left open (to the end of the file, or over lines that look like
+  rows), a line longer than :data:`~plan_rules.readers.MAX_LINE` or a cell longer than
+  Python's CSV reader takes makes the file be read whole, which names or refuses them.
 - JSON and ``.xlsx`` files, UTF-16 text, a file without a header line, and a header that ends
   with a lone carriage return are not cut: they are one chunk, read by
   :func:`~plan_rules.read_observations` itself.
@@ -55,16 +58,21 @@ from ._bulk import build_observations
 from .errors import ReadError
 from .model import DataIssue, Observation
 from .readers import (
+    _END_LINE,
     _REQUIRED,
     FIELDS,
+    MAX_LINE,
     Cell,
     ReadResult,
     _csv_rows,
     _dialect,
-    _encoding_issue,
+    _lines,
+    _long_line,
+    _looks_like_row,
     _read_figures,
     _RowReader,
     _Table,
+    _Tracked,
     _unaccounted,
     _windows_1258,
     read_observations,
@@ -126,12 +134,13 @@ class ChunkResult:
 
     ``first_line`` is the whole-file line number of the chunk's first line (after the head,
     for chunk 0). The fields after it tell :meth:`Partial.to_read_result` whether the chunk
-    must be read again: ``encoding`` is how its bytes were decoded (``"utf-8"``,
-    ``"windows-1258"``, or None for a file read whole), ``ascii`` whether they were plain ASCII
-    (then both decodings agree), ``undecodable`` where UTF-8 decoding failed (counted as the
+    must be read again: ``encoding`` is how its bytes were decoded (``"utf-8"``;
+    ``"windows-1258"`` when they are not UTF-8, or None for a file read whole), ``ascii``
+    whether they were plain ASCII, ``undecodable`` where UTF-8 decoding failed (counted as the
     whole-file reader counts, after a byte-order mark), ``open_end`` whether the range ended
-    inside a quoted field, and ``replan`` whether the head no longer ends with the header
-    (then the file is read whole).
+    inside a quoted field, and ``replan`` whether the file must be read whole: the head no
+    longer ends with the header, bytes are not UTF-8, or the text is hostile (a quote left
+    open, a line or a cell too long; see the module's notes).
     """
 
     chunk: Chunk
@@ -176,8 +185,8 @@ class Partial:
     Merge the partials of every chunk (:func:`merge`, :func:`merge_all`, in any grouping and
     order), then call :meth:`to_read_result` for the file's :class:`~plan_rules.ReadResult`.
     The properties show what the chunks read as they read it: until :meth:`to_read_result`
-    has read again the chunks that need it and added the encoding warning, they can differ
-    from the whole-file read.
+    has read again the chunks that need it (or the whole file), they can differ from the
+    whole-file read.
     """
 
     file: str
@@ -222,8 +231,9 @@ class Partial:
         """The result of reading the whole file, equal to what
         :func:`plan_rules.read_observations` gives for it.
 
-        Chunks whose cut fell inside a quoted field, or that were decoded as UTF-8 in a file
-        that is not, are read again here, from the file (rare: see the module's notes).
+        Chunks whose cut fell inside a quoted field are read again here, and a file with
+        bytes that are not UTF-8 or hostile text is read whole, from the file (rare: see the
+        module's notes).
 
         :param registry: the registry the chunks were read with, used only if a chunk is read
             again; default: the installed plugins.
@@ -247,21 +257,16 @@ class Partial:
 
         if any(r.replan for r in results):
             return read_observations(self.file, registry=reg())
-        failed = [r.undecodable for r in results if r.undecodable is not None]
-        legacy = bool(failed)
-        if legacy:
-            results = [_read_range(r.chunk, reg(), legacy=True)
-                       if r.encoding == "utf-8" and not r.ascii else r for r in results]
         i = 0
         while i < len(results) - 1:
             if results[i].open_end:
                 joined = attrs.evolve(results[i].chunk, end=results[i + 1].chunk.end)
-                results[i:i + 2] = [_read_range(joined, reg(), legacy=legacy)]
+                results[i:i + 2] = [_read_range(joined, reg())]
             else:
                 i += 1
         if any(r.replan for r in results):
             return read_observations(self.file, registry=reg())
-        return _result(results, (_encoding_issue(self.file, min(failed)),) if legacy else ())
+        return _result(results, ())
 
 
 def _load() -> Registry:
@@ -392,8 +397,8 @@ def _find_head(handle: BinaryIO, size: int) -> int | None:
             if lines is not None:
                 end = _after_breaks(data, lines)
                 return end if end and data[end - 1:end] == b"\n" else None
-        if at_end:
-            return None
+        if at_end or block > 4 * MAX_LINE:
+            return None  # no header, or a header line the whole-file reader refuses
         block *= 4
 
 
@@ -469,12 +474,13 @@ def read_chunk(chunk: Chunk, *, registry: Registry | None = None) -> Partial:
                              rows=read.rows, blank_rows=read.blank_rows,
                              unaccounted=read.unaccounted)
     else:
-        result = _read_range(chunk, reg, legacy=False)
+        result = _read_range(chunk, reg)
     return Partial(file=chunk.path, count=chunk.count, results=(result,))
 
 
-def _read_range(chunk: Chunk, registry: Registry, *, legacy: bool) -> ChunkResult:
-    """Read a chunk's rows with the head's header. ``legacy``: decode as Windows-1258."""
+def _read_range(chunk: Chunk, registry: Registry) -> ChunkResult:
+    """Read a chunk's rows with the head's header; a chunk with bytes that are not UTF-8 asks
+    for the file to be read whole (``replan``)."""
     path = Path(chunk.path)
     begin = max(chunk.start, chunk.head)
     try:
@@ -494,50 +500,54 @@ def _read_range(chunk: Chunk, registry: Registry, *, legacy: bool) -> ChunkResul
         raise ReadError(
             f"cannot read {path}: {exc.strerror or exc} — không đọc được tệp {path}",
             file=chunk.path) from exc
-    undecodable: int | None = None
-    encoding = "windows-1258" if legacy else "utf-8"
-    if not legacy:
-        try:
-            head_text, body_text = head.decode("utf-8-sig"), body.decode("utf-8")
-        except UnicodeDecodeError:
-            undecodable = _utf8_failure(head, body, begin)
-            encoding = "windows-1258"
-    if encoding != "utf-8":
-        head_text, body_text = _windows_1258(head), _windows_1258(body)
+    encoding = "utf-8"
     plain = head.isascii() and body.isascii()
+    try:
+        head_text, body_text = head.decode("utf-8-sig"), body.decode("utf-8")
+    except UnicodeDecodeError:
+        # UTF-8 with a few bad bytes, or Windows-1258: only the whole file tells.
+        return ChunkResult(chunk=chunk, observations=(), issues=(), rows=0,
+                           encoding="windows-1258", ascii=plain,
+                           undecodable=_utf8_failure(head, body, begin), replan=True)
     if _header_lines(head_text) != _count_breaks(head):
         # Decoded otherwise than when the file was cut, the head no longer ends with the
         # header (a line of no-break spaces, blank in one encoding only): read the file whole.
         return ChunkResult(chunk=chunk, observations=(), issues=(), rows=0, encoding=encoding,
-                           ascii=plain, undecodable=undecodable, replan=True)
+                           ascii=plain, replan=True)
     issues: list[DataIssue] = []
     table = _Table(path, FIELDS, _REQUIRED, issues)
     state = _State()
     last = chunk.end >= size
 
-    def records() -> Iterator[tuple[int, list[Cell]]]:
+    delimiter, _ = _dialect(head_text)
+
+    def records() -> Iterator[tuple[int, list[Cell] | None]]:
         # Cells are text here; the cast only widens the list's type for the table.
-        yield from cast("Iterator[tuple[int, list[Cell]]]", _csv_rows(head_text))
+        width = 0
+        for line, cells in _csv_rows(head_text, chunk.path):
+            if cells is not None and "".join(cells).strip():
+                width = len(cells)  # the header's
+            yield line, cast("list[Cell] | None", cells)
         state.header_issues = len(issues)  # the header has been read by now
-        delimiter, _ = _dialect(head_text)
         yield from cast("Iterator[tuple[int, list[Cell]]]",
-                        _body_rows(body_text, delimiter, before, last, state))
+                        _body_rows(body_text, delimiter, before, last, state, width))
 
     observations, lines, rows, blank = _read_figures(
-        table, table._table(records()), _RowReader(str(path), registry))
+        table, table._table(records(), delimiter=delimiter), _RowReader(str(path), registry))
     unaccounted = _unaccounted(lines, {o.row for o in observations}, issues)
     if chunk.index > 0:
         del issues[:state.header_issues]
     return ChunkResult(
         chunk=chunk, observations=tuple(observations), issues=tuple(issues), rows=rows,
         blank_rows=blank, unaccounted=unaccounted, first_line=before + 1, encoding=encoding,
-        ascii=plain, undecodable=undecodable, open_end=state.open_end)
+        ascii=plain, open_end=state.open_end, replan=state.replan)
 
 
 @attrs.define
 class _State:
     header_issues: int = 0
     open_end: bool = False
+    replan: bool = False
 
 
 def _utf8_failure(head: bytes, body: bytes, begin: int) -> int:
@@ -555,27 +565,37 @@ def _utf8_failure(head: bytes, body: bytes, begin: int) -> int:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _body_rows(text: str, delimiter: str, before: int, last: bool,
-               state: _State) -> Iterator[tuple[int, list[str]]]:
-    """The records of a chunk's range, numbered as lines of the whole file. Unless the range
-    ends the file, a sentinel line is parsed after it: read as a record of its own, the range
-    ended between records; inside a field, it ended inside a quoted field (``open_end``)."""
-    reader = csv.reader(io.StringIO(text if last else text + _SENTINEL + "\n", newline=""),
-                        delimiter=delimiter)
-    previous = 0
-    pending: tuple[int, list[str]] | None = None
-    for cells in reader:
-        if pending is not None:
-            yield pending
-        start, previous = previous + 1, reader.line_num
-        pending = (before + start, cells)
-    if pending is None:
+def _body_rows(text: str, delimiter: str, before: int, last: bool, state: _State,
+               width: int) -> Iterator[tuple[int, list[str]]]:
+    """The records of a chunk's range, numbered as lines of the whole file. An end line is
+    parsed after it: read as a record of its own, the range ended between records; inside a
+    field, it ended inside a quoted field (``open_end``, or ``replan`` at the end of the
+    file, where the whole-file reader names the quote left open). A record whose quoted
+    cell swallowed a line that looks like a row (``width`` cells), a line longer than
+    :data:`~plan_rules.readers.MAX_LINE` or a cell too long for the CSV reader also ask for
+    the file to be read whole (``replan``): the whole-file reader explains them."""
+    if _long_line(text, ("\n", "\r"), MAX_LINE) is not None:
+        state.replan = True
         return
-    if not last:
-        if pending[1] != [_SENTINEL]:
-            state.open_end = True  # the broken last record is left out: read again on merge
-        return
-    yield pending
+    source = _Tracked(_lines(text))
+    taken = source.taken
+    reader = csv.reader(source, delimiter=delimiter)
+    line = 0
+    try:
+        for cells in reader:
+            start = line + 1
+            line += len(taken)
+            if taken[-1] is _END_LINE:
+                if len(taken) > 1:  # the broken last record is left out: read again
+                    state.open_end, state.replan = not last, last
+                return
+            if len(taken) > 1 and any(_looks_like_row(t, delimiter, width) for t in taken[1:]):
+                state.replan = True
+                return
+            taken.clear()
+            yield before + start, cells
+    except csv.Error:
+        state.replan = True
 
 
 # -- convenience -----------------------------------------------------------------------------

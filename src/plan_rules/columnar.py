@@ -27,7 +27,10 @@ Row numbers are line numbers only when every record is exactly one line, so the 
 goes to the pure reader whenever that is not certain, and whenever pyarrow and Python's
 ``csv`` could read a line differently: a file that is not UTF-8 or has a UTF-16 byte-order
 mark, a NUL byte, a bare carriage return, a quote anywhere but around a whole cell (so also a
-quoted line break), a ``sep=`` line, a blank or unusable header, a byte-order mark opening the
+quoted line break, or a quote left open), a ``sep=`` line, a blank or unusable header (a
+required column missing, a field named twice, more than
+:data:`~plan_rules.readers.MAX_COLUMNS` columns), a line longer than
+:data:`~plan_rules.readers.MAX_LINE` bytes, a byte-order mark opening the
 second line (pyarrow would skip it), a row whose cell count differs from the header's, a cell
 longer than ``csv.field_size_limit()``, or no line after the header. Empty lines and rows of
 empty cells are blank rows, as for the pure reader. Importing :mod:`plan_rules` does not
@@ -152,6 +155,9 @@ def _parse(p: Path, registry: Registry, pa: Any, pc: Any, pacsv: Any) -> _Parsed
     header_end = raw.find(b"\n")
     if header_end == -1 or raw.startswith(codecs.BOM_UTF8, header_end + 1):
         return None  # at most a header; a mark pyarrow would skip as the start of its text
+    if len(raw) > readers.MAX_LINE and readers._long_line(
+            raw, (b"\n", b"\r"), readers.MAX_LINE) is not None:
+        return None  # a line the pure reader refuses (in bytes: at least its characters)
     try:
         header_line = raw[:header_end].decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -169,9 +175,9 @@ def _parse(p: Path, registry: Registry, pa: Any, pc: Any, pacsv: Any) -> _Parsed
         texts = next(csv.reader([header_line + "\n"], delimiter=delimiter))
     except csv.Error:
         return None  # a header cell beyond csv.field_size_limit(): as the pure reader fails
-    if not any(t.strip() for t in texts):
-        return None
-    header = [readers.header_key(t) for t in texts]
+    if not any(t.strip() for t in texts) or len(texts) > readers.MAX_COLUMNS:
+        return None  # no header, or one the pure reader may refuse
+    header = readers._header_keys(texts, str(p), 1)
     issues: list[DataIssue] = []
     table = readers._Table(p, FIELDS, ("indicator", "entity", "period"), issues)
     if not table._check_header(header, texts, 1):

@@ -2,13 +2,18 @@
 for.
 
 One row per figure, long format, the same columns in every format. Files are read the way
-people really save them: UTF-8 with or without a byte-order mark (UTF-16 and Windows-1258 with a
-warning), commas, semicolons or tabs, Vietnamese number style (``1.234``, ``87,5``, ``87,5%``),
+people really save them: UTF-8 with or without a byte-order mark (UTF-16, and Windows-1258 with a
+warning; a UTF-8 file with a few lines that are not stays UTF-8, those lines named), commas,
+semicolons or tabs, Vietnamese number style (``1.234``, ``87,5``, ``87,5%``),
 blank lines, stray spaces, Excel serial dates, headers in English or Vietnamese (with or without
 diacritics, in any order, with the template's explanatory columns). Each data row becomes an
 :class:`~plan_rules.Observation` or is named by a :class:`~plan_rules.DataIssue` giving the file,
 row, field, the text found and what was expected, in Vietnamese and English; a row with no figure
-at all is named by a warning. Nothing is dropped silently.
+at all is named by a warning. Nothing is dropped silently: a quote left open costs only the
+row it is on (the rows it swallowed are read again), a row saved with another separator than
+its header is an error, and a header or a line too long for any table
+(:data:`MAX_COLUMNS`, :data:`MAX_LINE`) is a :class:`~plan_rules.ReadError`, found in bounded
+time and memory.
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ import os
 import re
 import sys
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
-from typing import cast
+from typing import AnyStr, cast
 
 import attrs
 
@@ -107,8 +113,9 @@ LEVEL_ALIASES: Mapping[str, str] = {
 _DONE = {"done", "yes", "1", "true", "x", "hoàn thành", "đã hoàn thành", "xong", "có", "đạt"}
 _NOT_DONE = {"not done", "no", "0", "false", "chưa", "chưa hoàn thành", "không", "chưa xong"}
 
-#: Issue codes that concern a whole file: they account for every row of it.
-FILE_ISSUES = frozenset({"missing_column", "empty_file", "bad_json"})
+#: Issue codes that concern a whole file: as errors, they account for every row of it (a
+#: ``duplicate_column`` warning, about a column that is ignored anyway, does not).
+FILE_ISSUES = frozenset({"missing_column", "empty_file", "bad_json", "duplicate_column"})
 
 #: Called as ``progress(done, total)`` while a large file is read.
 ProgressCallback = Callable[[int, int], None]
@@ -260,26 +267,92 @@ def excel_date(serial: int) -> date:
 # -- files to rows -------------------------------------------------------------------------
 
 
-def _decode(path: Path, issues: list[DataIssue]) -> str:
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ReadError(
             f"cannot read {path}: {exc.strerror or exc} — không đọc được tệp {path}",
             file=str(path)) from exc
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ReadError(
-                f"{path} starts as UTF-16 text but breaks off at byte {exc.start} (a truncated "
-                f"or damaged file) — tệp {path} là UTF-16 nhưng bị cắt hoặc hỏng ở byte "
-                f"{exc.start}", file=str(path)) from exc
+
+
+def _utf16(raw: bytes, path: Path) -> str | None:
+    """The text of a file with a UTF-16 byte-order mark; None for any other file."""
+    if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        return raw.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            f"{path} starts as UTF-16 text but breaks off at byte {exc.start} (a truncated "
+            f"or damaged file) — tệp {path} là UTF-16 nhưng bị cắt hoặc hỏng ở byte "
+            f"{exc.start}", file=str(path)) from exc
+
+
+def _decode(path: Path, issues: list[DataIssue]) -> str:
+    """A file's text; a file that is not UTF-8 is read whole as Windows-1258 (warned)."""
+    raw = _read_bytes(path)
+    text = _utf16(raw, path)
+    if text is not None:
+        return text
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         issues.append(_encoding_issue(str(path), exc.start))
         return _windows_1258(raw)
+
+
+def _decode_lines(path: Path, issues: list[DataIssue]) -> tuple[str, bool]:
+    """A delimited file's text, and whether some of its lines hold bytes that are not UTF-8.
+
+    A file whose non-ASCII lines are mostly UTF-8 is UTF-8 (a line pasted from an older file
+    must not turn every ``hoàn thành`` of the others into mojibake): its bad bytes are kept as
+    surrogate escapes (U+DC80–U+DCFF, which UTF-8 text never holds), for the table to name
+    on their rows. Only a file whose non-ASCII lines are mostly not UTF-8 is read whole as
+    Windows-1258, with the ``encoding`` warning."""
+    raw = _read_bytes(path)
+    text = _utf16(raw, path)
+    if text is not None:
+        return text, False
+    try:
+        return raw.decode("utf-8-sig"), False
+    except UnicodeDecodeError as exc:
+        if _mostly_utf8(raw):
+            return raw.decode("utf-8-sig", errors="surrogateescape"), True
+        issues.append(_encoding_issue(str(path), exc.start))
+        return _windows_1258(raw), False
+
+
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Whether at least as many of the lines holding non-ASCII bytes are UTF-8 as are not.
+    One pass: each search starts after the line the previous one found."""
+    good = bad = position = 0
+    while (m := _HIGH_BYTE.search(raw, position)) is not None:
+        start = raw.rfind(b"\n", 0, m.start()) + 1
+        end = raw.find(b"\n", m.start())
+        end = len(raw) if end < 0 else end
+        try:
+            raw[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            bad += 1
+        else:
+            good += 1
+        position = end + 1
+    return good >= bad
+
+
+#: The surrogate escapes that stand for bytes that are not UTF-8 (see :func:`_decode_lines`).
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _shown(text: str) -> str:
+    """Text fit for a report: bytes that were not UTF-8 shown as ``\\xNN``."""
+    if not _ESCAPED.search(text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _encoding_issue(file: str, position: int) -> DataIssue:
@@ -348,26 +421,243 @@ def _line_blocks(text: str, block: int) -> Iterator[list[str]]:
         start = end
 
 
-def _csv_rows(text: str, file: str = "the file") -> Iterator[tuple[int, list[str]]]:
+#: The longest line read, in characters: a row of the widest sensible table, each cell as long
+#: as Python's CSV reader takes, is far shorter. A longer line (a file without line ends, a
+#: 200 MB "header") is a ReadError, found before anything is split or parsed.
+MAX_LINE = 1 << 21
+
+#: The most columns a header may name (the fill-in template has 17); past them, a ReadError.
+MAX_COLUMNS = 1000
+
+
+def _long_line(text: AnyStr, breaks: tuple[AnyStr, AnyStr], bound: int) -> int | None:
+    """Where the first line (ended by either of ``breaks``) longer than ``bound`` starts, or
+    None. Nothing is split or copied: each step looks back from ``bound`` past the last line
+    end found, so the whole text is looked at about once."""
+    position, size = 0, len(text)
+    while size - position > bound:
+        end = position + bound + 1
+        cut = max(text.rfind(breaks[0], position, end), text.rfind(breaks[1], position, end))
+        if cut < 0:
+            return position
+        position = cut + 1
+    return None
+
+
+def _check_lines(text: str, file: str) -> None:
+    """:raises ReadError: a line of ``text`` is longer than :data:`MAX_LINE`."""
+    at = _long_line(text, ("\n", "\r"), MAX_LINE)
+    if at is None:
+        return
+    line = text.count("\n", 0, at) + text.count("\r", 0, at) - text.count("\r\n", 0, at) + 1
+    raise ReadError(
+        f"{file}, line {line}: a line of more than {MAX_LINE:,} characters, which no table "
+        "of figures has (a file without line ends, or not a CSV file) — "
+        f"{file}, dòng {line}: một dòng dài hơn {MAX_LINE:,} ký tự, không phải bảng số liệu",
+        file=file)
+
+
+def _header_keys(texts: Sequence[str], file: str, line: int) -> list[str]:
+    """The fields a header's cells name (:func:`header_key`), blank cells at the end as "".
+
+    :raises ReadError: the header names more than :data:`MAX_COLUMNS` columns.
+    """
+    width = len(texts)
+    while width and not texts[width - 1].strip():
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise ReadError(
+            f"{file}, line {line}: the header has {width:,} columns; a figures file has at "
+            f"most {MAX_COLUMNS:,} — {file}, dòng {line}: dòng tiêu đề có {width:,} cột; tệp "
+            f"số liệu có tối đa {MAX_COLUMNS:,} cột", file=file)
+    return [header_key(t) for t in texts[:width]] + [""] * (len(texts) - width)
+
+
+#: Parsed after the last line, to learn whether the text ends inside a quoted cell: a record
+#: of its own after a complete record, part of the cell otherwise. Told from the file's own
+#: lines by identity (U+FFFF is a noncharacter, and a file may hold one anyway).
+_END_LINE = "".join(("\uffff", "\n"))
+
+
+class _Tracked:
+    """``lines`` and then :data:`_END_LINE`, with the lines put ``back`` given first; every
+    line given is added to ``taken`` (the caller clears it after each record). An iterator
+    that can go on after it ran out, when lines are put back (a generator could not)."""
+
+    __slots__ = ("back", "lines", "taken")
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.lines = itertools.chain(lines, (_END_LINE,))
+        self.back: deque[str] = deque()
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Tracked:
+        return self
+
+    def __next__(self) -> str:
+        line = self.back.popleft() if self.back else next(self.lines)
+        self.taken.append(line)
+        return line
+
+
+def _cell_count(line: str, delimiter: str) -> int:
+    """How many cells ``line`` holds read as a record of its own."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error:
+        return 0
+
+
+def _looks_like_row(line: str, delimiter: str, width: int) -> bool:
+    """Whether a line swallowed by a quoted cell has the header's ``width`` cells, read as a
+    record of its own or split at every delimiter (its own quote may be the stray one)."""
+    count = line.count(delimiter) + 1  # never fewer than the record's cells
+    return count == width or (count > width and _cell_count(line, delimiter) == width)
+
+
+def _csv_rows(text: str, file: str = "the file", issues: list[DataIssue] | None = None,
+              ) -> Iterator[tuple[int, list[str] | None]]:
     """Yield (first line of the record, cells); a ``sep=;`` line (Excel's hint) is obeyed.
 
-    :raises ReadError: a cell is longer than Python's CSV reader takes
-        (``csv.field_size_limit()``): nothing after it can be read reliably.
+    A quoted cell may hold line breaks (a note of two lines). A quote that runs on to the
+    end of the text, or over lines that look like rows (as many cells as the header), was
+    left unclosed: its record is named by an ``unclosed_quote`` issue (added to ``issues``)
+    and yielded with None for its cells, and the lines after its first are read again, as
+    rows of their own. So a stray quote costs the row it is on, and no other.
+
+    :raises ReadError: a line is longer than :data:`MAX_LINE`; a cell is longer than
+        Python's CSV reader takes (``csv.field_size_limit()``) other than in an unclosed
+        quote; the header's quote is never closed: nothing after it can be read reliably.
     """
+    _check_lines(text, file)
     delimiter, skip = _dialect(text)
-    reader = csv.reader(_lines(text), delimiter=delimiter)
-    previous = 0
-    try:
-        for cells in reader:
-            start, previous = previous + 1, reader.line_num
-            if start > skip:
-                yield start, cells
-    except csv.Error as exc:
-        where = f"{file}, line {previous + 1}"
-        raise ReadError(
-            f"{where}: {exc} (a cell of more than {csv.field_size_limit():,} characters, often "
-            f"an unclosed quote) — {where}: một ô quá dài, thường do thiếu dấu ngoặc kép đóng",
-            file=file) from exc
+    source = _Tracked(_lines(text))
+    back, taken = source.back, source.taken
+    line = 0  # the lines before the current record
+    header: list[str] | None = None
+    # Lines read again, bounded (each line holds at least its line end): linear work.
+    again, limit = 0, len(text) + 1000
+    while True:
+        reader = csv.reader(source, delimiter=delimiter)
+        try:
+            for cells in reader:
+                start, at_end = line + 1, taken[-1] is _END_LINE
+                if at_end and len(taken) == 1:
+                    return
+                if len(taken) == 1 or header is None or start <= skip:
+                    if at_end:  # only the header's quote can get here
+                        raise _unclosed_header(file, start)
+                    line += len(taken)
+                    taken.clear()
+                    if start <= skip:
+                        continue
+                    if header is None and "".join(cells).strip():
+                        header = cells
+                    yield start, cells
+                    continue
+                swallowed = taken[1:-1] if at_end else taken[1:]
+                if not at_end and not any(_looks_like_row(t, delimiter, len(header))
+                                          for t in swallowed):
+                    line += len(taken)
+                    taken.clear()
+                    yield start, cells  # a cell that really holds line breaks
+                    continue
+                if issues is not None:
+                    issues.append(_unclosed_quote(file, start, header, delimiter, taken[0],
+                                                  len(swallowed), at_end))
+                yield start, None
+                again += len(taken) - 1
+                if again > limit:  # pragma: no cover - no file found to need it
+                    raise _too_many_quotes(file, start)
+                back.extendleft(reversed(taken[1:]))
+                line = start
+                taken.clear()
+                break
+            else:  # pragma: no cover - the end line always ends the loop first
+                return
+        except csv.Error as exc:
+            start = line + 1
+            if (header is not None and start > skip and len(taken) > 1
+                    and any(_looks_like_row(t, delimiter, len(header)) for t in taken[1:])):
+                # The cell grew past the CSV reader's limit because its quote was never
+                # closed: a row lost, not the file.
+                if issues is not None:
+                    issues.append(_unclosed_quote(file, start, header, delimiter, taken[0],
+                                                  len(taken) - 1, False))
+                yield start, None
+                again += len(taken) - 1
+                if again > limit:  # pragma: no cover - no file found to need it
+                    raise _too_many_quotes(file, start) from exc
+                back.extendleft(reversed(taken[1:]))
+                line = start
+                taken.clear()
+                continue
+            where = f"{file}, line {start}"
+            raise ReadError(
+                f"{where}: {exc} (a cell of more than {csv.field_size_limit():,} characters, "
+                f"often an unclosed quote) — {where}: một ô quá dài, thường do thiếu dấu ngoặc "
+                "kép đóng", file=file) from exc
+
+
+def _too_many_quotes(file: str, line: int) -> ReadError:
+    return ReadError(
+        f"{file}, line {line}: too many unclosed quotes to read the file reliably — "
+        f"{file}, dòng {line}: quá nhiều dấu ngoặc kép không được đóng, không đọc được tệp",
+        file=file)
+
+
+def _unclosed_header(file: str, line: int) -> ReadError:
+    return ReadError(
+        f"{file}, line {line}: a quote opened here is never closed, so the header and the "
+        "rows after it cannot be told apart — "
+        f"{file}, dòng {line}: dấu ngoặc kép mở ở đây không được đóng, nên không phân biệt "
+        "được dòng tiêu đề và các dòng số liệu", file=file)
+
+
+def _unclosed_quote(file: str, row: int, header: Sequence[str], delimiter: str, first: str,
+                    swallowed: int, at_end: bool) -> DataIssue:
+    """The issue naming a row whose quote was left open on its ``first`` line, and the
+    lines it swallowed."""
+    # The quote opened the last cell that starts on the row's first line.
+    n = max(_cell_count(first, delimiter) - 1, 0)
+    field = (header_key(header[n]) if n < len(header) else "") or f"column {n + 1}"
+    rows = (f"{row + 1}" if swallowed == 1 else f"{row + 1}–{row + swallowed}")
+    where_en = "before the end of the file" if at_end else "on its row"
+    where_vi = "đến hết tệp" if at_end else "trên dòng của nó"
+    en = (f"a quote opened in the '{field}' cell of row {row} is not closed {where_en}"
+          + ((f"; it swallowed row {rows}, read again as a row of its own" if swallowed == 1
+              else f"; it swallowed rows {rows}, read again as rows of their own")
+             if swallowed else "")
+          + f". Row {row} is not read: close the quote (\") or remove it")
+    vi = (f"dấu ngoặc kép mở ở ô '{field}' dòng {row} không được đóng {where_vi}"
+          + (f"; nó đã nuốt dòng {rows}, các dòng này được đọc lại như dòng riêng"
+             if swallowed else "")
+          + f". Dòng {row} không được đọc: hãy đóng dấu ngoặc kép (\") hoặc xóa nó")
+    return _issue("unclosed_quote", file, row, field, vi, en,
+                  text=_shown(first.rstrip("\r\n"))[:120],
+                  expected='a closing quote (") in the same cell')
+
+
+_SEPARATOR_NAMES = {",": ("dấu phẩy (,)", "commas (,)"),
+                    ";": ("dấu chấm phẩy (;)", "semicolons (;)"),
+                    "\t": ("dấu tab", "tabs")}
+
+
+def _other_separator(texts: Sequence[str], delimiter: str, width: int,
+                     required: int) -> str | None:
+    """The separator, other than ``delimiter``, that a row shorter than its header (of
+    ``width`` cells) was saved with: it splits the row into more cells than ``delimiter``
+    did, and either ``delimiter`` left out a required column (the first ``required`` cells)
+    or the other one gives exactly the header's cells. A short row with a decimal comma
+    (``87,5`` in a semicolon file) is neither."""
+    line = delimiter.join(texts)
+    for other in _SEPARATOR_NAMES:
+        if other == delimiter or other not in line:
+            continue
+        count = _cell_count(line, other)
+        if count > len(texts) and (len(texts) < required or count == width):
+            return other
+    return None
 
 
 class _Table:
@@ -381,6 +671,8 @@ class _Table:
         self.required = required
         self.issues = issues
         self.total = 0
+        #: Whether the text holds bytes that are not UTF-8 (see _decode_lines).
+        self.escaped = False
 
     def records(self) -> Iterator[tuple[int, dict[str, Cell]] | int]:
         """Yield (row, record) for data rows and the row number alone for blank rows."""
@@ -393,17 +685,20 @@ class _Table:
                 f"{self.file}: {suffix} files are not read; save the sheet as .xlsx or as "
                 f"'CSV UTF-8' — không đọc được tệp {suffix}; hãy lưu thành .xlsx hoặc "
                 "'CSV UTF-8'", file=self.file)
-        rows: Iterable[tuple[int, list[Cell]]]
+        rows: Iterable[tuple[int, list[Cell] | None]]
         if suffix in (".xlsx", ".xlsm"):
             from .xlsx import xlsx_rows
 
             rows, self.total = xlsx_rows(self.path)
             yield from self._table(rows)
         else:
-            text = _decode(self.path, self.issues)
+            text, self.escaped = _decode_lines(self.path, self.issues)
             self.total = text.count("\n") + 1
-            rows = cast("Iterator[tuple[int, list[Cell]]]", _csv_rows(text, self.file))
-            yield from self._table(rows, plain=True)
+            _check_lines(text, self.file)  # before _dialect looks at the first line
+            delimiter, _ = _dialect(text)
+            rows = cast("Iterator[tuple[int, list[Cell] | None]]",
+                        _csv_rows(text, self.file, self.issues))
+            yield from self._table(rows, plain=True, delimiter=delimiter)
 
     def _json(self) -> Iterator[tuple[int, dict[str, Cell]] | int]:
         from .jsonread import json_records
@@ -412,14 +707,22 @@ class _Table:
                                            self.issues)
         yield from records
 
-    def _table(self, rows: Iterable[tuple[int, list[Cell]]], *, plain: bool = False,
+    def _table(self, rows: Iterable[tuple[int, list[Cell] | None]], *, plain: bool = False,
+               delimiter: str | None = None,
                ) -> Iterator[tuple[int, dict[str, Cell]] | int]:
-        """Records from rows of cells; ``plain``: every cell is text (a CSV file)."""
+        """Records from rows of cells; ``plain``: every cell is text (a CSV file);
+        ``delimiter``: the CSV file's, to tell a row split by another one. A row whose cells
+        are None was refused, and named, by the CSV reader."""
         header: list[str] | None = None
         usable = True
         # With every column named once, a record is the header zipped with the cells.
         distinct = False
+        required = 0  # cells a row needs to reach every required column
         for line, cells in rows:
+            if cells is None:
+                if header is not None:
+                    yield line, {}
+                continue
             texts = cast("list[str]", cells) if plain else [
                 c.text if isinstance(c, Number) else c for c in cells]
             joined = "".join(texts)
@@ -428,11 +731,20 @@ class _Table:
                     yield line
                 continue
             if header is None:
-                header = [header_key(t) for t in texts]
+                if self.escaped and _ESCAPED.search(joined):
+                    self.issues.extend(self._undecodable(line, None, texts))
+                    texts = [_ESCAPED.sub("\ufffd", t) for t in texts]
+                header = _header_keys(texts, self.file, line)
                 usable = self._check_header(header, texts, line)
                 distinct = all(header) and len(set(header)) == len(header)
+                required = 1 + max((header.index(f) for f in self.required if f in header),
+                                   default=-1)
                 continue
             if not usable:
+                yield line, {}
+                continue
+            if self.escaped and _ESCAPED.search(joined):
+                self.issues.extend(self._undecodable(line, header, texts))
                 yield line, {}
                 continue
             if len(cells) > len(header) and (any(t.strip() for t in texts[len(header):])
@@ -440,6 +752,13 @@ class _Table:
                 self.issues.append(self._extra_cells(line, texts, len(header)))
                 yield line, {}
                 continue
+            if delimiter is not None and len(cells) < len(header):
+                found = _other_separator(texts, delimiter, len(header), required)
+                if found is not None:
+                    self.issues.append(self._separator_mismatch(line, texts, delimiter,
+                                                                found))
+                    yield line, {}
+                    continue
             if distinct:
                 yield line, dict(zip(header, cells, strict=False))
                 continue
@@ -455,6 +774,47 @@ class _Table:
                 "the file is empty: expected a header row and rows of figures",
                 expected=", ".join(self.wanted)))
 
+    def _undecodable(self, line: int, header: Sequence[str] | None,
+                     texts: Sequence[str]) -> list[DataIssue]:
+        """An issue for each cell of a row (of the header: ``header`` None) holding bytes
+        that are not UTF-8."""
+        found = []
+        for n, text in enumerate(texts):
+            if not _ESCAPED.search(text):
+                continue
+            shown = _shown(text)
+            if header is None:
+                field = f"column {n + 1}"
+                vi = (f"tiêu đề cột {n + 1} có byte không phải UTF-8 ('{shown}'); các byte đó "
+                      "được đọc là '\ufffd' — hãy gõ lại tiêu đề và lưu tệp dạng 'CSV UTF-8'")
+                en = (f"the header of column {n + 1} holds bytes that are not UTF-8 "
+                      f"('{shown}'); they are read as '\ufffd' — retype the header and save "
+                      "the file as 'CSV UTF-8'")
+            else:
+                field = (header[n] if n < len(header) else "") or f"column {n + 1}"
+                vi = (f"ô '{field}' có byte không phải UTF-8 ('{shown}'), thường do dán từ tệp "
+                      "mã khác; dòng không được đọc — hãy gõ lại ô này và lưu tệp dạng "
+                      "'CSV UTF-8'")
+                en = (f"the '{field}' cell holds bytes that are not UTF-8 ('{shown}'), often "
+                      "pasted from a file in another encoding; the row is not read — retype "
+                      "the cell and save the file as 'CSV UTF-8'")
+            found.append(_issue("bad_encoding", self.file, line, field, vi, en, text=shown,
+                                expected="UTF-8 text"))
+        return found
+
+    def _separator_mismatch(self, line: int, texts: Sequence[str], delimiter: str,
+                            found: str) -> DataIssue:
+        vi_found, en_found = _SEPARATOR_NAMES[found]
+        vi_used, en_used = _SEPARATOR_NAMES[delimiter]
+        return _issue(
+            "separator_mismatch", self.file, line, None,
+            f"dòng này phân cách các ô bằng {vi_found}, nhưng dòng tiêu đề dùng {vi_used}: "
+            "không tách được các ô của dòng — hãy lưu cả tệp với cùng một dấu phân cách",
+            f"the row separates its cells with {en_found} but the header with {en_used}, so "
+            "its cells cannot be told apart — save the whole file with one separator",
+            text=_shown(delimiter.join(texts))[:120],
+            expected=f"cells separated by {en_used}, as in the header")
+
     def _check_header(self, header: list[str], texts: list[str], line: int) -> bool:
         # An entity's name beside its code is explanation, in a figures file too.
         known = set(self.wanted) | set(INFO_FIELDS) | {"name"}
@@ -468,8 +828,24 @@ class _Table:
                 f"Expected columns: {', '.join(self.wanted)} (Vietnamese names accepted)",
                 text=" | ".join(texts), expected=", ".join(self.wanted)))
         seen: dict[str, int] = {}
+        twice = False
         for n, (key, text) in enumerate(zip(header, texts, strict=True), start=1):
             if not key:
+                continue
+            if key in seen and key in self.wanted:
+                # "numerator" and "tử số": which column holds the figures is anybody's
+                # guess, and a wrong guess reads every row wrong, so none is read.
+                twice = True
+                first = texts[seen[key] - 1].strip()
+                self.issues.append(_issue(
+                    "duplicate_column", self.file, line, key,
+                    f"cột {seen[key]} ('{first}') và cột {n} ('{text.strip()}') cùng là trường "
+                    f"'{key}'; không biết cột nào đúng nên không đọc được dòng nào của tệp — "
+                    "hãy xóa hoặc đổi tên một cột",
+                    f"columns {seen[key]} ('{first}') and {n} ('{text.strip()}') both name the "
+                    f"field '{key}'; which one holds the figures is unclear, so no row of the "
+                    "file is read — delete or rename one of them",
+                    text=f"{first} | {text.strip()}", expected="each field in one column"))
                 continue
             if key in seen:
                 self.issues.append(_issue(
@@ -491,7 +867,7 @@ class _Table:
                     f"unknown column '{text.strip()}' is ignored"
                     + (f" (did you mean '{hint_field}'?)" if hint_field else ""),
                     text=text, expected=", ".join(self.wanted), severity="warning"))
-        return not missing
+        return not missing and not twice
 
     @staticmethod
     def _split_number(header: Sequence[str], texts: Sequence[str]) -> bool:
@@ -878,7 +1254,7 @@ def _fill(observations: list[Observation | None], places: list[int],
 def _unaccounted(lines: Sequence[int], made: set[int | None],
                  issues: Sequence[DataIssue]) -> tuple[int, ...]:
     """The data rows that produced nothing and that no issue names (none, if all is well)."""
-    if any(i.code in FILE_ISSUES for i in issues):
+    if any(i.code in FILE_ISSUES and i.severity == "error" for i in issues):
         return ()
     named = {i.row for i in issues}
     return tuple(n for n in lines if n not in made and n not in named)
