@@ -110,6 +110,41 @@ def test_a_quoted_note_with_line_breaks_is_still_one_cell(
         (2, "line one\nline two, and more"), (4, None)]
 
 
+NOTE_FIRST = "note,indicator,entity,level,period,numerator,denominator,value,reported_on,source\n"
+
+
+def test_a_note_of_several_lines_in_the_first_column_is_still_one_cell(
+        tmp_path: Path, registry: pr.Registry) -> None:
+    # The line that closes the note holds the rest of its row: not a row the quote swallowed.
+    text = NOTE_FIRST + '"dòng một\ndòng hai",T1.A.1,c1,commune,Q1/2025,1,100,,,\n'
+    result = read(write(tmp_path, text + '"\n\n",T1.A.1,c2,commune,Q1/2025,2,100,,,\n'),
+                  registry)
+    assert result.issues == ()
+    assert [(o.row, o.entity, o.note) for o in result.observations] == [
+        (2, "c1", "dòng một\ndòng hai"), (4, "c2", None)]  # a note of blanks is no note
+
+
+def test_an_open_quote_closed_by_the_quote_of_a_later_rows_note_is_an_error(
+        tmp_path: Path, registry: pr.Registry) -> None:
+    # The quote opening row 3's note reads as the end of row 2's open one, text after it.
+    text = (HEADER + 'T1.A.1,c1,commune,Q1/2025,1,100,,,,"x\n'
+            + 'T1.A.1,c2,commune,Q1/2025,2,100,,,x,"dòng một\ndòng hai"\n' + rows(4))
+    result = read(write(tmp_path, text), registry)
+    assert ("unclosed_quote", 2, "note", "error") in named(result)
+    assert [(o.row, o.entity, o.note) for o in result.observations] == [
+        (3, "c2", "dòng một\ndòng hai"), (5, "c4", None)]
+
+
+def test_an_open_quote_closed_where_a_later_rows_note_of_several_lines_opens_is_an_error(
+        tmp_path: Path, registry: pr.Registry) -> None:
+    # Row 4's note opens at the end of its line; row 2's open quote took that for its end.
+    text = (HEADER + 'T1.A.1,c1,commune,Q1/2025,1,100,,,,"x\n\n'
+            + 'T1.A.1,c3,commune,Q1/2025,3,100,,,,"\n\n"\n' + rows(7))
+    result = read(write(tmp_path, text), registry)
+    assert ("unclosed_quote", 2, "note", "error") in named(result)
+    assert [(o.row, o.entity) for o in result.observations] == [(4, "c3"), (7, "c7")]
+
+
 def test_an_open_quote_on_the_last_line_is_an_error(tmp_path: Path,
                                                      registry: pr.Registry) -> None:
     text = HEADER + rows(1) + 'T1.A.1,c2,commune,Q1/2025,2,100,,,,"x'

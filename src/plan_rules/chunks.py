@@ -68,9 +68,10 @@ from .readers import (
     _dialect,
     _lines,
     _long_line,
-    _looks_like_row,
     _read_figures,
     _RowReader,
+    _starts_a_row,
+    _swallows_rows,
     _Table,
     _Tracked,
     _unaccounted,
@@ -589,7 +590,8 @@ def _body_rows(text: str, delimiter: str, before: int, last: bool, state: _State
                 if len(taken) > 1:  # the broken last record is left out: read again
                     state.open_end, state.replan = not last, last
                 return
-            if len(taken) > 1 and any(_looks_like_row(t, delimiter, width) for t in taken[1:]):
+            if len(taken) > 1 and _swallows_rows(taken, cells, delimiter, width, _starts_a_row(
+                    source, delimiter, width, part=True)):
                 state.replan = True
                 return
             taken.clear()

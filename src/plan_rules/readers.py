@@ -515,6 +515,87 @@ def _looks_like_row(line: str, delimiter: str, width: int) -> bool:
     return count == width or (count > width and _cell_count(line, delimiter) == width)
 
 
+def _after_quote(line: str) -> str | None:
+    """What follows the quote that ``line`` (read from inside a quoted cell) closes: a
+    character, ``""`` at the end of the text, or None when no quote on it closes the cell."""
+    at = 0
+    while (at := line.find('"', at)) >= 0:
+        if line[at + 1:at + 2] == '"':  # a quote within the cell, written twice
+            at += 2
+            continue
+        return line[at + 1:at + 2]
+    return None
+
+
+def _swallows_rows(lines: Sequence[str], cells: Sequence[str] | None, delimiter: str,
+                   width: int, ahead: Callable[[str], bool] | None = None) -> bool:
+    """Whether a record read over several ``lines`` (into ``cells``, None where the CSV reader
+    gave up) is a quote left open over rows rather than a cell that holds line breaks.
+
+    It is when the record has more cells than the header's ``width``; when the quote closes
+    where no cell ends (followed by more text: it opened a cell of a later row); when a line
+    inside the quoted text looks like a row, or so does the text inside the quote on the
+    first line (after its last quote) or on the last line (before its first quote); and when
+    the last line, read as a record of its own with the lines after it, has the header's
+    cells (``ahead`` reads it; None: take it that it has) while the quote that closes the
+    cell ends its line, or while the quoted text on that line holds a delimiter. A note of
+    several lines in the first column, whose quote is followed by the rest of its row, is
+    not what a quote swallowed."""
+    first, last = lines[0], lines[-1]
+    follows = _after_quote(last)
+    if (cells is not None and len(cells) > width) or follows not in (
+            None, "", delimiter, "\r", "\n"):
+        return True
+    closing = last[:last.find('"')] if '"' in last else last
+    inside = [first[first.rfind('"') + 1:], *lines[1:-1], closing]
+    if any(_looks_like_row(t, delimiter, width) for t in inside):
+        return True
+    # The quote that closed the cell may have opened one of the next row's (a note of
+    # several lines) instead.
+    return ((follows != delimiter or delimiter in closing)
+            and (ahead is None or ahead(last)))
+
+
+def _starts_a_row(source: _Tracked, delimiter: str, width: int, *,
+                  part: bool = False) -> Callable[[str], bool]:
+    """For :func:`_swallows_rows`: whether a line, read as the start of a record with the
+    lines after it in ``source`` (looked at, then put back), has ``width`` cells. ``part``:
+    the source is part of a file (a chunk), so a record still open where it ends may go on
+    after it; the answer is then yes, and the whole-file reader decides."""
+
+    def ahead(line: str) -> bool:
+        mark = len(source.taken)
+        ran_out = False
+
+        def following() -> Iterator[str]:
+            nonlocal ran_out
+            yield line
+            for _ in range(_LOOK_AHEAD):
+                after = next(source, _END_LINE)
+                if after is _END_LINE:
+                    ran_out = True
+                    return  # (put back with the rest, when it was taken)
+                yield after
+
+        try:
+            cells = next(csv.reader(following(), delimiter=delimiter), None)
+        except csv.Error:
+            cells = None
+        finally:
+            pulled = source.taken[mark:]
+            del source.taken[mark:]
+            source.back.extendleft(reversed(pulled))
+        if part and ran_out:
+            return True
+        return cells is not None and len(cells) == width
+
+    return ahead
+
+
+#: How many lines :func:`_starts_a_row` reads at most after the one it looks at.
+_LOOK_AHEAD = 64
+
+
 def _csv_rows(text: str, file: str = "the file", issues: list[DataIssue] | None = None,
               ) -> Iterator[tuple[int, list[str] | None]]:
     """Yield (first line of the record, cells); a ``sep=;`` line (Excel's hint) is obeyed.
@@ -556,8 +637,9 @@ def _csv_rows(text: str, file: str = "the file", issues: list[DataIssue] | None 
                     yield start, cells
                     continue
                 swallowed = taken[1:-1] if at_end else taken[1:]
-                if not at_end and not any(_looks_like_row(t, delimiter, len(header))
-                                          for t in swallowed):
+                if not at_end and not _swallows_rows(taken, cells, delimiter, len(header),
+                                                      _starts_a_row(source, delimiter,
+                                                                    len(header))):
                     line += len(taken)
                     taken.clear()
                     yield start, cells  # a cell that really holds line breaks
@@ -578,7 +660,7 @@ def _csv_rows(text: str, file: str = "the file", issues: list[DataIssue] | None 
         except csv.Error as exc:
             start = line + 1
             if (header is not None and start > skip and len(taken) > 1
-                    and any(_looks_like_row(t, delimiter, len(header)) for t in taken[1:])):
+                    and _swallows_rows(taken, None, delimiter, len(header))):
                 # The cell grew past the CSV reader's limit because its quote was never
                 # closed: a row lost, not the file.
                 if issues is not None:
