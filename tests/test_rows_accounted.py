@@ -13,6 +13,7 @@ Both CSV engines are held to it.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -40,7 +41,15 @@ class Raw:
     text: str
 
 
-Row = list[str] | Raw
+@attrs.frozen
+class Open:
+    """A row whose last cell opens a quote that its line never closes (written with the
+    file's own separator)."""
+
+    cells: tuple[str, ...]
+
+
+Row = list[str] | Raw | Open
 
 
 @attrs.frozen
@@ -71,9 +80,15 @@ def write_csv(rows: Sequence[Row], *, order: Sequence[str] = COLUMNS, delimiter:
     records: list[int] = []
     blank: list[int] = []
     for row in rows:
-        cells = [row.text] if isinstance(row, Raw) else row
-        text = (row.text if isinstance(row, Raw) else
-                delimiter.join(_cell(c, delimiter) for c in row)) + newline
+        if isinstance(row, Raw):
+            cells, text = [row.text], row.text
+        elif isinstance(row, Open):
+            cells = list(row.cells)
+            text = delimiter.join(_cell(c, delimiter) for c in cells[:-1]) + delimiter + '"'
+            text += cells[-1]
+        else:
+            cells, text = row, delimiter.join(_cell(c, delimiter) for c in row)
+        text += newline
         parts.append(text)
         (blank if "".join(cells).strip() == "" else records).append(line)
         line += len(_BREAK.findall(text))
@@ -146,8 +161,10 @@ RAGGED = st.builds(lambda row, n: row[:n] if n < len(row) else row + ["x"] * (n 
 NOTE = st.builds(lambda row, note: [*row[:9], note], GOOD,
                  st.sampled_from(["dòng một\ndòng hai", "a\r\nb\r\nc", "x\ry", "\n\n"]))
 OTHER_SEPARATOR = st.builds(lambda row, sep: Raw(sep.join(row)), GOOD, st.sampled_from([";", "\t"]))
+OPEN = st.builds(lambda row, note: Open((*row[:9], note)), GOOD,
+                 st.sampled_from(["x", "ghi chú chưa đóng", ""]))
 BLANK = st.sampled_from([[], [""] * 10, [" "] * 10, ["\t", " "]])
-ROW = st.one_of(GOOD, GOOD, HOSTILE, HOSTILE, RAGGED, NOTE, OTHER_SEPARATOR, BLANK)
+ROW = st.one_of(GOOD, GOOD, HOSTILE, HOSTILE, RAGGED, NOTE, OTHER_SEPARATOR, OPEN, BLANK)
 
 
 @st.composite
@@ -172,11 +189,14 @@ def files(draw: st.DrawFn) -> tuple[list[Row], dict[str, object]]:
 def _reorder(rows: Sequence[Row], order: Sequence[str]) -> list[Row]:
     """Rows written in the generator's column order (a permuted header)."""
     at = [COLUMNS.index(c) for c in order]
-    return [r if isinstance(r, Raw) or len(r) != len(COLUMNS) else [r[i] for i in at]
+    return [Open(tuple(r.cells[i] for i in at)) if isinstance(r, Open) else
+            r if isinstance(r, Raw) or len(r) != len(COLUMNS) else [r[i] for i in at]
             for r in rows]
 
 
-PROPERTY = settings(max_examples=50, deadline=None,
+#: Examples per run: 50 in CI; ``ROWS_EXAMPLES=2000 pytest tests/test_rows_accounted.py`` for a
+#: longer search by hand.
+PROPERTY = settings(max_examples=int(os.environ.get("ROWS_EXAMPLES", "50")), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
@@ -238,9 +258,6 @@ def test_the_generator_numbers_lines_as_a_csv_file_has_them() -> None:
     assert written.blank == (6, 7, 9)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: an unclosed quote swallows the rows after "
-                   "it silently; the readers' fix is a separate change (remove this mark then, "
-                   "and add the unclosed quote to the generator's rows)")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_rows_swallowed_by_an_unclosed_quote_are_named(registry: pr.Registry, tmp_path: Path,
                                                        engine: str) -> None:
