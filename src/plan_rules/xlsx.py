@@ -144,8 +144,10 @@ class _Archive(zipfile.ZipFile):
         size, packed = info.file_size, info.compress_size
         if size > limit:
             raise _refuse(self.path, info.filename,
-                          f"inflates to {size:,} bytes, more than the {limit:,} read",
-                          f"giải nén ra {size:,} byte, vượt giới hạn {limit:,} byte")
+                          f"inflates to {size:,} bytes, more than the {limit:,} a part may "
+                          "(a zip bomb, or no spreadsheet)",
+                          f"giải nén ra {size:,} byte, vượt giới hạn {limit:,} byte của một "
+                          "phần (bom nén, hoặc không phải bảng tính)")
         if size > self.limits.ratio_from and size > self.limits.ratio * max(packed, 1):
             raise _refuse(
                 self.path, info.filename,
@@ -203,8 +205,8 @@ class _Member(io.RawIOBase):
                           "bị hỏng, hoặc giải nén ra nhiều hơn kích thước khai báo") from exc
         if len(data) > self._left:
             raise _refuse(self._path, self._member,
-                          f"inflates to more than the {self._limit:,} bytes read",
-                          f"giải nén ra nhiều hơn giới hạn {self._limit:,} byte")
+                          f"inflates to more than the {self._limit:,} bytes a part may",
+                          f"giải nén ra nhiều hơn giới hạn {self._limit:,} byte của một phần")
         self._left -= len(data)
         if self._prolog is not None:
             self._check_prolog(data)
