@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+import zipfile
 from fractions import Fraction
 from pathlib import Path
 
@@ -282,3 +283,96 @@ def test_an_ordinary_workbook_reads_as_before(tmp_path: Path, registry: pr.Regis
     assert read.issues == ()
     assert [(o.row, o.value, o.note) for o in read.observations] == [
         (2, Fraction(7, 8), None), (3, 131, "x")]
+
+
+# -- the real bombs: run by hand (pytest -m slow), in a child with an address-space limit --
+
+_CHILD = """
+import json, resource, sys, time
+from plan_rules.cli import main
+start = time.perf_counter()
+code = main(["validate", sys.argv[1]])
+print(json.dumps({"code": code, "seconds": round(time.perf_counter() - start, 2),
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+"""
+
+
+def _validate_bounded(path: Path, memory: int = 1 << 30) -> dict[str, int | float]:
+    """``plan-rules validate path`` in a child that cannot map more than ``memory`` bytes:
+    its exit code, seconds and peak resident memory (printed for the reliability table)."""
+    import json
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True,
+                          text=True, timeout=600, preexec_fn=limit, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    result: dict[str, int | float] = json.loads(done.stdout.splitlines()[-1])
+    print(path.name, result, done.stderr.strip()[:300])
+    return result
+
+
+def _bomb(path: Path, member: str, gib: float, *, declare: int | None = None) -> Path:
+    """A workbook whose ``member`` inflates to ``gib`` GiB of blank rows (``declare``: the
+    uncompressed size it says it has instead)."""
+    files = parts(sheet_xml([row_xml(1, HEADER), row_xml(2, GOOD)]))
+    end = files[member].find(b"</sheetData>") if member == SHEET else len(files[member])
+    head, tail = files[member][:end], files[member][end:]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            if name != member:
+                archive.writestr(name, data)
+                continue
+            with archive.open(name, "w", force_zip64=True) as out:
+                out.write(head)
+                filler = (b"<row/>" if member == SHEET else b" ") * (1 << 20)
+                for _ in range(int(gib * (1 << 30)) // len(filler)):
+                    out.write(filler)
+                out.write(tail)
+    if declare is not None:
+        lie_about_size(path, member, declare)
+    return path
+
+
+@pytest.mark.slow
+def test_a_sheet_inflating_to_gib_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    path = _bomb(tmp_path / "bomb.xlsx", SHEET, 3)
+    result = _validate_bounded(path)
+    assert result["code"] == 2 and result["seconds"] < 10 and result["peak_mib"] < 200
+
+
+@pytest.mark.slow
+def test_a_sheet_inflating_to_gib_but_declaring_kib_is_refused_within_bounds(
+        tmp_path: Path) -> None:
+    path = _bomb(tmp_path / "liar.xlsx", SHEET, 1, declare=10_000)
+    result = _validate_bounded(path)
+    assert result["code"] == 2 and result["seconds"] < 10 and result["peak_mib"] < 200
+
+
+@pytest.mark.slow
+def test_a_whole_read_part_inflating_to_gib_but_declaring_bytes_is_refused_within_bounds(
+        tmp_path: Path) -> None:
+    path = _bomb(tmp_path / "liar.xlsx", "xl/workbook.xml", 1, declare=300)
+    result = _validate_bounded(path)
+    assert result["code"] == 2 and result["seconds"] < 10 and result["peak_mib"] < 200
+
+
+@pytest.mark.slow
+def test_the_2_kib_sheet_declaring_the_whole_grid_validates_in_seconds(tmp_path: Path) -> None:
+    xml = [row_xml(1, HEADER), row_xml(2, GOOD), row_xml(1_048_576, ["", "", "", "", "x"])]
+    path = write_workbook(tmp_path / "tall.xlsx",
+                          parts(sheet_xml(xml, dimension="A1:XFD1048576")))
+    result = _validate_bounded(path)
+    assert result["code"] == 1 and result["seconds"] < 30 and result["peak_mib"] < 300
+
+
+@pytest.mark.slow
+def test_a_billion_laughs_sheet_is_refused_within_bounds(tmp_path: Path) -> None:
+    xml = sheet_xml([row_xml(1, HEADER), row_xml(2, ["&lol9;", "tinh"])])
+    path = write_workbook(tmp_path / "laughs.xlsx", parts(LAUGHS + xml.split("\n", 1)[1]))
+    result = _validate_bounded(path)
+    assert result["code"] == 2 and result["seconds"] < 10 and result["peak_mib"] < 200
