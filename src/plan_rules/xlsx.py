@@ -365,8 +365,10 @@ class _SheetReader:
 
     def __init__(self, workbook: Any, sheet: Any, strings: list[str], archive: _Archive,
                  iterparse: Callable[..., Iterator[tuple[str, Any]]]) -> None:
+        from openpyxl.utils import column_index_from_string
         from openpyxl.worksheet._reader import WorkSheetParser
 
+        self.column_index: Callable[[str], int] = column_index_from_string
         self.archive = archive
         self.path = archive.path
         self.member = str(sheet._worksheet_path)
@@ -396,18 +398,28 @@ class _SheetReader:
         inside = 0  # how many elements it has
         with self.archive.open_limited(self.member, limits.member_bytes) as source:
             for event, element in self.iterparse(source, events=("start", "end")):
+                if cell is not None:
+                    # Most events are inside a cell: its elements are only counted here, and
+                    # kept for openpyxl's cell parser until the cell ends.
+                    if element is not cell:
+                        if event == "start":
+                            inside += 1
+                            if inside > limits.cell_elements:
+                                raise self._damaged(
+                                    number, f"a cell of more than {limits.cell_elements:,} "
+                                    "XML elements",
+                                    f"một ô gồm hơn {limits.cell_elements:,} phần tử XML")
+                        continue
+                    stack.pop()
+                    cell = None
+                    last = self._read_cell(element, number, last, row)
+                    stack[-1].remove(element)
+                    continue
                 tag = element.tag
                 if event == "start":
                     parent = stack[-1].tag if stack else None
                     stack.append(element)
-                    if cell is not None:
-                        inside += 1
-                        if inside > limits.cell_elements:
-                            raise self._damaged(number, f"a cell of more than "
-                                                f"{limits.cell_elements:,} XML elements",
-                                                f"một ô gồm hơn {limits.cell_elements:,} "
-                                                "phần tử XML")
-                    elif tag == _ROW:
+                    if tag == _ROW:
                         if parent != _SHEET_DATA:
                             raise self._damaged(previous, "a row outside the sheet's data",
                                                 "một dòng nằm ngoài dữ liệu của trang tính")
@@ -420,10 +432,7 @@ class _SheetReader:
                         cell, inside = element, 0
                     continue
                 stack.pop()
-                if element is cell:
-                    cell = None
-                    last = self._read_cell(element, number, last, row)
-                elif tag == _ROW and cell is None:
+                if tag == _ROW:
                     for blank in range(previous + 1, number):
                         yield blank, []
                     cells = self._cells(row)
@@ -435,7 +444,7 @@ class _SheetReader:
                             f"hơn {limits.cells:,} ô kể cả các ô trống ở giữa")
                     previous = number
                     yield number, cells
-                if stack and cell is None:
+                if stack:
                     # Read and done with: let it go (openpyxl keeps every row's empty shell).
                     stack[-1].remove(element)
 
@@ -456,14 +465,12 @@ class _SheetReader:
 
     def _read_cell(self, element: Any, number: int, last: int, row: dict[int, Cell]) -> int:
         """Read a cell into ``row``; its column, which comes after ``last``."""
-        from openpyxl.utils import column_index_from_string
-
         ref = element.get("r")
         if ref is None:
             column = last + 1
         else:
             m = _REF.fullmatch(ref.strip())
-            column = column_index_from_string(m[1]) if m and int(m[2]) == number else 0
+            column = self.column_index(m[1]) if m and int(m[2]) == number else 0
         if not last < column <= _MAX_COLUMN:
             raise self._damaged(number, f"cell {str(ref)[:20]!r} out of its place (cells go "
                                 "left to right in their row, from A to XFD)",
