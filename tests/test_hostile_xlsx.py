@@ -212,6 +212,18 @@ def test_a_cell_of_too_many_xml_elements_is_a_read_error(tmp_path: Path) -> None
         list(xlsx_rows(path, limits=XlsxLimits(cell_elements=60))[0])
 
 
+def test_a_text_longer_than_the_limit_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "long.xlsx", [["T1.A.3", "x" * 100_000]])
+    with pytest.raises(pr.ReadError, match=rf"{SHEET}.*a text of more than 50,000 bytes"):
+        list(xlsx_rows(path, limits=XlsxLimits(text_bytes=50_000))[0])
+
+
+def test_a_text_as_long_as_a_cell_may_hold_is_read(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "long.xlsx", [["T1.A.3", "ư" * 32_767]])
+    rows = dict(xlsx_rows(path)[0])
+    assert rows[2][1] == "ư" * 32_767
+
+
 # -- cells that are not what they claim ----------------------------------------------------
 
 

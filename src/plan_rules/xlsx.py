@@ -30,7 +30,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import attrs
 
@@ -63,6 +63,8 @@ class XlsxLimits:
         has to hand on: twice Excel's 1,048,576 rows of the template's 17 columns.
     :param cell_elements: XML elements inside one cell or one shared string (rich text is a
         few per run of formatting).
+    :param text_bytes: bytes of XML without a tag in them (one text, one attribute), which
+        the parser holds whole: a cell holds at most 32,767 characters, about 200 KB.
     """
 
     member_bytes: int = 512 * _MiB
@@ -72,6 +74,7 @@ class XlsxLimits:
     ratio_from: int = 1 * _MiB
     cells: int = 40_000_000
     cell_elements: int = 100_000
+    text_bytes: int = 4 * _MiB
 
 
 #: What :func:`xlsx_rows` allows unless told otherwise.
@@ -137,8 +140,12 @@ class _Archive(zipfile.ZipFile):
         super().__init__(path)
         self.path = path
         self.limits = limits
-        for info in self.infolist():
-            self._check(info, limits.member_bytes)
+        try:
+            for info in self.infolist():
+                self._check(info, limits.member_bytes)
+        except ReadError:
+            self.close()
+            raise
 
     def _check(self, info: zipfile.ZipInfo, limit: int) -> None:
         size, packed = info.file_size, info.compress_size
@@ -156,8 +163,10 @@ class _Archive(zipfile.ZipFile):
                 f"giải nén gấp {size // max(packed, 1):,} lần ({packed:,} byte thành "
                 f"{size:,}), vượt mức {self.limits.ratio} lần của bảng tính thật (bom nén)")
 
-    def open(self, name: str | zipfile.ZipInfo, mode: str = "r",
+    def open(self, name: str | zipfile.ZipInfo, mode: Literal["r", "w"] = "r",
              pwd: bytes | None = None, *, force_zip64: bool = False) -> IO[bytes]:
+        if mode != "r":
+            return super().open(name, mode, pwd, force_zip64=force_zip64)
         return self.open_limited(name, self.limits.member_bytes, pwd)
 
     def read(self, name: str | zipfile.ZipInfo, pwd: bytes | None = None) -> bytes:
@@ -172,7 +181,8 @@ class _Archive(zipfile.ZipFile):
         info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
         self._check(info, limit)
         stream = super().open(info, "r", pwd)
-        raw = _Member(stream, self.path, info.filename, min(limit, info.file_size))
+        raw = _Member(stream, self.path, info.filename, min(limit, info.file_size),
+                      self.limits.text_bytes)
         return io.BufferedReader(raw, buffer_size=1 << 16)
 
 
@@ -181,8 +191,11 @@ class _Member(io.RawIOBase):
     no DTD in its prolog (a part of an Office file never has one; it is how entity expansion
     and external entities get in, whichever XML parser openpyxl picked)."""
 
-    def __init__(self, stream: IO[bytes], path: Path, member: str, limit: int) -> None:
+    def __init__(self, stream: IO[bytes], path: Path, member: str, limit: int,
+                 text_limit: int) -> None:
         super().__init__()
+        self._text_limit = text_limit
+        self._run = 0  # bytes since the last "<"
         self._stream = stream
         self._path = path
         self._member = member
@@ -208,10 +221,25 @@ class _Member(io.RawIOBase):
                           f"inflates to more than the {self._limit:,} bytes a part may",
                           f"giải nén ra nhiều hơn giới hạn {self._limit:,} byte của một phần")
         self._left -= len(data)
+        self._check_run(data)
         if self._prolog is not None:
             self._check_prolog(data)
         view[:len(data)] = data
         return len(data)
+
+    def _check_run(self, data: bytes) -> None:
+        # A text with no tag in it is held whole by the parser, however long: bound it here,
+        # in the bytes, before the parser sees it. Two searches a block, whatever the block.
+        first = data.find(b"<")
+        self._run += len(data) if first < 0 else first
+        if self._run > self._text_limit:
+            raise _refuse(self._path, self._member,
+                          f"has a text of more than {self._text_limit:,} bytes (a cell holds "
+                          "at most 32,767 characters)",
+                          f"có một đoạn văn bản dài hơn {self._text_limit:,} byte (một ô chứa "
+                          "tối đa 32.767 ký tự)")
+        if first >= 0:
+            self._run = len(data) - data.rfind(b"<") - 1
 
     def _check_prolog(self, data: bytes) -> None:
         assert self._prolog is not None
