@@ -276,6 +276,31 @@ def test_a_number_with_a_style_the_workbook_lacks_is_an_issue(tmp_path: Path,
     assert (_issue(read, 2).code, _issue(read, 2).field) == ("bad_cell", "value")
 
 
+@pytest.mark.parametrize("serial", ["1e300", "-5000000"])
+def test_a_date_cell_whose_day_number_is_no_date_is_an_issue_not_a_warning(
+        tmp_path: Path, registry: pr.Registry, serial: str) -> None:
+    import warnings
+    from datetime import date
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(list(HEADER))
+    book.active.append(["T1.A.3", "tinh", "province", "Q1/2025", None, None, 130,
+                        date(2025, 4, 10)])
+    book.save(tmp_path / "dates.xlsx")
+    with zipfile.ZipFile(tmp_path / "dates.xlsx") as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files[SHEET] = files[SHEET].replace(b"<v>45757</v>", f"<v>{serial}</v>".encode())
+    path = write_workbook(tmp_path / "dates.xlsx", files)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read = _read(path, registry)
+    issue = _issue(read, 2)
+    assert (issue.code, issue.field, issue.text, issue.expected) == (
+        "bad_cell", "reported_on", serial, "a date")
+
+
 def test_a_bad_cell_in_an_unnamed_column_is_named_by_its_column(tmp_path: Path,
                                                                  registry: pr.Registry) -> None:
     cells = text_cell("A2", "T1.A.3") + raw_cell("L2", "NaN")

@@ -24,6 +24,7 @@ import importlib
 import io
 import math
 import re
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time
@@ -533,12 +534,25 @@ class _SheetReader:
             return _bad_cell(text, f"kiểu định dạng {style[:20]!r}", f"a style {style[:20]!r}",
                              "a style index")
         self.parser.row_counter, self.parser.col_counter = number, column - 1
+        dated = kind == "n" and int(style) in self.parser.date_formats
         try:
-            value = self.parser.parse_cell(element)["value"]
+            if dated:
+                # openpyxl warns of a day number outside any date and hands back "#VALUE!":
+                # here it is an issue on the cell instead, with the number found.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    parsed = self.parser.parse_cell(element)
+            else:
+                parsed = self.parser.parse_cell(element)
         except (ValueError, TypeError, IndexError, KeyError, OverflowError, AttributeError):
             return _bad_cell(text, f"giá trị {text[:40]!r} kiểu {kind[:10]!r}",
                              f"the value {text[:40]!r} of type {kind[:10]!r}",
                              "a value of its declared type")
+        value = parsed["value"]
+        if dated and parsed["data_type"] == "e":
+            return _bad_cell(text, f"ô định dạng ngày chứa số ngày {text[:40]!r}, ngoài mọi "
+                             "ngày có thể có", f"a date cell holds the day number "
+                             f"{text[:40]!r}, which is no date", "a date")
         if not isinstance(value, int | float | date | time):
             return _cell(value, "")
         fmt = self.number_format(int(style))
