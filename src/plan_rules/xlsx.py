@@ -26,6 +26,7 @@ import math
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -99,6 +100,8 @@ _XSD_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9
 #: Where a part's prolog ends: the first element.
 _ELEMENT = re.compile(rb"<[^?!]")
 _PROLOG_BYTES = 1 << 16
+#: The most a part is inflated at a time.
+_BLOCK = 1 << 16
 
 
 def _openpyxl(path: Path | None = None) -> Any:
@@ -184,7 +187,7 @@ class _Archive(zipfile.ZipFile):
         stream = super().open(info, "r", pwd)
         raw = _Member(stream, self.path, info.filename, min(limit, info.file_size),
                       self.limits.text_bytes)
-        return io.BufferedReader(raw, buffer_size=1 << 16)
+        return io.BufferedReader(raw, buffer_size=_BLOCK)
 
 
 class _Member(io.RawIOBase):
@@ -210,9 +213,10 @@ class _Member(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
         try:
-            # One byte more than the limit allows shows that the part goes on past it.
-            data = self._stream.read(min(len(view), self._left + 1))
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            # One byte more than the limit allows shows that the part goes on past it; a
+            # block at most 64 KiB keeps the text check below to two searches a block.
+            data = self._stream.read(min(len(view), _BLOCK, self._left + 1))
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise _refuse(self._path, self._member,
                           f"is damaged, or inflates to more than the {self._limit:,} bytes it "
                           f"declares ({type(exc).__name__}: {exc})",
@@ -230,7 +234,8 @@ class _Member(io.RawIOBase):
 
     def _check_run(self, data: bytes) -> None:
         # A text with no tag in it is held whole by the parser, however long: bound it here,
-        # in the bytes, before the parser sees it. Two searches a block, whatever the block.
+        # in the bytes, before the parser sees it (to within a block: a run inside one block
+        # is shorter than the block).
         first = data.find(b"<")
         self._run += len(data) if first < 0 else first
         if self._run > self._text_limit:
