@@ -181,3 +181,70 @@ def test_hostile_json_files_account_for_every_record_they_hold(
                          as_of=date(2025, 12, 31))
     assert report.conservation().holds
     json.loads(report.to_json())
+
+
+# -- .xlsx: sheets written cell by cell, with what Excel never writes -------------------------
+
+_STRINGS = ("T1.A.3", "tinh", "province", "Q1/2025")
+_XML_TEXT = NASTY_CELLS.filter(lambda t: all(c in "\t\n\r" or ord(c) >= 32 for c in t))
+_XLSX_CELL = st.one_of(
+    st.none(),
+    st.tuples(st.just("inlineStr"), _XML_TEXT | st.sampled_from(_STRINGS)),
+    st.tuples(st.just("n"), st.sampled_from(
+        ["65", "100", "130", "-5", "0.875", "46022", "NaN", "INF", "-INF", "1e999", "1_0",
+         "abc", "", "9" * 5000])),
+    st.tuples(st.just("s"), st.integers(-3, 6).map(str)),
+    st.tuples(st.just("b"), st.sampled_from(["0", "1", "2"])),
+)
+_GOOD_XLSX_ROWS = st.sampled_from([
+    [("s", "0"), ("s", "1"), ("s", "2"), ("s", "3"), None, None, ("n", "130")],
+    [("inlineStr", "T1.A.1"), ("inlineStr", "xa-a"), ("inlineStr", "commune"),
+     ("inlineStr", "Q1/2025"), ("n", "65"), ("n", "100")],
+])
+
+
+def _xlsx_written_text(kind: str, value: str) -> str:
+    """The text a cell shows, as the generator knows it (not as the reader reads it)."""
+    if kind == "s" and value.isdigit() and int(value) < len(_STRINGS):
+        return _STRINGS[int(value)]
+    return value
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(st.integers(1, 3) | st.just(100_000),
+                               _GOOD_XLSX_ROWS | st.lists(_XLSX_CELL, max_size=12)),
+                     min_size=1, max_size=8),
+       dimension=st.sampled_from([None, "A1:J5", "A1:XFD1048576", "C3:D4"]))
+def test_hostile_xlsx_sheets_account_for_every_row_they_hold(
+        registry: pr.Registry, tmp_path: Path,
+        rows: list[tuple[int, list[tuple[str, str] | None]]], dimension: str | None) -> None:
+    import time
+
+    from xlsx_support import HEADER, column, parts, raw_cell, row_xml, sheet_xml, text_cell
+    from xlsx_support import write_workbook as write_xlsx
+
+    xml, written, number = [row_xml(1, HEADER)], set(), 1
+    for step, cells in rows:
+        number += step
+        parts_of_row = []
+        for n, cell in enumerate(cells, start=1):
+            if cell is None:
+                continue
+            kind, value = cell
+            ref = f"{column(n)}{number}"
+            parts_of_row.append(text_cell(ref, value) if kind == "inlineStr"
+                                else raw_cell(ref, value, kind))
+        xml.append(f'<row r="{number}">{"".join(parts_of_row)}</row>')
+        if any(c is not None and _xlsx_written_text(*c).strip() for c in cells):
+            written.add(number)
+    path = write_xlsx(tmp_path / "hostile.xlsx",
+                      parts(sheet_xml(xml, dimension), _STRINGS))
+    start = time.perf_counter()
+    read = pr.read_observations(path, registry=registry)  # no ReadError: every row is valid XML
+    assert time.perf_counter() - start < 20
+    used = {o.row for o in read.observations}
+    named = {i.row for i in read.issues}
+    assert written <= used | named
+    assert not ({i.row for i in read.issues if i.severity == "error"} & used)
+    assert read.unaccounted == ()

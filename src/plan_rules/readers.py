@@ -51,6 +51,7 @@ __all__ = [
     "LEVEL_ALIASES",
     "Number",
     "ReadResult",
+    "Unreadable",
     "excel_date",
     "header_key",
     "level_key",
@@ -135,6 +136,25 @@ class Number:
     value: Fraction
     text: str
     percent: bool = False
+
+
+class Unreadable(str):
+    """A cell the file holds that cannot be what it claims to be (a spreadsheet number that is
+    NaN, a shared string that does not exist): its text is what the file held, and the table
+    names it in an issue (``code``, ``vi``/``en``, ``expected``) instead of reading its row.
+
+    A ``str``, so that what only looks at text (the header, the blank-row test) sees the text.
+    """
+
+    code: str
+    vi: str
+    en: str
+    expected: str
+
+    def __new__(cls, text: str, *, code: str, vi: str, en: str, expected: str) -> Unreadable:
+        cell = super().__new__(cls, text)
+        cell.code, cell.vi, cell.en, cell.expected = code, vi, en, expected
+        return cell
 
 
 #: What a reader hands the row parser: typed text, or a number the file stored as one.
@@ -829,6 +849,9 @@ class _Table:
                 self.issues.extend(self._undecodable(line, header, texts))
                 yield line, {}
                 continue
+            if not plain and self._unreadable(line, header, cells):
+                yield line, {}
+                continue
             if len(cells) > len(header) and (any(t.strip() for t in texts[len(header):])
                                              or self._split_number(header, texts)):
                 self.issues.append(self._extra_cells(line, texts, len(header)))
@@ -950,6 +973,17 @@ class _Table:
                     + (f" (did you mean '{hint_field}'?)" if hint_field else ""),
                     text=text, expected=", ".join(self.wanted), severity="warning"))
         return not missing and not twice
+
+    def _unreadable(self, line: int, header: Sequence[str], cells: Sequence[Cell]) -> bool:
+        """Name each :class:`Unreadable` cell of a row; whether there was one."""
+        found = False
+        for n, cell in enumerate(cells):
+            if isinstance(cell, Unreadable):
+                field = header[n] if n < len(header) and header[n] else f"column {n + 1}"
+                self.issues.append(_issue(cell.code, self.file, line, field, cell.vi, cell.en,
+                                          text=str(cell), expected=cell.expected))
+                found = True
+        return found
 
     @staticmethod
     def _split_number(header: Sequence[str], texts: Sequence[str]) -> bool:
