@@ -1,0 +1,691 @@
+"""plan_rules' per-target results recomputed with polars lazy frames, and the check against it.
+
+``evaluate`` computes, for every target of the registry, what ``plan-rules evaluate FILE
+--entities ENT --as-of DATE -f json`` reports for it: the window (the target's measurement
+period cut at the as-of date; ``not_applicable`` before the target's validity), per unit the
+combined figure (flow: numerators and denominators summed over the unit's periods inside the
+window; stock and milestone: the latest snapshot, the older ones set aside as history), the
+unit's verdict, gap and gap in units; then per target the statistics beside the one its
+aggregation uses (each / pooled / mean / reported, the province-wide figure derived from the
+units when the province gave none), the verdict by integer cross-multiplication, the gap and
+the gap in units. ``compare`` holds that output to the report field by field and names the
+first field that differs.
+
+The work is polars: one ``collect`` reads the CSV (the read stage), then one lazy plan joins
+every row with the targets of its indicator and the flags of its period, groups per (target,
+unit) and per target, and one ``collect_all`` runs it. Python works only on what is small: the
+dozen distinct period labels are parsed by ``plan_rules.periods.Period`` and each target's flags
+per period are computed with the target's own methods; the distinct value texts of counts and
+milestones are read once; and the finishing step per target (45 rows) turns sums into exact
+fractions. Three statistics need exact arithmetic that int64 columns cannot hold and are
+finished in Python on aggregated rows: the **mean** of unit rates (polars sums the numerators
+per distinct denominator, Python adds those few thousand fractions over their lcm, as
+``plan_rules.aggregation.mean`` does), the **minimum and maximum** (polars keeps the units
+whose float rate is within 1e-9 of the float extreme, Python picks the exact extreme among
+them), and the reduction of each unit's fractions to lowest terms (``numpy.gcd`` on the
+collected columns). Every other number is int64 in polars; ``evaluate`` asserts that the
+largest sum and cross-product it can form stays below 2**62, so nothing overflows.
+
+What it does not model it refuses (``Unmodelled``) instead of guessing: rows that would be data
+issues (unknown indicator or unit, level mismatch, numerator above denominator, percentages
+for rates, counts for counts or milestones, a milestone done without evidence, a duplicate),
+units not in the entities file, and periods that overlap one another (flows add up only over
+periods that do not). Not reproduced yet: messages, progress, history, data issues, checks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import plan_rules as pr
+
+AS_OF = date(2025, 12, 31)
+#: Sums and cross-products stay below this, so int64 arithmetic is exact.
+INT_LIMIT = 2**62
+#: A float rate this close to the float extreme may be the exact extreme.
+EXTREME_TOLERANCE = 1e-9
+
+#: The report fields ``evaluate`` reproduces per target finding, in the report's order.
+FINDING_FIELDS = ("code", "kind", "verdict", "indicator", "area", "plan", "plugin", "scope",
+                  "window", "aggregation", "comparator", "threshold", "observed",
+                  "statistics", "gap", "gap_units", "observations", "details", "entities")
+#: Those not reproduced yet.
+NOT_REPRODUCED = ("message", "progress", "assessments", "history")
+ENTITY_FIELDS = ("entity", "level", "verdict", "observed", "numerator", "denominator", "gap",
+                 "gap_units", "periods", "observations")
+
+
+class Unmodelled(ValueError):
+    """The file holds something this job does not reproduce (e.g. a row plan_rules would
+    turn into a data issue): its timing would not be of the same job."""
+
+
+def _frac(num: int, den: int) -> str:
+    f = Fraction(num, den)
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+
+
+def _text(x: Fraction | None) -> str | None:
+    if x is None:
+        return None
+    return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+
+
+def _holds(op: str, left: Fraction, right: Fraction) -> bool:
+    return {">=": left >= right, ">": left > right, "<=": left <= right, "<": left < right,
+            "==": left == right}[op]
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -((-a) // b)
+
+
+def _rate_units(num: int, den: int, t_num: int, t_den: int, op: str) -> int:
+    """Numerator units to add (or remove) with the denominator fixed; integers only."""
+    scaled = t_num * den  # the threshold times the denominator, over t_den
+    up, down = _ceil_div(scaled, t_den), scaled // t_den
+    return {">=": max(0, up - num), ">": max(0, down + 1 - num), "<=": max(0, num - down),
+            "<": max(0, num - (up - 1)), "==": abs(up - num)}[op]
+
+
+def _count_units(value: int, t_num: int, t_den: int, op: str) -> int:
+    """Whole units a count is short of (or over) the threshold; integers only."""
+    a = t_num - value * t_den  # (threshold - value) * t_den
+    return {">=": max(0, _ceil_div(a, t_den)), ">": max(0, a // t_den + 1),
+            "<=": max(0, _ceil_div(-a, t_den)), "<": max(0, (-a) // t_den + 1),
+            "==": _ceil_div(abs(a), t_den)}[op]
+
+
+def load() -> Any:
+    """The benchmark job: import polars and plan_rules, load the registry; ``(path, _) → str``."""
+    import polars  # noqa: F401  (imported with the job, as the other peers are)
+
+    import plan_rules as pr
+
+    registry = pr.load_registry()
+
+    def with_polars_full(path: Path, _thresholds: object) -> str:
+        from generate import entities_path
+
+        return evaluate(path, entities_path(path), registry)
+
+    return with_polars_full
+
+
+# -- the evaluation -------------------------------------------------------------------------
+
+
+def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
+             as_of: date = AS_OF) -> str:
+    """Every target's finding, as the report gives it, in the fields ``FINDING_FIELDS``.
+
+    Returns text: a first line ``{"findings": [...]}`` with each finding's scalar fields,
+    then one JSON line per finding with its lists (``record: "lists"``) and one per unit
+    result (``record: "entity"``), in the report's order.
+    """
+    import numpy as np
+    import polars as pl
+
+    import plan_rules as pr
+    from plan_rules.readers import _DONE, _NOT_DONE  # the reader's own words for milestones
+
+    indicators = registry.indicators
+    # -- read: one pass over the CSV, every cell as text, positions as the reader numbers them
+    raw = pl.scan_csv(path, infer_schema=False).with_row_index("pos")
+    try:
+        df = raw.select(
+            pl.col("pos").cast(pl.Int64), "indicator", "entity",
+            pl.col("level").replace("", None), "period",
+            pl.col("numerator").cast(pl.Int64, strict=True),
+            pl.col("denominator").cast(pl.Int64, strict=True),
+            pl.col("value").replace("", None), pl.col("source").str.strip_chars(),
+        ).collect()
+    except pl.exceptions.InvalidOperationError as exc:
+        raise Unmodelled(f"a count that is not a plain whole number: {exc}") from exc
+
+    # -- the small dictionaries, in Python -------------------------------------------------
+    periods: dict[str, pr.Period] = {}
+    for text in df["period"].unique().to_list():
+        try:
+            periods[text] = pr.Period.parse(text)
+        except Exception as exc:
+            raise Unmodelled(f"period {text!r} does not parse: {exc}") from exc
+    spans = sorted((p.start, p.end) for p in set(periods.values()))
+    for (_s0, e0), (s1, _e1) in zip(spans, spans[1:], strict=False):
+        if s1 <= e0:
+            raise Unmodelled("periods overlap one another (flows would need the engine's "
+                             "overlap rule)")
+    unknown = set(df["indicator"].unique().to_list()) - set(indicators)
+    if unknown:
+        raise Unmodelled(f"unknown indicators: {sorted(unknown)[:3]}")
+    kind_of = {c: i.kind.value for c, i in indicators.items()}
+    values: list[tuple[str, str, int]] = []
+    for ind, text in df.filter(pl.col("value").is_not_null()).select(
+            "indicator", "value").unique().iter_rows():
+        kind = kind_of[ind]
+        if kind == "milestone":
+            folded = text.strip().casefold()
+            number = 1 if folded in _DONE else 0 if folded in _NOT_DONE else None
+        elif kind == "count":
+            try:
+                got = pr.numbers.parse_decimal(text)
+            except Exception:
+                got = None
+            number = got.numerator if got is not None and got.denominator == 1 else None
+        else:
+            raise Unmodelled(f"a rate given as a value ({ind}: {text!r})")
+        if number is None or number < 0:
+            raise Unmodelled(f"value {text!r} of {ind} is not read by this job")
+        values.append((ind, text, number))
+
+    ents = pr.read_entities(entities_file).entities
+    entity_frame = pl.DataFrame(
+        {"entity": [e.code for e in ents], "e_level": [e.level for e in ents],
+         "groups": [list(e.groups) for e in ents],
+         "e_from": [e.valid_from for e in ents], "e_to": [e.valid_to for e in ents]},
+        schema={"entity": pl.String, "e_level": pl.String, "groups": pl.List(pl.String),
+                "e_from": pl.Date, "e_to": pl.Date})
+    ind_frame = pl.DataFrame(
+        {"indicator": list(indicators), "kind": [i.kind.value for i in indicators.values()],
+         "snapshot": [i.temporal.value == "stock" or i.kind.value == "milestone"
+                      for i in indicators.values()]})
+    period_frame = pl.DataFrame(
+        {"period": list(periods), "p_start": [p.start for p in periods.values()],
+         "p_end": [p.end for p in periods.values()],
+         "label": [p.label for p in periods.values()]},
+        schema={"period": pl.String, "p_start": pl.Date, "p_end": pl.Date, "label": pl.String})
+    value_frame = pl.DataFrame(values, orient="row",
+                               schema={"indicator": pl.String, "value": pl.String,
+                                       "val": pl.Int64})
+
+    # -- what the job assumes, checked in one pass ------------------------------------------
+    num, den, val = pl.col("numerator"), pl.col("denominator"), pl.col("val")
+    rows = (df.lazy().join(ind_frame.lazy(), on="indicator", how="left")
+            .join(value_frame.lazy(), on=["indicator", "value"], how="left")
+            .join(period_frame.lazy(), on="period", how="left"))
+    rate = pl.col("kind") == "rate"
+    problems = rows.join(entity_frame.lazy().select("entity", "e_level"), on="entity",
+                         how="left").select(
+        unknown_unit=pl.col("e_level").is_null().sum(),
+        level_mismatch=(pl.col("level").is_not_null()
+                        & (pl.col("level") != pl.col("e_level"))).sum(),
+        bad_rate=(rate & (num.is_null() | den.is_null() | pl.col("value").is_not_null()
+                          | (num > den))).sum(),
+        bad_value=(~rate & (num.is_not_null() | den.is_not_null() | val.is_null())).sum(),
+        no_evidence=((pl.col("kind") == "milestone") & (val == 1)
+                     & (pl.col("source").fill_null("") == "")).sum(),
+        duplicate=(pl.len() - pl.struct("indicator", "entity", "period").n_unique()),
+        max_num=num.max(), max_den=den.max(), max_val=val.max(), n=pl.len(),
+    ).collect().row(0, named=True)
+    for name in ("unknown_unit", "level_mismatch", "bad_rate", "bad_value", "no_evidence",
+                 "duplicate"):
+        if problems[name]:
+            raise Unmodelled(f"{problems[name]} rows: {name.replace('_', ' ')}")
+
+    # -- the targets, and what each distinct period means for each ------------------------
+    target_rows: list[dict[str, Any]] = []
+    flag_rows: list[tuple[int, str, str, bool, bool, bool]] = []
+    early: dict[int, dict[str, Any]] = {}
+    targets = list(registry.targets.values())
+    for t, target in enumerate(targets):
+        measure = target.measurement
+        if target.valid_from and as_of < target.valid_from:
+            early[t] = {"verdict": "not_applicable"}
+            continue
+        if as_of < measure.start:
+            early[t] = {"verdict": "no_data"}
+            continue
+        window = pr.Period.between(measure.start, min(measure.end, as_of))
+        ind = indicators[target.indicator]
+        target_rows.append({
+            "t": t, "indicator": target.indicator, "kind": ind.kind.value,
+            "snapshot": ind.temporal.value == "stock" or ind.kind.value == "milestone",
+            "reported": target.aggregation.value == "reported",
+            "op": target.comparator.value, "t_num": target.threshold.numerator,
+            "t_den": target.threshold.denominator, "scope_level": target.scope.level,
+            "scope_group": target.scope.group, "scope_entity": target.scope.entity,
+            "w_start": window.start, "w_end": window.end})
+        for text, p in periods.items():
+            if p.end <= as_of:
+                flag_rows.append((t, target.indicator, text, target.valid_during(p),
+                                  measure.start.year <= p.start.year <= measure.end.year,
+                                  window.covers(p)))
+    biggest_t = max([abs(r["t_num"]) for r in target_rows] + [r["t_den"] for r in target_rows]
+                    + [1])
+    biggest = max(problems["max_num"] or 0, problems["max_den"] or 0, problems["max_val"] or 0)
+    # A unit's sum, a target's sum and a cross-product all stay below rows × value × threshold.
+    assert (problems["n"] + 1) * (biggest + 1) * biggest_t < INT_LIMIT, "int64 could overflow"
+
+    tframe = pl.DataFrame(target_rows, schema={
+        "t": pl.Int64, "indicator": pl.String, "kind": pl.String, "snapshot": pl.Boolean,
+        "reported": pl.Boolean, "op": pl.String, "t_num": pl.Int64, "t_den": pl.Int64,
+        "scope_level": pl.String, "scope_group": pl.String, "scope_entity": pl.String,
+        "w_start": pl.Date, "w_end": pl.Date})
+    flags = pl.DataFrame(flag_rows, orient="row", schema={
+        "t": pl.Int64, "indicator": pl.String, "period": pl.String, "target_valid": pl.Boolean,
+        "in_years": pl.Boolean, "covered": pl.Boolean})
+    tlazy = tframe.lazy()
+
+    def in_scope(code: pl.Expr) -> pl.Expr:
+        return ((pl.col("scope_level").is_null()
+                 | (pl.col("e_level") == pl.col("scope_level")).fill_null(False))
+                & (pl.col("scope_group").is_null()
+                   | pl.col("groups").list.contains(pl.col("scope_group")).fill_null(False))
+                & (pl.col("scope_entity").is_null()
+                   | (code == pl.col("scope_entity")).fill_null(False)))
+
+    # -- every row with every target of its indicator: used, excluded or neither -----------
+    x = (rows.select("pos", "indicator", "entity", "period", "numerator", "denominator", "val",
+                     "p_start", "p_end", "label")
+         .join(flags.lazy(), on=["indicator", "period"], how="inner")
+         .join(entity_frame.lazy(), on="entity", how="left")
+         .join(tlazy.drop("indicator"), on="t", how="left")
+         .with_columns(in_scope=in_scope(pl.col("entity")))
+         .filter(pl.col("in_scope") | pl.col("reported"))
+         .with_columns(
+             ok=pl.col("target_valid")
+             & (pl.col("e_from").is_null() | (pl.col("p_end") >= pl.col("e_from")))
+             & (pl.col("e_to").is_null() | (pl.col("p_start") <= pl.col("e_to"))),
+             ceased=pl.col("snapshot") & pl.col("e_to").is_not_null()
+             & (pl.col("e_to") < pl.col("w_end")))
+         .with_columns(
+             excluded=pl.col("in_scope") & ((~pl.col("ok") & pl.col("in_years"))
+                                            | (pl.col("ok") & pl.col("ceased"))),
+             used=pl.col("ok") & ~pl.col("ceased") & pl.col("covered")))
+    # The province's own figure, or (a rate it gave none of) its units' pooled.
+    x = x.with_columns(n_own=(pl.col("used") & pl.col("in_scope")).sum().over("t"))
+    x = x.with_columns(
+        derived=pl.col("reported") & (pl.col("kind") == "rate") & (pl.col("n_own") == 0))
+    x = x.with_columns(take=pl.col("used") & (pl.col("in_scope") | pl.col("derived")))
+
+    by_end = pl.col("p_end")
+    units = (
+        x.filter(pl.col("take"))
+        .group_by("t", "entity")
+        .agg(pl.col("e_level").first(), pl.col("derived").first(), n=pl.len(),
+             num_sum=num.sum(), den_sum=den.sum(), val_sum=val.sum(),
+             last_num=num.sort_by(by_end).last(), last_den=den.sort_by(by_end).last(),
+             last_val=val.sort_by(by_end).last(), last_pos=pl.col("pos").sort_by(by_end).last(),
+             last_label=pl.col("label").sort_by(by_end).last(),
+             pos_sorted=pl.col("pos").sort(), labels=pl.col("label").sort_by("pos"),
+             # Period ends are distinct per unit (no duplicates, no overlaps): the latest
+             # snapshot is the one row ending last, the rest are its history.
+             older=pl.col("pos").filter(by_end != by_end.max()).sort())
+        .join(tlazy, on="t", how="left")
+    )
+    snap, is_rate = pl.col("snapshot"), pl.col("kind") == "rate"
+    units = units.with_columns(
+        fn=pl.when(is_rate).then(pl.when(snap).then("last_num").otherwise("num_sum"))
+        .otherwise(pl.when(snap).then("last_val").otherwise("val_sum")),
+        fd=pl.when(is_rate).then(pl.when(snap).then("last_den").otherwise("den_sum"))
+        .otherwise(pl.lit(1, pl.Int64)),
+        used=pl.when(snap).then(pl.concat_list("last_pos")).otherwise("pos_sorted"),
+        periods=pl.when(snap).then(pl.concat_list("last_label")).otherwise("labels"),
+        history=pl.when(snap).then("older").otherwise(pl.lit([], pl.List(pl.Int64))),
+        rank=pl.lit(0, pl.Int8),
+    )
+    fn, fd = pl.col("fn"), pl.col("fd")
+    t_num, t_den, op = pl.col("t_num"), pl.col("t_den"), pl.col("op")
+    lhs, rhs = fn * t_den, t_num * fd
+
+    def holds(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+        return (pl.when(op == ">=").then(a >= b).when(op == ">").then(a > b)
+                .when(op == "<=").then(a <= b).when(op == "<").then(a < b).otherwise(a == b))
+
+    scaled = t_num * fd
+    up, down = -((-scaled) // t_den), scaled // t_den
+    a = t_num - fn * t_den
+    zero = pl.lit(0, pl.Int64)
+    rate_units = (pl.when(op == ">=").then(pl.max_horizontal(zero, up - fn))
+                  .when(op == ">").then(pl.max_horizontal(zero, down + 1 - fn))
+                  .when(op == "<=").then(pl.max_horizontal(zero, fn - down))
+                  .when(op == "<").then(pl.max_horizontal(zero, fn - (up - 1)))
+                  .otherwise((up - fn).abs()))
+    count_units = (pl.when(op == ">=").then(pl.max_horizontal(zero, -((-a) // t_den)))
+                   .when(op == ">").then(pl.max_horizontal(zero, a // t_den + 1))
+                   .when(op == "<=").then(pl.max_horizontal(zero, -(a // t_den)))
+                   .when(op == "<").then(pl.max_horizontal(zero, (-a) // t_den + 1))
+                   .otherwise(-((-a.abs()) // t_den)))
+    has_figure = fd != 0
+    met = has_figure & holds(lhs, rhs)
+    milestone = pl.col("kind") == "milestone"
+    units = units.with_columns(
+        verdict=pl.when(~has_figure).then(pl.lit("no_data"))
+        .when(met).then(pl.lit("met")).otherwise(pl.lit("not_met")),
+        numerator=pl.when(is_rate).then(fn), denominator=pl.when(is_rate).then(fd),
+        gap_n=pl.when(~has_figure | milestone).then(None).when(met).then(zero)
+        .otherwise((rhs - lhs).abs()),
+        gap_d=pl.when(~has_figure | milestone).then(None).when(met).then(pl.lit(1, pl.Int64))
+        .otherwise(t_den * fd),
+        gap_units=pl.when(~has_figure | milestone).then(None).when(met).then(zero)
+        .when(is_rate).then(rate_units).otherwise(count_units),
+    )
+    excluded = x.filter(pl.col("excluded")).select("t", "entity", "pos", "p_end")
+    excluded_by_unit = (excluded.group_by("t", "entity")
+                        .agg(excl=pl.col("pos").sort_by("p_end", "pos")))
+    # In-scope units with nothing combined: not applicable (figures outside their validity),
+    # left out (not existing in the window), or no data.
+    with_units = units.group_by("t").agg(n_combined=pl.len())
+    missing = (
+        entity_frame.lazy().join(tlazy, how="cross")
+        .filter(in_scope(pl.col("entity")))
+        .join(with_units, on="t", how="left")
+        .filter(~pl.col("reported") | pl.col("n_combined").is_null())
+        .join(units.select("t", "entity"), on=["t", "entity"], how="anti")
+        .join(excluded_by_unit, on=["t", "entity"], how="left")
+        .with_columns(
+            exists=(pl.col("e_from").is_null() | (pl.col("w_end") >= pl.col("e_from")))
+            & (pl.col("e_to").is_null() | (pl.col("w_start") <= pl.col("e_to")))
+            & ~(pl.col("snapshot") & pl.col("e_to").is_not_null()
+                & (pl.col("e_to") < pl.col("w_end"))))
+        .filter(pl.col("excl").is_not_null() | pl.col("exists"))
+        .select("t", "entity", "e_level",
+                verdict=pl.when(pl.col("excl").is_not_null()).then(pl.lit("not_applicable"))
+                .otherwise(pl.lit("no_data")),
+                used=pl.col("excl").fill_null(pl.lit([], pl.List(pl.Int64))),
+                periods=pl.lit([], pl.List(pl.String)), rank=pl.lit(1, pl.Int8))
+    )
+    unit_cols = ["t", "entity", "e_level", "verdict", "fn", "fd", "numerator", "denominator",
+                 "gap_n", "gap_d", "gap_units", "periods", "used", "rank"]
+    results = pl.concat([units.select(unit_cols), missing], how="diagonal_relaxed").sort(
+        "t", "rank", "entity")
+    figure = results.filter(pl.col("fd").is_not_null() & (pl.col("fd") != 0))
+    per_target = results.group_by("t").agg(
+        n_entities=pl.len(), n_observations=pl.col("used").filter(pl.col("rank") == 0)
+        .list.len().sum(),
+        n_combined=(pl.col("rank") == 0).sum(),
+        numerator=pl.col("numerator").sum(), denominator=pl.col("denominator").sum(),
+        **{v: (pl.col("verdict") == v).sum()
+           for v in ("met", "not_met", "no_data", "not_applicable", "invalid")})
+    mean_parts = figure.group_by("t", "fd").agg(sum_n=fn.sum(), count=pl.len())
+    rate_f = fn.cast(pl.Float64) / fd.cast(pl.Float64)
+    extremes = (figure.with_columns(f=rate_f)
+                .with_columns(lo=pl.col("f").min().over("t"), hi=pl.col("f").max().over("t"))
+                .filter((pl.col("f") <= pl.col("lo") + EXTREME_TOLERANCE)
+                        | (pl.col("f") >= pl.col("hi") - EXTREME_TOLERANCE))
+                .select("t", "fn", "fd").unique())
+    lists = units.group_by("t").agg(
+        observations=pl.col("used").list.explode(keep_nulls=False, empty_as_null=False).sort(),
+        history=pl.col("history").list.explode(keep_nulls=False, empty_as_null=False).sort())
+    excluded_lists = excluded.group_by("t").agg(excluded=pl.col("pos").sort())
+    derived_of = x.group_by("t").agg(derived=(pl.col("derived") & pl.col("take")).any())
+
+    (res, stats, means, ext, lst, excl, der) = pl.collect_all(
+        [results, per_target, mean_parts, extremes, lists, excluded_lists, derived_of])
+
+    # -- lowest terms for the units' fractions (numpy.gcd, exact on int64) ------------------
+    def reduced(n_col: str, d_col: str) -> pl.Series:
+        n_arr = res[n_col].fill_null(0).to_numpy()
+        d_arr = res[d_col].fill_null(1).to_numpy()
+        g = np.gcd(n_arr, d_arr)
+        g[g == 0] = 1
+        n_red, d_red = n_arr // g, d_arr // g
+        text = pl.DataFrame({"n": n_red, "d": d_red}).select(
+            pl.when(pl.col("d") == 1).then(pl.col("n").cast(pl.String))
+            .otherwise(pl.concat_str(pl.col("n"), pl.lit("/"), pl.col("d"))))
+        absent = res[d_col].is_null() | (res[d_col] == 0)
+        return text.to_series().set(absent, None)  # type: ignore[arg-type]
+
+    res = res.with_columns(observed=reduced("fn", "fd"), gap=reduced("gap_n", "gap_d"))
+
+    # -- per target, in Python: 45 rows ----------------------------------------------------
+    stat_of = {r["t"]: r for r in stats.iter_rows(named=True)}
+    sums_of: dict[int, dict[int, tuple[int, int]]] = {}
+    for t, d, s, c in means.iter_rows():
+        sums_of.setdefault(t, {})[d] = (s, c)
+    ext_of: dict[int, list[Fraction]] = {}
+    for t, n_, d_ in ext.iter_rows():
+        ext_of.setdefault(t, []).append(Fraction(n_, d_))
+    lists_of = {t: (o, h) for t, o, h in lst.iter_rows()}
+    excl_of = {t: e for t, e in excl.iter_rows()}
+    derived_t = {t for t, d in der.iter_rows() if d}
+    units_gap: dict[int, list[int | None]] = {}
+    for t, g_u in res.filter(pl.col("verdict") == "not_met").select("t", "gap_units").iter_rows():
+        units_gap.setdefault(t, []).append(g_u)
+
+    heads: list[dict[str, Any]] = []
+    list_lines: list[dict[str, Any]] = []
+    for t, target in enumerate(targets):
+        ind = indicators[target.indicator]
+        head: dict[str, Any] = {
+            "code": target.code, "kind": "target", "indicator": ind.code, "area": ind.area,
+            "plan": ind.plan, "plugin": target.plugin, "scope": target.scope.describe(),
+            "window": None, "aggregation": target.aggregation.value,
+            "comparator": target.comparator.value, "threshold": _text(target.threshold)}
+        empty_stats = {"n_entities": 0, "n_observations": 0, "numerator": None,
+                       "denominator": None, "pooled": None, "mean": None, "reported": None,
+                       "minimum": None, "maximum": None, "met": 0, "not_met": 0, "no_data": 0,
+                       "not_applicable": 0, "invalid": 0}
+        if t in early:
+            head.update(verdict=early[t]["verdict"], observed=None, statistics=empty_stats,
+                        gap=None, gap_units=None, details={})
+            heads.append(head)
+            list_lines.append({"record": "lists", "target": target.code, "observations": []})
+            continue
+        head.update(_finish(target, ind.kind.value, stat_of.get(t), sums_of.get(t, {}),
+                            ext_of.get(t, []), t in derived_t, bool(excl_of.get(t)),
+                            units_gap.get(t, []), empty_stats))
+        measure = target.measurement
+        window = pr.Period.between(measure.start, min(measure.end, as_of))
+        head["window"] = {"start": window.start.isoformat(), "end": window.end.isoformat(),
+                          "label": window.label}
+        details: dict[str, Any] = {"excluded": None, "history": None}
+        if t in derived_t:
+            details["derived"] = True
+        if ind.plan in registry.plans:
+            details["deadline"] = target.deadline.isoformat()
+        head["details"] = details
+        heads.append(head)
+        obs_list, hist_list = lists_of.get(t, ([], []))
+        list_lines.append({"record": "lists", "target": target.code, "observations": obs_list,
+                           "excluded": excl_of.get(t, []), "history": hist_list})
+
+    codes = pl.DataFrame({"t": list(range(len(targets))),
+                          "target": [tg.code for tg in targets]})
+    entity_lines = (res.join(codes, on="t", how="left").sort("t", "rank", "entity").select(
+        record=pl.lit("entity"), target="target", entity="entity", level="e_level",
+        verdict="verdict", observed="observed", numerator="numerator",
+        denominator="denominator", gap="gap", gap_units="gap_units", periods="periods",
+        observations="used"))
+    return (json.dumps({"findings": heads}, ensure_ascii=False) + "\n"
+            + "\n".join(json.dumps(line) for line in list_lines) + "\n"
+            + entity_lines.write_ndjson())
+
+
+def _finish(target: Any, kind: str, stat: Mapping[str, Any] | None,
+            sums: Mapping[int, tuple[int, int]], candidates: Sequence[Fraction],
+            derived: bool, excluded: bool, not_met_units: Sequence[int | None],
+            empty: Mapping[str, Any]) -> dict[str, Any]:
+    """A target's statistics, verdict, observed figure and gaps from its aggregated rows."""
+    stats = dict(empty)
+    n_combined = 0
+    if stat is not None:
+        n_combined = stat["n_combined"]
+        for key in ("n_entities", "n_observations", "met", "not_met", "no_data",
+                    "not_applicable", "invalid"):
+            stats[key] = stat[key]
+    figures = sum(c for _s, c in sums.values())
+    mean = figure_sum = None
+    if figures:
+        common = math.lcm(*sums)
+        total = sum(s * (common // d) for d, (s, _c) in sums.items())
+        mean = Fraction(total, common * figures)
+        figure_sum = Fraction(total, common)
+    low = min(candidates) if candidates else None
+    high = max(candidates) if candidates else None
+    numerator = denominator = None
+    pooled: Fraction | None = None
+    if kind == "rate" and n_combined:
+        numerator, denominator = stat["numerator"], stat["denominator"]  # type: ignore[index]
+        pooled = Fraction(numerator, denominator) if denominator else None
+    elif kind == "count" and figures:
+        pooled = figure_sum
+    stats.update(numerator=numerator, denominator=denominator, pooled=_text(pooled),
+                 mean=_text(mean), minimum=_text(low), maximum=_text(high))
+    op, threshold, agg = target.comparator.value, target.threshold, target.aggregation.value
+    observed: Fraction | None
+    verdict: str
+    if agg == "each":
+        observed = low if op in (">=", ">") else high
+        present = {v for v in ("not_met", "invalid", "no_data", "met", "not_applicable")
+                   if stats[v]}
+        verdict = next((v for v in ("not_met", "invalid", "no_data", "met", "not_applicable")
+                        if v in present), "not_applicable" if excluded else "no_data")
+    else:
+        if agg == "reported":
+            single = n_combined == 1 and not derived
+            observed = (low if single else pooled)  # one unit: its own figure
+            stats["reported"] = _text(observed) if not derived else None
+        elif agg == "pooled":
+            observed = pooled
+        else:
+            observed = mean
+        if observed is None:
+            verdict = ("not_applicable" if excluded and not n_combined else "no_data")
+        else:
+            verdict = "met" if _holds(op, observed, threshold) else "not_met"
+    gap: Fraction | None = None
+    units: int | None = None
+    if observed is not None:
+        if kind != "milestone":
+            met_already = _holds(op, observed, threshold)
+            gap = Fraction(0) if met_already else abs(threshold - observed)
+            if agg == "each":
+                if not_met_units and all(u is not None for u in not_met_units):
+                    units = sum(u or 0 for u in not_met_units)
+            elif agg == "mean":
+                pass
+            elif met_already:
+                units = 0
+            elif kind == "count":
+                units = _count_units(int(observed), threshold.numerator, threshold.denominator,
+                                     op)
+            elif numerator is not None and denominator:
+                units = _rate_units(numerator, denominator, threshold.numerator,
+                                    threshold.denominator, op)
+        if verdict == "met":
+            gap, units = Fraction(0), 0
+    return {"verdict": verdict, "observed": _text(observed), "statistics": stats,
+            "gap": _text(gap), "gap_units": units}
+
+
+# -- the check ------------------------------------------------------------------------------
+
+
+def parse(text: str) -> dict[str, dict[str, Any]]:
+    """The job's output as findings by target code, lists and unit results filled in."""
+    lines = iter(text.splitlines())
+    findings = {f["code"]: f for f in json.loads(next(lines))["findings"]}
+    for f in findings.values():
+        f["entities"] = []
+    for line in lines:
+        if not line:
+            continue
+        rec = json.loads(line)
+        f = findings[rec.pop("target")]
+        kind = rec.pop("record")
+        if kind == "lists":
+            f["observations"] = rec.get("observations", [])
+            if f["details"]:
+                f["details"]["excluded"] = rec.get("excluded", [])
+                f["details"]["history"] = rec.get("history", [])
+        else:
+            f["entities"].append(rec)
+    return findings
+
+
+def compare(report: Mapping[str, Any], output: str) -> list[str]:
+    """How the job's ``output`` differs from plan_rules' JSON ``report``: empty if it agrees
+    in every field of ``FINDING_FIELDS`` of every target; else the first differing field."""
+    got = parse(output)
+    expected = [f for f in report["findings"] if f["kind"] == "target"]
+    if [f["code"] for f in expected] != list(got):
+        return [f"targets differ: report {len(expected)}, job {len(got)}"]
+    for ref in expected:
+        mine = got[ref["code"]]
+        for field in FINDING_FIELDS:
+            if field == "entities":
+                found = _first_entity_difference(ref["entities"], mine["entities"])
+                if found:
+                    return [f"{ref['code']}: {found}"]
+            elif ref.get(field) != mine.get(field):
+                path = field
+                a, b = ref.get(field), mine.get(field)
+                if isinstance(a, dict) and isinstance(b, dict):
+                    key = next(k for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k))
+                    path, a, b = f"{field}.{key}", a.get(key), b.get(key)
+                return [f"{ref['code']}: {path}: report {_short(a)}, job {_short(b)}"]
+    return []
+
+
+def _first_entity_difference(ref: Sequence[Mapping[str, Any]],
+                             mine: Sequence[Mapping[str, Any]]) -> str | None:
+    for k, (a, b) in enumerate(zip(ref, mine, strict=False)):
+        for field in ENTITY_FIELDS:
+            if a.get(field) != b.get(field):
+                return (f"entities[{k}] ({a.get('entity')}).{field}: report "
+                        f"{_short(a.get(field))}, job {_short(b.get(field))}")
+    if len(ref) != len(mine):
+        return f"entities: report {len(ref)} units, job {len(mine)}"
+    return None
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def summary(report: Mapping[str, Any]) -> dict[str, int]:
+    """How many fields the check compares (targets, unit results)."""
+    found = [f for f in report["findings"] if f["kind"] == "target"]
+    return {"targets": len(found), "unit_results": sum(len(f["entities"]) for f in found)}
+
+
+def check_files(report_path: Path, output_path: Path) -> list[str]:
+    """``compare`` on files."""
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    return compare(report, output_path.read_text(encoding="utf-8"))
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    """``polars_full.py FIGURES [REPORT.json]``: evaluate; with a report, check against it."""
+    import sys
+    import time
+
+    import plan_rules as pr
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from generate import entities_path
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    path = Path(args[0])
+    registry = pr.load_registry()
+    start = time.perf_counter()
+    out = evaluate(path, entities_path(path), registry)
+    print(f"evaluated in {time.perf_counter() - start:.2f} s", file=sys.stderr)
+    if len(args) > 1:
+        problems = check_files(Path(args[1]), _write(out))
+        print("agrees with the report" if not problems else "DIFFERS: " + problems[0])
+    else:
+        sys.stdout.write(out)
+
+
+def _write(text: str) -> Path:
+    import tempfile
+
+    handle = tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False,
+                                         encoding="utf-8")
+    with handle:
+        handle.write(text)
+    return Path(handle.name)
+
+
+if __name__ == "__main__":
+    main()
