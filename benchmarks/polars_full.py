@@ -134,25 +134,28 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
     import polars as pl
 
     import plan_rules as pr
-    from plan_rules.readers import _DONE, _NOT_DONE  # the reader's own words for milestones
 
     indicators = registry.indicators
-    # -- read: one pass over the CSV, every cell as text, positions as the reader numbers them
-    raw = pl.scan_csv(path, infer_schema=False).with_row_index("pos")
+    ind_codes = list(indicators)
+    # -- read: one pass over the CSV; positions as the reader numbers its observations ----
+    text_cols = ("indicator", "entity", "level", "period", "value")
     try:
-        df = raw.select(
-            pl.col("pos").cast(pl.Int64), "indicator", "entity",
-            pl.col("level").replace("", None), "period",
-            pl.col("numerator").cast(pl.Int64, strict=True),
-            pl.col("denominator").cast(pl.Int64, strict=True),
-            pl.col("value").replace("", None), pl.col("source").str.strip_chars(),
-        ).collect()
-    except pl.exceptions.InvalidOperationError as exc:
+        df = (pl.scan_csv(path, schema_overrides={
+            **{c: pl.Categorical for c in text_cols}, "numerator": pl.Int64,
+            "denominator": pl.Int64, "reported_on": pl.String, "source": pl.String,
+            "note": pl.String})
+            .with_row_index("pos")
+            .select(pl.col("pos").cast(pl.Int64), *text_cols, "numerator", "denominator",
+                    "source")
+            .collect())
+    except pl.exceptions.ComputeError as exc:
         raise Unmodelled(f"a count that is not a plain whole number: {exc}") from exc
+    entity_frame = _entities(pl, entities_file)
 
-    # -- the small dictionaries, in Python -------------------------------------------------
+    # -- the small dictionaries, in Python: a dozen periods, a few hundred value texts ----
+    distinct = df.select(pl.col("period").unique().cast(pl.String)).to_series().to_list()
     periods: dict[str, pr.Period] = {}
-    for text in df["period"].unique().to_list():
+    for text in distinct:
         try:
             periods[text] = pr.Period.parse(text)
         except Exception as exc:
@@ -162,99 +165,83 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
         if s1 <= e0:
             raise Unmodelled("periods overlap one another (flows would need the engine's "
                              "overlap rule)")
-    unknown = set(df["indicator"].unique().to_list()) - set(indicators)
-    if unknown:
-        raise Unmodelled(f"unknown indicators: {sorted(unknown)[:3]}")
-    kind_of = {c: i.kind.value for c, i in indicators.items()}
-    values: list[tuple[str, str, int]] = []
-    for ind, text in df.filter(pl.col("value").is_not_null()).select(
-            "indicator", "value").unique().iter_rows():
-        kind = kind_of[ind]
-        if kind == "milestone":
-            folded = text.strip().casefold()
-            number = 1 if folded in _DONE else 0 if folded in _NOT_DONE else None
-        elif kind == "count":
-            try:
-                got = pr.numbers.parse_decimal(text)
-            except Exception:
-                got = None
-            number = got.numerator if got is not None and got.denominator == 1 else None
-        else:
-            raise Unmodelled(f"a rate given as a value ({ind}: {text!r})")
-        if number is None or number < 0:
-            raise Unmodelled(f"value {text!r} of {ind} is not read by this job")
-        values.append((ind, text, number))
+    period_texts = list(periods)
+    milestone_words, count_words = _value_words(
+        df.filter(pl.col("value").is_not_null())
+        .select(pl.col("value").unique().cast(pl.String)).to_series().to_list())
+    kind_ids = {k: [i for i, c in enumerate(ind_codes) if indicators[c].kind.value == k]
+                for k in ("rate", "count", "milestone")}
+    level_of = dict(zip(entity_frame["entity"].to_list(), entity_frame["e_level"].to_list(),
+                        strict=True))
 
-    ents = pr.read_entities(entities_file).entities
-    entity_frame = pl.DataFrame(
-        {"entity": [e.code for e in ents], "e_level": [e.level for e in ents],
-         "groups": [list(e.groups) for e in ents],
-         "e_from": [e.valid_from for e in ents], "e_to": [e.valid_to for e in ents]},
-        schema={"entity": pl.String, "e_level": pl.String, "groups": pl.List(pl.String),
-                "e_from": pl.Date, "e_to": pl.Date})
-    ind_frame = pl.DataFrame(
-        {"indicator": list(indicators), "kind": [i.kind.value for i in indicators.values()],
-         "snapshot": [i.temporal.value == "stock" or i.kind.value == "milestone"
-                      for i in indicators.values()]})
-    period_frame = pl.DataFrame(
-        {"period": list(periods), "p_start": [p.start for p in periods.values()],
-         "p_end": [p.end for p in periods.values()],
-         "label": [p.label for p in periods.values()]},
-        schema={"period": pl.String, "p_start": pl.Date, "p_end": pl.Date, "label": pl.String})
-    value_frame = pl.DataFrame(values, orient="row",
-                               schema={"indicator": pl.String, "value": pl.String,
-                                       "val": pl.Int64})
+    # -- integer ids for indicators, units and periods; what the job assumes, checked -----
+    def ids(col: str, keys: list[str]) -> pl.Expr:
+        return pl.col(col).cast(pl.String).replace_strict(
+            keys, list(range(len(keys))), default=None, return_dtype=pl.UInt32)
 
-    # -- what the job assumes, checked in one pass ------------------------------------------
+    iid = pl.col("iid")
+    is_rate, is_milestone = iid.is_in(kind_ids["rate"]), iid.is_in(kind_ids["milestone"])
+    value_text = pl.col("value").cast(pl.String)
+    base = df.with_columns(
+        iid=ids("indicator", ind_codes), eid=ids("entity", list(level_of)),
+        pid=ids("period", period_texts),
+    ).with_columns(
+        val=pl.when(is_milestone).then(value_text.replace_strict(
+            milestone_words, default=None, return_dtype=pl.Int64))
+        .otherwise(value_text.replace_strict(count_words, default=None,
+                                             return_dtype=pl.Int64)))
+    del df
     num, den, val = pl.col("numerator"), pl.col("denominator"), pl.col("val")
-    rows = (df.lazy().join(ind_frame.lazy(), on="indicator", how="left")
-            .join(value_frame.lazy(), on=["indicator", "value"], how="left")
-            .join(period_frame.lazy(), on="period", how="left"))
-    rate = pl.col("kind") == "rate"
-    problems = rows.join(entity_frame.lazy().select("entity", "e_level"), on="entity",
-                         how="left").select(
-        unknown_unit=pl.col("e_level").is_null().sum(),
-        level_mismatch=(pl.col("level").is_not_null()
-                        & (pl.col("level") != pl.col("e_level"))).sum(),
-        bad_rate=(rate & (num.is_null() | den.is_null() | pl.col("value").is_not_null()
-                          | (num > den))).sum(),
-        bad_value=(~rate & (num.is_not_null() | den.is_not_null() | val.is_null())).sum(),
-        no_evidence=((pl.col("kind") == "milestone") & (val == 1)
-                     & (pl.col("source").fill_null("") == "")).sum(),
-        duplicate=(pl.len() - pl.struct("indicator", "entity", "period").n_unique()),
+    n_e, n_p = max(len(level_of), 1), max(len(periods), 1)
+    problems = base.select(
+        unknown_indicator=iid.is_null().sum(),
+        unknown_unit=pl.col("eid").is_null().sum(),
+        level_mismatch=(pl.col("level").is_not_null() & (
+            pl.col("level").cast(pl.String) != pl.col("entity").cast(pl.String)
+            .replace_strict(level_of, default=None))).sum(),
+        bad_rate=(is_rate & (num.is_null() | den.is_null() | pl.col("value").is_not_null()
+                             | (num > den))).sum(),
+        bad_value=(~is_rate & (num.is_not_null() | den.is_not_null() | val.is_null())).sum(),
+        no_evidence=(is_milestone & (val == 1)
+                     & (pl.col("source").str.strip_chars().fill_null("") == "")).sum(),
+        duplicate=pl.len() - ((iid.cast(pl.Int64) * n_e + pl.col("eid")) * n_p
+                              + pl.col("pid")).n_unique(),
         max_num=num.max(), max_den=den.max(), max_val=val.max(), n=pl.len(),
-    ).collect().row(0, named=True)
-    for name in ("unknown_unit", "level_mismatch", "bad_rate", "bad_value", "no_evidence",
-                 "duplicate"):
+    ).row(0, named=True)
+    for name in ("unknown_indicator", "unknown_unit", "level_mismatch", "bad_rate",
+                 "bad_value", "no_evidence", "duplicate"):
         if problems[name]:
             raise Unmodelled(f"{problems[name]} rows: {name.replace('_', ' ')}")
+    base = base.select("pos", "iid", "eid", "pid", "numerator", "denominator", "val")
 
     # -- the targets, and what each distinct period means for each ------------------------
     target_rows: list[dict[str, Any]] = []
-    flag_rows: list[tuple[int, str, str, bool, bool, bool]] = []
-    early: dict[int, dict[str, Any]] = {}
+    flag_rows: list[tuple[Any, ...]] = []
+    early: dict[int, str] = {}
     targets = list(registry.targets.values())
     for t, target in enumerate(targets):
         measure = target.measurement
         if target.valid_from and as_of < target.valid_from:
-            early[t] = {"verdict": "not_applicable"}
+            early[t] = "not_applicable"
             continue
         if as_of < measure.start:
-            early[t] = {"verdict": "no_data"}
+            early[t] = "no_data"
             continue
         window = pr.Period.between(measure.start, min(measure.end, as_of))
         ind = indicators[target.indicator]
         target_rows.append({
-            "t": t, "indicator": target.indicator, "kind": ind.kind.value,
+            "t": t, "kind": ind.kind.value,
             "snapshot": ind.temporal.value == "stock" or ind.kind.value == "milestone",
             "reported": target.aggregation.value == "reported",
             "op": target.comparator.value, "t_num": target.threshold.numerator,
             "t_den": target.threshold.denominator, "scope_level": target.scope.level,
             "scope_group": target.scope.group, "scope_entity": target.scope.entity,
             "w_start": window.start, "w_end": window.end})
-        for text, p in periods.items():
-            if p.end <= as_of:
-                flag_rows.append((t, target.indicator, text, target.valid_during(p),
+        for pid, text in enumerate(period_texts):
+            p = periods[text]
+            if p.end <= as_of:  # later figures are not seen at all
+                flag_rows.append((t, ind_codes.index(target.indicator), pid, p.start, p.end,
+                                  target.valid_during(p),
                                   measure.start.year <= p.start.year <= measure.end.year,
                                   window.covers(p)))
     biggest_t = max([abs(r["t_num"]) for r in target_rows] + [r["t_den"] for r in target_rows]
@@ -264,139 +251,114 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
     assert (problems["n"] + 1) * (biggest + 1) * biggest_t < INT_LIMIT, "int64 could overflow"
 
     tframe = pl.DataFrame(target_rows, schema={
-        "t": pl.Int64, "indicator": pl.String, "kind": pl.String, "snapshot": pl.Boolean,
+        "t": pl.Int64, "kind": pl.String, "snapshot": pl.Boolean,
         "reported": pl.Boolean, "op": pl.String, "t_num": pl.Int64, "t_den": pl.Int64,
         "scope_level": pl.String, "scope_group": pl.String, "scope_entity": pl.String,
         "w_start": pl.Date, "w_end": pl.Date})
     flags = pl.DataFrame(flag_rows, orient="row", schema={
-        "t": pl.Int64, "indicator": pl.String, "period": pl.String, "target_valid": pl.Boolean,
-        "in_years": pl.Boolean, "covered": pl.Boolean})
+        "t": pl.Int64, "iid": pl.UInt32, "pid": pl.UInt32, "p_start": pl.Date,
+        "p_end": pl.Date, "target_valid": pl.Boolean, "in_years": pl.Boolean,
+        "covered": pl.Boolean})
     tlazy = tframe.lazy()
 
-    def in_scope(code: pl.Expr) -> pl.Expr:
-        return ((pl.col("scope_level").is_null()
-                 | (pl.col("e_level") == pl.col("scope_level")).fill_null(False))
-                & (pl.col("scope_group").is_null()
-                   | pl.col("groups").list.contains(pl.col("scope_group")).fill_null(False))
-                & (pl.col("scope_entity").is_null()
-                   | (code == pl.col("scope_entity")).fill_null(False)))
+    # Per (target, unit): in its scope or not (a reported target also reads the units
+    # outside its scope, to derive the province's figure), and, for a stock, whether the
+    # unit ceased before the window ends. Units × targets: a few hundred thousand pairs.
+    pairs = (entity_frame.lazy().join(tlazy, how="cross").with_columns(
+        in_scope=(pl.col("scope_level").is_null()
+                  | (pl.col("e_level") == pl.col("scope_level")).fill_null(False))
+        & (pl.col("scope_group").is_null()
+           | pl.col("groups").list.contains(pl.col("scope_group")).fill_null(False))
+        & (pl.col("scope_entity").is_null()
+           | (pl.col("entity") == pl.col("scope_entity")).fill_null(False)),
+        ceased=pl.col("snapshot") & pl.col("e_to").is_not_null()
+        & (pl.col("e_to") < pl.col("w_end")))
+        .filter(pl.col("in_scope") | pl.col("reported"))
+        .select("t", "eid", "in_scope", "ceased", "e_from", "e_to", "w_start", "w_end",
+                "snapshot", "reported")
+        .collect())
+    # Whether a unit existed during a period: all did, unless the entities file says when.
+    dated = entity_frame.filter(pl.col("e_from").is_not_null() | pl.col("e_to").is_not_null())
 
     # -- every row with every target of its indicator: used, excluded or neither -----------
-    x = (rows.select("pos", "indicator", "entity", "period", "numerator", "denominator", "val",
-                     "p_start", "p_end", "label")
-         .join(flags.lazy(), on=["indicator", "period"], how="inner")
-         .join(entity_frame.lazy(), on="entity", how="left")
-         .join(tlazy.drop("indicator"), on="t", how="left")
-         .with_columns(in_scope=in_scope(pl.col("entity")))
-         .filter(pl.col("in_scope") | pl.col("reported"))
-         .with_columns(
-             ok=pl.col("target_valid")
-             & (pl.col("e_from").is_null() | (pl.col("p_end") >= pl.col("e_from")))
-             & (pl.col("e_to").is_null() | (pl.col("p_start") <= pl.col("e_to"))),
-             ceased=pl.col("snapshot") & pl.col("e_to").is_not_null()
-             & (pl.col("e_to") < pl.col("w_end")))
-         .with_columns(
-             excluded=pl.col("in_scope") & ((~pl.col("ok") & pl.col("in_years"))
-                                            | (pl.col("ok") & pl.col("ceased"))),
-             used=pl.col("ok") & ~pl.col("ceased") & pl.col("covered")))
-    # The province's own figure, or (a rate it gave none of) its units' pooled.
-    x = x.with_columns(n_own=(pl.col("used") & pl.col("in_scope")).sum().over("t"))
-    x = x.with_columns(
-        derived=pl.col("reported") & (pl.col("kind") == "rate") & (pl.col("n_own") == 0))
-    x = x.with_columns(take=pl.col("used") & (pl.col("in_scope") | pl.col("derived")))
+    x = (base.lazy()
+         .join(flags.lazy(), on=["iid", "pid"], how="inner")
+         .join(pairs.lazy().select("t", "eid", "in_scope", "ceased"), on=["t", "eid"],
+               how="inner"))
+    if dated.height:
+        validity = (dated.lazy().select("eid", "e_from", "e_to")
+                    .join(pl.LazyFrame({"pid": list(range(len(period_texts)))},
+                                       schema={"pid": pl.UInt32}), how="cross")
+                    .join(flags.lazy().select("pid", "p_start", "p_end").unique(), on="pid")
+                    .select("eid", "pid", exists=(pl.col("e_from").is_null()
+                                                  | (pl.col("p_end") >= pl.col("e_from")))
+                            & (pl.col("e_to").is_null()
+                               | (pl.col("p_start") <= pl.col("e_to")))))
+        x = (x.join(validity, on=["eid", "pid"], how="left")
+             .with_columns(pl.col("exists").fill_null(True)))
+    else:
+        x = x.with_columns(exists=pl.lit(True))
+    ok = pl.col("target_valid") & pl.col("exists")
+    x = (x.with_columns(
+        excluded=pl.col("in_scope") & ((~ok & pl.col("in_years")) | (ok & pl.col("ceased"))),
+        used=ok & ~pl.col("ceased") & pl.col("covered"))
+        .filter(pl.col("used") | pl.col("excluded"))
+        .select("t", "eid", "pos", "pid", "p_end", "numerator", "denominator", "val",
+                "in_scope", "used", "excluded")
+        .collect())
 
-    by_end = pl.col("p_end")
-    units = (
-        x.filter(pl.col("take"))
-        .group_by("t", "entity")
-        .agg(pl.col("e_level").first(), pl.col("derived").first(), n=pl.len(),
-             num_sum=num.sum(), den_sum=den.sum(), val_sum=val.sum(),
-             last_num=num.sort_by(by_end).last(), last_den=den.sort_by(by_end).last(),
-             last_val=val.sort_by(by_end).last(), last_pos=pl.col("pos").sort_by(by_end).last(),
-             last_label=pl.col("label").sort_by(by_end).last(),
-             pos_sorted=pl.col("pos").sort(), labels=pl.col("label").sort_by("pos"),
-             # Period ends are distinct per unit (no duplicates, no overlaps): the latest
-             # snapshot is the one row ending last, the rest are its history.
-             older=pl.col("pos").filter(by_end != by_end.max()).sort())
+    last = pl.col("p_end").arg_max()
+    # Period ends are distinct per unit (no duplicates, no overlaps): the latest snapshot
+    # is the one row ending last, the rest are its history.
+    grouped = (
+        x.lazy().filter(pl.col("used"))
+        .group_by("t", "eid")
+        .agg(pl.col("in_scope").first(), n=pl.len(), num_sum=num.sum(), den_sum=den.sum(),
+             val_sum=val.sum(), last_num=num.get(last), last_den=den.get(last),
+             last_val=val.get(last), last_pos=pl.col("pos").get(last),
+             last_pid=pl.col("pid").get(last),
+             pos_list=pl.col("pos").sort(), pids=pl.col("pid").sort_by("pos"),
+             older=pl.col("pos").filter(pl.col("p_end") != pl.col("p_end").max()).sort())
         .join(tlazy, on="t", how="left")
+        # The province's own figure, or (a rate it gave none of) its units' pooled.
+        .with_columns(n_own=pl.col("in_scope").sum().over("t"))
+        .with_columns(derived=pl.col("reported") & (pl.col("kind") == "rate")
+                      & (pl.col("n_own") == 0))
+        .filter(pl.col("in_scope") | pl.col("derived"))
     )
-    snap, is_rate = pl.col("snapshot"), pl.col("kind") == "rate"
-    units = units.with_columns(
-        fn=pl.when(is_rate).then(pl.when(snap).then("last_num").otherwise("num_sum"))
-        .otherwise(pl.when(snap).then("last_val").otherwise("val_sum")),
-        fd=pl.when(is_rate).then(pl.when(snap).then("last_den").otherwise("den_sum"))
-        .otherwise(pl.lit(1, pl.Int64)),
-        used=pl.when(snap).then(pl.concat_list("last_pos")).otherwise("pos_sorted"),
-        periods=pl.when(snap).then(pl.concat_list("last_label")).otherwise("labels"),
-        history=pl.when(snap).then("older").otherwise(pl.lit([], pl.List(pl.Int64))),
-        rank=pl.lit(0, pl.Int8),
-    )
-    fn, fd = pl.col("fn"), pl.col("fd")
-    t_num, t_den, op = pl.col("t_num"), pl.col("t_den"), pl.col("op")
-    lhs, rhs = fn * t_den, t_num * fd
-
-    def holds(a: pl.Expr, b: pl.Expr) -> pl.Expr:
-        return (pl.when(op == ">=").then(a >= b).when(op == ">").then(a > b)
-                .when(op == "<=").then(a <= b).when(op == "<").then(a < b).otherwise(a == b))
-
-    scaled = t_num * fd
-    up, down = -((-scaled) // t_den), scaled // t_den
-    a = t_num - fn * t_den
-    zero = pl.lit(0, pl.Int64)
-    rate_units = (pl.when(op == ">=").then(pl.max_horizontal(zero, up - fn))
-                  .when(op == ">").then(pl.max_horizontal(zero, down + 1 - fn))
-                  .when(op == "<=").then(pl.max_horizontal(zero, fn - down))
-                  .when(op == "<").then(pl.max_horizontal(zero, fn - (up - 1)))
-                  .otherwise((up - fn).abs()))
-    count_units = (pl.when(op == ">=").then(pl.max_horizontal(zero, -((-a) // t_den)))
-                   .when(op == ">").then(pl.max_horizontal(zero, a // t_den + 1))
-                   .when(op == "<=").then(pl.max_horizontal(zero, -(a // t_den)))
-                   .when(op == "<").then(pl.max_horizontal(zero, (-a) // t_den + 1))
-                   .otherwise(-((-a.abs()) // t_den)))
-    has_figure = fd != 0
-    met = has_figure & holds(lhs, rhs)
-    milestone = pl.col("kind") == "milestone"
-    units = units.with_columns(
-        verdict=pl.when(~has_figure).then(pl.lit("no_data"))
-        .when(met).then(pl.lit("met")).otherwise(pl.lit("not_met")),
-        numerator=pl.when(is_rate).then(fn), denominator=pl.when(is_rate).then(fd),
-        gap_n=pl.when(~has_figure | milestone).then(None).when(met).then(zero)
-        .otherwise((rhs - lhs).abs()),
-        gap_d=pl.when(~has_figure | milestone).then(None).when(met).then(pl.lit(1, pl.Int64))
-        .otherwise(t_den * fd),
-        gap_units=pl.when(~has_figure | milestone).then(None).when(met).then(zero)
-        .when(is_rate).then(rate_units).otherwise(count_units),
-    )
-    excluded = x.filter(pl.col("excluded")).select("t", "entity", "pos", "p_end")
-    excluded_by_unit = (excluded.group_by("t", "entity")
+    units = _unit_results(pl, grouped).collect().lazy()
+    excluded = x.lazy().filter(pl.col("excluded")).select("t", "eid", "pos", "p_end")
+    excluded_by_unit = (excluded.group_by("t", "eid")
                         .agg(excl=pl.col("pos").sort_by("p_end", "pos")))
     # In-scope units with nothing combined: not applicable (figures outside their validity),
     # left out (not existing in the window), or no data.
     with_units = units.group_by("t").agg(n_combined=pl.len())
     missing = (
-        entity_frame.lazy().join(tlazy, how="cross")
-        .filter(in_scope(pl.col("entity")))
+        pairs.lazy().filter(pl.col("in_scope"))
         .join(with_units, on="t", how="left")
         .filter(~pl.col("reported") | pl.col("n_combined").is_null())
-        .join(units.select("t", "entity"), on=["t", "entity"], how="anti")
-        .join(excluded_by_unit, on=["t", "entity"], how="left")
+        .join(units.select("t", "eid"), on=["t", "eid"], how="anti")
+        .join(excluded_by_unit, on=["t", "eid"], how="left")
         .with_columns(
             exists=(pl.col("e_from").is_null() | (pl.col("w_end") >= pl.col("e_from")))
             & (pl.col("e_to").is_null() | (pl.col("w_start") <= pl.col("e_to")))
             & ~(pl.col("snapshot") & pl.col("e_to").is_not_null()
                 & (pl.col("e_to") < pl.col("w_end"))))
         .filter(pl.col("excl").is_not_null() | pl.col("exists"))
-        .select("t", "entity", "e_level",
+        .select("t", "eid",
                 verdict=pl.when(pl.col("excl").is_not_null()).then(pl.lit("not_applicable"))
                 .otherwise(pl.lit("no_data")),
                 used=pl.col("excl").fill_null(pl.lit([], pl.List(pl.Int64))),
-                periods=pl.lit([], pl.List(pl.String)), rank=pl.lit(1, pl.Int8))
+                pids=pl.lit([], pl.List(pl.UInt32)), rank=pl.lit(1, pl.Int8))
     )
-    unit_cols = ["t", "entity", "e_level", "verdict", "fn", "fd", "numerator", "denominator",
-                 "gap_n", "gap_d", "gap_units", "periods", "used", "rank"]
-    results = pl.concat([units.select(unit_cols), missing], how="diagonal_relaxed").sort(
-        "t", "rank", "entity")
-    figure = results.filter(pl.col("fd").is_not_null() & (pl.col("fd") != 0))
+    unit_cols = ["t", "eid", "verdict", "fn", "fd", "numerator", "denominator",
+                 "gap_n", "gap_d", "gap_units", "pids", "used", "rank"]
+    results = (pl.concat([units.select(unit_cols), missing], how="diagonal_relaxed")
+               .join(entity_frame.lazy().select("eid", "entity", "e_level"), on="eid",
+                     how="left")
+               .sort("t", "rank", "entity"))
+    fn, fd = pl.col("fn"), pl.col("fd")
+    figure = results.filter(fd.is_not_null() & (fd != 0))
     per_target = results.group_by("t").agg(
         n_entities=pl.len(), n_observations=pl.col("used").filter(pl.col("rank") == 0)
         .list.len().sum(),
@@ -411,14 +373,19 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
                 .filter((pl.col("f") <= pl.col("lo") + EXTREME_TOLERANCE)
                         | (pl.col("f") >= pl.col("hi") - EXTREME_TOLERANCE))
                 .select("t", "fn", "fd").unique())
+    flat = {"keep_nulls": False, "empty_as_null": False}
     lists = units.group_by("t").agg(
-        observations=pl.col("used").list.explode(keep_nulls=False, empty_as_null=False).sort(),
-        history=pl.col("history").list.explode(keep_nulls=False, empty_as_null=False).sort())
+        observations=pl.col("used").list.explode(**flat).sort(),
+        history=pl.col("history").list.explode(**flat).sort())
     excluded_lists = excluded.group_by("t").agg(excluded=pl.col("pos").sort())
-    derived_of = x.group_by("t").agg(derived=(pl.col("derived") & pl.col("take")).any())
+    derived_of = units.group_by("t").agg(derived=pl.col("derived").any())
 
     (res, stats, means, ext, lst, excl, der) = pl.collect_all(
         [results, per_target, mean_parts, extremes, lists, excluded_lists, derived_of])
+    label_of = [periods[text].label for text in period_texts]
+    res = res.with_columns(periods=pl.col("pids").list.eval(
+        pl.element().replace_strict(list(range(len(label_of))), label_of,
+                                    return_dtype=pl.String)))
 
     # -- lowest terms for the units' fractions (numpy.gcd, exact on int64) ------------------
     def reduced(n_col: str, d_col: str) -> pl.Series:
@@ -497,6 +464,116 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
     return (json.dumps({"findings": heads}, ensure_ascii=False) + "\n"
             + "\n".join(json.dumps(line) for line in list_lines) + "\n"
             + entity_lines.write_ndjson())
+
+
+def _entities(pl: Any, path: Path) -> Any:
+    """The entities file as a frame: ``eid`` (row number), code, level, groups, validity.
+
+    Read with polars; the few distinct levels and dates are read by plan_rules' own rules
+    (``level_key``, ``parse_date``). Headers must be the English ones.
+    """
+    from plan_rules.readers import level_key, parse_date
+
+    raw = pl.read_csv(path, infer_schema=False)
+    wanted = ("code", "level", "groups", "valid_from", "valid_to")
+    if any(c not in raw.columns for c in wanted):
+        raise Unmodelled(f"the entities file needs the columns {', '.join(wanted)}")
+    raw = raw.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in wanted)
+    if raw["code"].null_count() or raw["level"].null_count() or raw["code"].n_unique() != \
+            raw.height:
+        raise Unmodelled("an entity without code or level, or a code given twice")
+    levels = raw["level"].unique().to_list()
+    dates: dict[str, date] = {}
+    for text in pl.concat([raw["valid_from"], raw["valid_to"]]).drop_nulls().unique():
+        try:
+            dates[text] = parse_date(text)
+        except (ValueError, OverflowError) as exc:
+            raise Unmodelled(f"entity date {text!r} does not parse") from exc
+    return raw.select(
+        "code",
+        pl.col("level").replace_strict(levels, [level_key(lv) for lv in levels]),
+        pl.col("groups").fill_null("").str.replace_all(r"[,|]", ";").str.split(";"),
+        pl.col("valid_from").replace_strict(dates, default=None, return_dtype=pl.Date),
+        pl.col("valid_to").replace_strict(dates, default=None, return_dtype=pl.Date),
+    ).select(
+        entity="code", e_level="level",
+        groups=pl.col("groups").list.eval(pl.element().str.strip_chars())
+        .list.filter(pl.element() != ""),
+        e_from="valid_from", e_to="valid_to",
+    ).with_row_index("eid")
+
+
+def _value_words(texts: Iterable[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """The distinct value texts read as milestones (done 1, not done 0) and as counts."""
+    import unicodedata
+
+    from plan_rules.numbers import NumberParseError, parse_int
+    from plan_rules.readers import _DONE, _NOT_DONE  # the reader's own words for milestones
+
+    milestones: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for text in texts:
+        folded = unicodedata.normalize("NFC", text.strip()).casefold()
+        if folded in _DONE or folded in _NOT_DONE:
+            milestones[text] = 1 if folded in _DONE else 0
+        try:
+            number = parse_int(text.strip())
+        except NumberParseError:
+            continue
+        if number >= 0:
+            counts[text] = number
+    return milestones, counts
+
+
+def _unit_results(pl: Any, grouped: Any) -> Any:
+    """Each unit's figure, verdict, gap and gap in units, from its combined rows."""
+    snap, is_rate = pl.col("snapshot"), pl.col("kind") == "rate"
+    units = grouped.with_columns(
+        fn=pl.when(is_rate).then(pl.when(snap).then("last_num").otherwise("num_sum"))
+        .otherwise(pl.when(snap).then("last_val").otherwise("val_sum")),
+        fd=pl.when(is_rate).then(pl.when(snap).then("last_den").otherwise("den_sum"))
+        .otherwise(pl.lit(1, pl.Int64)),
+        used=pl.when(snap).then(pl.concat_list("last_pos")).otherwise("pos_list"),
+        pids=pl.when(snap).then(pl.concat_list("last_pid")).otherwise("pids"),
+        history=pl.when(snap).then("older").otherwise(pl.lit([], pl.List(pl.Int64))),
+        rank=pl.lit(0, pl.Int8),
+    )
+    fn, fd = pl.col("fn"), pl.col("fd")
+    t_num, t_den, op = pl.col("t_num"), pl.col("t_den"), pl.col("op")
+    lhs, rhs = fn * t_den, t_num * fd
+
+    def holds(a: Any, b: Any) -> Any:
+        return (pl.when(op == ">=").then(a >= b).when(op == ">").then(a > b)
+                .when(op == "<=").then(a <= b).when(op == "<").then(a < b).otherwise(a == b))
+
+    # Integer ceilings and floors: -((-a) // b) is ceil(a / b) for b > 0.
+    scaled = t_num * fd
+    up, down = -((-scaled) // t_den), scaled // t_den
+    a = t_num - fn * t_den  # (threshold - count) * t_den
+    zero = pl.lit(0, pl.Int64)
+    rate_units = (pl.when(op == ">=").then(pl.max_horizontal(zero, up - fn))
+                  .when(op == ">").then(pl.max_horizontal(zero, down + 1 - fn))
+                  .when(op == "<=").then(pl.max_horizontal(zero, fn - down))
+                  .when(op == "<").then(pl.max_horizontal(zero, fn - (up - 1)))
+                  .otherwise((up - fn).abs()))
+    count_units = (pl.when(op == ">=").then(pl.max_horizontal(zero, -((-a) // t_den)))
+                   .when(op == ">").then(pl.max_horizontal(zero, a // t_den + 1))
+                   .when(op == "<=").then(pl.max_horizontal(zero, -(a // t_den)))
+                   .when(op == "<").then(pl.max_horizontal(zero, (-a) // t_den + 1))
+                   .otherwise(-((-a.abs()) // t_den)))
+    has_figure = fd != 0
+    met = has_figure & holds(lhs, rhs)
+    no_gap = ~has_figure | (pl.col("kind") == "milestone")
+    return units.with_columns(
+        verdict=pl.when(~has_figure).then(pl.lit("no_data"))
+        .when(met).then(pl.lit("met")).otherwise(pl.lit("not_met")),
+        numerator=pl.when(is_rate).then(fn), denominator=pl.when(is_rate).then(fd),
+        gap_n=pl.when(no_gap).then(None).when(met).then(zero).otherwise((rhs - lhs).abs()),
+        gap_d=pl.when(no_gap).then(None).when(met).then(pl.lit(1, pl.Int64))
+        .otherwise(t_den * fd),
+        gap_units=pl.when(no_gap).then(None).when(met).then(zero)
+        .when(is_rate).then(rate_units).otherwise(count_units),
+    )
 
 
 def _finish(target: Any, kind: str, stat: Mapping[str, Any] | None,
