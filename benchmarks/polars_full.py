@@ -35,6 +35,7 @@ periods that do not). Not reproduced yet: messages, progress, history, data issu
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -161,7 +162,7 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
         except Exception as exc:
             raise Unmodelled(f"period {text!r} does not parse: {exc}") from exc
     spans = sorted((p.start, p.end) for p in set(periods.values()))
-    for (_s0, e0), (s1, _e1) in zip(spans, spans[1:], strict=False):
+    for (_s0, e0), (s1, _e1) in itertools.pairwise(spans):
         if s1 <= e0:
             raise Unmodelled("periods overlap one another (flows would need the engine's "
                              "overlap rule)")
@@ -281,10 +282,10 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
     dated = entity_frame.filter(pl.col("e_from").is_not_null() | pl.col("e_to").is_not_null())
 
     # -- every row with every target of its indicator: used, excluded or neither -----------
-    x = (base.lazy()
-         .join(flags.lazy(), on=["iid", "pid"], how="inner")
-         .join(pairs.lazy().select("t", "eid", "in_scope", "ceased"), on=["t", "eid"],
-               how="inner"))
+    rows = (base.lazy()
+            .join(flags.lazy(), on=["iid", "pid"], how="inner")
+            .join(pairs.lazy().select("t", "eid", "in_scope", "ceased"), on=["t", "eid"],
+                  how="inner"))
     if dated.height:
         validity = (dated.lazy().select("eid", "e_from", "e_to")
                     .join(pl.LazyFrame({"pid": list(range(len(period_texts)))},
@@ -294,12 +295,12 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
                                                   | (pl.col("p_end") >= pl.col("e_from")))
                             & (pl.col("e_to").is_null()
                                | (pl.col("p_start") <= pl.col("e_to")))))
-        x = (x.join(validity, on=["eid", "pid"], how="left")
-             .with_columns(pl.col("exists").fill_null(True)))
+        rows = (rows.join(validity, on=["eid", "pid"], how="left")
+                .with_columns(pl.col("exists").fill_null(True)))
     else:
-        x = x.with_columns(exists=pl.lit(True))
+        rows = rows.with_columns(exists=pl.lit(True))
     ok = pl.col("target_valid") & pl.col("exists")
-    x = (x.with_columns(
+    x = (rows.with_columns(
         excluded=pl.col("in_scope") & ((~ok & pl.col("in_years")) | (ok & pl.col("ceased"))),
         used=ok & ~pl.col("ceased") & pl.col("covered"))
         .filter(pl.col("used") | pl.col("excluded"))
@@ -398,7 +399,7 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
             pl.when(pl.col("d") == 1).then(pl.col("n").cast(pl.String))
             .otherwise(pl.concat_str(pl.col("n"), pl.lit("/"), pl.col("d"))))
         absent = res[d_col].is_null() | (res[d_col] == 0)
-        return text.to_series().set(absent, None)  # type: ignore[arg-type]
+        return text.to_series().set(absent, None)
 
     res = res.with_columns(observed=reduced("fn", "fd"), gap=reduced("gap_n", "gap_d"))
 
@@ -431,7 +432,7 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
                        "minimum": None, "maximum": None, "met": 0, "not_met": 0, "no_data": 0,
                        "not_applicable": 0, "invalid": 0}
         if t in early:
-            head.update(verdict=early[t]["verdict"], observed=None, statistics=empty_stats,
+            head.update(verdict=early[t], observed=None, statistics=empty_stats,
                         gap=None, gap_units=None, details={})
             heads.append(head)
             list_lines.append({"record": "lists", "target": target.code, "observations": []})
@@ -725,14 +726,10 @@ def summary(report: Mapping[str, Any]) -> dict[str, int]:
     return {"targets": len(found), "unit_results": sum(len(f["entities"]) for f in found)}
 
 
-def check_files(report_path: Path, output_path: Path) -> list[str]:
-    """``compare`` on files."""
-    report = json.loads(report_path.read_text(encoding="utf-8"))
-    return compare(report, output_path.read_text(encoding="utf-8"))
-
-
 def main(argv: Iterable[str] | None = None) -> None:
-    """``polars_full.py FIGURES [REPORT.json]``: evaluate; with a report, check against it."""
+    """``polars_full.py FIGURES [REPORT.json] [--as-of YYYY-MM-DD]``: evaluate (the output on
+    stdout); with plan_rules' JSON report of the same file, check against it instead."""
+    import argparse
     import sys
     import time
 
@@ -741,27 +738,23 @@ def main(argv: Iterable[str] | None = None) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from generate import entities_path
 
-    args = list(sys.argv[1:] if argv is None else argv)
-    path = Path(args[0])
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("figures", type=Path)
+    parser.add_argument("report", type=Path, nargs="?")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF)
+    args = parser.parse_args(None if argv is None else list(argv))
     registry = pr.load_registry()
     start = time.perf_counter()
-    out = evaluate(path, entities_path(path), registry)
+    out = evaluate(args.figures, entities_path(args.figures), registry, as_of=args.as_of)
     print(f"evaluated in {time.perf_counter() - start:.2f} s", file=sys.stderr)
-    if len(args) > 1:
-        problems = check_files(Path(args[1]), _write(out))
-        print("agrees with the report" if not problems else "DIFFERS: " + problems[0])
-    else:
+    if args.report is None:
         sys.stdout.write(out)
-
-
-def _write(text: str) -> Path:
-    import tempfile
-
-    handle = tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False,
-                                         encoding="utf-8")
-    with handle:
-        handle.write(text)
-    return Path(handle.name)
+        return
+    report = json.loads(args.report.read_text(encoding="utf-8"))
+    problems = compare(report, out)
+    print("agrees with the report" if not problems else "DIFFERS: " + problems[0])
+    if problems:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
