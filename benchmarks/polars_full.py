@@ -30,7 +30,13 @@ What it does not model it refuses (``Unmodelled``) instead of guessing: rows tha
 issues (unknown indicator or unit, level mismatch, numerator above denominator, percentages
 for rates, counts for counts or milestones, a milestone done without evidence, a duplicate),
 units not in the entities file, and periods that overlap one another (flows add up only over
-periods that do not). Not reproduced yet: messages, progress, history, data issues, checks.
+periods that do not).
+
+Each target's ``history`` is reproduced too: the statistic at the end of each earlier
+reporting period of its schedule in which its figures ended (quarter ends by default), then its
+latest figure. Every (target, cut-off) pair is one more job of the same plan, all evaluated
+in one more ``collect_all``. Not reproduced yet: messages, progress assessments, data issues,
+the plugins' checks.
 """
 
 from __future__ import annotations
@@ -56,11 +62,19 @@ EXTREME_TOLERANCE = 1e-9
 #: The report fields ``evaluate`` reproduces per target finding, in the report's order.
 FINDING_FIELDS = ("code", "kind", "verdict", "indicator", "area", "plan", "plugin", "scope",
                   "window", "aggregation", "comparator", "threshold", "observed",
-                  "statistics", "gap", "gap_units", "observations", "details", "entities")
+                  "statistics", "gap", "gap_units", "observations", "details", "entities",
+                  "history")
 #: Those not reproduced yet.
-NOT_REPRODUCED = ("message", "progress", "assessments", "history")
+NOT_REPRODUCED = ("message", "progress", "assessments")
 ENTITY_FIELDS = ("entity", "level", "verdict", "observed", "numerator", "denominator", "gap",
                  "gap_units", "periods", "observations")
+
+
+#: The statistics of a finding with no figures.
+EMPTY_STATS: Mapping[str, Any] = {
+    "n_entities": 0, "n_observations": 0, "numerator": None, "denominator": None,
+    "pooled": None, "mean": None, "reported": None, "minimum": None, "maximum": None,
+    "met": 0, "not_met": 0, "no_data": 0, "not_applicable": 0, "invalid": 0}
 
 
 class Unmodelled(ValueError):
@@ -215,12 +229,101 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
             raise Unmodelled(f"{problems[name]} rows: {name.replace('_', ' ')}")
     base = base.select("pos", "iid", "eid", "pid", "numerator", "denominator", "val")
 
+    biggest_t = max([abs(t.threshold.numerator) for t in registry.targets.values()]
+                    + [t.threshold.denominator for t in registry.targets.values()] + [1])
+    biggest = max(problems["max_num"] or 0, problems["max_den"] or 0, problems["max_val"] or 0)
+    # A unit's sum, a target's sum and a cross-product all stay below rows × value × threshold.
+    assert (problems["n"] + 1) * (biggest + 1) * biggest_t < INT_LIMIT, "int64 could overflow"
+    prep = {"indicators": indicators, "ind_codes": ind_codes, "periods": periods,
+            "period_texts": period_texts, "entity_frame": entity_frame, "base": base}
+    targets = list(registry.targets.values())
+    main = _core(pl, prep, [(target, as_of) for target in targets], full=True)
+    early, res, lst, excl, der = (main[k] for k in ("early", "res", "lists", "excl", "der"))
+    label_of = [periods[text].label for text in period_texts]
+    res = res.with_columns(periods=pl.col("pids").list.eval(
+        pl.element().replace_strict(list(range(len(label_of))), label_of,
+                                    return_dtype=pl.String)))
+
+    # -- lowest terms for the units' fractions (numpy.gcd, exact on int64) ------------------
+    def reduced(n_col: str, d_col: str) -> pl.Series:
+        n_arr = res[n_col].fill_null(0).to_numpy()
+        d_arr = res[d_col].fill_null(1).to_numpy()
+        g = np.gcd(n_arr, d_arr)
+        g[g == 0] = 1
+        n_red, d_red = n_arr // g, d_arr // g
+        text = pl.DataFrame({"n": n_red, "d": d_red}).select(
+            pl.when(pl.col("d") == 1).then(pl.col("n").cast(pl.String))
+            .otherwise(pl.concat_str(pl.col("n"), pl.lit("/"), pl.col("d"))))
+        absent = res[d_col].is_null() | (res[d_col] == 0)
+        return text.to_series().set(absent, None)
+
+    res = res.with_columns(observed=reduced("fn", "fd"), gap=reduced("gap_n", "gap_d"))
+
+    # -- per target, in Python: 45 rows ----------------------------------------------------
+    finished = _findings(pl, main, [(target, as_of) for target in targets], indicators)
+    lists_of = {t: (o, h) for t, o, h in lst.iter_rows()}
+    excl_of = {t: e for t, e in excl.iter_rows()}
+    derived_t = {t for t, d in der.iter_rows() if d}
+    histories = _histories(pl, prep, targets, as_of, main, finished)
+
+    heads: list[dict[str, Any]] = []
+    list_lines: list[dict[str, Any]] = []
+    for t, target in enumerate(targets):
+        ind = indicators[target.indicator]
+        head: dict[str, Any] = {
+            "code": target.code, "kind": "target", "indicator": ind.code, "area": ind.area,
+            "plan": ind.plan, "plugin": target.plugin, "scope": target.scope.describe(),
+            "window": None, "aggregation": target.aggregation.value,
+            "comparator": target.comparator.value, "threshold": _text(target.threshold)}
+        if t in early:
+            head.update(verdict=early[t], observed=None, statistics=dict(EMPTY_STATS),
+                        gap=None, gap_units=None, details={}, history=histories[t])
+            heads.append(head)
+            list_lines.append({"record": "lists", "target": target.code, "observations": []})
+            continue
+        head.update(finished[t], history=histories[t])
+        measure = target.measurement
+        window = pr.Period.between(measure.start, min(measure.end, as_of))
+        head["window"] = {"start": window.start.isoformat(), "end": window.end.isoformat(),
+                          "label": window.label}
+        details: dict[str, Any] = {"excluded": None, "history": None}
+        if t in derived_t:
+            details["derived"] = True
+        if ind.plan in registry.plans:
+            details["deadline"] = target.deadline.isoformat()
+        head["details"] = details
+        heads.append(head)
+        obs_list, hist_list = lists_of.get(t, ([], []))
+        list_lines.append({"record": "lists", "target": target.code, "observations": obs_list,
+                           "excluded": excl_of.get(t, []), "history": hist_list})
+
+    codes = pl.DataFrame({"t": list(range(len(targets))),
+                          "target": [tg.code for tg in targets]})
+    entity_lines = (res.join(codes, on="t", how="left").sort("t", "rank", "entity").select(
+        record=pl.lit("entity"), target="target", entity="entity", level="e_level",
+        verdict="verdict", observed="observed", numerator="numerator",
+        denominator="denominator", gap="gap", gap_units="gap_units", periods="periods",
+        observations="used"))
+    return (json.dumps({"findings": heads}, ensure_ascii=False) + "\n"
+            + "\n".join(json.dumps(line) for line in list_lines) + "\n"
+            + str(entity_lines.write_ndjson()))
+
+
+def _core(pl: Any, prep: Mapping[str, Any], jobs: Sequence[tuple[Any, date]],
+          full: bool) -> dict[str, Any]:
+    """Each job's (a target as of a date) per-unit results and aggregates, in one
+    ``collect_all``; ``full=False`` collects only what a point of a history needs."""
+    import plan_rules as pr
+
+    indicators, ind_codes = prep["indicators"], prep["ind_codes"]
+    periods, period_texts = prep["periods"], prep["period_texts"]
+    entity_frame, base = prep["entity_frame"], prep["base"]
+    num, den, val = pl.col("numerator"), pl.col("denominator"), pl.col("val")
     # -- the targets, and what each distinct period means for each ------------------------
     target_rows: list[dict[str, Any]] = []
     flag_rows: list[tuple[Any, ...]] = []
     early: dict[int, str] = {}
-    targets = list(registry.targets.values())
-    for t, target in enumerate(targets):
+    for t, (target, as_of) in enumerate(jobs):
         measure = target.measurement
         if target.valid_from and as_of < target.valid_from:
             early[t] = "not_applicable"
@@ -245,12 +348,6 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
                                   target.valid_during(p),
                                   measure.start.year <= p.start.year <= measure.end.year,
                                   window.covers(p)))
-    biggest_t = max([abs(r["t_num"]) for r in target_rows] + [r["t_den"] for r in target_rows]
-                    + [1])
-    biggest = max(problems["max_num"] or 0, problems["max_den"] or 0, problems["max_val"] or 0)
-    # A unit's sum, a target's sum and a cross-product all stay below rows × value × threshold.
-    assert (problems["n"] + 1) * (biggest + 1) * biggest_t < INT_LIMIT, "int64 could overflow"
-
     tframe = pl.DataFrame(target_rows, schema={
         "t": pl.Int64, "kind": pl.String, "snapshot": pl.Boolean,
         "reported": pl.Boolean, "op": pl.String, "t_num": pl.Int64, "t_den": pl.Int64,
@@ -319,7 +416,8 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
              last_val=val.get(last), last_pos=pl.col("pos").get(last),
              last_pid=pl.col("pid").get(last),
              pos_list=pl.col("pos").sort(), pids=pl.col("pid").sort_by("pos"),
-             older=pl.col("pos").filter(pl.col("p_end") != pl.col("p_end").max()).sort())
+             older=pl.col("pos").filter(pl.col("p_end") != pl.col("p_end").max()).sort(),
+             last_end=pl.col("p_end").max(), ends=pl.col("p_end").unique())
         .join(tlazy, on="t", how="left")
         # The province's own figure, or (a rate it gave none of) its units' pooled.
         .with_columns(n_own=pl.col("in_scope").sum().over("t"))
@@ -381,90 +479,85 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
     excluded_lists = excluded.group_by("t").agg(excluded=pl.col("pos").sort())
     derived_of = units.group_by("t").agg(derived=pl.col("derived").any())
 
-    (res, stats, means, ext, lst, excl, der) = pl.collect_all(
-        [results, per_target, mean_parts, extremes, lists, excluded_lists, derived_of])
-    label_of = [periods[text].label for text in period_texts]
-    res = res.with_columns(periods=pl.col("pids").list.eval(
-        pl.element().replace_strict(list(range(len(label_of))), label_of,
-                                    return_dtype=pl.String)))
+    dates = units.group_by("t").agg(
+        on=pl.col("last_end").max(),
+        ends=pl.col("ends").list.explode(**flat).unique().sort())
+    if not full:
+        # A point of a target's history needs only its verdict, figure and date.
+        stats, means, ext, excl, der, on = pl.collect_all(
+            [per_target, mean_parts, extremes, excluded_lists, derived_of, dates])
+        return {"early": early, "stats": stats, "means": means, "ext": ext, "excl": excl,
+                "der": der, "dates": on, "res": None, "lists": None}
+    res, stats, means, ext, lst, excl, der, on = pl.collect_all(
+        [results, per_target, mean_parts, extremes, lists, excluded_lists, derived_of, dates])
+    return {"early": early, "stats": stats, "means": means, "ext": ext, "excl": excl,
+            "der": der, "dates": on, "res": res, "lists": lst}
 
-    # -- lowest terms for the units' fractions (numpy.gcd, exact on int64) ------------------
-    def reduced(n_col: str, d_col: str) -> pl.Series:
-        n_arr = res[n_col].fill_null(0).to_numpy()
-        d_arr = res[d_col].fill_null(1).to_numpy()
-        g = np.gcd(n_arr, d_arr)
-        g[g == 0] = 1
-        n_red, d_red = n_arr // g, d_arr // g
-        text = pl.DataFrame({"n": n_red, "d": d_red}).select(
-            pl.when(pl.col("d") == 1).then(pl.col("n").cast(pl.String))
-            .otherwise(pl.concat_str(pl.col("n"), pl.lit("/"), pl.col("d"))))
-        absent = res[d_col].is_null() | (res[d_col] == 0)
-        return text.to_series().set(absent, None)
 
-    res = res.with_columns(observed=reduced("fn", "fd"), gap=reduced("gap_n", "gap_d"))
-
-    # -- per target, in Python: 45 rows ----------------------------------------------------
-    stat_of = {r["t"]: r for r in stats.iter_rows(named=True)}
+def _findings(pl: Any, out: Mapping[str, Any], jobs: Sequence[tuple[Any, date]],
+              indicators: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
+    """Each job's verdict, observed figure, statistics and gaps (``_finish``), for the jobs
+    not settled before any figure is read."""
+    stat_of = {r["t"]: r for r in out["stats"].iter_rows(named=True)}
     sums_of: dict[int, dict[int, tuple[int, int]]] = {}
-    for t, d, s, c in means.iter_rows():
-        sums_of.setdefault(t, {})[d] = (s, c)
+    for t, d, total, count in out["means"].iter_rows():
+        sums_of.setdefault(t, {})[d] = (total, count)
     ext_of: dict[int, list[Fraction]] = {}
-    for t, n_, d_ in ext.iter_rows():
+    for t, n_, d_ in out["ext"].iter_rows():
         ext_of.setdefault(t, []).append(Fraction(n_, d_))
-    lists_of = {t: (o, h) for t, o, h in lst.iter_rows()}
-    excl_of = {t: e for t, e in excl.iter_rows()}
-    derived_t = {t for t, d in der.iter_rows() if d}
+    excluded = {t for t, e in out["excl"].iter_rows() if e}
+    derived = {t for t, d in out["der"].iter_rows() if d}
     units_gap: dict[int, list[int | None]] = {}
-    for t, g_u in res.filter(pl.col("verdict") == "not_met").select("t", "gap_units").iter_rows():
-        units_gap.setdefault(t, []).append(g_u)
+    if out["res"] is not None:
+        for t, g_u in out["res"].filter(pl.col("verdict") == "not_met").select(
+                "t", "gap_units").iter_rows():
+            units_gap.setdefault(t, []).append(g_u)
+    return {t: _finish(target, indicators[target.indicator].kind.value, stat_of.get(t),
+                       sums_of.get(t, {}), ext_of.get(t, []), t in derived, t in excluded,
+                       units_gap.get(t, []), EMPTY_STATS)
+            for t, (target, _when) in enumerate(jobs) if t not in out["early"]}
 
-    heads: list[dict[str, Any]] = []
-    list_lines: list[dict[str, Any]] = []
+
+def _histories(pl: Any, prep: Mapping[str, Any], targets: Sequence[Any], as_of: date,
+               main: Mapping[str, Any], finished: Mapping[int, Mapping[str, Any]],
+               ) -> list[list[dict[str, Any]]]:
+    """Each target's history as the report gives it: the statistic at the end of each earlier
+    reporting period of its schedule in which its figures ended, then its own latest figure.
+
+    Every (target, cut-off) pair is evaluated at once, as a job of its own.
+    """
+    from plan_rules.schedule import DEFAULT_SCHEDULE
+
+    dates = {t: (on, ends) for t, on, ends in main["dates"].iter_rows()}
+    latest: dict[int, dict[str, Any]] = {}
+    cuts: list[tuple[int, date]] = []
     for t, target in enumerate(targets):
-        ind = indicators[target.indicator]
-        head: dict[str, Any] = {
-            "code": target.code, "kind": "target", "indicator": ind.code, "area": ind.area,
-            "plan": ind.plan, "plugin": target.plugin, "scope": target.scope.describe(),
-            "window": None, "aggregation": target.aggregation.value,
-            "comparator": target.comparator.value, "threshold": _text(target.threshold)}
-        empty_stats = {"n_entities": 0, "n_observations": 0, "numerator": None,
-                       "denominator": None, "pooled": None, "mean": None, "reported": None,
-                       "minimum": None, "maximum": None, "met": 0, "not_met": 0, "no_data": 0,
-                       "not_applicable": 0, "invalid": 0}
-        if t in early:
-            head.update(verdict=early[t], observed=None, statistics=empty_stats,
-                        gap=None, gap_units=None, details={})
-            heads.append(head)
-            list_lines.append({"record": "lists", "target": target.code, "observations": []})
+        done = finished.get(t)
+        if done is None and main["early"].get(t) == "not_applicable":
+            continue  # no progress, so no history, for a target that does not apply yet
+        if done is not None and done["verdict"] == "not_applicable":
             continue
-        head.update(_finish(target, ind.kind.value, stat_of.get(t), sums_of.get(t, {}),
-                            ext_of.get(t, []), t in derived_t, bool(excl_of.get(t)),
-                            units_gap.get(t, []), empty_stats))
-        measure = target.measurement
-        window = pr.Period.between(measure.start, min(measure.end, as_of))
-        head["window"] = {"start": window.start.isoformat(), "end": window.end.isoformat(),
-                          "label": window.label}
-        details: dict[str, Any] = {"excluded": None, "history": None}
-        if t in derived_t:
-            details["derived"] = True
-        if ind.plan in registry.plans:
-            details["deadline"] = target.deadline.isoformat()
-        head["details"] = details
-        heads.append(head)
-        obs_list, hist_list = lists_of.get(t, ([], []))
-        list_lines.append({"record": "lists", "target": target.code, "observations": obs_list,
-                           "excluded": excl_of.get(t, []), "history": hist_list})
-
-    codes = pl.DataFrame({"t": list(range(len(targets))),
-                          "target": [tg.code for tg in targets]})
-    entity_lines = (res.join(codes, on="t", how="left").sort("t", "rank", "entity").select(
-        record=pl.lit("entity"), target="target", entity="entity", level="e_level",
-        verdict="verdict", observed="observed", numerator="numerator",
-        denominator="denominator", gap="gap", gap_units="gap_units", periods="periods",
-        observations="used"))
-    return (json.dumps({"findings": heads}, ensure_ascii=False) + "\n"
-            + "\n".join(json.dumps(line) for line in list_lines) + "\n"
-            + entity_lines.write_ndjson())
+        on, ends = dates.get(t, (None, []))
+        if done is not None and done["verdict"] in ("met", "not_met") \
+                and done["observed"] is not None and on is not None:
+            latest[t] = {"on": on.isoformat(), "value": done["observed"], "source": None}
+        limit = on if t in latest else as_of
+        schedule = target.schedule or DEFAULT_SCHEDULE
+        cuts.extend((t, b) for b in sorted({schedule.period_end(e) for e in ends}) if b < limit)
+    jobs = [(targets[t], b) for t, b in cuts]
+    out = _core(pl, prep, jobs, full=False) if jobs else None
+    points: dict[int, dict[date, str]] = {}
+    if out is not None:
+        found = _findings(pl, out, jobs, prep["indicators"])
+        on_of = {j: on for j, on, _ends in out["dates"].iter_rows()}
+        for j, (t, _b) in enumerate(cuts):
+            past = found.get(j)
+            if past is not None and past["verdict"] in ("met", "not_met") \
+                    and past["observed"] is not None and on_of.get(j) is not None:
+                points.setdefault(t, {})[on_of[j]] = past["observed"]
+    return [[{"on": on.isoformat(), "value": value, "source": None}
+             for on, value in sorted(points.get(t, {}).items())]
+            + ([latest[t]] if t in latest else []) for t in range(len(targets))]
 
 
 def _entities(pl: Any, path: Path) -> Any:
