@@ -146,15 +146,22 @@ def test_polars_job_check_names_the_first_field_that_differs(tmp_path: Path) -> 
 
 
 @needs_polars
-def test_polars_job_refuses_a_row_plan_rules_would_block(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("row", "why"), [
+    (("HY25.IIT.1", "p00-c2", "commune", "01/2026", 9, 8), "bad rate"),
+    (("HY25.IIT.1", "p00-c2", "department", "01/2026", 1, 8), "level mismatch"),
+    (("HY25.IIT.1", "p00-c9", "commune", "01/2026", 1, 8), "unknown unit"),
+    (("HY25.IIT.1", "p00-c2", "commune", "01/2025", 1, 8), "duplicate"),
+    (("HY25.INF.2", "p00", "province", "01/2026", "", ""), "bad value"),
+])
+def test_polars_job_refuses_a_row_plan_rules_would_not_use_as_given(
+        tmp_path: Path, row: tuple[object, ...], why: str) -> None:
     import plan_rules as pr
 
     pf = _polars_full()
     figures, entities = _edge_files(tmp_path)
     with figures.open("a", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerow(("HY25.IIT.1", "p00-c2", "commune", "01/2026", 9, 8,
-                                     "", "", "", ""))
-    with pytest.raises(pf.Unmodelled, match="bad rate"):
+        csv.writer(handle).writerow((*row, "", "", "", ""))
+    with pytest.raises(pf.Unmodelled, match=why):
         pf.evaluate(figures, entities, pr.load_registry())
 
 
