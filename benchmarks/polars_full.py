@@ -11,9 +11,11 @@ units when the province gave none), the verdict by integer cross-multiplication,
 the gap in units. ``compare`` holds that output to the report field by field and names the
 first field that differs.
 
-The work is polars: one ``collect`` reads the CSV (the read stage), then one lazy plan joins
-every row with the targets of its indicator and the flags of its period, groups per (target,
-unit) and per target, and one ``collect_all`` runs it. Python works only on what is small: the
+The work is polars, in a few materialised steps: one ``collect`` reads the CSV (the read
+stage) and maps every text to an integer id; a lazy plan joins every row with the targets of
+its indicator, the flags of its period and its (target, unit) scope and is collected once;
+the per-(target, unit) grouping is collected once; one ``collect_all`` makes every
+aggregate from it. Python works only on what is small: the
 dozen distinct period labels are parsed by ``plan_rules.periods.Period`` and each target's flags
 per period are computed with the target's own methods; the distinct value texts of counts and
 milestones are read once; and the finishing step per target (45 rows) turns sums into exact
@@ -21,8 +23,8 @@ fractions. Three statistics need exact arithmetic that int64 columns cannot hold
 finished in Python on aggregated rows: the **mean** of unit rates (polars sums the numerators
 per distinct denominator, Python adds those few thousand fractions over their lcm, as
 ``plan_rules.aggregation.mean`` does), the **minimum and maximum** (polars keeps the units
-whose float rate is within 1e-9 of the float extreme, Python picks the exact extreme among
-them), and the reduction of each unit's fractions to lowest terms (``numpy.gcd`` on the
+whose float rate is within 1e-9, relative, of the float extreme, Python picks the exact one
+among them), and the reduction of each unit's fractions to lowest terms (``numpy.gcd`` on the
 collected columns). Every other number is int64 in polars; ``evaluate`` asserts that the
 largest sum and cross-product it can form stays below 2**62, so nothing overflows.
 
@@ -56,7 +58,9 @@ if TYPE_CHECKING:
 AS_OF = date(2025, 12, 31)
 #: Sums and cross-products stay below this, so int64 arithmetic is exact.
 INT_LIMIT = 2**62
-#: A float rate this close to the float extreme may be the exact extreme.
+#: A float figure this close to the float extreme (relative to its size, or absolute below 1)
+#: may be the exact extreme: far wider than float64's rounding (about 1e-16), so the exact
+#: extreme is always among the candidates, which Python then tells apart exactly.
 EXTREME_TOLERANCE = 1e-9
 
 #: The report fields ``evaluate`` reproduces per target finding, in the report's order.
@@ -481,8 +485,10 @@ def _core(pl: Any, prep: Mapping[str, Any], jobs: Sequence[tuple[Any, date]],
     rate_f = fn.cast(pl.Float64) / fd.cast(pl.Float64)
     extremes = (figure.with_columns(f=rate_f)
                 .with_columns(lo=pl.col("f").min().over("t"), hi=pl.col("f").max().over("t"))
-                .filter((pl.col("f") <= pl.col("lo") + EXTREME_TOLERANCE)
-                        | (pl.col("f") >= pl.col("hi") - EXTREME_TOLERANCE))
+                .filter((pl.col("f") <= pl.col("lo") + EXTREME_TOLERANCE
+                         * pl.max_horizontal(pl.lit(1.0), pl.col("lo").abs()))
+                        | (pl.col("f") >= pl.col("hi") - EXTREME_TOLERANCE
+                           * pl.max_horizontal(pl.lit(1.0), pl.col("hi").abs())))
                 .select("t", "fn", "fd").unique())
     flat = {"keep_nulls": False, "empty_as_null": False}
     lists = units.group_by("t").agg(
