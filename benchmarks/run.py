@@ -5,7 +5,9 @@ then per row an exact cross-multiplied comparison with the threshold for its ind
 level, then per indicator, level and period the pooled ratio and the mean of entity rates.
 plan_rules does the same job and more (validation, periods combined per entity, provenance).
 The peers (``peers.py``: pandas, polars lazy, duckdb — those installed) do the hand loop's job
-idiomatically.
+idiomatically. ``polars_full`` (``polars_full.py``) does plan_rules' own job in polars lazy
+frames — every target's verdict, statistics, gaps and per-unit results — and its time is
+shown only once its output equals plan_rules' report in every field it reproduces.
 
 Every run of every job is a fresh child process (``run.py --job KEY``), so each job's peak
 memory is its own: the child times the job function after its imports (and, for plan_rules,
@@ -14,7 +16,7 @@ alternate between the jobs, round after round, so all see the same machine load;
 reported with their ratios and the national-scale goals.
 
     python benchmarks/run.py [--repeat 3] [--data benchmarks/data/national.csv]
-                             [--jobs hand,plan_rules,columnar,pandas,polars,duckdb]
+                             [--jobs hand,plan_rules,columnar,pandas,polars,duckdb,polars_full]
                              [--rows N] [--json PATH]
 """
 
@@ -46,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import peers  # noqa: E402  (standard library only until a peer is loaded)
+import polars_full  # noqa: E402  (standard library only until its job is loaded)
 from peers import Job, Thresholds  # noqa: E402
 
 if TYPE_CHECKING:
@@ -62,7 +65,9 @@ LEGEND = (
     "Verdicts and pooled ratios are exact in every job; the mean of the row rates is an "
     "exact fraction in the hand loop and plan_rules, a float in pandas, polars and duckdb. "
     "plan_rules does more than the others: validation, periods combined per entity, every "
-    "target with its gap, checks, progress history, provenance of every row."
+    "target with its gap, checks, progress history, provenance of every row. polars (lazy), "
+    "plan_rules' results: the same per-target results as plan_rules (not its messages, "
+    "progress, data issues or checks), held equal to its report before its time is shown."
 )
 
 
@@ -175,6 +180,11 @@ def _load_columnar() -> Job:
     return lambda path, _thresholds: with_plan_rules(path, registry, read=read)
 
 
+def _load_polars_full() -> Job:
+    job: Job = polars_full.load()
+    return job
+
+
 @dataclass(frozen=True)
 class JobSpec:
     key: str
@@ -184,6 +194,8 @@ class JobSpec:
     baseline: bool = False
     #: its JSON has the hand loop's shape, so it can be compared with it
     comparable: bool = False
+    #: its output is held to plan_rules' report (``polars_full.compare``)
+    reproduces_report: bool = False
 
 
 def _peer_loader(key: str) -> Callable[[], Job]:
@@ -198,6 +210,8 @@ JOBS: dict[str, JobSpec] = {spec.key: spec for spec in (
     JobSpec("columnar", "plan_rules columnar", _load_columnar),
     *(JobSpec(key, name, _peer_loader(key), comparable=True)
       for key, (name, _module) in peers.PEERS.items()),
+    JobSpec("polars_full", "polars (lazy), plan_rules' results", _load_polars_full,
+            reproduces_report=True),
 )}
 SELECTABLE = [k for k, spec in JOBS.items() if not spec.baseline]
 
@@ -206,6 +220,8 @@ def unavailable(key: str) -> str | None:
     """Why a job cannot run here (without importing its packages), or None."""
     if key in peers.PEERS:
         return None if peers.installed(key) else f"{peers.PEERS[key][1]} not installed"
+    if key == "polars_full" and importlib.util.find_spec("polars") is None:
+        return "polars not installed"
     if key == "columnar":
         if importlib.util.find_spec("pyarrow") is None:
             return "pyarrow not installed"
@@ -252,10 +268,41 @@ def child(args: argparse.Namespace) -> None:
 
 
 def check_child(args: argparse.Namespace) -> None:
-    """The self-check, in its own process: the peers against the hand loop on a slice."""
+    """The self-check, in its own process: the peers against the hand loop on a slice, and
+    ``polars_full`` against plan_rules' report on the same slice."""
     keys = [k for k in args.check.split(",") if k]
-    found = peers.self_check(args.data, _read_thresholds(args.thresholds), hand_written, keys,
-                             rows=CHECK_ROWS)
+    found = peers.self_check(args.data, _read_thresholds(args.thresholds), hand_written,
+                             [k for k in keys if k in peers.PEERS], rows=CHECK_ROWS)
+    if "polars_full" in keys:
+        found["polars_full"] = report_check_on_slice(args.data, CHECK_ROWS)
+    args.result.write_text(json.dumps(found), encoding="utf-8")
+
+
+def report_check_on_slice(path: Path, rows: int) -> list[str]:
+    """``polars_full`` against plan_rules' report on the first ``rows`` rows."""
+    from generate import entities_path
+
+    import plan_rules as pr
+
+    registry = pr.load_registry()
+    with tempfile.TemporaryDirectory(prefix="plan-rules-check-") as tmp:
+        part = Path(tmp) / path.name
+        peers.write_slice(path, part, rows)
+        entities = entities_path(path)
+        if entities.exists():
+            entities_path(part).write_bytes(entities.read_bytes())
+        report = json.loads(with_plan_rules(part, registry))
+        return polars_full.compare(report, polars_full.evaluate(
+            part, entities_path(part), registry))
+
+
+def compare_child(args: argparse.Namespace) -> None:
+    """The whole-file check, in its own process (the report is large): ``polars_full``'s
+    output of the last round against plan_rules' report of the last round."""
+    reference, other = args.compare.split(",")
+    report = json.loads(Path(reference).read_text(encoding="utf-8"))
+    found = {"problems": polars_full.compare(report, Path(other).read_text(encoding="utf-8")),
+             **polars_full.summary(report)}
     args.result.write_text(json.dumps(found), encoding="utf-8")
 
 
@@ -378,11 +425,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     # Used by the parent to start its children.
     parser.add_argument("--job", choices=list(JOBS), help=argparse.SUPPRESS)
     parser.add_argument("--check", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--compare", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--thresholds", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.job is None and args.check is None:
+    if args.job is None and args.check is None and args.compare is None:
         keys = [k.strip() for k in args.jobs.split(",") if k.strip()]
         unknown = [k for k in keys if k not in SELECTABLE]
         if unknown or not keys:
@@ -403,6 +451,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if args.check is not None:
         check_child(args)
+        return
+    if args.compare is not None:
+        compare_child(args)
         return
 
     from generate import entities_path, generate
@@ -441,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows = sum(1 for _ in handle) - 1
 
         # The self-check: the peers against the hand loop on a slice, in its own process.
-        check_keys = [k for k in keys if k in peers.PEERS]
+        check_keys = [k for k in keys if k in peers.PEERS or JOBS[k].reproduces_report]
         check: dict[str, list[str]] = {}
         if check_keys:
             found = work / "check.json"
@@ -458,11 +509,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         # Round-robin: one fresh child per job per round.
         runs: dict[str, list[Run]] = {k: [] for k in keys}
         failed: dict[str, str] = {}
+        # plan_rules' report is kept (from the last round) when a job is held to it.
+        reproducing = [k for k in keys if JOBS[k].reproduces_report]
         for round_no in range(args.repeat):
+            last_round = round_no == args.repeat - 1
             for key in keys:
                 if key in failed:
                     continue
-                output = work / f"output-{key}.json" if JOBS[key].comparable else None
+                keep = JOBS[key].comparable or (last_round and reproducing and (
+                    key == "plan_rules" or JOBS[key].reproduces_report))
+                output = work / f"output-{key}.json" if keep else None
                 try:
                     runs[key].append(spawn(key, data, thresholds, work, output))
                 except RuntimeError as exc:
@@ -473,6 +529,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         # The whole file: the last round's outputs of the peers against the hand loop's.
         full: dict[str, list[str]] = {}
+        full_report: dict[str, dict[str, Any]] = {}
         reference = work / "output-hand.json"
         if "hand" in runs and runs["hand"] and reference.exists():
             expected = reference.read_text(encoding="utf-8")
@@ -480,23 +537,59 @@ def main(argv: Sequence[str] | None = None) -> None:
                 out = work / f"output-{key}.json"
                 if key in peers.PEERS and runs[key] and out.exists():
                     full[key] = peers.compare(expected, out.read_text(encoding="utf-8"))
+        # The whole file: plan_rules' report (an untimed run if plan_rules was not selected)
+        # against the last output of each job that reproduces it.
+        if reproducing:
+            reference = work / "output-plan_rules.json"
+            if not reference.exists():
+                print("running plan_rules once for the check (not timed) …", file=sys.stderr)
+                spawn("plan_rules", data, thresholds, work, reference)
+            for key in reproducing:
+                out = work / f"output-{key}.json"
+                if not (runs[key] and out.exists()):
+                    continue
+                found = work / f"compare-{key}.json"
+                done = subprocess.run(
+                    [sys.executable, str(Path(__file__).resolve()), "--compare",
+                     f"{reference},{out}", "--result", str(found)],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+                if done.returncode != 0 or not found.exists():
+                    tail = " | ".join(done.stderr.strip().splitlines()[-5:])
+                    full_report[key] = {"problems": [f"the check failed to run: {tail}"]}
+                else:
+                    full_report[key] = json.loads(found.read_text(encoding="utf-8"))
     load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
 
-    report(args, keys, runs, failed, skipped, check, full, rows, load_start, load_end)
+    report(args, keys, runs, failed, skipped, check, full, rows, load_start, load_end,
+           full_report)
 
 
 def report(args: argparse.Namespace, keys: list[str], runs: dict[str, list[Run]],
            failed: dict[str, str], skipped: dict[str, str], check: dict[str, list[str]],
            full: dict[str, list[str]], rows: int,
            load_start: tuple[float, float, float] | None,
-           load_end: tuple[float, float, float] | None) -> None:
-    """Print the machine, the table, the checks and the goals; write ``--json``."""
+           load_end: tuple[float, float, float] | None,
+           full_report: dict[str, dict[str, Any]] | None = None) -> None:
+    """Print the machine, the table, the checks and the goals; write ``--json``.
+
+    A job that reproduces plan_rules' report is timed only if it agreed with the report on
+    the slice and on the whole file; otherwise its row and ratios are left out.
+    """
     box = machine()
     ver = versions()
+    full_report = full_report or {}
+    slice_report = {k: check.pop(k) for k in list(check) if JOBS[k].reproduces_report}
+    untrusted: dict[str, str] = {}
+    for key in keys:
+        if JOBS[key].reproduces_report and runs.get(key):
+            whole = full_report.get(key, {"problems": ["not checked on the whole file"]})
+            problems = slice_report.get(key, []) + whole["problems"]
+            if problems:
+                untrusted[key] = "; ".join(problems)
     medians: dict[str, dict[str, float | None]] = {}
     for key in keys:
         got = runs.get(key) or []
-        if not got:
+        if not got or key in untrusted:
             continue
         medians[key] = {
             "seconds": _median([r.seconds for r in got]),
@@ -527,6 +620,8 @@ def report(args: argparse.Namespace, keys: list[str], runs: dict[str, list[Run]]
         print(f"  {JOBS[key].name}: not measured, {why}")
     for key, why in failed.items():
         print(f"  {JOBS[key].name}: FAILED ({why})")
+    for key, why in untrusted.items():
+        print(f"  {JOBS[key].name}: not shown, it DISAGREES with plan_rules' report: {why}")
 
     header = (f"{'job':<38} {'job s':>7} {'× hand':>7} {'× polars':>8} {'import s':>8} "
               f"{'CPU s':>6} {'peak RSS MB':>11} {'× pandas':>8}")
@@ -559,7 +654,15 @@ def report(args: argparse.Namespace, keys: list[str], runs: dict[str, list[Run]]
         if agree:
             print(f"{label}: {', '.join(agree)} {'agrees' if len(agree) == 1 else 'agree'} "
                   "with the hand loop (met and pooled sums exactly, means within 1e-9)")
-    if check or full:
+    for key, whole in full_report.items():
+        if key in untrusted:
+            continue
+        print(f"report check: {JOBS[key].name} equals plan_rules' report on the first "
+              f"{min(rows, CHECK_ROWS):,} rows and on the benchmarked file: every field of "
+              f"{whole.get('targets', '?')} targets and {whole.get('unit_results', '?'):,} unit "
+              f"results ({', '.join(polars_full.FINDING_FIELDS)}); not compared: "
+              f"{', '.join(polars_full.NOT_REPRODUCED)}")
+    if check or full or full_report:
         print()
 
     pr_s, col_s = med("plan_rules", "seconds"), med("columnar", "seconds")
@@ -587,6 +690,13 @@ def report(args: argparse.Namespace, keys: list[str], runs: dict[str, list[Run]]
     goals.append("goal 4: all ratios printed above; peers measured: "
                  + (", ".join(shown) or "none")
                  + (f"; not measured: {', '.join(absent)}" if absent else ""))
+    full_s = med("polars_full", "seconds")
+    if full_s is not None:
+        goals.append(
+            f"same job, {JOBS['polars_full'].name}: plan_rules / it = "
+            + (f"{pr_s / full_s:.2f}×" if pr_s else "not measured")
+            + "; plan_rules columnar / it = "
+            + (f"{col_s / full_s:.2f}×" if col_s else "not measured"))
     for line in goals:
         print(line)
 
@@ -602,6 +712,8 @@ def report(args: argparse.Namespace, keys: list[str], runs: dict[str, list[Run]]
             "skipped": skipped, "failed": failed,
             "self_check": {"rows": min(rows, CHECK_ROWS), "disagreements": check},
             "whole_workload_check": full,
+            "report_check": {"slice": slice_report, "whole": full_report,
+                             "untrusted": untrusted},
             "goals": goals,
         }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"raw measurements: {args.json}")

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import importlib.util
 import json
+import random
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
@@ -30,3 +37,145 @@ def test_benchmark_prints_every_goal_on_a_small_slice(tmp_path: Path) -> None:
     for job in ("hand", "plan_rules"):
         median = measured["jobs"][job]["median"]
         assert median["seconds"] > 0 and median["peak_rss_mb"] > 0
+
+
+# -- the polars job that reproduces plan_rules' report (benchmarks/polars_full.py) ----------
+# polars is a benchmark dependency only (benchmarks/requirements.txt): without it these skip.
+
+needs_polars = pytest.mark.skipif(importlib.util.find_spec("polars") is None,
+                                  reason="polars is not installed (benchmarks only)")
+
+RATES = ("HY25.IIT.1", "HY25.IIT.2", "HY25.INF.1", "HY25.PS.9", "HY25.SEC.1", "HY25.PS.2",
+         "HY25.DE.1", "HY25.PS.3")
+#: Units that come and go: a district that ends on 30 June 2025, a commune from 1 July, a
+#: department that ends on 30 September, a commune with no figures; groups in each separator.
+ENTITIES = (
+    ("p00", "province", "", "", ""), ("p01", "province", "", "", ""),
+    ("p00-h1", "district", "localities", "", "30/06/2025"),
+    ("p00-c1", "commune", "localities;departments_and_localities", "01/07/2025", ""),
+    ("p00-c2", "commune", "localities|departments_and_localities", "", ""),
+    ("p00-c3", "commune", "localities", "", ""),
+    ("p00-d1", "department", "departments, departments_and_localities", "", ""),
+    ("p00-d2", "department", "departments", "2025-01-01", "2025-09-30"),
+)
+
+
+def _edge_files(folder: Path) -> tuple[Path, Path]:
+    """A small file with every case the national one lacks: units valid only part of the
+    year, a zero denominator, a province giving its own rate, a count and milestones."""
+    rng = random.Random(7)
+    entities = folder / "edge-entities.csv"
+    with entities.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(("code", "name", "level", "groups", "parent", "valid_from", "valid_to"))
+        for code, level, groups, start, end in ENTITIES:
+            out.writerow((code, code, level, groups, "", start, end))
+    rows: list[tuple[object, ...]] = []
+    for month in range(1, 13):
+        period = f"{month:02d}/2025"
+        for code, level, *_ in ENTITIES[2:]:
+            if code == "p00-c3":
+                continue
+            for ind in RATES:
+                den = 0 if (code, month, ind) == ("p00-c2", 12, "HY25.PS.9") else \
+                    rng.randint(5, 40)
+                num = min(den, int(den * rng.uniform(0.5, 1.05)))
+                rows.append((ind, code, level, period, num, den, "", "", "", ""))
+        rows.append(("HY25.DE.1", "p00", "province", period, rng.randint(50, 90), 100,
+                     "", "", "", ""))
+        rows.append(("HY25.IIT.5", "p00", "province", period, "", "",
+                     str(rng.randint(120, 140)), "", "", ""))
+        rows.append(("HY25.INF.2", "p00", "province", period, "", "",
+                     "done" if month > 6 else "not done", "", "QĐ 1/2025", ""))
+        rows.append(("HY25.IIT.0", "p01", "province", period, "", "", "hoàn thành", "",
+                     "QĐ 2/2025", ""))
+    rng.shuffle(rows)  # positions in the report follow the file, not the period
+    figures = folder / "edge.csv"
+    with figures.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(("indicator", "entity", "level", "period", "numerator", "denominator",
+                      "value", "reported_on", "source", "note"))
+        out.writerows(rows)
+    return figures, entities
+
+
+def _report(figures: Path, entities: Path, as_of: date) -> dict[str, Any]:
+    import plan_rules as pr
+
+    registry = pr.load_registry()
+    read = pr.read_observations(figures, registry=registry)
+    report = pr.evaluate(read.observations, registry=registry, issues=read.issues,
+                         entities=pr.read_entities(entities).entities, as_of=as_of)
+    result: dict[str, Any] = json.loads(report.to_json(indent=None))
+    return result
+
+
+def _polars_full() -> Any:
+    sys.path.insert(0, str(BENCH))
+    import polars_full
+
+    return polars_full
+
+
+@needs_polars
+@pytest.mark.parametrize("as_of", ["2025-12-31", "2025-09-30", "2025-06-30", "2025-05-15",
+                                   "2024-12-31"])
+def test_polars_job_equals_the_report_as_units_come_and_go(tmp_path: Path, as_of: str) -> None:
+    import plan_rules as pr
+
+    pf = _polars_full()
+    figures, entities = _edge_files(tmp_path)
+    when = date.fromisoformat(as_of)
+    out = pf.evaluate(figures, entities, pr.load_registry(), as_of=when)
+    assert pf.compare(_report(figures, entities, when), out) == []
+
+
+@needs_polars
+def test_polars_job_check_names_the_first_field_that_differs(tmp_path: Path) -> None:
+    import plan_rules as pr
+
+    pf = _polars_full()
+    figures, entities = _edge_files(tmp_path)
+    report = _report(figures, entities, date(2025, 12, 31))
+    out = pf.evaluate(figures, entities, pr.load_registry(), as_of=date(2025, 12, 31))
+    target = next(f for f in report["findings"] if f["code"] == "HY25.IIT.1.commune")
+    target["entities"][1]["gap_units"] = -1
+    assert pf.compare(report, out) == [
+        f"HY25.IIT.1.commune: entities[1] ({target['entities'][1]['entity']}).gap_units: "
+        f"report -1, job {pf.parse(out)['HY25.IIT.1.commune']['entities'][1]['gap_units']}"]
+
+
+@needs_polars
+@pytest.mark.parametrize(("row", "why"), [
+    (("HY25.IIT.1", "p00-c2", "commune", "01/2026", 9, 8), "bad rate"),
+    (("HY25.IIT.1", "p00-c2", "department", "01/2026", 1, 8), "level mismatch"),
+    (("HY25.IIT.1", "p00-c9", "commune", "01/2026", 1, 8), "unknown unit"),
+    (("HY25.IIT.1", "p00-c2", "commune", "01/2025", 1, 8), "duplicate"),
+    (("HY25.INF.2", "p00", "province", "01/2026", "", ""), "bad value"),
+])
+def test_polars_job_refuses_a_row_plan_rules_would_not_use_as_given(
+        tmp_path: Path, row: tuple[object, ...], why: str) -> None:
+    import plan_rules as pr
+
+    pf = _polars_full()
+    figures, entities = _edge_files(tmp_path)
+    with figures.open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerow((*row, "", "", "", ""))
+    with pytest.raises(pf.Unmodelled, match=why):
+        pf.evaluate(figures, entities, pr.load_registry())
+
+
+@needs_polars
+def test_benchmark_times_the_polars_job_once_it_equals_the_report(tmp_path: Path) -> None:
+    data = tmp_path / "national.csv"
+    subprocess.run([sys.executable, str(BENCH / "generate.py"), "--out", str(data),
+                    "--months", "1"], check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--data", str(data), "--rows", "3000",
+         "--repeat", "1", "--jobs", "polars_full"],
+        capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "report check: polars (lazy), plan_rules' results equals plan_rules' report" \
+        in done.stdout, done.stdout
+    assert "same job, polars (lazy), plan_rules' results: plan_rules / it = not measured" \
+        in done.stdout, done.stdout
