@@ -211,16 +211,7 @@ HOSTILE = {
 }
 
 
-@pytest.fixture
-def sample_registry(monkeypatch: pytest.MonkeyPatch, registry: pr.Registry) -> pr.Registry:
-    """The command line sees the sample plan instead of the installed plugins."""
-    monkeypatch.setattr(cli, "load_registry", lambda strict=None: registry)
-    monkeypatch.delenv("PLAN_RULES_LANG", raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
-    return registry
-
-
-@pytest.mark.usefixtures("sample_registry")
+@pytest.mark.usefixtures("cli_on_sample_plan")
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
 @pytest.mark.parametrize("fmt", ["text", "json", "csv"])
 def test_validate_reports_each_hostile_file_and_exits_1(
@@ -233,7 +224,7 @@ def test_validate_reports_each_hostile_file_and_exits_1(
     assert out.strip()
 
 
-@pytest.mark.usefixtures("sample_registry")
+@pytest.mark.usefixtures("cli_on_sample_plan")
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
 def test_evaluate_writes_a_report_on_each_hostile_file(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str) -> None:

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import plan_rules as pr
 import report_support as rs
+from cli_support import run
 from plan_rules import cli, formats
 from plan_rules.cells import FORMULA_STARTS, neutralise, printable, unneutralise
 from plan_rules.html import render_html
@@ -43,12 +44,9 @@ T1.A.3,hy,province,Q4/2025,,,131,,,
 
 
 @pytest.fixture(autouse=True)
-def sample_registry(monkeypatch: pytest.MonkeyPatch, registry: pr.Registry) -> pr.Registry:
+def sample_registry(cli_on_sample_plan: pr.Registry) -> pr.Registry:
     """The command line sees the sample plan instead of the installed plugins."""
-    monkeypatch.setattr(cli, "load_registry", lambda strict=None: registry)
-    monkeypatch.delenv("PLAN_RULES_LANG", raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
-    return registry
+    return cli_on_sample_plan
 
 
 @pytest.fixture
@@ -56,12 +54,6 @@ def folder(tmp_path: Path) -> Path:
     (tmp_path / "figures.csv").write_text(FIGURES, encoding="utf-8")
     (tmp_path / "entities.csv").write_text(ENTITIES, encoding="utf-8")
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def spreadsheet_split(text: str, separator: str) -> list[list[str]]:

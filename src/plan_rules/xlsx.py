@@ -593,6 +593,12 @@ class _SheetReader:
         return cells
 
 
+def _not_a_workbook(path: Path, exc: Exception) -> ReadError:
+    """The error for a file that does not open as a workbook at all."""
+    return ReadError(f"{path} is not a readable .xlsx workbook ({_why(exc)}) — tệp {path} "
+                     "không phải sổ tính .xlsx đọc được", file=str(path))
+
+
 def _why(exc: BaseException) -> str:
     """The first cause of ``exc`` (openpyxl re-raises what the XML parser said as a vaguer
     ValueError of its own)."""
@@ -621,9 +627,7 @@ def xlsx_rows(path: Path, *, limits: XlsxLimits = LIMITS,
     except ReadError:
         raise
     except Exception as exc:
-        raise ReadError(
-            f"{path} is not a readable .xlsx workbook ({_why(exc)}) — tệp "
-            f"{path} không phải sổ tính .xlsx đọc được", file=str(path)) from exc
+        raise _not_a_workbook(path, exc) from exc
     try:
         workbook, strings = _load(archive, path, iterparse)
         sheet = workbook.worksheets[0]
@@ -635,9 +639,7 @@ def xlsx_rows(path: Path, *, limits: XlsxLimits = LIMITS,
         raise
     except Exception as exc:
         archive.close()
-        raise ReadError(
-            f"{path} is not a readable .xlsx workbook ({_why(exc)}) — tệp "
-            f"{path} không phải sổ tính .xlsx đọc được", file=str(path)) from exc
+        raise _not_a_workbook(path, exc) from exc
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         try:
