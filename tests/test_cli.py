@@ -431,3 +431,27 @@ def test_a_writer_that_fails_half_way_is_named_and_leaves_no_file(
     assert "broken" in err and "ink-plugin" in err and "ran out of ink" in err
     assert target.read_text(encoding="utf-8") == "the previous report\n"
     assert [p.name for p in folder.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_an_internal_error_exits_2_with_a_message_and_no_traceback(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> int:
+        raise ValueError("\x1b[2Jsomething broke")
+
+    monkeypatch.setattr(cli, "cmd_plugins", broken)
+    monkeypatch.delenv("PLAN_RULES_TRACEBACK", raising=False)
+    code, _, err = run(capsys, "plugins")
+    assert code == cli.EXIT_ERROR
+    assert "internal error" in err and "ValueError" in err and "\\x1b[2J" in err
+    assert "Traceback" not in err and "\x1b" not in err
+
+
+def test_an_internal_error_shows_its_traceback_when_asked(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> int:
+        raise ValueError("something broke")
+
+    monkeypatch.setattr(cli, "cmd_plugins", broken)
+    monkeypatch.setenv("PLAN_RULES_TRACEBACK", "1")
+    code, _, err = run(capsys, "plugins")
+    assert code == cli.EXIT_ERROR and "Traceback" in err

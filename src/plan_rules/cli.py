@@ -30,6 +30,7 @@ import signal
 import stat
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -675,6 +676,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:
         print(f"plan-rules: {label('error', args.lang)}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        # A fault of plan_rules itself (or a MemoryError): never exit 1, which a CI gate reads
+        # as "--fail-on matched", and never a traceback unless asked for.
+        if os.environ.get("PLAN_RULES_TRACEBACK"):
+            traceback.print_exc()
+        what = printable(f"{type(exc).__name__}: {exc}")
+        print(f"plan-rules: {label('error', args.lang)}: "
+              + _t(args.lang, f"lỗi nội bộ của plan-rules ({what}); đặt PLAN_RULES_TRACEBACK=1 "
+                              "để xem chi tiết và báo lỗi",
+                   f"an internal error of plan-rules ({what}); set PLAN_RULES_TRACEBACK=1 for "
+                   "the details, and please report it"), file=sys.stderr)
         return EXIT_ERROR
     finally:
         if handling:  # None: a handler set outside Python, which means the default
