@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -120,6 +121,25 @@ def test_a_neutralised_cell_never_starts_a_formula_but_a_number_may_keep_its_sig
     out = neutralise(text)
     if out[:1] in tuple(FORMULA_STARTS):  # only a signed number, as it was
         assert out == text and out[1:2].isdigit() and set(out[1:]) <= set("0123456789.,%")
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("x;=3+3", "x;'=3+3"), ("a,@b", "a,'@b"), ("a\t+b", "a\t'+b"), ("=a;=b", "'=a;'=b"),
+    ("Xã Tân Hưng, Hưng Yên", "Xã Tân Hưng, Hưng Yên"), ("1,-5", "1,-5")])
+def test_a_part_after_a_separator_that_would_start_a_formula_is_neutralised(
+        cell: str, written: str) -> None:
+    # A spreadsheet splitting on ";" (a vi-VN locale) starts a cell after a ";" inside a
+    # quoted field.
+    assert neutralise(cell) == written
+    assert unneutralise(written) == cell
+
+
+@given(st.text(alphabet=st.sampled_from("ab1-+=@';,\t"), max_size=12))
+def test_no_part_of_a_neutralised_cell_starts_a_formula_whatever_the_separator(
+        text: str) -> None:
+    for part in re.split("[,;\t]", neutralise(text)):
+        if part[:1] in tuple(FORMULA_STARTS):  # only a signed number, as it was
+            assert part[1:2].isdigit() and set(part[1:]) <= set("0123456789.,%")
 
 
 @pytest.mark.parametrize("cell", ["'abc", "'", "''", "Xã 'Tân'", "'12"])
@@ -248,7 +268,7 @@ def hostile_cat(registry: pr.Registry) -> Iterator[formats.Catalogue]:
 def test_csv_report_makes_no_formula_whatever_the_separator(
         hostile_report: pr.Report, hostile_cat: formats.Catalogue, lang: str) -> None:
     text = formats.render_csv(hostile_report, lang).lstrip("\ufeff")
-    assert "Xã A;=1+1" in text  # the hostile name is there, to be split
+    assert "Xã A;'=1+1,'@SUM(2)" in text  # the hostile name is there, to be split
     assert formulas(text) == []
 
 
@@ -541,3 +561,28 @@ def test_sigterm_while_writing_leaves_no_temporary_file(folder: Path, tmp_path: 
     assert proc.returncode == cli.EXIT_TERMINATED
     assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
     assert out.read_text(encoding="utf-8") == "old"
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+def test_a_code_neutralised_after_a_separator_reads_back_as_written(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, registry: pr.Registry,
+        engine: str) -> None:
+    if engine == "pyarrow":
+        pytest.importorskip("pyarrow")
+    (tmp_path / "entities.csv").write_text("code,name,level\nx;=3+3,x,commune\n",
+                                           encoding="utf-8")
+    sheet = tmp_path / "sheet.csv"
+    assert run(capsys, "template", "--entities", str(tmp_path / "entities.csv"), "--period",
+               "Q4/2025", "-o", str(sheet))[0] == 0
+    text = sheet.read_text(encoding="utf-8-sig")
+    assert '"x;\'=3+3"' in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for r in rows:
+        r["numerator"], r["denominator"] = "5", "10"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), quoting=csv.QUOTE_ALL)
+    writer.writeheader()
+    writer.writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    read = pr.read_observations(sheet, registry=registry, engine=engine)
+    assert {o.entity for o in read.observations} == {"x;=3+3"}

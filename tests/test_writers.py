@@ -56,12 +56,18 @@ def test_every_writer_names_every_target(registry: pr.Registry, report: pr.Repor
 # -- CSV -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1+1", "-1+A1", "@SUM(A1)", "\t=1", "\r=1",
+@pytest.mark.parametrize("cell", ["=1+1", "+1+1", "-1+A1", "@SUM(A1)", "\r=1",
                                   "＝1+1",
                                   # an apostrophe already there is kept: it reads back as is
                                   "'=already"])
 def test_a_cell_a_spreadsheet_would_run_is_neutralised(cell: str) -> None:
     assert neutralise(cell) == "'" + cell
+
+
+def test_a_cell_opening_with_a_tab_is_neutralised_at_its_start_and_after_the_tab() -> None:
+    # A tab is skipped before a formula, and a spreadsheet splitting on tabs starts a cell
+    # after it.
+    assert neutralise("\t=1") == "'\t'=1"
 
 
 # A plain number, signed or not, is data a spreadsheet reads as the same number.

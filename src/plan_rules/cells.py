@@ -8,8 +8,11 @@ filled-in template reads back as the text it was written from:
 
 * :func:`neutralise` adds one ``'`` to a text whose first character after any leading
   apostrophes is one of those (full-width forms included, as some spreadsheets fold them), and
-  which is not a plain number (``-5``, ``+1,5%``: a number is data, and harmless as a formula);
-* :func:`unneutralise` removes one ``'`` exactly from the texts :func:`neutralise` adds one to.
+  which is not a plain number (``-5``, ``+1,5%``: a number is data, and harmless as a formula).
+  It does the same to each part of the text after a ``,``, ``;`` or tab: a spreadsheet that
+  splits lines on that character may start a cell there, quotes or not;
+* :func:`unneutralise` removes one ``'`` exactly from the texts (and parts) that
+  :func:`neutralise` adds one to.
 
 So ``'=x`` (a text that already carries the mark) is written ``''=x`` and read back ``'=x``; a
 text like ``'abc`` is neither changed nor stripped. The readers call :func:`unneutralise` on the
@@ -27,6 +30,7 @@ string is JSON's own escape for the same character, so nothing is lost).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 __all__ = ["encodable", "neutralise", "printable", "unneutralise"]
 
@@ -43,14 +47,36 @@ def _runs(text: str) -> bool:
     return bool(rest) and rest[0] in FORMULA_STARTS and _NUMBER.fullmatch(rest) is None
 
 
+#: Where a spreadsheet may split a line of CSV into cells, whatever the quotes say: a
+#: vi-VN locale splits on ``;``, and LibreOffice then starts a cell after a ``;`` inside a
+#: quoted field (seen with LibreOffice Calc 7).
+_SPLIT = re.compile("([,;\t])")
+
+
 def neutralise(cell: str) -> str:
-    """``cell`` with a leading apostrophe when a spreadsheet would run it as a formula."""
-    return "'" + cell if cell and _runs(cell) else cell
+    """``cell`` with an apostrophe before each part that a spreadsheet would run as a
+    formula: its start, and each part after a ``,``, ``;`` or tab, where a spreadsheet that
+    splits on that character would start a cell."""
+    if not cell:
+        return cell
+    cell = "'" + cell if _runs(cell) else cell
+    return _after_splits(cell, lambda part: "'" + part if _runs(part) else part)
 
 
 def unneutralise(cell: str) -> str:
     """The text :func:`neutralise` was given, from what it returned (other text unchanged)."""
+    cell = _after_splits(cell, lambda part: part[1:] if part[:1] == "'" and _runs(part)
+                         else part)
     return cell[1:] if cell[:1] == "'" and _runs(cell) else cell
+
+
+def _after_splits(cell: str, change: Callable[[str], str]) -> str:
+    """``cell`` with ``change`` applied to each part after a ``,``, ``;`` or tab (the start,
+    before any of them, is left as it is)."""
+    if _SPLIT.search(cell) is None:
+        return cell
+    parts = _SPLIT.split(cell)  # text, separator, text, separator, …, text
+    return "".join(part if n < 2 or n % 2 else change(part) for n, part in enumerate(parts))
 
 
 #: C0 controls but tab and line feed, DEL, C1 controls, bidirectional embeddings, overrides

@@ -239,7 +239,7 @@ def _rate(registry: Registry) -> Callable[[str], bool]:
 
 def _entity_ok(entity: str) -> bool:
     return bool(entity.isascii() and entity and entity.strip() == entity
-                and entity[0] != "'")
+                and "'" not in entity)
 
 
 def _level_ok(level: str) -> bool:

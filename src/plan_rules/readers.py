@@ -1125,7 +1125,7 @@ class _RowReader:
         if indicator is None or indicator.kind is not Kind.RATE:
             return None
         if not (entity.isascii() and entity and entity.strip() == entity
-                and entity[0] != "'") or (
+                and "'" not in entity) or (
                 level is not None and level not in _CANONICAL_LEVELS):
             return None
         try:
