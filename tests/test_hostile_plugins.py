@@ -10,6 +10,7 @@ part of the report that equality uses.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -190,6 +191,49 @@ def test_cli_gate_fails_when_a_plugin_exits_at_import(
     captured = capsys.readouterr()
     assert code == cli.EXIT_FAIL_ON
     assert "quitter" in captured.out and "quitter" in captured.err
+
+
+def _cancel(*args: object) -> Any:
+    raise asyncio.CancelledError("cancelled")
+
+
+def test_a_base_exception_at_import_is_a_load_error_naming_the_plugin() -> None:
+    with kit.installed("plan-rules-canceller", entry_points={"canceller": "canceller_plugin"},
+                       modules={"canceller_plugin": "import asyncio\n"
+                                                    "raise asyncio.CancelledError()\n"}):
+        registry = pr.load_registry()
+    problem = next(p for p in registry.problems if p.plugin == "canceller")
+    assert "CancelledError" in problem.message and "HY25" in registry.plans
+
+
+def test_a_base_exception_in_a_hook_is_a_load_error_naming_the_plugin() -> None:
+    registry = _load(_Hooks("canceller", plan_rules_targets=_cancel))
+    problem = next(p for p in registry.problems if p.plugin == "canceller")
+    assert "CancelledError" in problem.message and "T1" in registry.plans
+
+
+def test_a_base_exception_in_a_check_is_an_error_finding_naming_the_plugin() -> None:
+    registry = _load(_checks("canceller", _check("cancel.check", _cancel)))
+    finding = pr.evaluate([], registry=registry, as_of=AS_OF).finding("cancel.check")
+    assert finding.verdict is pr.Verdict.ERROR and finding.plugin == "canceller"
+    assert "CancelledError" in finding.message.en
+
+
+def test_ctrl_c_in_a_check_is_let_through() -> None:
+    def interrupt(*args: object) -> Any:
+        raise KeyboardInterrupt
+
+    registry = _load(_checks("stopper", _check("stop.check", interrupt)))
+    with pytest.raises(KeyboardInterrupt):
+        pr.evaluate([], registry=registry, as_of=AS_OF)
+
+
+def test_cli_exits_2_not_1_when_a_base_exception_escapes(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(cli, "cmd_plugins", _cancel)
+    code = _cli(monkeypatch, None, "plugins")
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_ERROR and "CancelledError" in err and "Traceback" not in err
 
 
 # -- 3. codes claimed twice, targets in another distribution's plan ------------------------

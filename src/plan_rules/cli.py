@@ -41,13 +41,13 @@ import attrs
 from . import __version__
 from .cells import encodable, printable
 from .engine import evaluate, verdict_words
-from .errors import PlanRulesError, WriteError
+from .errors import PlanRulesError, Terminated, WriteError
 from .formats import Catalogue, catalogue, label, neutralise, requirement, show_value
 from .model import Aggregation, DataIssue, Entity, Indicator, Kind, Target, Text, Verdict
 from .periods import Period, PeriodParseError
 from .progress_view import target_progress_lines
 from .readers import parse_date, read_entities, read_observations
-from .registry import PLUGIN_FAILURES, Registry, describe, load_registry
+from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe, load_registry
 from .report import DEFAULT_MAX_ISSUES, Report
 from .terminal import Progress, colour, wants_colour
 from .writers import write_atomically
@@ -57,12 +57,6 @@ __all__ = ["EXIT_ERROR", "EXIT_FAIL_ON", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TE
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_TERMINATED = 128 + signal.SIGTERM
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised where the program is so that cleanup (``finally``, the writer's removal
-    of its temporary file) runs as for Ctrl-C. Not an ``Exception``: code that handles
-    errors must not swallow it."""
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -228,6 +222,8 @@ def _render(args: argparse.Namespace, registry: Registry, report: Report,
     colour.set(args.output is None and name == "text" and wants_colour(sys.stdout))
     try:
         content: object = writer.render(report, args.lang)
+    except PLUGIN_STOPS:
+        raise
     except PLUGIN_FAILURES as exc:
         # A writer is a plugin: its failure is named, and nothing half-written is left.
         raise WriteError(
@@ -677,9 +673,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"plan-rules: {label('error', args.lang)}: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except Exception as exc:
-        # A fault of plan_rules itself (or a MemoryError): never exit 1, which a CI gate reads
-        # as "--fail-on matched", and never a traceback unless asked for.
+    except (SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:
+        # A fault of plan_rules itself, a MemoryError, or a BaseException of a plugin's that
+        # no handler took: never exit 1, which a CI gate reads as "--fail-on matched", and
+        # never a traceback unless asked for.
         if os.environ.get("PLAN_RULES_TRACEBACK"):
             traceback.print_exc()
         what = printable(f"{type(exc).__name__}: {exc}")

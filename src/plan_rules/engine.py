@@ -47,7 +47,7 @@ from .model import (
 from .numbers import format_number, format_percent
 from .periods import Period
 from .progress import DEFAULT_METHOD
-from .registry import PLUGIN_FAILURES, Registry, describe, load_registry
+from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe, load_registry
 from .report import DEFAULT_MAX_ISSUES, CheckTiming, IssueLedger, Report, RunInfo, referenced
 from .schedule import DEFAULT_SCHEDULE
 
@@ -911,6 +911,8 @@ class _Run:
             if not isinstance(result, ProgressAssessment):
                 raise TypeError(f"a progress method must return a ProgressAssessment, got "
                                 f"{type(result).__name__}")
+        except PLUGIN_STOPS:
+            raise
         except PLUGIN_FAILURES as exc:
             if self.strict:
                 raise CheckError(
@@ -1001,6 +1003,8 @@ class _Run:
                     # Provenance that names no figure would be accepted by the accounting
                     # and shown as a file and row that do not exist.
                     raise ValueError(f"a finding of check {check.code!r} is refused: {wrong}")
+        except PLUGIN_STOPS:
+            raise
         except PLUGIN_FAILURES as exc:
             if self.strict:
                 raise CheckError(

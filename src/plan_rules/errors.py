@@ -1,7 +1,8 @@
 """The error classes of plan_rules, all under one root, so a caller can catch `PlanRulesError`.
 
 Load, validation and execution errors carry the plugin and the code involved, and are raised
-``from`` the original exception so that nothing about the cause is lost.
+``from`` the original exception so that nothing about the cause is lost. `Terminated` alone
+is not an error but a request to stop (SIGTERM), outside the root on purpose.
 """
 
 from __future__ import annotations
@@ -58,3 +59,9 @@ class ReadError(PlanRulesError):
 
 class WriteError(PlanRulesError):
     """A report could not be written; no partial file is left behind."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that cleanup (``finally``, the writer's removal
+    of its temporary file) runs as for Ctrl-C. Not an ``Exception``: code that handles
+    errors must not swallow it, nor may the host take it for a plugin's failure."""

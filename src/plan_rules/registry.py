@@ -28,7 +28,7 @@ import attrs
 import pluggy
 
 from . import hookspecs
-from .errors import DuplicateCodeError, PluginLoadError, UnknownReferenceError
+from .errors import DuplicateCodeError, PluginLoadError, Terminated, UnknownReferenceError
 from .model import Check, Indicator, Kind, Plan, ProgressMethod, Target
 from .writers import Writer
 
@@ -43,10 +43,16 @@ ENV_STRICT = "PLAN_RULES_STRICT"
 #: "1" prints each hook call to stderr (pluggy's tracing).
 ENV_TRACE = "PLAN_RULES_TRACE_PLUGINS"
 
-#: What plugin code may raise that is reported rather than let through. ``SystemExit`` is one:
-#: a plugin's ``sys.exit(0)`` would otherwise end the run with status 0 and no report, and a
-#: CI gate would pass. ``KeyboardInterrupt`` is not: the user asked to stop.
-PLUGIN_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit)
+#: What plugin code may raise and is let through: the user (Ctrl-C) or the system (SIGTERM)
+#: asked to stop, or a generator is being closed. Catch these first, and re-raise them.
+PLUGIN_STOPS: tuple[type[BaseException], ...] = (KeyboardInterrupt, GeneratorExit, Terminated)
+
+#: What plugin code may raise that is reported rather than let through: anything but
+#: :data:`PLUGIN_STOPS`. ``SystemExit`` is one: a plugin's ``sys.exit(0)`` would otherwise end
+#: the run with status 0 and no report, and a CI gate would pass; so is any other
+#: ``BaseException`` (``asyncio.CancelledError``, a test framework's own), which would end it
+#: with a traceback and status 1, read by a CI gate as "--fail-on matched".
+PLUGIN_FAILURES: tuple[type[BaseException], ...] = (BaseException,)
 
 
 def describe(value: object, limit: int = 60) -> str:
@@ -324,6 +330,8 @@ class _Loader:
                           or not isinstance(returned, Iterable))
             # A generator's items are made while it is read: still the plugin's code.
             items = list(returned) if usable else []  # type: ignore[call-overload]
+        except PLUGIN_STOPS:
+            raise
         except PLUGIN_FAILURES as exc:
             self.failed(plugin, what, exc)
             return None
@@ -443,6 +451,8 @@ def load_registry(
                 continue
             try:
                 obj = cand.load()
+            except PLUGIN_STOPS:
+                raise
             except PLUGIN_FAILURES as exc:
                 err = PluginLoadError(
                     f"plugin {cand.name!r} (distribution {cand.distribution} "
