@@ -594,3 +594,33 @@ def test_a_finding_citing_through_a_one_shot_iterator_is_an_error() -> None:
         details={"excluded": iter([0])}))))
     report = pr.evaluate([_obs()], registry=registry, as_of=AS_OF)
     assert report.finding("cite.check").verdict is pr.Verdict.ERROR
+
+
+# -- what the command line shows of a plugin -----------------------------------------------
+
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07"
+
+
+def test_plugins_command_shows_a_plugins_error_message_without_escapes(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with kit.installed("plan-rules-noisy", entry_points={"noisy": "noisy_plugin"},
+                       modules={"noisy_plugin": f"raise ValueError({ESCAPES!r})\n"}):
+        code = _cli(monkeypatch, None, "plugins")
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_OK and "noisy" in out
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b[2J" in out
+
+
+@pytest.mark.parametrize("command", [("indicators",), ("explain", "T1.A.1")])
+def test_indicators_and_explain_show_a_plugins_names_without_escapes(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        command: tuple[str, ...]) -> None:
+    noisy = [attrs.evolve(i, name=pr.Text(vi=f"Tên{ESCAPES}", en=f"Name{ESCAPES}"))
+             if i.code == "T1.A.1" else i for i in sample_plugin.INDICATORS]
+    registry = pr.load_registry(plugins=[Contributions(
+        name="noisy", plans=[sample_plugin.PLAN], indicators=noisy,
+        targets=sample_plugin.TARGETS)], entry_points=False)
+    code = _cli(monkeypatch, registry, *command)
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_OK and "Name" in out
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b[2J" in out

@@ -210,6 +210,12 @@ def _emit(args: argparse.Namespace, content: str | bytes) -> None:
         sys.stdout.write(encodable(content))
 
 
+def _emit_lines(args: argparse.Namespace, lines: Sequence[str]) -> None:
+    """Lines for people to read: what plugins named (codes, names, error messages) is shown,
+    never obeyed by the terminal."""
+    _emit(args, "".join(printable(line) + "\n" for line in lines))
+
+
 def _render(args: argparse.Namespace, registry: Registry, report: Report,
             cat: Catalogue) -> None:
     name = _format(args, tuple(registry.writers), "text")
@@ -319,7 +325,7 @@ def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
                      f"hooks: {', '.join(p.hooks) or '-'}  ({made or 'nothing'})")
     for problem in registry.problems:
         lines.append(f"PROBLEM {problem.plugin}: {problem.message}")
-    _emit(args, "\n".join(lines) + "\n")
+    _emit_lines(args, lines)
     return EXIT_OK
 
 
@@ -377,7 +383,7 @@ def cmd_indicators(args: argparse.Namespace, registry: Registry) -> int:
 
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(md(c) for c in r) + " |" for r in table]
-        _emit(args, "\n".join(lines) + "\n")
+        _emit_lines(args, lines)
     else:
         lines = []
         area = None
@@ -391,7 +397,7 @@ def cmd_indicators(args: argparse.Namespace, registry: Registry) -> int:
             for t in targets:
                 lines.append(f"      {t.code:<30} {_threshold(t, ind, lang):<10} "
                              f"{t.aggregation.value:<8} {t.scope.describe()}")
-        _emit(args, "\n".join(lines) + "\n")
+        _emit_lines(args, lines)
     return EXIT_OK
 
 
@@ -554,7 +560,7 @@ def cmd_explain(args: argparse.Namespace, registry: Registry) -> int:
                                ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     wide = max(len(k) for k, _ in lines)
-    _emit(args, "\n".join(f"{k:<{wide}}  {v}" for k, v in lines) + "\n")
+    _emit_lines(args, [f"{k:<{wide}}  {v}" for k, v in lines])
     return EXIT_OK
 
 
