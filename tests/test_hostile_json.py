@@ -195,6 +195,33 @@ def test_no_issue_text_carries_a_surrogate(tmp_path: Path, registry: pr.Registry
         json.dumps(issue.text, ensure_ascii=False).encode("utf-8")
 
 
+# -- bytes that are not UTF-8 ------------------------------------------------------------------
+
+MILESTONE = '{"indicator": "T1.A.4", "entity": "tinh", "level": "province", "period": "2025", '
+
+
+def test_a_record_with_bytes_that_are_not_utf8_is_named_and_the_others_stay_as_written(
+        tmp_path: Path, registry: pr.Registry) -> None:
+    good = MILESTONE + '"value": "hoàn thành", "source": "QĐ 12/QĐ-UBND"}'
+    bad = (MILESTONE + '"value": "hoàn thành", "source": "QĐ 12", "note": "caf').encode()
+    path = tmp_path / "figures.json"
+    path.write_bytes(("[" + ", ".join([good] * 3) + ", ").encode() + bad + b'\xe9"}]')
+    result = pr.read_observations(path, registry=registry)
+    assert errors(result) == [("bad_encoding", 4, "note")]
+    assert result.issues[0].text == "caf\\xe9"
+    assert [o.value for o in result.observations] == [1, 1, 1]  # "hoàn thành", as written
+
+
+def test_a_json_file_mostly_not_utf8_is_read_as_windows_1258(tmp_path: Path,
+                                                             registry: pr.Registry) -> None:
+    text = "[" + MILESTONE + '"value": "hoàn thành", "source": "QĐ 12/QĐ-UBND"}]'
+    path = tmp_path / "figures.json"
+    path.write_bytes(text.encode("cp1258"))
+    result = pr.read_observations(path, registry=registry)
+    assert [i.code for i in result.issues] == ["encoding"]
+    assert [o.value for o in result.observations] == [1]
+
+
 # -- the command line -------------------------------------------------------------------------
 
 HOSTILE = {

@@ -48,6 +48,8 @@ _LITERALS: dict[object, str] = {None: "null", True: "true", False: "false"}
 #: surrogate itself) is searched string by string.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: A byte that was not UTF-8, kept by the decoder as a surrogate escape.
+_BYTE = re.compile("[\udc80-\udcff]")
 
 
 class _Repeated(dict[str, object]):
@@ -139,12 +141,13 @@ def _pairs_shown(pairs: Iterable[tuple[str, object]]) -> str:
     return _escaped(", ".join(f"{_quoted(k[:_SHOWN])}: {_shown(v)}" for k, v in pairs)[:_SHOWN])
 
 
-def json_records(text: str, file: str, issues: list[DataIssue],
+def json_records(text: str, file: str, issues: list[DataIssue], *, escaped: bool = False,
                  ) -> tuple[int, Iterator[tuple[int, dict[str, Cell]]]]:
     """The records of a JSON file's ``text``: how many there are, and each as (its number
     from 1, its fields), a record that cannot be read as ``{}`` after its issues are added to
     ``issues``. A file that is not a list of records adds one ``bad_json`` issue and has
-    none."""
+    none. ``escaped``: the text keeps bytes that were not UTF-8 as surrogate escapes
+    (U+DC80–U+DCFF); a record holding one is named by ``bad_encoding``."""
     try:
         data = json.loads(text, object_pairs_hook=_object, parse_int=_int,
                           parse_float=_number, parse_constant=_constant)
@@ -187,11 +190,11 @@ def json_records(text: str, file: str, issues: list[DataIssue],
     # A decoder that kept undecodable bytes as surrogates would put them in the text itself.
     surrogates = (_SURROGATE_ESCAPE.search(text) is not None
                   or (not text.isascii() and _SURROGATE.search(text) is not None))
-    return len(data), _records(data, file, issues, surrogates)
+    return len(data), _records(data, file, issues, surrogates, escaped)
 
 
 def _records(items: list[object], file: str, issues: list[DataIssue],
-             surrogates: bool) -> Iterator[tuple[int, dict[str, Cell]]]:
+             surrogates: bool, escaped: bool) -> Iterator[tuple[int, dict[str, Cell]]]:
     # A file repeats its keys on every record: fold each key once.
     fields: dict[str, str] = {}
     for n, item in enumerate(items, start=1):
@@ -221,12 +224,16 @@ def _records(items: list[object], file: str, issues: list[DataIssue],
                 continue
             given.add(field)
             if surrogates and _SURROGATE.search(key):
-                issues.append(_bad_text(file, n, _escaped(key), key, is_key=True))
+                issues.append(_bad_bytes(file, n, _escaped(key), key, is_key=True)
+                              if escaped and _BYTE.search(key) else
+                              _bad_text(file, n, _escaped(key), key, is_key=True))
                 bad = True
                 continue
             if isinstance(value, str):
                 if surrogates and not value.isascii() and _SURROGATE.search(value):
-                    issues.append(_bad_text(file, n, field, value, is_key=False))
+                    issues.append(_bad_bytes(file, n, field, value, is_key=False)
+                                  if escaped and _BYTE.search(value) else
+                                  _bad_text(file, n, field, value, is_key=False))
                     bad = True
                     continue
                 record[field] = value
@@ -288,3 +295,18 @@ def _bad_text(file: str, n: int, field: str, text: str, *, is_key: bool) -> Data
         f"{where_en} holds a character that is not text ({char}, half of a UTF-16 surrogate "
         "pair on its own), which no report can be written with; the record is not read",
         text=shown, expected="text of Unicode characters")
+
+
+def _bad_bytes(file: str, n: int, field: str, text: str, *, is_key: bool) -> DataIssue:
+    """A key or value holding bytes that are not UTF-8, shown as ``\\xNN``."""
+    shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    shown = _escaped(shown)[:_SHOWN]
+    where_vi = f"tên trường '{field}'" if is_key else f"trường '{field}'"
+    where_en = f"the key '{field}'" if is_key else f"field '{field}'"
+    return _issue(
+        "bad_encoding", file, n, field,
+        f"{where_vi} có byte không phải UTF-8 ('{shown}'), thường do dán từ tệp mã khác; bản "
+        "ghi không được đọc — hãy gõ lại và lưu tệp dạng UTF-8",
+        f"{where_en} holds bytes that are not UTF-8 ('{shown}'), often pasted from a file in "
+        "another encoding; the record is not read — retype it and save the file as UTF-8",
+        text=shown, expected="UTF-8 text")

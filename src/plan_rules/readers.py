@@ -309,27 +309,16 @@ def _utf16(raw: bytes, path: Path) -> str | None:
             f"{exc.start}", file=str(path)) from exc
 
 
-def _decode(path: Path, issues: list[DataIssue]) -> str:
-    """A file's text; a file that is not UTF-8 is read whole as Windows-1258 (warned)."""
-    raw = _read_bytes(path)
-    text = _utf16(raw, path)
-    if text is not None:
-        return text
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        issues.append(_encoding_issue(str(path), exc.start))
-        return _windows_1258(raw)
-
-
-def _decode_lines(path: Path, issues: list[DataIssue]) -> tuple[str, bool]:
-    """A delimited file's text, and whether some of its lines hold bytes that are not UTF-8.
+def _decode_lines(path: Path, issues: list[DataIssue], *,
+                  mostly: Callable[[bytes], bool] | None = None) -> tuple[str, bool]:
+    """A file's text, and whether some of its lines hold bytes that are not UTF-8.
 
     A file whose non-ASCII lines are mostly UTF-8 is UTF-8 (a line pasted from an older file
     must not turn every ``hoàn thành`` of the others into mojibake): its bad bytes are kept as
-    surrogate escapes (U+DC80–U+DCFF, which UTF-8 text never holds), for the table to name
-    on their rows. Only a file whose non-ASCII lines are mostly not UTF-8 is read whole as
-    Windows-1258, with the ``encoding`` warning."""
+    surrogate escapes (U+DC80–U+DCFF, which UTF-8 text never holds), for the table (or the
+    JSON reader) to name on their rows. Only a file whose non-ASCII lines are mostly not
+    UTF-8 is read whole as Windows-1258, with the ``encoding`` warning. ``mostly`` judges
+    that instead of counting lines (a JSON file is often one line)."""
     raw = _read_bytes(path)
     text = _utf16(raw, path)
     if text is not None:
@@ -337,7 +326,7 @@ def _decode_lines(path: Path, issues: list[DataIssue]) -> tuple[str, bool]:
     try:
         return raw.decode("utf-8-sig"), False
     except UnicodeDecodeError as exc:
-        if _mostly_utf8(raw):
+        if (mostly or _mostly_utf8)(raw):
             return raw.decode("utf-8-sig", errors="surrogateescape"), True
         issues.append(_encoding_issue(str(path), exc.start))
         return _windows_1258(raw), False
@@ -361,6 +350,23 @@ def _mostly_utf8(raw: bytes) -> bool:
         else:
             good += 1
         position = end + 1
+    return good >= bad
+
+
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+
+
+def _mostly_utf8_runs(raw: bytes) -> bool:
+    """Whether at least as many of the runs of non-ASCII bytes are UTF-8 as are not: for a
+    file whose lines say nothing (JSON)."""
+    good = bad = 0
+    for m in _HIGH_RUN.finditer(raw):
+        try:
+            m[0].decode("utf-8")
+        except UnicodeDecodeError:
+            bad += 1
+        else:
+            good += 1
     return good >= bad
 
 
@@ -805,8 +811,8 @@ class _Table:
     def _json(self) -> Iterator[tuple[int, dict[str, Cell]] | int]:
         from .jsonread import json_records
 
-        self.total, records = json_records(_decode(self.path, self.issues), self.file,
-                                           self.issues)
+        text, escaped = _decode_lines(self.path, self.issues, mostly=_mostly_utf8_runs)
+        self.total, records = json_records(text, self.file, self.issues, escaped=escaped)
         yield from records
 
     def _table(self, rows: Iterable[tuple[int, list[Cell] | None]], *, plain: bool = False,
