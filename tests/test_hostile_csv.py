@@ -488,3 +488,34 @@ def test_a_million_column_header_is_a_read_error_in_bounded_memory(tmp_path: Pat
     path.write_text(",".join("c" for _ in range(1_000_000)) + "\n" + rows(1), encoding="ascii")
     out_text = _run_limited(path, engine, _LIMIT[engine])
     assert "ReadError" in out_text and "the header has 1,000,000 columns" in out_text
+
+
+# -- a row with text in it is never "not filled" ----------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+@pytest.mark.parametrize("line", ["T1.A.1|c1|commune|Q1/2025|70|100||||",
+                                  "T1.A.1 c1 commune Q1/2025 70 100", "a stray line of text"])
+def test_a_row_whose_text_names_no_figure_is_an_error_not_a_row_left_unfilled(
+        tmp_path: Path, registry: pr.Registry, engine: str, line: str) -> None:
+    if engine == "pyarrow":
+        pytest.importorskip("pyarrow")
+    path = write(tmp_path, HEADER + line + "\n" + rows(3))
+    result = pr.read_observations(path, registry=registry, engine=engine)
+    assert ("missing_field", 2, "entity", "error") in named(result)
+    assert "not_filled" not in {i.code for i in result.issues}
+    assert [o.row for o in result.observations] == [3]
+
+
+def test_validate_exits_1_on_a_row_saved_with_pipes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], registry: pr.Registry,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "load_registry", lambda strict=None: registry)
+    path = write(tmp_path, HEADER + "T1.A.1|c1|commune|Q1/2025|70|100||||\n")
+    assert cli.main(["validate", str(path)]) == 1
+
+
+def test_a_row_of_the_template_left_unfilled_is_still_a_warning(
+        tmp_path: Path, registry: pr.Registry) -> None:
+    result = read(write(tmp_path, HEADER + "T1.A.1,c1,commune,Q1/2025,,,,,,\n"), registry)
+    assert named(result) == [("not_filled", 2, "value", "warning")]

@@ -1068,7 +1068,10 @@ class _RowReader:
         if self._sheet:
             get = {k: unneutralise(v) for k, v in get.items()}
         figure = [get[k] for k in ("numerator", "denominator", "value")]
-        if not any(figure) and not get["source"]:
+        if not any(figure) and not get["source"] and all(get[k] for k in _REQUIRED):
+            # A row of the template left as it was. One that lacks what names the figure
+            # holds text that is something else (a row of another separator, a stray line):
+            # its empty cells are errors below.
             return [self._not_filled(row, get)]
         for name in ("indicator", "entity", "period"):
             if not get[name]:
