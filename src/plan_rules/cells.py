@@ -29,10 +29,12 @@ string is JSON's own escape for the same character, so nothing is lost).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["encodable", "neutralise", "printable", "unneutralise"]
+__all__ = ["encodable", "neutralise", "printable", "spreadsheet_csv", "unneutralise"]
 
 #: What a spreadsheet may take as the start of a formula (ASCII and full-width forms).
 FORMULA_STARTS = "=+-@\t\r\0\uff1d\uff0b\uff0d\uff20"
@@ -77,6 +79,19 @@ def _after_splits(cell: str, change: Callable[[str], str]) -> str:
         return cell
     parts = _SPLIT.split(cell)  # text, separator, text, separator, …, text
     return "".join(part if n < 2 or n % 2 else change(part) for n, part in enumerate(parts))
+
+
+def spreadsheet_csv(header: Sequence[str], rows: Iterable[Sequence[str]], *,
+                    delimiter: str = ",") -> str:
+    """CSV text that a spreadsheet opens as it was meant: a byte-order mark (so that Excel
+    reads UTF-8), every field quoted (so that a locale splitting on another separator than
+    ``delimiter`` still sees each cell whole), and every cell of ``rows`` neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n",
+                        quoting=csv.QUOTE_ALL)
+    writer.writerow(header)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    return "\ufeff" + buffer.getvalue()
 
 
 #: C0 controls but tab and line feed, DEL, C1 controls, bidirectional embeddings, overrides

@@ -39,10 +39,10 @@ from typing import Any
 import attrs
 
 from . import __version__
-from .cells import encodable, printable
+from .cells import encodable, printable, spreadsheet_csv
 from .engine import evaluate, verdict_words
 from .errors import PlanRulesError, Terminated, WriteError
-from .formats import Catalogue, catalogue, label, neutralise, requirement, show_value
+from .formats import Catalogue, catalogue, label, requirement, show_value
 from .model import Aggregation, DataIssue, Entity, Indicator, Kind, Target, Text, Verdict
 from .periods import Period, PeriodParseError
 from .progress_view import target_progress_lines
@@ -370,14 +370,7 @@ def cmd_indicators(args: argparse.Namespace, registry: Registry) -> int:
               for i, ts in rows if not ts]
     head = ["indicator", "area", "kind", "target", "threshold", "aggregation", "scope", "name"]
     if fmt == "csv":
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        w = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-        w.writerow(head)
-        w.writerows([neutralise(c) for c in r] for r in table)
-        _emit(args, "\ufeff" + buffer.getvalue())
+        _emit(args, spreadsheet_csv(head, table))
     elif fmt == "markdown":
         from .formats import md
 

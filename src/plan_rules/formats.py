@@ -14,8 +14,6 @@ escapes (:func:`plan_rules.cells.printable`), so a report cannot drive the termi
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
@@ -23,7 +21,7 @@ from fractions import Fraction
 
 import attrs
 
-from .cells import neutralise, printable
+from .cells import neutralise, printable, spreadsheet_csv
 from .engine import verdict_words
 from .model import (
     Aggregation,
@@ -538,15 +536,10 @@ def render_csv(report: Report, lang: str = "en", *,
     entity of an ``each`` target, a ``check`` row per check and an ``issue`` row per data
     issue. ``observed``/``threshold`` are decimals (rates as fractions of one); ``*_text``
     columns are as people read them in ``lang``."""
-    buffer = io.StringIO()
-    # Every field quoted: a spreadsheet splitting on ``;`` (a Vietnamese locale) still sees
-    # each cell whole, and a cell opened by a separator inside a text never starts a formula.
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(CSV_COLUMNS)
+    rows: list[list[str]] = []
 
     def put(**cells: object) -> None:
-        writer.writerow([neutralise("" if cells.get(c) is None else str(cells.get(c)))
-                         for c in CSV_COLUMNS])
+        rows.append(["" if cells.get(c) is None else str(cells.get(c)) for c in CSV_COLUMNS])
 
     for r in target_rows(report, lang, catalogue):
         f, s = r.finding, r.finding.statistics
@@ -577,4 +570,4 @@ def render_csv(report: Report, lang: str = "en", *,
             message=summary.message().get(lang),
             file=";".join(f or "" for f, _ in summary.rows),
             row=";".join(",".join(f"{a}–{b}" for a, b in spans) for _, spans in summary.rows))
-    return "\ufeff" + buffer.getvalue()
+    return spreadsheet_csv(CSV_COLUMNS, rows)

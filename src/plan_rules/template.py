@@ -10,14 +10,12 @@ columns are ones the readers know and ignore, so a filled sheet is evaluated as 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 
 import attrs
 
-from .cells import neutralise
+from .cells import spreadsheet_csv
 from .errors import PlanRulesError
 from .formats import label, requirement
 from .model import Entity, Indicator, Kind, Target, Temporal, Text
@@ -162,12 +160,8 @@ def template_csv(rows: Sequence[TemplateRow], lang: str = "en") -> str:
     (an entity code from the entities file too) is neutralised; the readers undo exactly
     that (:mod:`plan_rules.cells`), so a filled sheet reads back the codes it was made from.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if lang == "vi" else ",", lineterminator="\r\n",
-                        quoting=csv.QUOTE_ALL)
-    writer.writerow(_header(lang))
-    writer.writerows([neutralise(c) for c in _values(r, lang)] for r in rows)
-    return "\ufeff" + buffer.getvalue()
+    return spreadsheet_csv(_header(lang), (_values(r, lang) for r in rows),
+                           delimiter=";" if lang == "vi" else ",")
 
 
 _WIDTHS = {"indicator": 16, "entity": 24, "level": 12, "period": 12, "indicator_name": 40,
