@@ -74,6 +74,15 @@ def test_the_summary_names_every_other_row_as_a_range(many: pr.Report) -> None:
     assert summary.observations == ((10, 4998),)
 
 
+def test_a_summary_says_which_observations_and_rows_it_names(many: pr.Report) -> None:
+    (summary,) = many.issue_summaries
+    assert [summary.names_observation(i) for i in (9, 10, 4998, 4999)] == [
+        False, True, True, False]
+    assert [summary.names_row("f.csv", r) for r in (11, 12, 5000, 5001)] == [
+        False, True, True, False]
+    assert not summary.names_row("other.csv", 12)
+
+
 def test_conservation_counts_rows_named_only_by_a_summary(registry: pr.Registry,
                                                           many: pr.Report) -> None:
     kept = pr.evaluate(duplicates(5000), registry=registry, as_of=AS_OF, max_issues=0)

@@ -409,7 +409,7 @@ def cmd_template(args: argparse.Namespace, registry: Registry) -> int:
             raise PlanRulesError(_t(args.lang,
                                     f"tệp đơn vị {args.entities} có {len(errors)} lỗi",
                                     f"the entities file {args.entities} has {len(errors)} "
-                                    "errors"))
+                                    + ("error" if len(errors) == 1 else "errors")))
         entities = list(read.entities)
         if args.entity:
             entities = [e for e in entities if e.code in args.entity]

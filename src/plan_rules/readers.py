@@ -954,7 +954,7 @@ class _Table:
                     f"'{key}'; không biết cột nào đúng nên không đọc được dòng nào của tệp — "
                     "hãy xóa hoặc đổi tên một cột",
                     f"columns {seen[key]} ('{first}') and {n} ('{text.strip()}') both name the "
-                    f"field '{key}'; which one holds the figures is unclear, so no row of the "
+                    f"field '{key}'; which one is meant is unclear, so no row of the "
                     "file is read — delete or rename one of them",
                     text=f"{first} | {text.strip()}", expected="each field in one column"))
                 continue

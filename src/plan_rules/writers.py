@@ -92,7 +92,10 @@ def _replace(target: Path, data: bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise WriteError(f"could not write {target}: {exc}") from exc
+        # Said of the file asked for, not of the temporary one beside it.
+        why = exc.strerror or type(exc).__name__
+        raise WriteError(f"could not write {target}: {why} — không ghi được {target}: "
+                         f"{why}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -105,7 +108,8 @@ def _replace(target: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise WriteError(f"could not write {target}: {exc}") from exc
+            raise WriteError(f"could not write {target}: {exc} — không ghi được {target}: "
+                             f"{exc}") from exc
         raise
 
 
