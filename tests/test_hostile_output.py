@@ -180,6 +180,18 @@ def test_template_csv_quotes_every_field(capsys: pytest.CaptureFixture[str],
         assert line.startswith('"') and line.endswith('"')
 
 
+def fill_in(sheet: Path) -> None:
+    """Fill every row of a CSV template with 5 of 10, as an official would, and save it."""
+    rows = list(csv.DictReader(io.StringIO(sheet.read_text(encoding="utf-8-sig"))))
+    for r in rows:
+        r["numerator"], r["denominator"] = "5", "10"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), quoting=csv.QUOTE_ALL)
+    writer.writeheader()
+    writer.writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+
+
 @pytest.mark.parametrize("engine", ["python", "pyarrow"])
 def test_a_filled_in_csv_template_reads_back_the_original_entity_code(
         capsys: pytest.CaptureFixture[str], folder: Path, registry: pr.Registry,
@@ -189,15 +201,7 @@ def test_a_filled_in_csv_template_reads_back_the_original_entity_code(
     sheet = folder / "sheet.csv"
     assert run(capsys, "template", "--entities", str(folder / "entities.csv"), "--period",
                "Q4/2025", "-o", str(sheet))[0] == 0
-    text = sheet.read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    for r in rows:
-        r["numerator"], r["denominator"] = "5", "10"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), quoting=csv.QUOTE_ALL)
-    writer.writeheader()
-    writer.writerows(rows)
-    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    fill_in(sheet)
     read = pr.read_observations(sheet, registry=registry, engine=engine)
     assert [i for i in read.issues if i.severity == "error"] == []
     assert {o.entity for o in read.observations} == {HOSTILE_CODE, "c1"}
@@ -574,15 +578,7 @@ def test_a_code_neutralised_after_a_separator_reads_back_as_written(
     sheet = tmp_path / "sheet.csv"
     assert run(capsys, "template", "--entities", str(tmp_path / "entities.csv"), "--period",
                "Q4/2025", "-o", str(sheet))[0] == 0
-    text = sheet.read_text(encoding="utf-8-sig")
-    assert '"x;\'=3+3"' in text
-    rows = list(csv.DictReader(io.StringIO(text)))
-    for r in rows:
-        r["numerator"], r["denominator"] = "5", "10"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), quoting=csv.QUOTE_ALL)
-    writer.writeheader()
-    writer.writerows(rows)
-    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    assert '"x;\'=3+3"' in sheet.read_text(encoding="utf-8-sig")
+    fill_in(sheet)
     read = pr.read_observations(sheet, registry=registry, engine=engine)
     assert {o.entity for o in read.observations} == {"x;=3+3"}

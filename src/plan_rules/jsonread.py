@@ -224,16 +224,14 @@ def _records(items: list[object], file: str, issues: list[DataIssue],
                 continue
             given.add(field)
             if surrogates and _SURROGATE.search(key):
-                issues.append(_bad_bytes(file, n, _escaped(key), key, is_key=True)
-                              if escaped and _BYTE.search(key) else
-                              _bad_text(file, n, _escaped(key), key, is_key=True))
+                issues.append(_bad_text(file, n, _escaped(key), key, is_key=True,
+                                        escaped=escaped))
                 bad = True
                 continue
             if isinstance(value, str):
                 if surrogates and not value.isascii() and _SURROGATE.search(value):
-                    issues.append(_bad_bytes(file, n, field, value, is_key=False)
-                                  if escaped and _BYTE.search(value) else
-                                  _bad_text(file, n, field, value, is_key=False))
+                    issues.append(_bad_text(file, n, field, value, is_key=False,
+                                            escaped=escaped))
                     bad = True
                     continue
                 record[field] = value
@@ -283,30 +281,28 @@ def _repeated(file: str, n: int, field: str, given: list[tuple[str, object]]) ->
         text=_pairs_shown(given), expected="each field once")
 
 
-def _bad_text(file: str, n: int, field: str, text: str, *, is_key: bool) -> DataIssue:
-    shown = _escaped(text)[:_SHOWN]
-    char = _escaped(_SURROGATE.findall(text)[0])
+def _bad_text(file: str, n: int, field: str, text: str, *, is_key: bool,
+              escaped: bool = False) -> DataIssue:
+    """A key or value that no report can be written with: a lone surrogate (``bad_text``), or,
+    in a file whose bytes were not all UTF-8 (``escaped``), those bytes (``bad_encoding``,
+    shown as ``\\xNN``)."""
     where_vi = f"tên trường '{field}'" if is_key else f"trường '{field}'"
     where_en = f"the key '{field}'" if is_key else f"field '{field}'"
+    if escaped and _BYTE.search(text):
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        shown = _escaped(shown)[:_SHOWN]
+        return _issue(
+            "bad_encoding", file, n, field,
+            f"{where_vi} có byte không phải UTF-8 ('{shown}'), thường do dán từ tệp mã khác; "
+            "bản ghi không được đọc — hãy gõ lại và lưu tệp dạng UTF-8",
+            f"{where_en} holds bytes that are not UTF-8 ('{shown}'), often pasted from a file "
+            "in another encoding; the record is not read — retype it and save the file as UTF-8",
+            text=shown, expected="UTF-8 text")
+    char = _escaped(_SURROGATE.findall(text)[0])
     return _issue(
         "bad_text", file, n, field,
         f"{where_vi} có ký tự không hợp lệ ({char}, một nửa cặp UTF-16 đứng riêng) mà không "
         "báo cáo nào ghi ra được; bản ghi không được đọc",
         f"{where_en} holds a character that is not text ({char}, half of a UTF-16 surrogate "
         "pair on its own), which no report can be written with; the record is not read",
-        text=shown, expected="text of Unicode characters")
-
-
-def _bad_bytes(file: str, n: int, field: str, text: str, *, is_key: bool) -> DataIssue:
-    """A key or value holding bytes that are not UTF-8, shown as ``\\xNN``."""
-    shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    shown = _escaped(shown)[:_SHOWN]
-    where_vi = f"tên trường '{field}'" if is_key else f"trường '{field}'"
-    where_en = f"the key '{field}'" if is_key else f"field '{field}'"
-    return _issue(
-        "bad_encoding", file, n, field,
-        f"{where_vi} có byte không phải UTF-8 ('{shown}'), thường do dán từ tệp mã khác; bản "
-        "ghi không được đọc — hãy gõ lại và lưu tệp dạng UTF-8",
-        f"{where_en} holds bytes that are not UTF-8 ('{shown}'), often pasted from a file in "
-        "another encoding; the record is not read — retype it and save the file as UTF-8",
-        text=shown, expected="UTF-8 text")
+        text=_escaped(text)[:_SHOWN], expected="text of Unicode characters")
