@@ -582,3 +582,37 @@ def test_a_code_neutralised_after_a_separator_reads_back_as_written(
     fill_in(sheet)
     read = pr.read_observations(sheet, registry=registry, engine=engine)
     assert {o.entity for o in read.observations} == {"x;=3+3"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_csv_and_json_on_a_terminal_show_control_characters_as_escapes(
+        tmp_path: Path, fmt: str) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    figures = tmp_path / "figures.csv"
+    figures.write_text("indicator,entity,level,period,numerator,denominator,value,reported_on,"
+                       "source,note\nHY25.INF.1,xa\x1b[2J\x9b31m,commune,Q4/2025,5,10,,,,\n",
+                       encoding="utf-8")
+    leader, follower = pty.openpty()
+    with subprocess.Popen([sys.executable, "-m", "plan_rules", "evaluate", str(figures),
+                           "--as-of", "2025-12-31", "-f", fmt], stdout=follower,
+                          stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL) as child:
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert child.wait(timeout=60) == 0
+    os.close(leader)
+    text = shown.decode("utf-8")
+    assert "xa" in text and "\x1b" not in text and "\x9b" not in text
+    # JSON writes ESC as its own escape; the terminal shows the C1 CSI as one too.
+    assert ("\\u001b[2J" if fmt == "json" else "\\x1b[2J") in text and "\\x9b31m" in text

@@ -242,6 +242,12 @@ def _render(args: argparse.Namespace, registry: Registry, report: Report,
             f"text or bytes; nothing was written — định dạng {name!r} (plugin "
             f"{writer.plugin!r}) trả về {type(content).__name__}, không phải văn bản hay "
             "bytes; không ghi gì")
+    if (args.output is None and name != "text" and isinstance(content, str)
+            and sys.stdout.isatty()):
+        # CSV and JSON carry the data's text as it is, for programs; a person's terminal
+        # is shown it, never obeys it. (The text report escapes the data itself and keeps
+        # its own colours.)
+        content = printable(content.replace("\r\n", "\n"))
     _emit(args, content)
     if args.output is not None:
         s = report.summary()
