@@ -40,7 +40,7 @@ import attrs
 
 from . import __version__
 from .cells import encodable, printable, spreadsheet_csv
-from .engine import evaluate, verdict_words
+from .engine import evaluate
 from .errors import PlanRulesError, Terminated, WriteError
 from .formats import Catalogue, catalogue, label, requirement, show_value
 from .model import Aggregation, DataIssue, Entity, Indicator, Kind, Target, Text, Verdict
@@ -50,6 +50,7 @@ from .readers import parse_date, read_entities, read_observations
 from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe, load_registry
 from .report import DEFAULT_MAX_ISSUES, Report
 from .terminal import Progress, colour, wants_colour
+from .words import verdict_words
 from .writers import write_atomically
 
 __all__ = ["EXIT_ERROR", "EXIT_FAIL_ON", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED",

@@ -50,26 +50,13 @@ from .progress import DEFAULT_METHOD
 from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe, load_registry
 from .report import DEFAULT_MAX_ISSUES, CheckTiming, IssueLedger, Report, RunInfo, referenced
 from .schedule import DEFAULT_SCHEDULE
+from .words import GAP_WORDS, Direction, verdict_words
 
 __all__ = ["CheckContext", "evaluate"]
-
-_VERDICT_WORDS = {
-    Verdict.MET: Text(vi="đạt", en="met"),
-    Verdict.NOT_MET: Text(vi="chưa đạt", en="not met"),
-    Verdict.NO_DATA: Text(vi="chưa có số liệu", en="no data"),
-    Verdict.NOT_APPLICABLE: Text(vi="không áp dụng", en="not applicable"),
-    Verdict.INVALID: Text(vi="số liệu không hợp lệ", en="invalid data"),
-    Verdict.ERROR: Text(vi="lỗi khi kiểm tra", en="error"),
-}
 
 # Which verdict wins when entities disagree: one failing entity fails an `each` target.
 _PRECEDENCE = (Verdict.NOT_MET, Verdict.INVALID, Verdict.NO_DATA, Verdict.MET,
                Verdict.NOT_APPLICABLE)
-
-
-def verdict_words(verdict: Verdict) -> Text:
-    """The verdict in words, in both languages."""
-    return _VERDICT_WORDS[verdict]
 
 
 @attrs.define
@@ -1079,7 +1066,7 @@ def _message(indicator: Indicator, target: Target, verdict: Verdict, observed: F
         else:
             want = (f"chỉ tiêu {target.comparator.words.get(lang)} {threshold}" if lang == "vi"
                     else f"target {target.comparator.words.get(lang)} {threshold}")
-        parts[lang].append(f"{head}; {want} → {_VERDICT_WORDS[verdict].get(lang)}.")
+        parts[lang].append(f"{head}; {want} → {verdict_words(verdict).get(lang)}.")
         applicable = stats.n_entities - stats.not_applicable
         if target.aggregation is Aggregation.EACH and applicable:
             parts[lang].append(
@@ -1101,9 +1088,12 @@ def _message(indicator: Indicator, target: Target, verdict: Verdict, observed: F
                                else "The province-wide figure is pooled from entity figures.")
         if verdict is Verdict.NOT_MET and units:
             unit = indicator.unit.get(lang)
-            parts[lang].append(f"Cần thêm {format_number(units, lang=lang)} {unit} để đạt."
+            # diverges: see issue 12 item 9 (always "more"; formats.gap_text says "fewer" for
+            # <= and <, i.e. GAP_WORDS[gap_direction(target.comparator)]).
+            more = GAP_WORDS[Direction.MORE].text.get(lang)
+            parts[lang].append(f"Cần {more} {format_number(units, lang=lang)} {unit} để đạt."
                                if lang == "vi" else
-                               f"{format_number(units, lang=lang)} more {unit} would meet it.")
+                               f"{format_number(units, lang=lang)} {more} {unit} would meet it.")
         if reason is not None:
             parts[lang].append(reason.get(lang) + ".")
     return Text(vi=" ".join(parts["vi"]), en=" ".join(parts["en"]))

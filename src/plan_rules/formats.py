@@ -22,7 +22,6 @@ from fractions import Fraction
 import attrs
 
 from .cells import neutralise, printable, spreadsheet_csv
-from .engine import verdict_words
 from .model import (
     Aggregation,
     Comparator,
@@ -40,6 +39,7 @@ from .numbers import format_number, format_percent
 from .progress_view import progress_line
 from .report import Report
 from .terminal import colour, pad, paint, width
+from .words import GAP_WORDS, PROGRESS_LABELS, gap_direction, verdict_words
 
 __all__ = [
     "LABELS",
@@ -135,13 +135,10 @@ LABELS: Mapping[str, Text] = {k: Text(vi=vi, en=en) for k, (vi, en) in {
     "pooled": ("gộp: tổng tử số / tổng mẫu số", "pooled: ratio of sums"),
     "mean": ("trung bình các đơn vị", "mean of entities"),
     "reported": ("số liệu báo cáo của phạm vi", "as reported for the scope"),
-    "achieved": ("đã đạt", "achieved"),
-    "on_track": ("đúng tiến độ", "on track"),
-    "needs_acceleration": ("cần đẩy nhanh", "needs acceleration"),
-    "regressing": ("đang giảm", "regressing"),
-    "insufficient_data": ("chưa đủ số liệu", "insufficient data"),
-    "not_yet_due": ("chưa đến hạn", "not yet due"),
-}.items()}
+}.items()} | {
+    # A progress status by its code, as the HTML report's figure list names it.
+    status.value: text for status, text in PROGRESS_LABELS.items()  # diverges: issue 12 item 9
+}
 
 _VERDICT_STYLE = {
     Verdict.MET: "green", Verdict.NOT_MET: "red", Verdict.NO_DATA: "yellow",
@@ -241,15 +238,15 @@ def gap_text(finding: Finding, kind: Kind, unit: str, lang: str) -> str:
     Never starts with a sign, so that a spreadsheet does not take it for a formula."""
     if finding.verdict is not Verdict.NOT_MET:
         return ""
-    fewer = finding.comparator in (Comparator.LE, Comparator.LT)
+    direction = GAP_WORDS[gap_direction(finding.comparator)].text
     amount: int | Fraction | None = finding.gap_units or None
     if amount is None and finding.gap and kind is Kind.COUNT:
         amount = abs(finding.gap)
     if amount is not None:
         n = format_number(amount, lang=lang)
         if lang == "vi":
-            return f"{'bớt' if fewer else 'thêm'} {n} {unit}".rstrip()
-        return f"{n} {'fewer' if fewer else 'more'} {unit}".rstrip()
+            return f"{direction.vi} {n} {unit}".rstrip()
+        return f"{n} {direction.en} {unit}".rstrip()
     if not finding.gap or kind is not Kind.RATE:
         return ""
     return f"{format_number(abs(finding.gap) * 100, lang=lang, digits=1)} {label('points', lang)}"

@@ -40,6 +40,7 @@ from .model import (
 )
 from .numbers import format_number
 from .periods import fractional_years
+from .words import status_words
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -60,20 +61,6 @@ DEFAULT_METHOD = "linear"
 #: Statuses from worst to best, for the statuses that judge a pace.
 STATUS_ORDER = (Progress.REGRESSING, Progress.NEEDS_ACCELERATION, Progress.ON_TRACK,
                 Progress.ACHIEVED)
-
-_STATUS_WORDS = {
-    Progress.ACHIEVED: Text(vi="đã đạt", en="achieved"),
-    Progress.ON_TRACK: Text(vi="đúng tiến độ", en="on track"),
-    Progress.NEEDS_ACCELERATION: Text(vi="cần tăng tốc", en="needs acceleration"),
-    Progress.REGRESSING: Text(vi="đang đi lùi", en="regressing"),
-    Progress.INSUFFICIENT_DATA: Text(vi="chưa đủ số liệu", en="insufficient data"),
-    Progress.NOT_YET_DUE: Text(vi="chưa đến kỳ báo cáo", en="not yet due"),
-}
-
-
-def status_words(status: Progress) -> Text:
-    """The progress status in words, in both languages."""
-    return _STATUS_WORDS[status]
 
 
 # -- exact arithmetic with roots ----------------------------------------------------------

@@ -1,0 +1,268 @@
+"""The words of the reports, declared once: each verdict, progress status, gap direction and
+data-issue code with its Vietnamese and English text and a line saying what it means.
+
+Writers, messages and the HTML report take their words from here, so that one thing is never
+called two things by accident. Where two parts of the reports do still say one thing in two
+ways today, both phrasings are declared here side by side under explicit names and marked
+``# diverges: see issue 12 item 9``; making them one is a behaviour change, done separately.
+
+A data issue's message is still written where the issue is raised (it quotes the row), but its
+code must be declared in :data:`ISSUE_CODES`; ``tests/test_words.py`` scans the package and
+fails on a code that is not, or on a declaration without both texts and documentation.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+import attrs
+
+from .model import Comparator, Progress, Text, Verdict
+
+__all__ = [
+    "GAP_WORDS",
+    "ISSUE_CODES",
+    "PROGRESS_LABELS",
+    "STATUS_WORDS",
+    "VERDICT_WORDS",
+    "Direction",
+    "IssueCode",
+    "Word",
+    "gap_direction",
+    "progress_label",
+    "status_words",
+    "verdict_words",
+]
+
+
+@attrs.frozen
+class Word:
+    """One thing the reports name: its code, its words in both languages, what it means."""
+
+    code: str
+    text: Text
+    doc: str
+
+
+@attrs.frozen
+class IssueCode:
+    """A data-issue code: a short title in both languages, what it means, and the severities
+    it is raised with (the first is its default)."""
+
+    code: str
+    title: Text
+    doc: str
+    severities: tuple[str, ...] = ("error",)
+
+    @property
+    def severity(self) -> str:
+        """The severity the issue has unless its call site says otherwise."""
+        return self.severities[0]
+
+
+def _words(*items: Word) -> dict[str, Word]:
+    return {w.code: w for w in items}
+
+
+# -- verdicts --------------------------------------------------------------------------------
+
+#: Each verdict in words, as every report and message says it.
+VERDICT_WORDS: Mapping[Verdict, Word] = {Verdict(w.code): w for w in (
+    Word("met", Text(vi="đạt", en="met"),
+         "the figure meets the target's threshold (for `each`, every entity in scope does)"),
+    Word("not_met", Text(vi="chưa đạt", en="not met"),
+         "the figure falls short of the threshold (for `each`, at least one entity does)"),
+    Word("no_data", Text(vi="chưa có số liệu", en="no data"),
+         "no usable figure for the target's window and scope"),
+    Word("not_applicable", Text(vi="không áp dụng", en="not applicable"),
+         "the target does not apply on the as-of date (outside its validity, or no entity in "
+         "scope exists then)"),
+    Word("invalid", Text(vi="số liệu không hợp lệ", en="invalid data"),
+         "data issues block the figures the verdict needs"),
+    Word("error", Text(vi="lỗi khi kiểm tra", en="error"),
+         "a check or progress method raised an error, so it gave no verdict"),
+)}
+
+
+def verdict_words(verdict: Verdict) -> Text:
+    """The verdict in words, in both languages."""
+    return VERDICT_WORDS[verdict].text
+
+
+# -- progress statuses -----------------------------------------------------------------------
+
+#: Each progress status in words, as the progress methods, the text and CSV reports say it.
+STATUS_WORDS: Mapping[Progress, Word] = {Progress(w.code): w for w in (
+    Word("achieved", Text(vi="đã đạt", en="achieved"),
+         "the latest figure already meets the target"),
+    Word("on_track", Text(vi="đúng tiến độ", en="on track"),
+         "at the current pace the target is met by its deadline"),
+    Word("needs_acceleration", Text(vi="cần tăng tốc", en="needs acceleration"),
+         "moving towards the target, but too slowly to meet it by the deadline"),
+    Word("regressing", Text(vi="đang đi lùi", en="regressing"),
+         "moving away from the target"),
+    Word("insufficient_data", Text(vi="chưa đủ số liệu", en="insufficient data"),
+         "too few figures over time to judge a pace"),
+    Word("not_yet_due", Text(vi="chưa đến kỳ báo cáo", en="not yet due"),
+         "no figures were due yet in the target's window"),
+)}
+
+# diverges: see issue 12 item 9. The HTML report's figure list names a status with these
+# words, three of them in another Vietnamese phrasing than STATUS_WORDS; making them one is a
+# behaviour change (progress_label returning STATUS_WORDS[status].text).
+PROGRESS_LABELS: Mapping[Progress, Text] = {
+    Progress.ACHIEVED: Text(vi="đã đạt", en="achieved"),
+    Progress.ON_TRACK: Text(vi="đúng tiến độ", en="on track"),
+    Progress.NEEDS_ACCELERATION: Text(vi="cần đẩy nhanh", en="needs acceleration"),
+    Progress.REGRESSING: Text(vi="đang giảm", en="regressing"),
+    Progress.INSUFFICIENT_DATA: Text(vi="chưa đủ số liệu", en="insufficient data"),
+    Progress.NOT_YET_DUE: Text(vi="chưa đến hạn", en="not yet due"),
+}
+
+
+def status_words(status: Progress) -> Text:
+    """The progress status in words, in both languages."""
+    return STATUS_WORDS[status].text
+
+
+def progress_label(status: Progress) -> Text:
+    """The progress status as the HTML report's figure list names it."""
+    return PROGRESS_LABELS[status]  # diverges: see issue 12 item 9
+
+
+# -- gap directions --------------------------------------------------------------------------
+
+
+class Direction(enum.StrEnum):
+    """Which way a figure that is not met has to move: up to an `at least` threshold, down to
+    an `at most` one."""
+
+    MORE = "more"
+    FEWER = "fewer"
+
+
+#: The word before the units a target is short by: ``12 more dossiers``, ``thêm 12 hồ sơ``.
+GAP_WORDS: Mapping[Direction, Word] = {Direction(w.code): w for w in (
+    Word("more", Text(vi="thêm", en="more"),
+         "the figure must rise by this many units to meet the target"),
+    Word("fewer", Text(vi="bớt", en="fewer"),
+         "the figure must fall by this many units to meet an `at most`/`less than` target"),
+)}
+
+
+def gap_direction(comparator: Comparator | None) -> Direction:
+    """The way a target with ``comparator`` is approached: fewer for ``<=`` and ``<``."""
+    return Direction.FEWER if comparator in (Comparator.LE, Comparator.LT) else Direction.MORE
+
+
+# -- data issues -----------------------------------------------------------------------------
+
+
+def _code(code: str, vi: str, en: str, doc: str, *severities: str) -> IssueCode:
+    return IssueCode(code, Text(vi=vi, en=en), doc, severities or ("error",))
+
+
+#: Every data-issue code plan_rules raises. The message of each issue is written where it is
+#: raised; this says what the code means.
+ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
+    # reading a file
+    _code("empty_file", "tệp rỗng", "empty file", "the file holds no header and no rows"),
+    _code("encoding", "không phải UTF-8", "not UTF-8",
+          "the file is not UTF-8; it was read as Windows-1258", "warning"),
+    _code("bad_encoding", "byte không phải UTF-8", "bytes that are not UTF-8",
+          "a UTF-8 file holds a few bytes that are not (shown as \\xNN); that row is not read"),
+    _code("bad_json", "JSON không đọc được", "unreadable JSON",
+          "the file is not JSON, or not a list of records"),
+    _code("bad_record", "bản ghi không hợp lệ", "invalid record",
+          "a JSON record is not an object of fields"),
+    _code("duplicate_key", "trường bị lặp", "field given twice",
+          "a JSON record gives a field twice (also as a key and its alias)"),
+    _code("bad_text", "văn bản không phải Unicode", "text that is not Unicode",
+          "a JSON record holds text that is not Unicode (a lone surrogate)"),
+    _code("bad_cell", "ô không đọc được", "unreadable cell",
+          "a cell of a JSON record or a spreadsheet cannot be read as what it claims"),
+    _code("unclosed_quote", "dấu ngoặc kép không đóng", "unclosed quote",
+          "a quote stays open to the end of the file or over rows: that row is not read, the "
+          "rows it swallowed are read again"),
+    _code("separator_mismatch", "sai dấu phân cách", "wrong separator",
+          "a row is saved with another separator than its header"),
+    _code("extra_cells", "thừa ô", "extra cells",
+          "a row has more cells than the header has columns"),
+    _code("bad_row", "dòng không hợp lệ", "invalid row",
+          "a row's cells do not make a figure"),
+    # the header
+    _code("missing_column", "thiếu cột", "missing column",
+          "the header lacks a required column; no row can be read"),
+    _code("unknown_column", "cột không rõ", "unknown column",
+          "a column is not one plan_rules reads; it is ignored (with a suggestion)", "warning"),
+    _code("duplicate_column", "cột bị lặp", "duplicate column",
+          "two columns name one field: a repeated column is ignored (warning), two names of one "
+          "field stop the file (error)", "error", "warning"),
+    # a row's cells
+    _code("missing_field", "thiếu nội dung", "missing field",
+          "indicator, entity or period (or an entities file's required field) is empty"),
+    _code("not_filled", "chưa điền số liệu", "not filled in",
+          "a template row with no figure: it counts as no data", "warning"),
+    _code("missing_figure", "thiếu số liệu", "missing figure",
+          "a row gives a source but no figure"),
+    _code("incomplete_counts", "thiếu tử số hoặc mẫu số", "incomplete counts",
+          "a row gives a numerator without its denominator, or the reverse"),
+    _code("bad_number", "số không đọc được", "unreadable number",
+          "a number cannot be read, or no figure can be it (too many digits, NaN)"),
+    _code("negative", "số âm", "negative number", "a count or a value is negative"),
+    _code("bad_period", "kỳ không đọc được", "unreadable period",
+          "the period cannot be read (e.g. Q5/2025)"),
+    _code("bad_date", "ngày không đọc được", "unreadable date",
+          "a date cannot be read"),
+    _code("bad_milestone", "mốc không đọc được", "unreadable milestone",
+          "a milestone's done / not done cannot be read"),
+    _code("ambiguous_rate", "tỷ lệ dễ hiểu nhầm", "ambiguous rate",
+          "a percentage written without % is at most 1% and may have been meant as a ratio; "
+          "it is used as written", "warning"),
+    # the entities file
+    _code("duplicate_entity", "đơn vị bị lặp", "duplicate entity",
+          "the entities file gives one code twice; the later row is ignored"),
+    _code("bad_validity", "thời hạn hiệu lực không hợp lệ", "invalid validity",
+          "an entity's validity ends before it starts"),
+    _code("unknown_parent", "đơn vị cấp trên không rõ", "unknown parent",
+          "an entity names a parent the entities file does not have", "warning"),
+    # the evaluation
+    _code("unknown_indicator", "chỉ số không rõ", "unknown indicator",
+          "the row's indicator is in no loaded plan"),
+    _code("duplicate", "số liệu trùng", "duplicate figure",
+          "the same indicator, entity and period is given more than once; one row is kept"),
+    _code("numerator_exceeds_denominator", "tử số lớn hơn mẫu số",
+          "numerator exceeds denominator", "a rate's numerator is larger than its denominator"),
+    _code("value_disagrees_with_counts", "giá trị không khớp tử số/mẫu số",
+          "value disagrees with counts",
+          "a row's value is not its numerator over its denominator; the counts are used",
+          "warning"),
+    _code("rate_above_one", "tỷ lệ trên 100%", "rate above 100%", "a rate is more than 100%"),
+    _code("unexpected_counts", "không cần tử số/mẫu số", "unexpected counts",
+          "a count or milestone indicator is given a numerator and denominator"),
+    _code("count_not_whole", "số lượng không nguyên", "count not whole",
+          "a count indicator's value is not a whole number"),
+    _code("milestone_value", "giá trị mốc không hợp lệ", "invalid milestone value",
+          "a milestone's value is neither done (1) nor not done (0)"),
+    _code("milestone_without_evidence", "mốc thiếu căn cứ", "milestone without evidence",
+          "a milestone is reported done with no evidence in the source column"),
+    _code("level_conflict", "cấp mâu thuẫn", "conflicting levels",
+          "rows give one entity different levels"),
+    _code("level_mismatch", "sai cấp", "level mismatch",
+          "a row's level differs from the entity's level in the entities file"),
+    _code("unknown_level", "không rõ cấp", "unknown level",
+          "an entity's level is neither in the row nor in the entities file"),
+    _code("covered_period", "kỳ đã được tính", "period already covered",
+          "a period lies inside a longer period already reported; it is not added twice",
+          "warning"),
+    _code("overlapping_periods", "kỳ chồng lấn", "overlapping periods",
+          "two reported periods overlap without one covering the other"),
+    _code("counts_needed", "cần tử số và mẫu số", "counts needed",
+          "a pooled target needs a numerator and denominator; the row gives only a percentage"),
+    _code("zero_denominator", "mẫu số bằng 0", "zero denominator",
+          "a rate's denominator is 0: there is nothing to take a rate of", "warning"),
+    _code("unused", "số liệu không được dùng", "unused figure",
+          "a figure no target uses: its period ends after the as-of date, or it is outside the "
+          "scope or window of every target", "warning"),
+)}
