@@ -8,7 +8,9 @@ be declared with both texts and a line of documentation.
 
 from __future__ import annotations
 
+import ast
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +39,8 @@ STATUSES = {
 }
 
 # The HTML report's figure list, today in another Vietnamese phrasing for three statuses.
+SOURCE = Path(words.__file__).parent
+
 HTML_STATUSES = {
     Progress.ACHIEVED: ("đã đạt", "achieved"),
     Progress.ON_TRACK: ("đúng tiến độ", "on track"),
@@ -116,3 +120,82 @@ def test_the_gap_column_says_which_way_to_move(comparator: Comparator, vi: str, 
     finding = _short(comparator)
     assert gap_text(finding, Kind.COUNT, "hồ sơ", "vi") == vi
     assert gap_text(finding, Kind.COUNT, "dossiers", "en") == en
+
+
+# -- data-issue codes -------------------------------------------------------------------------
+
+# The calls that raise a data issue, and the argument that is its code.
+_RAISING = {"_issue", "issue", "DataIssue", "Unreadable"}
+
+# Calls whose code is not a literal because they pass on a code given to them (checked where
+# it is given), or draw one at random for property tests.
+_PASSED_ON = {
+    ("engine.py", "DataIssue", "code"),  # _Run.issue, called with literal codes
+    ("readers.py", "DataIssue", "code"),  # readers._issue, called with literal codes
+    ("readers.py", "_issue", "cell.code"),  # an Unreadable cell's code, a literal where made
+    ("strategies.py", "DataIssue", "draw(codes(max_parts=2))"),
+}
+
+
+def _raised() -> tuple[dict[str, list[str]], set[tuple[str, str, str]], dict[str, set[str]]]:
+    """Every code literal the package raises a data issue with (and where), the calls whose
+    code is not a literal, and the severities the call sites give each code explicitly."""
+    literal: dict[str, list[str]] = {}
+    other: set[tuple[str, str, str]] = set()
+    severities: dict[str, set[str]] = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else (
+                func.attr if isinstance(func, ast.Attribute) else "")
+            if name not in _RAISING:
+                continue
+            keywords = {k.arg: k.value for k in node.keywords}
+            code = keywords.get("code")
+            if code is None and node.args and name != "Unreadable":
+                code = node.args[0]
+            if code is None:
+                continue  # DataIssue(**fields): a report read back
+            if isinstance(code, ast.Constant) and isinstance(code.value, str):
+                literal.setdefault(code.value, []).append(f"{path.name}:{node.lineno}")
+                severity = keywords.get("severity")
+                if isinstance(severity, ast.Constant):
+                    severities.setdefault(code.value, set()).add(severity.value)
+            else:
+                other.add((path.name, name, ast.unparse(code)))
+    return literal, other, severities
+
+
+def test_every_issue_code_raised_is_declared_in_words() -> None:
+    literal, _, _ = _raised()
+    undeclared = {c: where for c, where in literal.items() if c not in words.ISSUE_CODES}
+    assert undeclared == {}
+
+
+def test_every_declared_issue_code_is_raised_somewhere() -> None:
+    literal, _, _ = _raised()
+    assert sorted(set(words.ISSUE_CODES) - set(literal)) == []
+
+
+def test_an_issue_code_is_a_literal_where_it_is_raised() -> None:
+    # A code computed at its call site would escape the check above.
+    _, other, _ = _raised()
+    assert other == _PASSED_ON
+
+
+def test_every_issue_code_has_both_texts_and_documentation() -> None:
+    for code, declared in words.ISSUE_CODES.items():
+        assert declared.code == code
+        assert declared.title.vi.strip() and declared.title.en.strip(), code
+        assert declared.doc.strip(), code
+        assert declared.severities and set(declared.severities) <= {"error", "warning"}, code
+
+
+def test_a_call_site_gives_an_issue_only_a_declared_severity() -> None:
+    _, _, given = _raised()
+    declared = {code: set(c.severities) for code, c in words.ISSUE_CODES.items()}
+    wrong = {code: sorted(s - declared[code])
+             for code, s in given.items() if code in declared and s - declared[code]}
+    assert wrong == {}
