@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from plan_rules import words
+from plan_rules import _docgen, words
 from plan_rules.formats import LABELS, gap_text
 from plan_rules.model import Comparator, Finding, Kind, Progress, Text, Verdict
 from plan_rules.progress import status_words
@@ -199,3 +199,14 @@ def test_a_call_site_gives_an_issue_only_a_declared_severity() -> None:
     wrong = {code: sorted(s - declared[code])
              for code, s in given.items() if code in declared and s - declared[code]}
     assert wrong == {}
+
+
+def test_the_table_of_issue_codes_in_the_cli_docs_is_current() -> None:
+    page = (SOURCE.parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert page == _docgen.with_issue_table(page), (
+        "docs/cli.md is stale: run `python -m plan_rules._docgen`")
+
+
+def test_the_table_of_issue_codes_has_a_row_for_every_code() -> None:
+    table = _docgen.issue_table()
+    assert all(f"| `{code}` |" in table for code in words.ISSUE_CODES)
