@@ -210,3 +210,21 @@ def test_the_table_of_issue_codes_in_the_cli_docs_is_current() -> None:
 def test_the_table_of_issue_codes_has_a_row_for_every_code() -> None:
     table = _docgen.issue_table()
     assert all(f"| `{code}` |" in table for code in words.ISSUE_CODES)
+
+
+# -- milestones and severities ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("done", "vi", "en"), [
+    (True, "đã hoàn thành", "done"), (False, "chưa hoàn thành", "not done")])
+def test_a_milestone_figure_keeps_its_words(done: bool, vi: str, en: str) -> None:
+    assert words.milestone_words(done) == Text(vi=vi, en=en)
+    assert _documented(words.MILESTONE_WORDS[done])
+
+
+@pytest.mark.parametrize(("severity", "vi", "en"), [
+    ("error", "lỗi", "error"), ("warning", "cảnh báo", "warning")])
+def test_a_severity_keeps_its_words(severity: str, vi: str, en: str) -> None:
+    assert words.SEVERITY_WORDS[severity].text == Text(vi=vi, en=en)
+    assert LABELS[severity] == Text(vi=vi, en=en)
+    assert _documented(words.SEVERITY_WORDS[severity])

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from .model import Indicator, Kind, Target, Text
 from .numbers import format_number, format_percent
 from .registry import Registry, load_registry
+from .words import milestone_words
 from .writers import write_atomically
 
 __all__ = ["render_catalogue"]
@@ -34,7 +35,7 @@ def _threshold(indicator: Indicator, target: Target, lang: str) -> str:
     if indicator.kind is Kind.RATE:
         shown = format_percent(target.threshold, lang=lang, digits=2)
     elif indicator.kind is Kind.MILESTONE:
-        shown = "hoàn thành" if lang == "vi" else "done"
+        shown = milestone_words(True).get(lang)  # the catalogue page shows English only
     else:
         shown = format_number(target.threshold, lang=lang)
     return f"{target.comparator.value} {shown}"

@@ -50,7 +50,7 @@ from .progress import DEFAULT_METHOD
 from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe, load_registry
 from .report import DEFAULT_MAX_ISSUES, CheckTiming, IssueLedger, Report, RunInfo, referenced
 from .schedule import DEFAULT_SCHEDULE
-from .words import GAP_WORDS, Direction, verdict_words
+from .words import GAP_WORDS, Direction, milestone_words, verdict_words
 
 __all__ = ["CheckContext", "evaluate"]
 
@@ -1040,9 +1040,7 @@ def _show(indicator: Indicator, x: Fraction | None, lang: str) -> str:
     if indicator.kind is Kind.RATE:
         return format_percent(x, lang=lang)
     if indicator.kind is Kind.MILESTONE:
-        done = x >= 1
-        return ("đã hoàn thành" if done else "chưa hoàn thành") if lang == "vi" else (
-            "done" if done else "not done")
+        return milestone_words(x >= 1).get(lang)
     return format_number(x, lang=lang)
 
 

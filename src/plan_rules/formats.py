@@ -39,7 +39,14 @@ from .numbers import format_number, format_percent
 from .progress_view import progress_line
 from .report import Report
 from .terminal import colour, pad, paint, width
-from .words import GAP_WORDS, PROGRESS_LABELS, gap_direction, verdict_words
+from .words import (
+    GAP_WORDS,
+    PROGRESS_LABELS,
+    SEVERITY_WORDS,
+    gap_direction,
+    milestone_words,
+    verdict_words,
+)
 
 __all__ = [
     "LABELS",
@@ -116,8 +123,6 @@ LABELS: Mapping[str, Text] = {k: Text(vi=vi, en=en) for k, (vi, en) in {
     "expected": ("Cần", "Expected"),
     "message": ("Diễn giải", "Message"),
     "severity": ("Mức", "Severity"),
-    "error": ("lỗi", "error"),
-    "warning": ("cảnh báo", "warning"),
     "problems": ("Plugin không nạp được", "Plugin problems"),
     "plugins": ("Plugin đã dùng", "Plugins used"),
     "version": ("Phiên bản", "Version"),
@@ -136,6 +141,9 @@ LABELS: Mapping[str, Text] = {k: Text(vi=vi, en=en) for k, (vi, en) in {
     "mean": ("trung bình các đơn vị", "mean of entities"),
     "reported": ("số liệu báo cáo của phạm vi", "as reported for the scope"),
 }.items()} | {
+    # A data issue's severity by its code.
+    severity: word.text for severity, word in SEVERITY_WORDS.items()
+} | {
     # A progress status by its code, as the HTML report's figure list names it.
     status.value: text for status, text in PROGRESS_LABELS.items()  # diverges: issue 12 item 9
 }
@@ -180,9 +188,7 @@ def show_value(x: Fraction | int | None, kind: Kind, lang: str) -> str:
     if kind is Kind.RATE:
         return format_percent(Fraction(x), lang=lang)
     if kind is Kind.MILESTONE:
-        if x >= 1:
-            return "đã hoàn thành" if lang == "vi" else "done"
-        return "chưa hoàn thành" if lang == "vi" else "not done"
+        return milestone_words(x >= 1).get(lang)
     return format_number(x, lang=lang)
 
 

@@ -23,13 +23,16 @@ from .model import Comparator, Progress, Text, Verdict
 __all__ = [
     "GAP_WORDS",
     "ISSUE_CODES",
+    "MILESTONE_WORDS",
     "PROGRESS_LABELS",
+    "SEVERITY_WORDS",
     "STATUS_WORDS",
     "VERDICT_WORDS",
     "Direction",
     "IssueCode",
     "Word",
     "gap_direction",
+    "milestone_words",
     "progress_label",
     "status_words",
     "verdict_words",
@@ -156,7 +159,32 @@ def gap_direction(comparator: Comparator | None) -> Direction:
     return Direction.FEWER if comparator in (Comparator.LE, Comparator.LT) else Direction.MORE
 
 
+# -- milestones ------------------------------------------------------------------------------
+
+#: A milestone's figure in words, as the messages and the reports show it.
+MILESTONE_WORDS: Mapping[bool, Word] = {
+    True: Word("done", Text(vi="đã hoàn thành", en="done"),
+               "the milestone is reported done (value 1), with its evidence"),
+    False: Word("not_done", Text(vi="chưa hoàn thành", en="not done"),
+                "the milestone is reported not done (value 0)"),
+}
+
+
+def milestone_words(done: bool) -> Text:
+    """A milestone's figure in words: done or not done."""
+    return MILESTONE_WORDS[done].text
+
+
 # -- data issues -----------------------------------------------------------------------------
+
+#: The severity of a data issue in words, as the issue tables show it.
+SEVERITY_WORDS: Mapping[str, Word] = _words(
+    Word("error", Text(vi="lỗi", en="error"),
+         "the row is not used (unless the code says otherwise); `validate` exits 1"),
+    Word("warning", Text(vi="cảnh báo", en="warning"),
+         "the row stays in use; the issue is said so that it can be checked"),
+)
+
 
 
 def _code(code: str, vi: str, en: str, doc: str, *severities: str) -> IssueCode:
