@@ -307,7 +307,9 @@ for issue in result.issues:
     codes[issue.code] = codes.get(issue.code, 0) + 1
 print(json.dumps({{"seconds": seconds, "observations": len(result.observations),
                   "rows": result.rows, "codes": codes, "accounted": result.accounted,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  # VmHWM: ru_maxrss would carry the parent's high-water mark across exec
+                  "peak_mib": int(open("/proc/self/status").read().split("VmHWM:")[1]
+                                  .split()[0]) / 1024}}))
 """
 
 

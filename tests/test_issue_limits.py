@@ -352,7 +352,9 @@ _LIMITED = textwrap.dedent("""
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from plan_rules import cli
     code = cli.main(sys.argv[1:])
-    print("peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    # VmHWM, in kB: ru_maxrss would carry the parent's high-water mark across exec.
+    hwm = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+    print("peak", hwm, file=sys.stderr)
     sys.exit(code)
 """)
 
