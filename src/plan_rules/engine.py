@@ -232,8 +232,7 @@ class _Run:
     """The state of one evaluation; built and used only by :func:`evaluate`."""
 
     def __init__(self, registry: Registry, as_of: date, obs: list[Observation],
-                 entities: dict[str, Entity], strict: bool,
-                 ledger: IssueLedger | None = None) -> None:
+                 entities: dict[str, Entity], strict: bool, ledger: IssueLedger) -> None:
         self.registry = registry
         self.as_of = as_of
         self.obs = obs
@@ -242,7 +241,7 @@ class _Run:
         # The issues found, the first of each code in full and the rest by place. The
         # positions named by issues, listed or not, by code: a million duplicates cost an int
         # each there, not a tuple nor an issue.
-        self.ledger = ledger if ledger is not None else IssueLedger()
+        self.ledger = ledger
         self._issue_keys: dict[str, set[int | None]] = {}
         #: How long each check ran: the run's metadata, not part of the report's equality.
         self.timings: list[CheckTiming] = []

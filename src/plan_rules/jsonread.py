@@ -32,6 +32,7 @@ from json.encoder import encode_basestring as _quoted  # json.dumps of a str, wi
 from .model import DataIssue
 from .numbers import MAX_WHOLE_DIGITS, NumberParseError, parse_literal
 from .readers import Cell, Number, _issue, header_key
+from .readers import _shown as _bytes_shown
 
 __all__ = ["json_records"]
 
@@ -289,8 +290,7 @@ def _bad_text(file: str, n: int, field: str, text: str, *, is_key: bool,
     where_vi = f"tên trường '{field}'" if is_key else f"trường '{field}'"
     where_en = f"the key '{field}'" if is_key else f"field '{field}'"
     if escaped and _BYTE.search(text):
-        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        shown = _escaped(shown)[:_SHOWN]
+        shown = _escaped(_bytes_shown(text))[:_SHOWN]
         return _issue(
             "bad_encoding", file, n, field,
             f"{where_vi} có byte không phải UTF-8 ('{shown}'), thường do dán từ tệp mã khác; "
