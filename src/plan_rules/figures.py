@@ -1,0 +1,204 @@
+"""The figures between reading and evaluation, as columns: the table every stage reads.
+
+A national file has over a million figures; one object per figure costs more memory and
+time than the evaluation itself. So a reader appends each figure's parts to columns:
+indicator, unit, level, period, file as small integer codes into a dictionary of the
+distinct values (a dozen periods and a few thousand units repeat over a million rows),
+counts as 64-bit integers, and the rarer parts (a percentage, a report date, the evidence, a
+note) as plain lists. :class:`Observation` stays the friendly public type: the table is a
+sequence of them, each built when it is asked for.
+
+Counts the readers give are below 10^18, so they fit a signed 64-bit column. Observations
+built in code may hold larger whole numbers; then that column is kept as a list of Python
+integers, never truncated.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator, MutableSequence, Sequence
+from datetime import date
+from fractions import Fraction
+from typing import Any, overload
+
+from .model import Observation
+from .periods import Period
+
+__all__ = ["Codes", "FigureTable"]
+
+#: Where a count column has no figure (a percentage-only rate, a count, a milestone).
+NONE = -1
+
+
+class Codes:
+    """A dictionary of distinct values, each with a small integer code in order of arrival."""
+
+    __slots__ = ("_code", "values")
+
+    def __init__(self, values: Iterable[Any] = ()) -> None:
+        self.values: list[Any] = []
+        self._code: dict[Any, int] = {}
+        for value in values:
+            self.code(value)
+
+    def code(self, value: Any) -> int:
+        """The code of ``value``, given one if it is new."""
+        found = self._code.get(value)
+        if found is None:
+            found = self._code[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+    def get(self, value: Any) -> int | None:
+        """The code of ``value``, or None if it was never seen."""
+        return self._code.get(value)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def _counts(values: list[int]) -> MutableSequence[int]:
+    """A 64-bit column, or the list itself where a value would not fit (no figure lost)."""
+    try:
+        return array("q", values)
+    except OverflowError:
+        return values
+
+
+class FigureTable(Sequence[Observation]):
+    """Reported figures as columns, position ``i`` of every column being the ``i``-th figure.
+
+    Codes (``indicator``, ``entity``, ``level``, ``period``, ``file``) index the dictionaries
+    ``indicators``, ``entities``, ``levels``, ``periods`` and ``files``. ``numerator`` and
+    ``denominator`` hold :data:`NONE` where the figure gives no counts, ``row`` where it
+    names no row. ``value`` (exact), ``reported_on``, ``source`` and ``note`` are lists with
+    None where absent.
+
+    Indexing and iterating give :class:`Observation` objects, built on demand; the stages of
+    the evaluation read the columns.
+    """
+
+    __slots__ = (
+        "denominator", "entities", "entity", "file", "files", "indicator", "indicators",
+        "level", "levels", "note", "numerator", "period", "periods", "reported_on", "row",
+        "source", "value",
+    )
+
+    def __init__(self) -> None:
+        self.indicators = Codes()
+        self.entities = Codes()
+        self.levels = Codes()
+        self.periods = Codes()
+        self.files = Codes()
+        self.indicator: MutableSequence[int] = array("i")
+        self.entity: MutableSequence[int] = array("i")
+        self.level: MutableSequence[int] = array("i")
+        self.period: MutableSequence[int] = array("i")
+        self.file: MutableSequence[int] = array("i")
+        self.numerator: MutableSequence[int] = array("q")
+        self.denominator: MutableSequence[int] = array("q")
+        self.row: MutableSequence[int] = array("q")
+        self.value: list[Fraction | None] = []
+        self.reported_on: list[date | None] = []
+        self.source: list[str | None] = []
+        self.note: list[str | None] = []
+
+    @classmethod
+    def from_observations(cls, observations: Iterable[Observation]) -> FigureTable:
+        """The table of ``observations``, in their order (a table is returned as it is)."""
+        if isinstance(observations, FigureTable):
+            return observations
+        table = cls()
+        ind, ent, lev, per, fil = (table.indicators.code, table.entities.code,
+                                   table.levels.code, table.periods.code, table.files.code)
+        nums: list[int] = []
+        dens: list[int] = []
+        rows: list[int] = []
+        for o in observations:
+            table.indicator.append(ind(o.indicator))
+            table.entity.append(ent(o.entity))
+            table.level.append(lev(o.level))
+            table.period.append(per(o.period))
+            table.file.append(fil(o.file))
+            nums.append(NONE if o.numerator is None else o.numerator)
+            dens.append(NONE if o.denominator is None else o.denominator)
+            rows.append(NONE if o.row is None else o.row)
+            table.value.append(o.value)
+            table.reported_on.append(o.reported_on)
+            table.source.append(o.source)
+            table.note.append(o.note)
+        table.numerator, table.denominator, table.row = _counts(nums), _counts(dens), \
+            _counts(rows)
+        return table
+
+    # -- one figure ------------------------------------------------------------------------
+
+    def observation(self, i: int) -> Observation:
+        """The figure at position ``i`` as an :class:`Observation`."""
+        num, den, row = self.numerator[i], self.denominator[i], self.row[i]
+        obs = object.__new__(Observation)
+        # The parts were checked when the table was built: the validators need not run again.
+        for name, value in (
+                ("indicator", self.indicators.values[self.indicator[i]]),
+                ("entity", self.entities.values[self.entity[i]]),
+                ("period", self.periods.values[self.period[i]]),
+                ("level", self.levels.values[self.level[i]]),
+                ("numerator", None if num == NONE else num),
+                ("denominator", None if den == NONE else den),
+                ("value", self.value[i]), ("reported_on", self.reported_on[i]),
+                ("source", self.source[i]), ("note", self.note[i]),
+                ("file", self.files.values[self.file[i]]),
+                ("row", None if row == NONE else row)):
+            object.__setattr__(obs, name, value)
+        return obs
+
+    def period_of(self, i: int) -> Period:
+        """The period of the figure at ``i``."""
+        period: Period = self.periods.values[self.period[i]]
+        return period
+
+    def where(self, i: int) -> str:
+        """``file:row`` of the figure at ``i`` (or what is known of it), for messages."""
+        file, row = self.files.values[self.file[i]], self.row[i]
+        if file is None:
+            return f"row {row}" if row != NONE else "(given in code)"
+        return f"{file}:{row}" if row != NONE else str(file)
+
+    def source_of(self, i: int) -> tuple[str | None, int | None]:
+        """File and row of the figure at ``i``."""
+        row = self.row[i]
+        return self.files.values[self.file[i]], None if row == NONE else row
+
+    # -- the sequence of observations ------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.indicator)
+
+    @overload
+    def __getitem__(self, index: int) -> Observation: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Observation]: ...
+
+    def __getitem__(self, index: int | slice) -> Observation | Sequence[Observation]:
+        if isinstance(index, slice):
+            return tuple(map(self.observation, range(len(self))[index]))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("figure index out of range")
+        return self.observation(index)
+
+    def __iter__(self) -> Iterator[Observation]:
+        return map(self.observation, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                       strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # a table is mutable while a reader fills it
+
+    def __repr__(self) -> str:
+        return f"<FigureTable of {len(self)} figures>"
