@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 import plan_rules as pr
-from plan_rules import cli, engine
+from plan_rules import cli, dataissues
 from plan_rules.formats import render_csv, render_markdown, render_text
 from plan_rules.html import render_html
 from plan_rules.model import IssueSummary
@@ -132,7 +132,7 @@ def test_issues_past_the_limit_are_never_built(registry: pr.Registry,
         built.append(fields["code"])
         return original(**fields)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "DataIssue", counting)
+    monkeypatch.setattr(dataissues, "DataIssue", counting)
     pr.evaluate(duplicates(2000), registry=registry, as_of=AS_OF, max_issues=5)
     assert built.count("duplicate") == 5
 

@@ -199,7 +199,7 @@ def consistency_finding(
     *,
     code: str,
     indicator: str,
-    checked: Sequence[Observation],
+    checked: Sequence[Observation] | Sequence[int],
     violations: Sequence[tuple[Observation, str]],
     rule: Text,
     related: Sequence[Observation] = (),
@@ -207,13 +207,15 @@ def consistency_finding(
     """One finding for a consistency rule: ``met`` when nothing violates it, ``not_met``
     naming every violating observation, ``no_data`` when there was nothing to check.
 
-    :param checked: the observations the rule could be applied to.
+    :param checked: the observations the rule could be applied to (or their positions).
     :param violations: each violating observation with a short description of the numbers.
     :param rule: the rule in words, e.g. "signed documents ≤ documents sent or received".
     :param related: observations of another indicator the rule compared with (cited as
         provenance beside the checked or violating ones).
     """
     extra = {ctx.index(o) for o in related}
+    # A checked figure is an observation, or its position (a rule read from the columns).
+    cited = {i if isinstance(i, int) else ctx.index(i) for i in checked}
     if not checked:
         return Finding(
             code=code, verdict=Verdict.NO_DATA, indicator=indicator, scope="all",
@@ -225,7 +227,7 @@ def consistency_finding(
         return Finding(
             code=code, verdict=Verdict.MET, indicator=indicator, scope="all",
             window=ctx.window,
-            observations=tuple(sorted({ctx.index(o) for o in checked} | extra)),
+            observations=tuple(sorted(cited | extra)),
             message=Text(vi=f"{len(checked)} số liệu đều thỏa mãn: {rule.vi}.",
                          en=f"All {len(checked)} figures satisfy: {rule.en}."),
         )
@@ -263,9 +265,12 @@ def consistency_finding(
 def numerator_within_denominator(ctx: CheckContext, *, code: str, indicator: str,
                                  rule: Text) -> Finding:
     """The finding of a domain-worded "numerator ≤ denominator" check over one indicator."""
-    checked = [o for o in ctx.observations(indicator)
-               if o.numerator is not None and o.denominator is not None]
-    violations = [(o, f"{o.numerator} > {o.denominator}") for o in checked
-                  if (o.numerator or 0) > (o.denominator or 0)]
+    # Read from the columns: an indicator of a national file has a hundred thousand figures,
+    # and only those that break the rule need to become observations.
+    t = ctx.figures
+    num, den = t.numerator, t.denominator
+    checked = [i for i in ctx.positions(indicator) if num[i] != t.NONE and den[i] != t.NONE]
+    violations = [(ctx.observation(i), f"{num[i]} > {den[i]}") for i in checked
+                  if num[i] > den[i]]
     return consistency_finding(ctx, code=code, indicator=indicator, checked=checked,
                                violations=violations, rule=rule)

@@ -21,6 +21,7 @@ from .errors import (
     UnknownReferenceError,
     WriteError,
 )
+from .figures import FigureTable
 from .hookspecs import hookimpl, hookspec
 from .model import (
     Aggregation,
@@ -70,6 +71,7 @@ __all__ = [
     "DuplicateCodeError",
     "Entity",
     "EntityResult",
+    "FigureTable",
     "Finding",
     "Frequency",
     "Indicator",

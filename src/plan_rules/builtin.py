@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 
-from .engine import CheckContext
+from .checks import CheckContext
+from .figures import NONE
 from .hookspecs import hookimpl
 from .model import Check, Finding, Observation, ProgressMethod, Text, Verdict
 from .report import Report
@@ -26,9 +27,10 @@ def check_numerator_le_denominator(ctx: CheckContext) -> Iterator[Finding]:
     ``invalid`` if nothing else is known).
     Example: ``HY25.IIT.1, so-tu-phap, department, Q1/2025, 120, 100`` — 120 signed of 100.
     """
-    bad = [o for code in ctx.registry.indicators for o in ctx.observations(code)
-           if o.numerator is not None and o.denominator is not None
-           and o.numerator > o.denominator]
+    t = ctx.figures
+    num, den = t.numerator, t.denominator
+    bad = [ctx.observation(i) for code in ctx.registry.indicators for i in ctx.positions(code)
+           if num[i] != NONE and den[i] != NONE and num[i] > den[i]]
     yield _violations("core.numerator_le_denominator", ctx, bad,
                       Text(vi="tử số lớn hơn mẫu số", en="numerator above denominator"))
 
@@ -42,13 +44,24 @@ def check_validity(ctx: CheckContext) -> Iterator[Finding]:
     Example: a district's figure for ``Q3/2025`` when the district's ``valid_to`` is
     2025-06-30.
     """
+    t = ctx.figures
+    # Whether a unit existed during a period depends on the two codes only: a few thousand
+    # pairs over a million figures.
+    limited = [None if e is None or not (e.valid_from or e.valid_to) else e
+               for e in map(ctx.entity, t.entities.values)]
+    outside: dict[tuple[int, int], bool] = {}
     bad = []
     for code in ctx.registry.indicators:
-        for o in ctx.observations(code):
-            entity = ctx.entity(o.entity)
-            if entity is not None and (entity.valid_from or entity.valid_to) \
-                    and not entity.valid_during(o.period):
-                bad.append(o)
+        for i in ctx.positions(code):
+            entity = limited[t.entity[i]]
+            if entity is None:
+                continue
+            key = (t.entity[i], t.period[i])
+            found = outside.get(key)
+            if found is None:
+                found = outside[key] = not entity.valid_during(t.periods.values[key[1]])
+            if found:
+                bad.append(ctx.observation(i))
     yield _violations("core.validity", ctx, bad,
                       Text(vi="số liệu cho đơn vị không tồn tại trong kỳ",
                            en="figure for an entity that did not exist in the period"))

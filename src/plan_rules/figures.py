@@ -78,6 +78,9 @@ class FigureTable(Sequence[Observation]):
     the evaluation read the columns.
     """
 
+    #: The count (or row) of a figure that gives none: counts are never negative.
+    NONE = NONE
+
     __slots__ = (
         "denominator", "entities", "entity", "file", "files", "indicator", "indicators",
         "level", "levels", "note", "numerator", "period", "periods", "reported_on", "row",
@@ -130,6 +133,24 @@ class FigureTable(Sequence[Observation]):
         table.numerator, table.denominator, table.row = _counts(nums), _counts(dens), \
             _counts(rows)
         return table
+
+    def read_only(self) -> FigureTable:
+        """The same figures in columns that cannot be changed (read-only memory views and
+        tuples), sharing this table's memory where it can: what a plugin's check is shown."""
+        view = FigureTable()
+        for name in ("indicators", "entities", "levels", "periods", "files"):
+            codes = Codes()
+            codes.values = tuple(getattr(self, name).values)  # type: ignore[assignment]
+            codes._code = dict(getattr(self, name)._code)
+            setattr(view, name, codes)
+        for name in ("indicator", "entity", "level", "period", "file", "numerator",
+                     "denominator", "row"):
+            column = getattr(self, name)
+            setattr(view, name, memoryview(column).toreadonly() if isinstance(column, array)
+                    else tuple(column))
+        for name in ("value", "reported_on", "source", "note"):
+            setattr(view, name, tuple(getattr(self, name)))
+        return view
 
     # -- one figure ------------------------------------------------------------------------
 

@@ -1,0 +1,54 @@
+"""Accounting: every figure given is used by a finding or named by a data issue.
+
+What is left after the targets and the checks — a figure for a period after the as-of date, or
+one that no target's scope or measurement window takes — is named ``unused``, so that nothing
+the user gave vanishes from the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from .dataissues import IssueSink
+from .figures import FigureTable
+from .model import Entity, Finding
+
+__all__ = ["account", "referenced"]
+
+
+def referenced(finding: Finding) -> set[int]:
+    """Positions of the observations a finding used, set aside as older, or excluded."""
+    out = set(finding.observations)
+    for key in ("excluded", "history"):
+        out.update(finding.details.get(key, ()))
+    for result in finding.entities:
+        out.update(result.observations)
+    return out
+
+
+def account(table: FigureTable, findings: Iterable[Finding], as_of: date,
+            unit_of: Sequence[Entity | None], sink: IssueSink) -> None:
+    """Name every figure of ``table`` that no finding used and no issue names yet."""
+    used: set[int] = set()
+    for f in findings:
+        used.update(referenced(f))
+    named = list(sink.named.values())
+    periods = table.periods.values
+    levels = table.levels.values
+    for i in range(len(table)):
+        if i in used or any(i in seen for seen in named):
+            continue
+        period = periods[table.period[i]]
+        if period.end > as_of:
+            vi, en = (f"kỳ {period} kết thúc sau ngày đánh giá {as_of:%d/%m/%Y}",
+                      f"period {period} ends after the as-of date {as_of:%d/%m/%Y}")
+        else:
+            unit = unit_of[i]
+            level = unit.level if unit is not None else levels[table.level[i]]
+            vi, en = (f"không chỉ tiêu nào dùng số liệu này (kỳ {period}, cấp {level}): "
+                      "ngoài phạm vi hoặc ngoài kỳ đo của mọi chỉ tiêu",
+                      f"no target uses this figure (period {period}, level {level}): it is "
+                      "outside the scope or the measurement window of every target")
+        sink.issue("unused", i, vi, en, field="period", text=str(period), blocking=False,
+                   severity="warning")

@@ -1,0 +1,287 @@
+"""Over a target's scope: the units' figures as one statistic, and the target's verdict.
+
+``each`` takes the weakest unit (every unit must meet it; one failing unit fails it), ``pooled``
+the ratio of sums, ``mean`` the unweighted mean of unit figures, ``reported`` the scope unit's
+own figure (pooled from its units when it gave none). The other statistics are reported
+beside the one used, so that disagreement shows; each is computed only when asked for, since a
+target's earlier points need only the one it uses.
+
+A unit in scope that gave nothing usable counts too: ``no_data``, ``invalid`` when a data issue
+blocks its figure, ``not_applicable`` when target or unit did not apply to its figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from fractions import Fraction
+from functools import cached_property
+
+import attrs
+
+from . import aggregation as agg
+from .combine import Combined, combine
+from .compare import meets
+from .dataissues import IssueSink
+from .figures import FigureTable
+from .model import (
+    Aggregation,
+    Comparator,
+    Entity,
+    EntityResult,
+    Indicator,
+    Kind,
+    Statistics,
+    Target,
+    Temporal,
+    Verdict,
+)
+from .periods import Period
+from .window import Selection, Series, select
+
+__all__ = ["Figures", "Measured", "TargetData", "headline", "measure", "missing_units",
+           "statistics"]
+
+# Which verdict wins when units disagree: one failing unit fails an `each` target.
+_PRECEDENCE = (Verdict.NOT_MET, Verdict.INVALID, Verdict.NO_DATA, Verdict.MET,
+               Verdict.NOT_APPLICABLE)
+
+
+class Figures:
+    """The combined figures of the units of a target, with their statistics on demand."""
+
+    def __init__(self, indicator: Indicator, target: Target,
+                 combined: Mapping[str, Combined]) -> None:
+        self.indicator = indicator
+        self.target = target
+        self.combined = combined
+
+    @cached_property
+    def verdicts(self) -> list[Verdict]:
+        """Each unit's own verdict, in the order of ``combined``."""
+        return [Verdict.NO_DATA if m is None else Verdict.MET if m else Verdict.NOT_MET
+                for m in (meets(c, self.target) for c in self.combined.values())]
+
+    @cached_property
+    def values(self) -> list[Fraction]:
+        """The units' figures that exist, in order."""
+        return [f for f in (c.figure for c in self.combined.values()) if f is not None]
+
+    @cached_property
+    def counts(self) -> tuple[int, int] | None:
+        """The sums of numerators and denominators, for a rate whose units all gave counts."""
+        if self.indicator.kind is not Kind.RATE or not self.combined:
+            return None
+        if any(c.numerator is None for c in self.combined.values()):
+            return None
+        return (sum(c.numerator or 0 for c in self.combined.values()),
+                sum(c.denominator or 0 for c in self.combined.values()))
+
+    @cached_property
+    def pooled(self) -> Fraction | None:
+        """The ratio of sums (a rate), or the sum (a count)."""
+        if self.counts is not None:
+            num, den = self.counts
+            return agg.pooled([num], [den])
+        if self.indicator.kind is Kind.COUNT and self.values:
+            return sum(self.values, Fraction(0))
+        return None
+
+    @cached_property
+    def mean(self) -> Fraction | None:
+        return agg.mean(self.values)
+
+    @cached_property
+    def extremes(self) -> tuple[Fraction | None, Fraction | None]:
+        return agg.extremes(self.values)
+
+    @property
+    def used(self) -> int:
+        """How many figures the units' figures were combined from."""
+        return sum(len(c.used) for c in self.combined.values())
+
+
+def missing_units(indicator: Indicator, target: Target, window: Period,
+                  in_scope: Sequence[Entity], figures: Figures, excluded: Sequence[int],
+                  unit_of_excluded: Mapping[int, str],
+                  blocked: Mapping[tuple[str, str], object]) -> list[EntityResult]:
+    """The results of the units in scope (``in_scope``, in code order) that gave nothing
+    usable but existed during ``window``."""
+    combined = figures.combined
+    if target.aggregation is Aggregation.REPORTED and combined:
+        return []
+    by_unit: dict[str, list[int]] = {}
+    for i in excluded:
+        by_unit.setdefault(unit_of_excluded[i], []).append(i)
+    snapshot = indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE
+    out = []
+    for e in in_scope:
+        if e.code in combined:
+            continue
+        if e.code in by_unit:
+            verdict = Verdict.NOT_APPLICABLE
+        elif not e.valid_during(window) or (
+                snapshot and e.valid_to is not None and e.valid_to < window.end):
+            # It did not exist in the window, or (for a stock) ceased before the latest
+            # snapshot: it is not part of what the target measures.
+            continue
+        elif (indicator.code, e.code) in blocked:
+            verdict = Verdict.INVALID
+        else:
+            verdict = Verdict.NO_DATA
+        out.append(EntityResult(entity=e.code, level=e.level, verdict=verdict,
+                                observations=tuple(by_unit.get(e.code, ()))))
+    return out
+
+
+def statistics(figures: Figures, results: Sequence[EntityResult], observed: Fraction | None,
+               derived: bool) -> Statistics:
+    """Every statistic of the units' figures, beside the verdict counts of ``results``."""
+    counts = dict.fromkeys(Verdict, 0)
+    for r in results:
+        counts[r.verdict] += 1
+    low, high = figures.extremes
+    sums = figures.counts
+    return Statistics(
+        n_entities=len(results), n_observations=figures.used,
+        met=counts[Verdict.MET], not_met=counts[Verdict.NOT_MET],
+        no_data=counts[Verdict.NO_DATA], not_applicable=counts[Verdict.NOT_APPLICABLE],
+        invalid=counts[Verdict.INVALID], mean=figures.mean, minimum=low, maximum=high,
+        numerator=sums[0] if sums else None, denominator=sums[1] if sums else None,
+        pooled=figures.pooled,
+        reported=observed if figures.target.aggregation is Aggregation.REPORTED
+        and not derived else None,
+    )
+
+
+def headline(figures: Figures, missing: Sequence[Verdict], derived: bool, excluded: bool,
+             blocks_indicator: bool, sink: IssueSink | None) -> tuple[Verdict, Fraction | None]:
+    """The target's verdict and the statistic it is judged on.
+
+    ``missing``: the verdicts of the units in scope without figures; ``excluded``: whether
+    figures were set aside because target or unit did not apply; ``blocks_indicator``:
+    whether a data issue blocks some figure of the indicator. ``sink`` hears why a ratio of
+    sums could not be formed (None for a target's earlier points).
+    """
+    target, indicator, combined = figures.target, figures.indicator, figures.combined
+    missing_verdict = Verdict.INVALID if blocks_indicator else Verdict.NO_DATA
+    if target.aggregation is Aggregation.EACH:
+        lower = target.comparator in (Comparator.GE, Comparator.GT)
+        low, high = figures.extremes
+        observed = low if lower else high
+        present = {*figures.verdicts, *missing}
+        verdict = next((v for v in _PRECEDENCE if v in present), None)
+        if verdict is None:
+            verdict = Verdict.NOT_APPLICABLE if excluded else missing_verdict
+        return verdict, observed
+    if target.aggregation is Aggregation.REPORTED:
+        observed = (next(iter(combined.values())).figure if len(combined) == 1 and not derived
+                    else figures.pooled)
+    elif target.aggregation is Aggregation.POOLED:
+        observed = figures.pooled
+    else:
+        observed = figures.mean
+    if observed is None:
+        pooling = target.aggregation is Aggregation.POOLED or derived or len(combined) > 1
+        if combined and indicator.kind is Kind.RATE and pooling:
+            return _unpoolable(combined, sink), None
+        if excluded and not combined:
+            return Verdict.NOT_APPLICABLE, None
+        if Verdict.INVALID in missing:
+            return Verdict.INVALID, None
+        return missing_verdict, None
+    met = target.comparator.holds(observed, target.threshold)
+    return (Verdict.MET if met else Verdict.NOT_MET), observed
+
+
+def _unpoolable(combined: Mapping[str, Combined], sink: IssueSink | None) -> Verdict:
+    """Why a ratio of sums could not be formed, said on the rows concerned."""
+    percentages = [i for c in combined.values() if c.numerator is None for i in c.used]
+    if sink is not None:
+        for i in percentages:
+            sink.issue("counts_needed", i,
+                       "tỷ lệ gộp cần tử số và mẫu số; dòng này chỉ có tỷ lệ phần trăm",
+                       "a pooled ratio needs numerator and denominator; this row gives only a "
+                       "percentage", field="numerator", blocking=False,
+                       expected="numerator and denominator")
+    if percentages:
+        return Verdict.INVALID
+    if sink is not None:
+        for c in combined.values():
+            for i in c.used:
+                sink.issue("zero_denominator", i,
+                           "mẫu số bằng 0: không có gì để tính tỷ lệ",
+                           "the denominator is 0: there is nothing to take a rate of",
+                           field="denominator", blocking=False, severity="warning",
+                           expected="a denominator above 0")
+    return Verdict.NO_DATA
+
+
+@attrs.frozen
+class TargetData:
+    """What a target is measured on, the same at every date: its indicator's series, the
+    units in its scope (in code order), and what the data issues blocked."""
+
+    table: FigureTable
+    target: Target
+    indicator: Indicator
+    series: Sequence[Series]
+    unit_of: Sequence[Entity | None]
+    in_scope: Sequence[Entity]
+    blocked: Mapping[tuple[str, str], str | None]
+    #: Whether an issue blocks a figure of the indicator, and one of a unit in scope.
+    blocks_indicator: bool
+    blocks_scope: bool
+
+
+@attrs.frozen
+class Measured:
+    """A target as of one date: the figures chosen and combined, and its verdict."""
+
+    selection: Selection
+    figures: Figures
+    missing: list[EntityResult]
+    derived: bool
+    verdict: Verdict
+    observed: Fraction | None
+
+    @property
+    def used(self) -> tuple[int, ...]:
+        """The positions of the figures used, in order."""
+        return tuple(sorted(i for c in self.figures.combined.values() for i in c.used))
+
+
+def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None) -> Measured:
+    """Select, combine and aggregate the figures of ``data``'s target as of ``when``.
+
+    ``sink`` hears of overlapping periods and unpoolable figures; None for a target's earlier
+    points, whose data was already spoken of as of the run's date.
+    """
+    table, target, indicator = data.table, data.target, data.indicator
+    chosen = select(table, target, indicator, data.series, window, when)
+    combined = {code: combine(table, indicator, _unit(data, idxs), idxs, sink)
+                for code, idxs in sorted(chosen.own.items())}
+    derived = False
+    # The scope unit's own figure is derived from its units only when it gave none: a figure
+    # it gave that a data issue blocks makes the target invalid instead.
+    if target.aggregation is Aggregation.REPORTED and not combined and chosen.others \
+            and indicator.kind is Kind.RATE and not data.blocks_scope:
+        combined = {code: combine(table, indicator, _unit(data, idxs), idxs, sink)
+                    for code, idxs in sorted(chosen.others.items())}
+        derived = True
+    figures = Figures(indicator, target, combined)
+    names = table.entities.values
+    missing = missing_units(indicator, target, window, data.in_scope, figures,
+                            chosen.excluded,
+                            {i: names[table.entity[i]] for i in chosen.excluded},
+                            data.blocked)
+    verdict, observed = headline(figures, [r.verdict for r in missing], derived,
+                                 bool(chosen.excluded), data.blocks_indicator, sink)
+    return Measured(selection=chosen, figures=figures, missing=missing, derived=derived,
+                    verdict=verdict, observed=observed)
+
+
+def _unit(data: TargetData, positions: Sequence[int]) -> Entity:
+    unit = data.unit_of[positions[0]]
+    assert unit is not None
+    return unit

@@ -1,0 +1,176 @@
+"""The plugins' checks: each is shown the run's figures and setting, read-only, and what it
+hands back is checked before it enters the report.
+
+A check is someone else's code. One that raises, yields something other than findings, or
+cites as provenance a figure that is not in the input becomes an ``error`` finding naming its
+plugin and code; the rest of the evaluation goes on (strict mode re-raises).
+"""
+
+from __future__ import annotations
+
+import time
+import types
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+from functools import cached_property
+
+import attrs
+
+from .errors import CheckError
+from .figures import FigureTable
+from .model import Check, Entity, Finding, Observation, Text, Verdict
+from .periods import Period
+from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe
+
+__all__ = ["CheckContext", "run_checks"]
+
+
+class CheckContext:
+    """What a check sees: the observations given, by indicator, and the evaluation's setting.
+
+    ``observations(code)`` gives every observation of an indicator whose period ended on or
+    before the as-of date, including ones that data issues block (a consistency check is there
+    to explain such figures); ``index(obs)`` is the position to cite as provenance.
+
+    Everything here is read-only (mapping views, tuples, frozen objects): a check is shown
+    the run's state, and what one check does to it must not change what the next one sees,
+    nor what the next evaluation with the same registry sees. The observations of an
+    indicator are built the first time a check asks for them, and are then the same objects
+    for every check.
+    """
+
+    def __init__(self, table: FigureTable, *, as_of: date, registry: Registry,
+                 entities: Mapping[str, Entity], blocked: frozenset[int]) -> None:
+        self.as_of = as_of
+        self.window = Period.between(date(as_of.year, 1, 1), as_of)
+        self.registry = registry
+        self.entities: Mapping[str, Entity] = types.MappingProxyType(dict(entities))
+        self.blocked = blocked
+        self._table = table
+        self._by_indicator: dict[str, tuple[Observation, ...]] = {}
+        self._in_window: dict[str, tuple[int, ...]] = {}
+        self._made: dict[int, Observation] = {}
+        self._positions: dict[int, int] = {}
+
+    @cached_property
+    def figures(self) -> FigureTable:
+        """Every figure given, as read-only columns (see :class:`~plan_rules.figures.
+        FigureTable`): a check over a million figures reads these rather than building an
+        observation per figure."""
+        return self._table.read_only()
+
+    def positions(self, indicator: str) -> Sequence[int]:
+        """The positions of the figures of ``indicator`` reported for periods up to the as-of
+        date, in input order: the figures :meth:`observations` gives."""
+        if not self._in_window:
+            # Every indicator's positions in one pass over the figures, the first time any
+            # check asks: checks ask indicator by indicator.
+            table = self._table
+            ends = [p.end <= self.as_of for p in table.periods.values]
+            by_code: list[list[int]] = [[] for _ in table.indicators.values]
+            for i, (c, p) in enumerate(zip(table.indicator, table.period, strict=True)):
+                if ends[p]:
+                    by_code[c].append(i)
+            self._in_window = {code: tuple(found) for code, found
+                               in zip(table.indicators.values, by_code, strict=True)}
+        return self._in_window.get(indicator, ())
+
+    def observation(self, position: int) -> Observation:
+        """The figure at ``position`` as an observation (the same object each time)."""
+        made = self._made.get(position)
+        if made is None:
+            made = self._made[position] = self._table.observation(position)
+            self._positions[id(made)] = position
+        return made
+
+    def observations(self, indicator: str) -> Sequence[Observation]:
+        """The observations of ``indicator`` reported for periods up to the as-of date."""
+        found = self._by_indicator.get(indicator)
+        if found is None:
+            found = self._by_indicator[indicator] = tuple(
+                map(self.observation, self.positions(indicator)))
+        return found
+
+    def index(self, observation: Observation) -> int:
+        """The position of ``observation`` in the input, for a finding's provenance."""
+        return self._positions[id(observation)]
+
+    def entity(self, code: str) -> Entity | None:
+        """The entity with this code, from the entities given or seen in the data."""
+        return self.entities.get(code)
+
+    def is_blocked(self, observation: Observation) -> bool:
+        """Whether a data issue keeps ``observation`` out of every target."""
+        return self.index(observation) in self.blocked
+
+
+#: How long one check ran: its code, its plugin, nanoseconds.
+Timing = tuple[str, str | None, int]
+
+
+def run_checks(ctx: CheckContext, n: int, strict: bool,
+               timings: list[Timing]) -> list[Finding]:
+    """Every check of the registry on ``ctx`` (of ``n`` observations), each one's time noted
+    in ``timings``."""
+    findings: list[Finding] = []
+    for check in ctx.registry.checks.values():
+        started = time.perf_counter_ns()
+        try:
+            findings.extend(_run_check(check, ctx, n, strict))
+        finally:
+            timings.append((check.code, check.plugin, time.perf_counter_ns() - started))
+    return findings
+
+
+def _miscited(finding: Finding, n: int) -> str | None:
+    """Why a check's finding cites something that is not an observation of this input."""
+    details = finding.details
+    if not isinstance(details, Mapping):
+        return f"a finding's details must be a mapping, got {describe(details)}"
+    cited: list[tuple[str, object]] = [("observations", finding.observations)]
+    cited += [(f"entities[{r.entity}].observations", r.observations) for r in finding.entities]
+    cited += [(f"details[{key!r}]", details[key]) for key in ("excluded", "history")
+              if key in details]
+    for where, positions in cited:
+        # A collection, not a one-shot iterator: the accounting and the report read the
+        # positions again after this check.
+        if isinstance(positions, str | bytes) or not isinstance(positions, Collection):
+            return f"its {where} must be observation positions, got {describe(positions)}"
+        if not positions:
+            continue
+        # bool is an int to Python, but True is no position anyone meant to cite. The fast
+        # test (types, then bounds, in C) passes for every honest finding.
+        if set(map(type, positions)) == {int} and min(positions) >= 0 and max(positions) < n:
+            continue
+        i = next(i for i in positions if type(i) is not int or not 0 <= i < n)
+        return (f"its {where} cites observation {describe(i)}, which is not in the input "
+                f"(positions 0 to {n - 1})" if n else
+                f"its {where} cites observation {describe(i)}, but the input has none")
+    return None
+
+
+def _run_check(check: Check, ctx: CheckContext, n: int, strict: bool) -> list[Finding]:
+    try:
+        produced = list(check.run(ctx))
+        for item in produced:
+            if not isinstance(item, Finding):
+                raise TypeError(f"a check must yield Finding objects, got {type(item).__name__}")
+            wrong = _miscited(item, n)
+            if wrong is not None:
+                # Provenance that names no figure would be accepted by the accounting and
+                # shown as a file and row that do not exist.
+                raise ValueError(f"a finding of check {check.code!r} is refused: {wrong}")
+    except PLUGIN_STOPS:
+        raise
+    except PLUGIN_FAILURES as exc:
+        if strict:
+            raise CheckError(f"check {check.code!r} of plugin {check.plugin!r} raised: {exc}",
+                             plugin=check.plugin, code=check.code) from exc
+        text = f"{type(exc).__name__}: {exc}"
+        return [Finding(
+            code=check.code, kind="check", verdict=Verdict.ERROR, plugin=check.plugin,
+            message=Text(vi=f"Kiểm tra {check.code} (plugin {check.plugin}) gặp lỗi: {text}",
+                         en=f"Check {check.code} (plugin {check.plugin}) raised {text}"),
+            details={"exception": type(exc).__name__, "error": str(exc)},
+        )]
+    return [attrs.evolve(f, kind="check", plugin=check.plugin) for f in produced]

@@ -1,0 +1,132 @@
+"""One unit's figure for a window from the figures of its periods.
+
+A flow adds up over periods that do not overlap (where two overlap, the longer stands and the
+other is named); a stock, or a milestone, is the latest snapshot (the latest period end, then
+the longest period, then the latest report, then the last row). A rate given only as a
+percentage cannot be added: the latest percentage stands for the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+
+import attrs
+
+from .dataissues import IssueSink
+from .figures import NONE, FigureTable
+from .model import Entity, Indicator, Kind, Temporal
+
+__all__ = ["Combined", "combine"]
+
+
+@attrs.define
+class Combined:
+    """One unit's figure for a target after its periods are combined: counts, or an exact
+    value, with the positions used and those considered and set aside (older snapshots)."""
+
+    entity: Entity
+    used: list[int]
+    history: list[int] = attrs.field(factory=list)
+    numerator: int | None = None
+    denominator: int | None = None
+    value: Fraction | None = None
+
+    @property
+    def figure(self) -> Fraction | None:
+        if self.numerator is not None and self.denominator is not None:
+            return Fraction(self.numerator, self.denominator) if self.denominator else None
+        return self.value
+
+
+def combine(table: FigureTable, indicator: Indicator, entity: Entity, positions: list[int],
+            sink: IssueSink | None) -> Combined:
+    """``entity``'s figure from its figures at ``positions`` (in order of period end).
+
+    ``sink`` hears of overlapping periods; None when the figure is one of a target's earlier
+    points, whose data was already spoken of as of the run's date.
+    """
+    if indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE:
+        return _latest(table, entity, positions, by_end=True)
+    kept = _without_overlaps(table, positions, sink)
+    nums, dens = table.numerator, table.denominator
+    if all(nums[i] != NONE for i in kept):
+        return Combined(entity=entity, used=kept, numerator=sum(nums[i] for i in kept),
+                        denominator=sum(dens[i] for i in kept))
+    if indicator.kind is Kind.COUNT:
+        values = table.value
+        return Combined(entity=entity, used=kept,
+                        value=sum((values[i] or Fraction(0) for i in kept), Fraction(0)))
+    # Percentages cannot be added: without counts the latest figure stands for the window.
+    return _latest(table, entity, kept)
+
+
+def _end(table: FigureTable, i: int) -> date:
+    return table.period_of(i).end
+
+
+def _latest(table: FigureTable, entity: Entity, idxs: list[int], *,
+            by_end: bool = False) -> Combined:
+    """The latest figure; ``by_end`` says ``idxs`` are in order of period end already."""
+    if len(idxs) == 1:
+        latest = idxs[0]
+    elif by_end:
+        # The figures ending last are at the end: usually exactly one.
+        end = _end(table, idxs[-1])
+        k = len(idxs) - 1
+        while k and _end(table, idxs[k - 1]) == end:
+            k -= 1
+        latest = idxs[-1] if k == len(idxs) - 1 else max(idxs[k:],
+                                                          key=lambda i: _latest_key(table, i))
+    else:
+        # Usually a single figure ends last; the full ordering settles ties only.
+        end = max(_end(table, i) for i in idxs)
+        last = [i for i in idxs if _end(table, i) == end]
+        latest = last[0] if len(last) == 1 else max(last, key=lambda i: _latest_key(table, i))
+    num, den = table.numerator[latest], table.denominator[latest]
+    return Combined(entity=entity, used=[latest],
+                    numerator=None if num == NONE else num,
+                    denominator=None if den == NONE else den, value=table.value[latest],
+                    history=[i for i in idxs if i != latest])
+
+
+def _latest_key(table: FigureTable, i: int) -> tuple[date, int, date, int]:
+    p = table.period_of(i)
+    return (p.end, p.days, table.reported_on[i] or date.min, i)
+
+
+def _without_overlaps(table: FigureTable, idxs: Sequence[int],
+                      sink: IssueSink | None) -> list[int]:
+    """Flow figures add up only over periods that do not overlap; the longest win."""
+    period_of = table.period_of
+    if len(idxs) > 1:
+        # The usual case first: periods that follow one another (months of a year) share no
+        # day, so every figure is kept and nothing is said; only a clash needs the search.
+        spans = sorted((period_of(i).start, period_of(i).end) for i in idxs)
+        if all(spans[k - 1][1] < spans[k][0] for k in range(1, len(spans))):
+            return sorted(idxs)
+    kept: list[int] = []
+    for i in sorted(idxs, key=lambda j: (-period_of(j).days, period_of(j).start, j)):
+        p = period_of(i)
+        cover = next((k for k in kept if period_of(k).covers(p)), None)
+        if cover is not None:
+            if sink is not None:
+                sink.issue("covered_period", i,
+                           f"kỳ {p} nằm trong kỳ {period_of(cover)} đã báo cáo "
+                           f"({table.where(cover)}); không cộng hai lần",
+                           f"period {p} lies inside period {period_of(cover)} reported at "
+                           f"{table.where(cover)}; it is not added twice",
+                           field="period", text=str(p), blocking=False, severity="warning")
+            continue
+        clash = next((k for k in kept if period_of(k).overlaps(p)), None)
+        if clash is not None:
+            if sink is not None:
+                sink.issue("overlapping_periods", i,
+                           f"kỳ {p} chồng lấn kỳ {period_of(clash)} ({table.where(clash)})",
+                           f"period {p} overlaps period {period_of(clash)} reported at "
+                           f"{table.where(clash)}", field="period", text=str(p),
+                           expected="periods that do not overlap", blocking=False)
+            continue
+        kept.append(i)
+    return sorted(kept)

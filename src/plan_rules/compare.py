@@ -1,0 +1,174 @@
+"""Comparing exactly: each unit's figure against the threshold, the gap in the indicator's own
+units, and the finding's message.
+
+Counts are compared by cross-multiplying whole numbers (``num * t_den >= t_num * den``), never
+through floating point; a figure on the threshold meets ``>=`` and fails ``>``. The gap is how
+far the figure is from the threshold, and where counts are known how many of the indicator's
+units would close it ("12 more dossiers handled fully online would meet 65%").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+
+from . import aggregation as agg
+from .combine import Combined
+from .figures import FigureTable
+from .model import (
+    Aggregation,
+    EntityResult,
+    Indicator,
+    Kind,
+    Statistics,
+    Target,
+    Text,
+    Verdict,
+)
+from .numbers import format_number, format_percent
+from .words import GAP_WORDS, Direction, milestone_words, verdict_words
+
+__all__ = ["gap", "meets", "message", "target_gap", "unit_results"]
+
+
+def meets(c: Combined, target: Target) -> bool | None:
+    """Whether a unit's figure meets ``target``; None when it has no figure (a zero
+    denominator, or nothing)."""
+    num, den = c.numerator, c.denominator
+    if num is not None and den is not None:
+        if not den:
+            return None
+        t = target.threshold
+        return target.comparator.holds(num * t.denominator, t.numerator * den)
+    if c.value is None:
+        return None
+    return target.comparator.holds(c.value, target.threshold)
+
+
+def gap(indicator: Indicator, target: Target, figure: Fraction | None,
+        numerator: int | None, denominator: int | None,
+        ) -> tuple[Fraction | None, int | None]:
+    """How far ``figure`` is from the threshold, and in the indicator's units where known."""
+    if figure is None or indicator.kind is Kind.MILESTONE:
+        return None, None
+    if target.comparator.holds(figure, target.threshold):
+        return Fraction(0), 0
+    distance = abs(target.threshold - figure)
+    if indicator.kind is Kind.COUNT:
+        return distance, agg.gap_units(figure, target.threshold, target.comparator)
+    if numerator is not None and denominator:
+        return distance, agg.units_needed(numerator, denominator, target.threshold,
+                                          target.comparator)
+    return distance, None
+
+
+def unit_results(table: FigureTable, indicator: Indicator, target: Target,
+                 combined: Mapping[str, Combined]) -> list[EntityResult]:
+    """Each unit's result: its figure, verdict, gap and the figures behind it."""
+    results: list[EntityResult] = []
+    no_gap = indicator.kind is Kind.MILESTONE
+    labels = [p.label for p in table.periods.values]
+    period = table.period
+    for code, c in combined.items():
+        num, den = c.numerator, c.denominator
+        figure = c.figure
+        met = meets(c, target)
+        if met is None:
+            verdict, distance, units = Verdict.NO_DATA, None, None
+        elif met:
+            verdict = Verdict.MET
+            distance, units = (None, None) if no_gap else (Fraction(0), 0)
+        else:
+            verdict = Verdict.NOT_MET
+            distance, units = (None, None) if no_gap else gap(indicator, target, figure,
+                                                              num, den)
+        results.append(EntityResult(
+            entity=code, level=c.entity.level, verdict=verdict, observed=figure,
+            numerator=num, denominator=den, gap=distance, gap_units=units,
+            periods=tuple(labels[period[i]] for i in c.used), observations=tuple(c.used),
+        ))
+    return results
+
+
+def target_gap(indicator: Indicator, target: Target, verdict: Verdict,
+               observed: Fraction | None, statistics: Statistics,
+               results: Iterable[EntityResult]) -> tuple[Fraction | None, int | None]:
+    """The gap of a target's statistic; for ``each``, in units the sum of its units' gaps."""
+    if observed is None:
+        return None, None
+    if verdict is Verdict.MET:
+        return Fraction(0), 0
+    if target.aggregation is Aggregation.EACH:
+        distance, _ = gap(indicator, target, observed, None, None)
+        entity_units = [r.gap_units for r in results if r.verdict is Verdict.NOT_MET]
+        if entity_units and all(u is not None for u in entity_units):
+            return distance, sum(u or 0 for u in entity_units)
+        return distance, None
+    if target.aggregation is Aggregation.MEAN:
+        distance, _ = gap(indicator, target, observed, None, None)
+        return distance, None
+    return gap(indicator, target, observed, statistics.numerator, statistics.denominator)
+
+
+def _show(indicator: Indicator, x: Fraction | None, lang: str) -> str:
+    if x is None:
+        return "—"
+    if indicator.kind is Kind.RATE:
+        return format_percent(x, lang=lang)
+    if indicator.kind is Kind.MILESTONE:
+        return milestone_words(x >= 1).get(lang)
+    return format_number(x, lang=lang)
+
+
+def message(indicator: Indicator, target: Target, verdict: Verdict, observed: Fraction | None,
+            stats: Statistics, units: int | None, reason: Text | None, derived: bool) -> Text:
+    """What a target's finding says, in Vietnamese and English."""
+    parts: dict[str, list[str]] = {"vi": [], "en": []}
+    for lang in ("vi", "en"):
+        name = target.name.get(lang) if target.name else target.scope.describe()
+        head = f"{indicator.name.get(lang)} — {name}: "
+        if observed is not None:
+            head += _show(indicator, observed, lang)
+            if stats.numerator is not None and target.aggregation in (
+                    Aggregation.POOLED, Aggregation.REPORTED):
+                head += f" ({format_number(stats.numerator, lang=lang)}/" \
+                        f"{format_number(stats.denominator or 0, lang=lang)})"
+        else:
+            head += "—"
+        threshold = _show(indicator, target.threshold, lang)
+        if indicator.kind is Kind.MILESTONE:
+            want = "yêu cầu hoàn thành" if lang == "vi" else "required: done"
+        else:
+            want = (f"chỉ tiêu {target.comparator.words.get(lang)} {threshold}" if lang == "vi"
+                    else f"target {target.comparator.words.get(lang)} {threshold}")
+        parts[lang].append(f"{head}; {want} → {verdict_words(verdict).get(lang)}.")
+        applicable = stats.n_entities - stats.not_applicable
+        if target.aggregation is Aggregation.EACH and applicable:
+            parts[lang].append(
+                f"{stats.met}/{applicable} đơn vị đạt." if lang == "vi"
+                else f"{stats.met} of {applicable} entities meet it.")
+        reporting = stats.met + stats.not_met
+        if target.aggregation is Aggregation.MEAN and stats.pooled is not None:
+            pooled = format_percent(stats.pooled, lang=lang)
+            parts[lang].append(
+                f"Bình quân {reporting} đơn vị có số liệu; tỷ lệ gộp {pooled}." if lang == "vi"
+                else f"Mean of {reporting} entities with figures; pooled ratio {pooled}.")
+        if target.aggregation is not Aggregation.MEAN and stats.mean is not None \
+                and stats.n_entities > 1 and indicator.kind is Kind.RATE:
+            mean_text = format_percent(stats.mean, lang=lang)
+            parts[lang].append(f"Bình quân các đơn vị {mean_text}." if lang == "vi"
+                               else f"Unweighted mean of entities {mean_text}.")
+        if derived:
+            parts[lang].append("Số liệu toàn tỉnh được tính gộp từ các đơn vị." if lang == "vi"
+                               else "The province-wide figure is pooled from entity figures.")
+        if verdict is Verdict.NOT_MET and units:
+            unit = indicator.unit.get(lang)
+            # diverges: see issue 12 item 9 (always "more"; formats.gap_text says "fewer" for
+            # <= and <, i.e. GAP_WORDS[gap_direction(target.comparator)]).
+            more = GAP_WORDS[Direction.MORE].text.get(lang)
+            parts[lang].append(f"Cần {more} {format_number(units, lang=lang)} {unit} để đạt."
+                               if lang == "vi" else
+                               f"{format_number(units, lang=lang)} {more} {unit} would meet it.")
+        if reason is not None:
+            parts[lang].append(reason.get(lang) + ".")
+    return Text(vi=" ".join(parts["vi"]), en=" ".join(parts["en"]))

@@ -1,0 +1,136 @@
+"""Progress: a target's statistic at the end of each earlier reporting period, and what every
+progress method makes of that history.
+
+The history is read from the same series of figures as the finding itself: at each earlier
+cut-off (the end of a reporting period of the target's schedule in which a figure ended) the
+figures a unit had by then are a prefix of its series, combined and aggregated again. Nothing
+else of the target is computed twice: an earlier point needs its statistic, not a message,
+gaps or unit results.
+
+A progress method is a plugin's code: one that raises, or returns something else than an
+assessment, becomes an ``error`` assessment naming it (strict mode re-raises).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+
+import attrs
+
+from .aggregate import TargetData, measure
+from .errors import CheckError, UnknownReferenceError
+from .figures import FigureTable
+from .model import (
+    Finding,
+    Point,
+    Progress,
+    ProgressAssessment,
+    ProgressInput,
+    ProgressMethod,
+    Target,
+    Text,
+    Verdict,
+)
+from .periods import Period
+from .progress import DEFAULT_METHOD
+from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry
+from .schedule import DEFAULT_SCHEDULE
+from .window import opening
+
+__all__ = ["assess", "history", "methods_of"]
+
+_JUDGED = (Verdict.MET, Verdict.NOT_MET)
+
+
+def methods_of(registry: Registry, chosen: Sequence[str] | None) -> list[ProgressMethod]:
+    """The progress methods to run, in order: those chosen, or all with the default first."""
+    if chosen is None:
+        return sorted(registry.progress_methods.values(), key=lambda m: m.code != DEFAULT_METHOD)
+    unknown = [c for c in chosen if c not in registry.progress_methods]
+    if unknown:
+        raise UnknownReferenceError(
+            f"no progress method {', '.join(map(repr, unknown))} is loaded; loaded: "
+            f"{', '.join(registry.progress_methods) or 'none'}", code=unknown[0])
+    return [registry.progress_methods[c] for c in chosen]
+
+
+def _last_end(table: FigureTable, positions: Sequence[int]) -> date:
+    return max(table.period_of(i).end for i in positions)
+
+
+def history(data: TargetData, finding: Finding, as_of: date,
+            ) -> tuple[Point | None, list[Point]]:
+    """The latest figure (the finding's own) and the statistic at the end of each earlier
+    reporting period of the target's schedule in which its figures ended."""
+    table, target = data.table, data.target
+    latest = None
+    if finding.verdict in _JUDGED and finding.observed is not None and finding.observations:
+        latest = Point(on=_last_end(table, finding.observations), value=finding.observed)
+    schedule = target.schedule or DEFAULT_SCHEDULE
+    limit = latest.on if latest is not None else as_of
+    considered = (*finding.observations, *finding.details.get("history", ()))
+    boundaries = {schedule.period_end(e) for e in {table.period_of(i).end
+                                                   for i in considered}}
+    points: dict[date, Fraction] = {}
+    for boundary in sorted(b for b in boundaries if b < limit):
+        window = opening(target, boundary)
+        if not isinstance(window, Period):
+            continue  # not yet applicable, or not yet measured: no point
+        past = measure(data, window, boundary, None)
+        used = past.used
+        if past.verdict in _JUDGED and past.observed is not None and used:
+            points[_last_end(table, used)] = past.observed
+    return latest, [Point(on=on, value=value) for on, value in sorted(points.items())]
+
+
+def assess(data: TargetData, finding: Finding, methods: Sequence[ProgressMethod],
+           as_of: date, strict: bool) -> Finding:
+    """``finding`` with the target's history and every progress method's assessment."""
+    if not methods or finding.verdict is Verdict.NOT_APPLICABLE:
+        return finding
+    target = data.target
+    latest, earlier = history(data, finding, as_of)
+    points = (*earlier, *(() if latest is None else (latest,)))
+    schedule = target.schedule or DEFAULT_SCHEDULE
+    measure_period = target.measurement
+    dues = schedule.due_dates(measure_period.start, measure_period.end)
+    inp = ProgressInput(
+        target=target, indicator=data.indicator, as_of=as_of, history=points, latest=latest,
+        baseline=target.baseline or (points[0] if points else None),
+        baseline_stated=target.baseline is not None,
+        first_due=dues[0] if dues else None,
+        next_due=next((d for d in dues if d > as_of), None),
+    )
+    assessments = tuple(_assess(m, target, inp, strict) for m in methods)
+    headline = next((a.status for a in assessments if a.grade != "error"), None)
+    return attrs.evolve(finding, progress=headline, assessments=assessments, history=points)
+
+
+def _assess(method: ProgressMethod, target: Target, inp: ProgressInput,
+            strict: bool) -> ProgressAssessment:
+    try:
+        result = method.assess(attrs.evolve(inp, parameters=method.parameters))
+        if not isinstance(result, ProgressAssessment):
+            raise TypeError(f"a progress method must return a ProgressAssessment, got "
+                            f"{type(result).__name__}")
+    except PLUGIN_STOPS:
+        raise
+    except PLUGIN_FAILURES as exc:
+        if strict:
+            raise CheckError(
+                f"progress method {method.code!r} of plugin {method.plugin!r} raised on "
+                f"target {target.code!r}: {exc}", plugin=method.plugin, code=method.code,
+            ) from exc
+        text = f"{type(exc).__name__}: {exc}"
+        result = ProgressAssessment(
+            method=method.code, method_version=method.version,
+            status=Progress.INSUFFICIENT_DATA, grade="error", deadline=target.deadline,
+            target=target.threshold,
+            message=Text(vi=f"Phương pháp {method.code} (plugin {method.plugin}) gặp lỗi: "
+                            f"{text}",
+                         en=f"Progress method {method.code} (plugin {method.plugin}) raised "
+                            f"{text}"))
+    return attrs.evolve(result, method=method.code, method_version=method.version,
+                        parameters=method.parameters, plugin=method.plugin)

@@ -1,0 +1,143 @@
+"""The window a date selects, and which figures of each unit fall in it for a target.
+
+A target is measured over its measurement period up to the as-of date. Each unit's figures of
+an indicator are kept in order of period end (a :class:`Series`), so the figures a date can see
+are a prefix, found by bisection: the same series serves the as-of date and every earlier date
+of a target's history.
+
+A figure is left out of a target when the target or the unit did not apply during its period
+(named in the finding as ``excluded``), and a stock's unit that ceased before the window ends
+(a district after 1 July 2025) is not part of the latest snapshot.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import attrs
+
+from .figures import FigureTable
+from .model import Aggregation, Entity, Indicator, Kind, Target, Temporal, Text
+from .periods import Period
+
+__all__ = ["Selection", "Series", "opening", "select", "series"]
+
+
+@attrs.frozen
+class Series:
+    """One unit's usable figures of an indicator: positions in order of period end (equal
+    ends in input order), those ends, and the earliest start."""
+
+    entity: Entity
+    positions: list[int]
+    ends: list[date]
+    first_start: date
+
+
+def series(table: FigureTable, positions: Sequence[int],
+           unit_of: Sequence[Entity | None]) -> list[Series]:
+    """The series of each unit among ``positions`` (in input order), units in the order of
+    their first figure."""
+    ends = [p.end for p in table.periods.values]
+    starts = [p.start for p in table.periods.values]
+    period = table.period
+    groups: dict[str, tuple[Entity, list[int]]] = {}
+    for i in positions:
+        entity = unit_of[i]
+        assert entity is not None
+        group = groups.get(entity.code)
+        if group is None:
+            groups[entity.code] = (entity, [i])
+        else:
+            group[1].append(i)
+    out = []
+    for entity, idxs in groups.values():
+        idxs.sort(key=lambda i: ends[period[i]])  # stable: equal ends stay in input order
+        out.append(Series(entity, idxs, [ends[period[i]] for i in idxs],
+                          min(starts[period[i]] for i in idxs)))
+    return out
+
+
+def opening(target: Target, when: date) -> Period | tuple[Text, bool]:
+    """The window of ``target`` as of ``when``; or why there is none, with whether that makes
+    the target not applicable (else: no data yet)."""
+    measure = target.measurement
+    if target.valid_from and when < target.valid_from:
+        return Text(vi=f"chỉ áp dụng từ {target.valid_from:%d/%m/%Y}",
+                    en=f"applies from {target.valid_from:%d/%m/%Y}"), True
+    if when < measure.start:
+        return Text(vi=f"kỳ đo bắt đầu {measure.start:%d/%m/%Y}",
+                    en=f"measurement starts {measure.start:%d/%m/%Y}"), False
+    return Period.between(measure.start, min(measure.end, when))
+
+
+@attrs.frozen
+class Selection:
+    """The figures of a target as of a date: the units in scope with theirs (``own``), the
+    units outside the scope (``others``, which a ``reported`` target may pool when its own
+    unit gave none), and the figures set aside because target or unit did not apply."""
+
+    own: Mapping[str, list[int]]
+    others: Mapping[str, list[int]]
+    excluded: list[int]
+
+
+def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequence[Series],
+           window: Period, when: date) -> Selection:
+    """Which figures of each unit ``target`` uses as of ``when`` in ``window``."""
+    own: dict[str, list[int]] = {}
+    others: dict[str, list[int]] = {}
+    excluded: list[int] = []
+    measure = target.measurement
+    snapshot = indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE
+    reported = target.aggregation is Aggregation.REPORTED
+    # What each distinct period means for this target, worked out once: national files
+    # repeat a dozen periods over millions of rows.
+    per_period: dict[int, tuple[bool, bool, bool]] = {}
+    unbounded = target.valid_from is None and target.valid_to is None
+    periods, period = table.periods.values, table.period
+    for s in units:
+        entity = s.entity
+        in_scope = entity.in_scope(target.scope)
+        if not in_scope and not reported:
+            continue
+        always_valid = entity.valid_from is None and entity.valid_to is None
+        n = bisect.bisect_right(s.ends, when)
+        if not n:
+            continue
+        if unbounded and always_valid and s.first_start >= window.start \
+                and s.ends[n - 1] <= window.end:
+            # Every figure up to the date falls in the window and nothing limits where the
+            # target or the unit applies: all are used, as the loop below would find.
+            (own if in_scope else others)[entity.code] = s.positions[:n]
+            continue
+        # A stock is the latest snapshot: a unit that ceased before the window ends is not
+        # part of it.
+        ceased = snapshot and entity.valid_to is not None and entity.valid_to < window.end
+        bucket: list[int] | None = None
+        for i in s.positions[:n]:
+            code = period[i]
+            known = per_period.get(code)
+            if known is None:
+                p = periods[code]
+                known = per_period[code] = (
+                    target.valid_during(p),
+                    measure.start.year <= p.start.year <= measure.end.year,
+                    window.covers(p))
+            target_valid, in_years, covered = known
+            if not (target_valid and (always_valid or entity.valid_during(periods[code]))):
+                if in_scope and in_years:
+                    excluded.append(i)
+                continue
+            if ceased:
+                if in_scope:
+                    excluded.append(i)
+                continue
+            if not covered:
+                continue
+            if bucket is None:
+                bucket = (own if in_scope else others).setdefault(entity.code, [])
+            bucket.append(i)
+    return Selection(own=own, others=others, excluded=excluded)
