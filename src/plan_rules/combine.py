@@ -17,6 +17,7 @@ import attrs
 from .dataissues import IssueSink
 from .figures import NONE, FigureTable
 from .model import Entity, Indicator, Kind, Temporal
+from .window import Prefix
 
 __all__ = ["Combined", "combine"]
 
@@ -40,15 +41,26 @@ class Combined:
         return self.value
 
 
-def combine(table: FigureTable, indicator: Indicator, entity: Entity, positions: list[int],
-            sink: IssueSink | None) -> Combined:
+def combine(table: FigureTable, indicator: Indicator, entity: Entity,
+            positions: Sequence[int], sink: IssueSink | None) -> Combined:
     """``entity``'s figure from its figures at ``positions`` (in order of period end).
 
     ``sink`` hears of overlapping periods; None when the figure is one of a target's earlier
     points, whose data was already spoken of as of the run's date.
     """
     if indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE:
-        return _latest(table, entity, positions, by_end=True)
+        if isinstance(positions, Prefix):
+            ends, n = positions.series.ends, positions.n
+            if n == 1 or ends[n - 2] != ends[n - 1]:
+                # The usual snapshot: one figure ends last, and it is the prefix's last.
+                return _snapshot(table, entity, positions[n - 1], list(positions[:n - 1]))
+        return _latest(table, entity, list(positions), by_end=True)
+    if isinstance(positions, Prefix) and positions.series.disjoint(table):
+        # The usual flow: months that follow one another, all giving counts.
+        missing, num, den = positions.series.sums(table, positions.n)
+        if not missing:
+            return Combined(entity=entity, used=sorted(positions), numerator=num,
+                            denominator=den)
     kept = _without_overlaps(table, positions, sink)
     nums, dens = table.numerator, table.denominator
     if all(nums[i] != NONE for i in kept):
@@ -84,11 +96,15 @@ def _latest(table: FigureTable, entity: Entity, idxs: list[int], *,
         end = max(_end(table, i) for i in idxs)
         last = [i for i in idxs if _end(table, i) == end]
         latest = last[0] if len(last) == 1 else max(last, key=lambda i: _latest_key(table, i))
+    return _snapshot(table, entity, latest, [i for i in idxs if i != latest])
+
+
+def _snapshot(table: FigureTable, entity: Entity, latest: int, older: list[int]) -> Combined:
+    """The figure at ``latest`` standing for the window, the ``older`` ones set aside."""
     num, den = table.numerator[latest], table.denominator[latest]
-    return Combined(entity=entity, used=[latest],
-                    numerator=None if num == NONE else num,
+    return Combined(entity=entity, used=[latest], numerator=None if num == NONE else num,
                     denominator=None if den == NONE else den, value=table.value[latest],
-                    history=[i for i in idxs if i != latest])
+                    history=older)
 
 
 def _latest_key(table: FigureTable, i: int) -> tuple[date, int, date, int]:

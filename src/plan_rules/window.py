@@ -13,27 +13,89 @@ A figure is left out of a target when the target or the unit did not apply durin
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
+from typing import overload
 
 import attrs
 
-from .figures import FigureTable
+from .figures import NONE, FigureTable
 from .model import Aggregation, Entity, Indicator, Kind, Target, Temporal, Text
 from .periods import Period
 
-__all__ = ["Selection", "Series", "opening", "select", "series"]
+__all__ = ["Prefix", "Selection", "Series", "opening", "select", "series"]
 
 
-@attrs.frozen
 class Series:
     """One unit's usable figures of an indicator: positions in order of period end (equal
-    ends in input order), those ends, and the earliest start."""
+    ends in input order), those ends, and the earliest start.
 
-    entity: Entity
-    positions: list[int]
-    ends: list[date]
-    first_start: date
+    The figures a date can see are a prefix (:class:`Prefix`); the sums of counts over each
+    prefix are computed once per series, so that every target of the indicator, at every
+    date of its history, combines a unit's flow in constant time.
+    """
+
+    __slots__ = ("_disjoint", "_sums", "ends", "entity", "first_start", "positions")
+
+    def __init__(self, entity: Entity, positions: list[int], ends: list[date],
+                 first_start: date) -> None:
+        self.entity = entity
+        self.positions = positions
+        self.ends = ends
+        self.first_start = first_start
+        self._sums: tuple[list[int], list[int], list[int]] | None = None
+        self._disjoint: bool | None = None
+
+    def disjoint(self, table: FigureTable) -> bool:
+        """Whether no two of the series' periods share a day (then no prefix's do either)."""
+        if self._disjoint is None:
+            spans = sorted((p.start, p.end) for p in map(table.period_of, self.positions))
+            self._disjoint = all(spans[k - 1][1] < spans[k][0] for k in range(1, len(spans)))
+        return self._disjoint
+
+    def sums(self, table: FigureTable, n: int) -> tuple[int, int, int]:
+        """Over the first ``n`` figures: how many give no counts, and the sums of numerators
+        and denominators of those that do."""
+        if self._sums is None:
+            missing, nums, dens = [0], [0], [0]
+            for i in self.positions:
+                num = table.numerator[i]
+                if num == NONE:
+                    missing.append(missing[-1] + 1)
+                    nums.append(nums[-1])
+                    dens.append(dens[-1])
+                else:
+                    missing.append(missing[-1])
+                    nums.append(nums[-1] + num)
+                    dens.append(dens[-1] + table.denominator[i])
+            self._sums = (missing, nums, dens)
+        missing, nums, dens = self._sums
+        return missing[n], nums[n], dens[n]
+
+
+class Prefix(Sequence[int]):
+    """The first ``n`` figures of a series: those a date sees when nothing else limits them."""
+
+    __slots__ = ("n", "series")
+
+    def __init__(self, series: Series, n: int) -> None:
+        self.series = series
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        return self.series.positions[:self.n][index]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.series.positions[:self.n])
 
 
 def series(table: FigureTable, positions: Sequence[int],
@@ -43,6 +105,9 @@ def series(table: FigureTable, positions: Sequence[int],
     ends = [p.end for p in table.periods.values]
     starts = [p.start for p in table.periods.values]
     period = table.period
+    # Each figure's period end as a rank, so that the sort below is keyed in C.
+    rank = {end: k for k, end in enumerate(sorted(set(ends)))}
+    rank_of = [rank[end] for end in ends]
     groups: dict[str, tuple[Entity, list[int]]] = {}
     for i in positions:
         entity = unit_of[i]
@@ -52,11 +117,13 @@ def series(table: FigureTable, positions: Sequence[int],
             groups[entity.code] = (entity, [i])
         else:
             group[1].append(i)
+    keys = {i: rank_of[period[i]] for i in positions}
     out = []
     for entity, idxs in groups.values():
-        idxs.sort(key=lambda i: ends[period[i]])  # stable: equal ends stay in input order
-        out.append(Series(entity, idxs, [ends[period[i]] for i in idxs],
-                          min(starts[period[i]] for i in idxs)))
+        idxs.sort(key=keys.__getitem__)  # stable: equal ends stay in input order
+        codes = [period[i] for i in idxs]
+        out.append(Series(entity, idxs, [ends[c] for c in codes],
+                          min(starts[c] for c in codes)))
     return out
 
 
@@ -79,16 +146,16 @@ class Selection:
     units outside the scope (``others``, which a ``reported`` target may pool when its own
     unit gave none), and the figures set aside because target or unit did not apply."""
 
-    own: Mapping[str, list[int]]
-    others: Mapping[str, list[int]]
+    own: Mapping[str, Sequence[int]]
+    others: Mapping[str, Sequence[int]]
     excluded: list[int]
 
 
 def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequence[Series],
            window: Period, when: date) -> Selection:
     """Which figures of each unit ``target`` uses as of ``when`` in ``window``."""
-    own: dict[str, list[int]] = {}
-    others: dict[str, list[int]] = {}
+    own: dict[str, Sequence[int]] = {}
+    others: dict[str, Sequence[int]] = {}
     excluded: list[int] = []
     measure = target.measurement
     snapshot = indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE
@@ -111,7 +178,7 @@ def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequ
                 and s.ends[n - 1] <= window.end:
             # Every figure up to the date falls in the window and nothing limits where the
             # target or the unit applies: all are used, as the loop below would find.
-            (own if in_scope else others)[entity.code] = s.positions[:n]
+            (own if in_scope else others)[entity.code] = Prefix(s, n)
             continue
         # A stock is the latest snapshot: a unit that ceased before the window ends is not
         # part of it.
@@ -138,6 +205,7 @@ def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequ
             if not covered:
                 continue
             if bucket is None:
-                bucket = (own if in_scope else others).setdefault(entity.code, [])
+                bucket = []
+                (own if in_scope else others)[entity.code] = bucket
             bucket.append(i)
     return Selection(own=own, others=others, excluded=excluded)
