@@ -26,7 +26,7 @@ from .model import (
     Verdict,
 )
 from .numbers import format_number, format_percent
-from .words import GAP_WORDS, Direction, milestone_words, verdict_words
+from .words import GAP_WORDS, Direction, show_value, verdict_words
 
 __all__ = ["gap", "meets", "message", "target_gap", "unit_results"]
 
@@ -110,16 +110,6 @@ def target_gap(indicator: Indicator, target: Target, verdict: Verdict,
     return gap(indicator, target, observed, statistics.numerator, statistics.denominator)
 
 
-def _show(indicator: Indicator, x: Fraction | None, lang: str) -> str:
-    if x is None:
-        return "—"
-    if indicator.kind is Kind.RATE:
-        return format_percent(x, lang=lang)
-    if indicator.kind is Kind.MILESTONE:
-        return milestone_words(x >= 1).get(lang)
-    return format_number(x, lang=lang)
-
-
 def message(indicator: Indicator, target: Target, verdict: Verdict, observed: Fraction | None,
             stats: Statistics, units: int | None, reason: Text | None, derived: bool) -> Text:
     """What a target's finding says, in Vietnamese and English."""
@@ -128,14 +118,14 @@ def message(indicator: Indicator, target: Target, verdict: Verdict, observed: Fr
         name = target.name.get(lang) if target.name else target.scope.describe()
         head = f"{indicator.name.get(lang)} — {name}: "
         if observed is not None:
-            head += _show(indicator, observed, lang)
+            head += show_value(observed, indicator.kind, lang)
             if stats.numerator is not None and target.aggregation in (
                     Aggregation.POOLED, Aggregation.REPORTED):
                 head += f" ({format_number(stats.numerator, lang=lang)}/" \
                         f"{format_number(stats.denominator or 0, lang=lang)})"
         else:
             head += "—"
-        threshold = _show(indicator, target.threshold, lang)
+        threshold = show_value(target.threshold, indicator.kind, lang)
         if indicator.kind is Kind.MILESTONE:
             want = "yêu cầu hoàn thành" if lang == "vi" else "required: done"
         else:

@@ -35,7 +35,7 @@ from .model import (
     Text,
     Verdict,
 )
-from .numbers import format_number, format_percent
+from .numbers import format_number
 from .progress_view import progress_line
 from .report import Report
 from .terminal import colour, pad, paint, width
@@ -44,7 +44,7 @@ from .words import (
     PROGRESS_LABELS,
     SEVERITY_WORDS,
     gap_direction,
-    milestone_words,
+    show_value,
     verdict_words,
 )
 
@@ -179,17 +179,6 @@ def kind_of(finding: Finding, indicators: Mapping[str, Indicator]) -> Kind:
     if finding.observed is not None and finding.observed.denominator != 1:
         return Kind.RATE
     return Kind.COUNT
-
-
-def show_value(x: Fraction | int | None, kind: Kind, lang: str) -> str:
-    """A figure for people: ``87.5%`` for a rate, ``1,234`` for a count, done / not done."""
-    if x is None:
-        return "—"
-    if kind is Kind.RATE:
-        return format_percent(Fraction(x), lang=lang)
-    if kind is Kind.MILESTONE:
-        return milestone_words(x >= 1).get(lang)
-    return format_number(x, lang=lang)
 
 
 @attrs.frozen(kw_only=True)

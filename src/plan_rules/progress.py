@@ -40,7 +40,7 @@ from .model import (
 )
 from .numbers import format_number
 from .periods import fractional_years
-from .words import status_words
+from .words import show_value, status_words
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -162,8 +162,6 @@ def _rounded(base: Fraction, exponent: Fraction) -> Fraction:
 # -- what every method shares -----------------------------------------------------------
 
 def _show(inp: ProgressInput, x: Fraction, lang: str) -> str:
-    from .formats import show_value
-
     return show_value(x, inp.indicator.kind, lang)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .model import Finding, Kind, Point, Progress, ProgressAssessment, Target
 from .progress import DEFAULT_METHOD, month_text, status_words
 from .schedule import DEFAULT_SCHEDULE
+from .words import show_value
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -57,8 +58,6 @@ def headline(finding: Finding) -> ProgressAssessment | None:
 
 
 def _value(x: Fraction, kind: Kind, lang: str) -> str:
-    from .formats import show_value
-
     return show_value(x, kind, lang)
 
 

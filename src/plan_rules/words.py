@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from fractions import Fraction
 
 import attrs
 
-from .model import Comparator, Progress, Text, Verdict
+from .model import Comparator, Kind, Progress, Text, Verdict
+from .numbers import format_number, format_percent
 
 __all__ = [
     "GAP_WORDS",
@@ -34,6 +36,7 @@ __all__ = [
     "gap_direction",
     "milestone_words",
     "progress_label",
+    "show_value",
     "status_words",
     "verdict_words",
 ]
@@ -168,6 +171,17 @@ MILESTONE_WORDS: Mapping[bool, Word] = {
     False: Word("not_done", Text(vi="chưa hoàn thành", en="not done"),
                 "the milestone is reported not done (value 0)"),
 }
+
+
+def show_value(x: Fraction | int | None, kind: Kind, lang: str) -> str:
+    """A figure for people: ``87.5%`` for a rate, ``1,234`` for a count, done / not done."""
+    if x is None:
+        return "—"
+    if kind is Kind.RATE:
+        return format_percent(Fraction(x), lang=lang)
+    if kind is Kind.MILESTONE:
+        return milestone_words(x >= 1).get(lang)
+    return format_number(x, lang=lang)
 
 
 def milestone_words(done: bool) -> Text:
