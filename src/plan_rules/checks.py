@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import types
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from functools import cached_property
 
@@ -21,6 +21,7 @@ from .figures import FigureTable
 from .model import Check, Entity, Finding, Observation, Text, Verdict
 from .periods import Period
 from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe
+from .window import Series
 
 __all__ = ["CheckContext", "run_checks"]
 
@@ -40,13 +41,15 @@ class CheckContext:
     """
 
     def __init__(self, table: FigureTable, *, as_of: date, registry: Registry,
-                 entities: Mapping[str, Entity], blocked: frozenset[int]) -> None:
+                 entities: Mapping[str, Entity], blocked: frozenset[int],
+                 series: Callable[[str], Sequence[Series]] = lambda code: ()) -> None:
         self.as_of = as_of
         self.window = Period.between(date(as_of.year, 1, 1), as_of)
         self.registry = registry
         self.entities: Mapping[str, Entity] = types.MappingProxyType(dict(entities))
         self.blocked = blocked
         self._table = table
+        self._series = series
         self._by_indicator: dict[str, tuple[Observation, ...]] = {}
         self._in_window: dict[str, tuple[int, ...]] = {}
         self._made: dict[int, Observation] = {}
@@ -74,6 +77,13 @@ class CheckContext:
             self._in_window = {code: tuple(found) for code, found
                                in zip(table.indicators.values, by_code, strict=True)}
         return self._in_window.get(indicator, ())
+
+    def series(self, indicator: str) -> Mapping[str, Series]:
+        """Each unit's usable figures of ``indicator`` (no duplicate, none a data issue
+        blocks), in order of period end, by unit code: the figures the targets combine,
+        so that a check does not re-implement the period rules. A series' ``positions``
+        index :attr:`figures`; its figures up to a date are a prefix."""
+        return types.MappingProxyType({s.entity.code: s for s in self._series(indicator)})
 
     def observation(self, position: int) -> Observation:
         """The figure at ``position`` as an observation (the same object each time)."""

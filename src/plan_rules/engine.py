@@ -96,16 +96,20 @@ def evaluate(
         units = Units(table, known)
         valid = validate.validate(table, reg.indicators, units, sink)
         series: dict[str, list[window.Series]] = {}
-        findings = []
-        for target in reg.targets.values():
-            code = target.indicator
+
+        def series_of(code: str) -> list[window.Series]:
             if code not in series:
                 series[code] = window.series(table, valid.usable.get(code, ()), valid.unit_of)
-            data = _target_data(table, target, reg, series[code], valid, units, sink)
+            return series[code]
+
+        findings = []
+        for target in reg.targets.values():
+            data = _target_data(table, target, reg, series_of(target.indicator), valid, units,
+                                sink)
             finding = _finding(data, when, sink, plan=reg.plans.get(data.indicator.plan))
             findings.append(history.assess(data, finding, methods, when, is_strict))
         ctx = CheckContext(table, as_of=when, registry=reg, entities=units.entities,
-                           blocked=frozenset(sink.blocked))
+                           blocked=frozenset(sink.blocked), series=series_of)
         findings.extend(checks.run_checks(ctx, len(table), is_strict, timings))
         account.account(table, findings, when, valid.unit_of, sink)
     areas = {a.code: a.name for p in reg.plans.values() for a in p.areas}
