@@ -71,10 +71,12 @@ def evaluate(
     :raises UnknownReferenceError: a progress method named is not loaded.
     :raises ValueError: ``max_issues`` is negative or not a whole number.
 
-    Python's cyclic garbage collector is paused while the figures are evaluated (and while
-    a reader reads them, and while a report becomes a dict): the objects made hold no
-    cycles, and on a national file the collector took about a fifth of the evaluation's
-    time. Checks from plugins run with it paused too.
+    Python's cyclic garbage collector is paused while the library's own stages run, and
+    only then: the run holds a few large containers (the unit of every figure, each unit's
+    series) that every full collection would walk again, and none of its objects form a
+    cycle. Measured on the national benchmark's figures (1.3 million, fresh processes,
+    medians of 3): 8.0 s of CPU with the pause, 11.9 s without. The plugins' progress methods
+    and checks run with the collector as the caller had it.
     """
     from . import __version__
 
@@ -102,15 +104,20 @@ def evaluate(
                 series[code] = window.series(table, valid.usable.get(code, ()), valid.unit_of)
             return series[code]
 
-        findings = []
+        measured = []
         for target in reg.targets.values():
             data = _target_data(table, target, reg, series_of(target.indicator), valid, units,
                                 sink)
             finding = _finding(data, when, sink, plan=reg.plans.get(data.indicator.plan))
-            findings.append(history.assess(data, finding, methods, when, is_strict))
-        ctx = CheckContext(table, as_of=when, registry=reg, entities=units.entities,
-                           blocked=frozenset(sink.blocked), series=series_of)
-        findings.extend(checks.run_checks(ctx, len(table), is_strict, timings))
+            measured.append((data, finding, history.history(data, finding, when, methods)))
+    # The plugins' code (progress methods, checks) runs with the collector as the caller had
+    # it: what it allocates is its own business.
+    findings = [history.assess(data.target, data.indicator, finding, past, methods, when,
+                               is_strict) for data, finding, past in measured]
+    ctx = CheckContext(table, as_of=when, registry=reg, entities=units.entities,
+                       blocked=frozenset(sink.blocked), series=series_of)
+    findings.extend(checks.run_checks(ctx, len(table), is_strict, timings))
+    with collector_paused():
         account.account(table, findings, when, valid.unit_of, sink)
     areas = {a.code: a.name for p in reg.plans.values() for a in p.areas}
     return Report(

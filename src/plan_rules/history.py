@@ -24,6 +24,7 @@ from .errors import CheckError, UnknownReferenceError
 from .figures import FigureTable
 from .model import (
     Finding,
+    Indicator,
     Point,
     Progress,
     ProgressAssessment,
@@ -39,7 +40,7 @@ from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry
 from .schedule import DEFAULT_SCHEDULE
 from .window import opening
 
-__all__ = ["assess", "history", "methods_of"]
+__all__ = ["History", "assess", "history", "methods_of"]
 
 _JUDGED = (Verdict.MET, Verdict.NOT_MET)
 
@@ -61,9 +62,12 @@ def _last_end(table: FigureTable, positions: Sequence[int]) -> date:
 
 
 def history(data: TargetData, finding: Finding, as_of: date,
-            ) -> tuple[Point | None, list[Point]]:
+            methods: Sequence[ProgressMethod]) -> History | None:
     """The latest figure (the finding's own) and the statistic at the end of each earlier
-    reporting period of the target's schedule in which its figures ended."""
+    reporting period of the target's schedule in which its figures ended; None when there is
+    no progress to assess (no method, or a target that does not apply)."""
+    if not methods or finding.verdict is Verdict.NOT_APPLICABLE:
+        return None
     table, target = data.table, data.target
     latest = None
     if finding.verdict in _JUDGED and finding.observed is not None and finding.observations:
@@ -85,19 +89,23 @@ def history(data: TargetData, finding: Finding, as_of: date,
     return latest, [Point(on=on, value=value) for on, value in sorted(points.items())]
 
 
-def assess(data: TargetData, finding: Finding, methods: Sequence[ProgressMethod],
-           as_of: date, strict: bool) -> Finding:
-    """``finding`` with the target's history and every progress method's assessment."""
-    if not methods or finding.verdict is Verdict.NOT_APPLICABLE:
+#: A target's history: its latest point (the finding's own figure) and the earlier ones.
+History = tuple[Point | None, list[Point]]
+
+
+def assess(target: Target, indicator: Indicator, finding: Finding, past: History | None,
+           methods: Sequence[ProgressMethod], as_of: date, strict: bool) -> Finding:
+    """``finding`` with the target's history ``past`` (None: the finding has no progress)
+    and every progress method's assessment of it."""
+    if past is None:
         return finding
-    target = data.target
-    latest, earlier = history(data, finding, as_of)
+    latest, earlier = past
     points = (*earlier, *(() if latest is None else (latest,)))
     schedule = target.schedule or DEFAULT_SCHEDULE
     measure_period = target.measurement
     dues = schedule.due_dates(measure_period.start, measure_period.end)
     inp = ProgressInput(
-        target=target, indicator=data.indicator, as_of=as_of, history=points, latest=latest,
+        target=target, indicator=indicator, as_of=as_of, history=points, latest=latest,
         baseline=target.baseline or (points[0] if points else None),
         baseline_stated=target.baseline is not None,
         first_due=dues[0] if dues else None,
