@@ -12,7 +12,7 @@ How:
    pure reader's own functions (the delimiter it would detect, its header aliases, its
    header issues).
 2. Vectorised checks pick the rows that the pure reader's own shortcut
-   (``_RowReader._clean_counts``) takes: a rate indicator's code exactly as registered, an
+   (``_RowReader._take``) takes: a rate indicator's code exactly as registered, an
    ASCII entity without surrounding spaces (nor an opening apostrophe, which may be the
    template's neutralising mark), a level the plugins name as written (or none), a period
    text that parses, plain digits for numerator and denominator (at most 18, so they fit
@@ -236,7 +236,7 @@ def _longest(pa: Any, pc: Any, table: Any) -> int:
 
 
 def _rate(registry: Registry) -> Callable[[str], bool]:
-    def ok(code: str) -> bool:  # as _RowReader._clean_counts decides
+    def ok(code: str) -> bool:  # as _RowReader._decide decides
         indicator = registry.indicators.get(code)
         return indicator is not None and indicator.kind is Kind.RATE
     return ok
