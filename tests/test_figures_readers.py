@@ -3,6 +3,7 @@ the columns :meth:`FigureTable.from_observations` would build from them, code fo
 
 from __future__ import annotations
 
+import codecs
 import json
 import pickle
 import random
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import plan_rules as pr
 from plan_rules import chunks, columnar, readers
@@ -242,3 +245,42 @@ def test_a_chunk_is_pickled_with_its_table(tmp_path: Path, registry: pr.Registry
     table = back.results[0].figures
     assert isinstance(table, FigureTable)
     assert columns(table) == columns(partial.results[0].figures)
+
+
+# -- text kept as bytes -------------------------------------------------------------------------
+
+_LINE_TEXT = st.text(st.sampled_from("ab,;\"' \t\r\nĐệà\ufeff\x0b\u2028\x85"), max_size=60)
+
+
+@given(text=_LINE_TEXT, bom=st.booleans(), block=st.integers(1, 8))
+def test_bytes_decoded_a_block_at_a_time_give_the_lines_of_the_whole_text(
+        text: str, bom: bool, block: int) -> None:
+    raw = (codecs.BOM_UTF8 if bom else b"") + text.encode()
+    kept = readers._Utf8.of(raw, block)
+    whole = raw.decode("utf-8-sig")
+    if kept is None:  # a break of another kind, or a blank first block
+        first = next(readers._Utf8._decoded(raw, 3 if raw.startswith(codecs.BOM_UTF8) else 0,
+                                            block), "")
+        assert readers._OTHER_BREAKS.search(whole) is not None or not first.strip()
+        return
+    assert list(kept.lines(block)) == list(readers._lines(whole))
+    assert readers._dialect(kept.head) == readers._dialect(whole)
+
+
+@pytest.mark.parametrize("raw", [
+    b"a,b\n\x0bc,d\n", "a,b\nc\u2028d\n".encode(), b"a,b\n\xff,d\n",
+    "a,b\n".encode("utf-16"), b"\n\n\n", b""])
+def test_bytes_that_may_read_otherwise_are_decoded_whole(raw: bytes) -> None:
+    assert readers._Utf8.of(raw) is None
+
+
+def test_a_file_with_letters_beyond_latin_1_reads_the_same_from_its_bytes(
+        tmp_path: Path, registry: pr.Registry, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [*ROWS, ("T1.A.4", "tinh", "province", "Q2/2025", "", "", "done", "", "QĐ 9", "")]
+    path = write_csv(tmp_path / "f.csv", rows * 5)
+    assert readers._Utf8.of(path.read_bytes()) is not None
+    kept = pr.read_observations(path, registry=registry)
+    monkeypatch.setattr(readers._Utf8, "of", classmethod(lambda cls, raw, block=0: None))
+    whole = pr.read_observations(path, registry=registry)
+    assert kept == whole and columns(kept.figures) == columns(whole.figures)
+    assert kept.figures.source[-1] == "QĐ 9"
