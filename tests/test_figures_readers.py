@@ -4,6 +4,7 @@ the columns :meth:`FigureTable.from_observations` would build from them, code fo
 from __future__ import annotations
 
 import codecs
+import csv
 import json
 import pickle
 import random
@@ -284,3 +285,13 @@ def test_a_file_with_letters_beyond_latin_1_reads_the_same_from_its_bytes(
     whole = pr.read_observations(path, registry=registry)
     assert kept == whole and columns(kept.figures) == columns(whole.figures)
     assert kept.figures.source[-1] == "QĐ 9"
+
+
+@pytest.mark.parametrize("quote", ["", '"'])
+def test_a_cell_too_long_names_its_line_with_or_without_quotes(
+        tmp_path: Path, registry: pr.Registry, quote: str) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(f"sep=,\nindicator,entity,period,note\nT1.A.1,{quote}xa{quote},Q1/2025,"
+                    f"{'n' * (csv.field_size_limit() + 1)}\n", encoding="utf-8")
+    with pytest.raises(pr.ReadError, match=r"f\.csv, line 3: field larger than field limit"):
+        pr.read_observations(path, registry=registry)

