@@ -121,6 +121,7 @@ def read_observations(path: str | os.PathLike[str], *, registry: Registry | None
     p = Path(path)
     reg = registry if registry is not None else load_registry()
     parsed = _parse(p, reg, pa, pc, pacsv)
+    pa.default_memory_pool().release_unused()  # what parsing used and no longer needs
     if parsed is None:
         return readers.read_observations(p, registry=reg, progress=progress)
     return parsed.result(progress)
@@ -388,6 +389,11 @@ class _Parsed:
         if slow_at:
             taken = self.table.take(pa.array(slow_at, pa.uint64())).unify_dictionaries()
             slow_cells = list(zip(*(_texts(pa, c) for c in taken.columns), strict=True))
+            del taken
+        # What is needed of the parsed file is taken: let its memory go before the table's
+        # columns are made (a quarter of the peak on the national benchmark file).
+        self.table = None
+        pa.default_memory_pool().release_unused()
         return self._assemble(n, fast, slow_at, slow_cells, progress)
 
     def _assemble(self, n: int, fast: _Fast, slow_at: list[int],
@@ -453,6 +459,9 @@ class _Fast:
 
         table = FigureTable()
         n = len(self.lines) + len(slow)
+        # Freed Arrow memory goes back to the system as each column is made: the columns
+        # of the table and those they are made of are not all held at once.
+        pool = pa.default_memory_pool()
         for field, codes_name in (("indicator", "indicators"), ("entity", "entities"),
                                   ("level", "levels"), ("period", "periods")):
             # One number per distinct value (periods: per Period, two texts may give one),
@@ -469,9 +478,10 @@ class _Fast:
                 return found
 
             if field in self.coded:
-                texts, indices = self.coded[field]
+                texts, indices = self.coded.pop(field)  # let each go once it is used
                 fast_ids = pc.take(pa.array([numbered(v) for v in texts], pa.int32()),
                                    _whole(indices))
+                del indices
             else:  # no level column: no level
                 fast_ids = pa.array([numbered(None)] * len(self.lines), pa.int32())
             slow_values: Codes = getattr(slow, codes_name)
@@ -481,18 +491,24 @@ class _Fast:
             setattr(table, codes_name,
                     Codes(values[i] for i in encoded.dictionary.to_pylist()))
             setattr(table, field, _array("i", encoded.indices))
+            del fast_ids, encoded
+            pool.release_unused()
         for field in ("numerator", "denominator"):
             setattr(table, field, _array("q", placed(
-                self.counts[field], pa.array(list(getattr(slow, field)), pa.int64()))))
-        table.row = _array("q", placed(self.lines, pa.array(list(slow.row), pa.int64())))
-        table.files = Codes((file,))
-        table.file = array("i", bytes(4 * n))
+                self.counts.pop(field), pa.array(list(getattr(slow, field)), pa.int64()))))
+            pool.release_unused()
         rare: dict[str, list[Any]] = {"value": slow.value, "reported_on": slow.reported_on,
-                "source": slow.source, "note": slow.note}
+                                      "source": slow.source, "note": slow.note}
         at: list[int] = []
         if any(v is not None for column in rare.values() for v in column):
             lines = _ints(pa, self.lines)
             at = [k + bisect.bisect_left(lines, line) for k, line in enumerate(slow.row)]
+            del lines
+        table.row = _array("q", placed(self.lines, pa.array(list(slow.row), pa.int64())))
+        self.lines = order = None
+        pool.release_unused()
+        table.files = Codes((file,))
+        table.file = array("i", bytes(4 * n))
         for name, column in rare.items():
             full: list[Any] = [None] * n
             if at:
