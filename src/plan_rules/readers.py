@@ -735,8 +735,13 @@ def _csv_rows(text: str | _Utf8, file: str = "the file",
         lines, size, quoted = _lines(text), len(text), '"' in text
     if not quoted:
         # Without a quote every line is one record, and nothing need be read again.
-        yield from _unquoted_rows(lines, delimiter, skip, file)
-        return
+        return _unquoted_rows(lines, delimiter, skip, file)
+    return _quoted_rows(lines, delimiter, skip, size, file, issues)
+
+
+def _quoted_rows(lines: Iterable[str], delimiter: str, skip: int, size: int, file: str,
+                 issues: list[DataIssue] | None) -> Iterator[tuple[int, list[str] | None]]:
+    """:func:`_csv_rows` for a text that holds a quote (of ``size`` characters at most)."""
     source = _Tracked(lines)
     back, taken = source.back, source.taken
     line = 0  # the lines before the current record
@@ -905,12 +910,14 @@ class _Table:
         self.escaped = False
 
     def records(self) -> Iterator[tuple[int, dict[str, Cell] | list[Cell]] | int]:
-        """Yield (row, record) for data rows and the row number alone for blank rows (the
-        record as a list of cells only when asked for: :attr:`lists`)."""
+        """(row, record) for data rows and the row number alone for blank rows (the record
+        as a list of cells only when asked for: :attr:`lists`). The file is read now; the
+        rows are given by the table's own iterator (one generator less for each to pass).
+
+        :raises ReadError: as :func:`read_observations`."""
         suffix = self.path.suffix.lower()
         if suffix == ".json":
-            yield from self._json()
-            return
+            return self._json()
         if suffix in (".xls", ".ods", ".numbers"):
             raise ReadError(
                 f"{self.file}: {suffix} files are not read; save the sheet as .xlsx or as "
@@ -921,23 +928,22 @@ class _Table:
             from .xlsx import xlsx_rows
 
             rows, self.total = xlsx_rows(self.path)
-            yield from self._table(rows)
+            return self._table(rows)
+        raw = _read_bytes(self.path)
+        utf8 = _Utf8.of(raw)
+        text: str | _Utf8
+        if utf8 is not None:
+            text, self.total = utf8, raw.count(b"\n") + 1
+            delimiter, _ = _dialect(utf8.head)
         else:
-            raw = _read_bytes(self.path)
-            utf8 = _Utf8.of(raw)
-            text: str | _Utf8
-            if utf8 is not None:
-                text, self.total = utf8, raw.count(b"\n") + 1
-                delimiter, _ = _dialect(utf8.head)
-            else:
-                text, self.escaped = _decode_lines(self.path, self.issues, raw=raw)
-                self.total = text.count("\n") + 1
-                _check_lines(text, self.file)  # before _dialect looks at the first line
-                delimiter, _ = _dialect(text)
-            del raw  # the text, or the bytes it keeps
-            rows = cast("Iterator[tuple[int, list[Cell] | None]]",
-                        _csv_rows(text, self.file, self.issues))
-            yield from self._table(rows, plain=True, delimiter=delimiter)
+            text, self.escaped = _decode_lines(self.path, self.issues, raw=raw)
+            self.total = text.count("\n") + 1
+            _check_lines(text, self.file)  # before _dialect looks at the first line
+            delimiter, _ = _dialect(text)
+        del raw  # the text, or the bytes it keeps
+        rows = cast("Iterator[tuple[int, list[Cell] | None]]",
+                    _csv_rows(text, self.file, self.issues))
+        return self._table(rows, plain=True, delimiter=delimiter)
 
     def _json(self) -> Iterator[tuple[int, dict[str, Cell]] | int]:
         from .jsonread import json_records
@@ -958,17 +964,20 @@ class _Table:
         distinct = as_list = False
         required = 0  # cells a row needs to reach every required column
         width = 0
-        for line, cells in rows:
+        escaped = self.escaped
+        for item in rows:
+            line, cells = item
             if cells is None:
                 if header is not None:
                     yield line, {}
                 continue
-            if as_list and len(cells) == width and not self.escaped:
+            if as_list and len(cells) == width and not escaped:
                 # The steady state of a CSV file, checked first: a row as wide as the
-                # header, not blank (its first cell holds more than spaces), is a record.
+                # header, not blank (its first cell holds more than spaces), is a record,
+                # given as it came.
                 first = cells[0]
                 if first and not first.isspace():  # type: ignore[union-attr]  # text
-                    yield line, cells
+                    yield item  # type: ignore[misc]  # its cells are not None
                     continue
             texts = cast("list[str]", cells) if plain else [
                 c.text if isinstance(c, Number) else c for c in cells]
