@@ -295,3 +295,15 @@ def test_a_cell_too_long_names_its_line_with_or_without_quotes(
                     f"{'n' * (csv.field_size_limit() + 1)}\n", encoding="utf-8")
     with pytest.raises(pr.ReadError, match=r"f\.csv, line 3: field larger than field limit"):
         pr.read_observations(path, registry=registry)
+
+
+def test_joined_chunks_keep_counts_past_64_bits(tmp_path: Path) -> None:
+    big = pr.Observation(indicator="T1.A.1", entity="xa-a", period=Q1, numerator=2 ** 70,
+                         denominator=2 ** 71, file="f.csv", row=3)
+    small = pr.Observation(indicator="T1.A.1", entity="xa-b", period=Q2, numerator=1,
+                           denominator=2, file="f.csv", row=2)
+    results = tuple(chunks.ChunkResult(
+        chunk=chunks.Chunk(path="f.csv", index=i, count=2, start=0, end=0),
+        observations=(o,), issues=(), rows=1) for i, o in enumerate((small, big)))
+    joined = chunks.Partial(file="f.csv", count=2, results=results).observations
+    assert list(joined) == [small, big] and list(joined.numerator) == [1, 2 ** 70]
