@@ -25,8 +25,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import plan_rules as pr
-from plan_rules import _bulk, cli, columnar, readers, strategies
+from plan_rules import cli, columnar, readers, strategies
 from plan_rules.numbers import format_percent
+from test_figures_readers import columns
 
 needs_pyarrow = pytest.mark.skipif(not columnar.available(),
                                    reason="pyarrow is not installed (the columnar extra)")
@@ -58,6 +59,7 @@ def both(path: Path, registry: pr.Registry, **kwargs: Any) -> pr.ReadResult | No
     fast = columnar.read_observations(path, registry=registry, **kwargs)
     assert fast.issues == pure.issues
     assert fast.observations == pure.observations
+    assert columns(fast.figures) == columns(pure.figures)  # code for code
     assert (fast.rows, fast.blank_rows, fast.unaccounted) == (
         pure.rows, pure.blank_rows, pure.unaccounted)
     assert fast == pure
@@ -280,15 +282,6 @@ def test_many_blocks_and_chunks_read_the_same(monkeypatch: pytest.MonkeyPatch,
     assert parsed_by_pyarrow(path, registry)
     read = both(path, registry)
     assert read is not None and read.blank_rows == 30 and len(read.observations) > 1000
-
-
-@needs_pyarrow
-def test_without_slot_setters_observations_are_built_one_by_one(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, registry: pr.Registry) -> None:
-    monkeypatch.setattr(_bulk, "_SETTERS", None)
-    path = tmp_path / "figures.csv"
-    path.write_text(CLEAN * 3, encoding="utf-8")
-    both(path, registry)
 
 
 @needs_pyarrow

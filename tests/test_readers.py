@@ -552,9 +552,8 @@ def test_lines_are_split_as_a_csv_file_is_read(text: str, block: int) -> None:
     assert list(_lines(text, block)) == list(io.StringIO(text, newline=""))
 
 
-def test_plain_rows_built_in_blocks_read_the_same(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Plain rows are built a block at a time and placed among the others by row."""
+def test_plain_rows_and_rows_read_in_full_keep_row_order(tmp_path: Path) -> None:
+    """Plain rows go straight into the table's columns, among the others by row."""
     path = tmp_path / "figures.csv"
     rows = ["indicator,entity,level,period,numerator,denominator,value,source"]
     for n in range(40):
@@ -565,8 +564,6 @@ def test_plain_rows_built_in_blocks_read_the_same(tmp_path: Path,
             rows.append(f"HY25.DE.1,xa-{n},commune,Q9/2025,1,2,,")  # an issue
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     whole = pr.read_observations(path)
-    monkeypatch.setattr(pr.readers, "_BLOCK", 2)
-    blocks = pr.read_observations(path)
-    assert blocks == whole
-    assert [o.row for o in blocks.observations] == sorted(o.row for o in blocks.observations)
+    assert [o.row for o in whole.observations] == sorted(o.row for o in whole.observations)
+    assert [o.source for o in whole.observations][:3] == [None, "QĐ 1", None]
     assert len(whole.observations) == 40 + 14 and len(whole.issues) == 6

@@ -47,15 +47,15 @@ import io
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, cast
 
 import attrs
 
-from ._bulk import FIELDS as OBSERVATION_FIELDS
-from ._bulk import build_observations
 from .errors import ReadError
+from .figures import Codes, FigureTable
 from .model import DataIssue, Observation
 from .readers import (
     _END_LINE,
@@ -64,6 +64,7 @@ from .readers import (
     MAX_LINE,
     Cell,
     ReadResult,
+    _as_table,
     _csv_rows,
     _dialect,
     _lines,
@@ -145,7 +146,7 @@ class ChunkResult:
     """
 
     chunk: Chunk
-    observations: tuple[Observation, ...]
+    observations: Sequence[Observation] = attrs.field(converter=_as_table)
     issues: tuple[DataIssue, ...]
     rows: int
     blank_rows: int = 0
@@ -157,26 +158,11 @@ class ChunkResult:
     open_end: bool = False
     replan: bool = False
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled as columns (a list per observation field) and rebuilt without running the
-        # validators again, which they passed where they were read: over three times faster
-        # than pickling each observation, and pickling is most of the cost of sending a
-        # partial to another process.
-        rest = {f.name: getattr(self, f.name) for f in attrs.fields(ChunkResult)
-                if f.name != "observations"}
-        columns = [[getattr(o, name) for o in self.observations]
-                   for name in OBSERVATION_FIELDS]
-        return _unpickle_result, (columns, rest)
-
-
-def _unpickle_result(columns: list[list[Any]], rest: dict[str, Any]) -> ChunkResult:
-    """A chunk result from its pickled form: observations rebuilt from columns of values
-    they already held (as :meth:`Observation._trusted` does, without the validators)."""
-    size = len(columns[0]) if columns else 0
-    if len(columns) != len(OBSERVATION_FIELDS) or any(len(c) != size for c in columns):
-        raise ValueError("not a pickled chunk result of this version of plan_rules")
-    observations = tuple(build_observations(size, columns))
-    return ChunkResult(observations=observations, **rest)
+    @property
+    def figures(self) -> FigureTable:
+        """The chunk's observations as the columns its reader filled. Pickled as they are:
+        a few arrays and lists, not an object per figure."""
+        return cast("FigureTable", self.observations)
 
 
 @attrs.frozen(kw_only=True)
@@ -205,9 +191,9 @@ class Partial:
         return self.indices == tuple(range(self.count))
 
     @property
-    def observations(self) -> tuple[Observation, ...]:
+    def observations(self) -> FigureTable:
         """The chunks' observations, in chunk order."""
-        return tuple(o for r in self.results for o in r.observations)
+        return _joined([r.figures for r in self.results])
 
     @property
     def issues(self) -> tuple[DataIssue, ...]:
@@ -278,12 +264,44 @@ def _load() -> Registry:
 
 def _result(results: list[ChunkResult], first: tuple[DataIssue, ...]) -> ReadResult:
     return ReadResult(
-        observations=tuple(o for r in results for o in r.observations),
+        observations=_joined([r.figures for r in results]),
         issues=first + tuple(i for r in results for i in r.issues),
         rows=sum(r.rows for r in results),
         blank_rows=sum(r.blank_rows for r in results),
         unaccounted=tuple(n for r in results for n in r.unaccounted),
     )
+
+
+#: The coded columns of a figure table and their dictionaries.
+_CODED = (("indicator", "indicators"), ("entity", "entities"), ("level", "levels"),
+          ("period", "periods"), ("file", "files"))
+
+
+def _joined(tables: Sequence[FigureTable]) -> FigureTable:
+    """The figures of ``tables`` one after the other, as one table (one table as it is).
+    Each table's codes are given again in the joined dictionaries, in order of first
+    appearance, as if one reader had filled it."""
+    if len(tables) == 1:
+        return tables[0]
+    out = FigureTable()
+    for table in tables:
+        for name, codes_name in _CODED:
+            codes: Codes = getattr(out, codes_name)
+            recode = [codes.code(v) for v in getattr(table, codes_name).values]
+            column: MutableSequence[int] = getattr(out, name)
+            if recode == list(range(len(recode))):
+                column.extend(getattr(table, name))
+            else:
+                column.extend(map(recode.__getitem__, getattr(table, name)))
+        for name in ("numerator", "denominator", "row"):
+            mine, theirs = getattr(out, name), getattr(table, name)
+            if isinstance(mine, array) and not isinstance(theirs, array):
+                mine = list(mine)  # a count past 64 bits: the column as Python integers
+                setattr(out, name, mine)
+            mine.extend(theirs)
+        for name in ("value", "reported_on", "source", "note"):
+            getattr(out, name).extend(getattr(table, name))
+    return out
 
 
 # -- merging ---------------------------------------------------------------------------------
@@ -516,7 +534,7 @@ def _read_range(chunk: Chunk, registry: Registry) -> ChunkResult:
         return ChunkResult(chunk=chunk, observations=(), issues=(), rows=0, encoding=encoding,
                            ascii=plain, replan=True)
     issues: list[DataIssue] = []
-    table = _Table(path, FIELDS, _REQUIRED, issues)
+    table = _Table(path, FIELDS, _REQUIRED, issues, lists=True)
     state = _State()
     last = chunk.end >= size
 
@@ -533,13 +551,14 @@ def _read_range(chunk: Chunk, registry: Registry) -> ChunkResult:
         yield from cast("Iterator[tuple[int, list[Cell]]]",
                         _body_rows(body_text, delimiter, before, last, state, width))
 
-    observations, lines, rows, blank = _read_figures(
-        table, table._table(records(), delimiter=delimiter), _RowReader(str(path), registry))
-    unaccounted = _unaccounted(lines, {o.row for o in observations}, issues)
+    reader = _RowReader(str(path), registry)
+    unmade, rows, blank = _read_figures(
+        table, table._table(records(), plain=True, delimiter=delimiter), reader)
+    unaccounted = _unaccounted(unmade, set(), issues)
     if chunk.index > 0:
         del issues[:state.header_issues]
     return ChunkResult(
-        chunk=chunk, observations=tuple(observations), issues=tuple(issues), rows=rows,
+        chunk=chunk, observations=reader.finish(), issues=tuple(issues), rows=rows,
         blank_rows=blank, unaccounted=unaccounted, first_line=before + 1, encoding=encoding,
         ascii=plain, open_end=state.open_end, replan=state.replan)
 

@@ -12,16 +12,20 @@ How:
    pure reader's own functions (the delimiter it would detect, its header aliases, its
    header issues).
 2. Vectorised checks pick the rows that the pure reader's own shortcut
-   (``_RowReader._clean_counts``) takes: a rate indicator's code exactly as registered, an
+   (``_RowReader._take``) takes: a rate indicator's code exactly as registered, an
    ASCII entity without surrounding spaces (nor an opening apostrophe, which may be the
    template's neutralising mark), a level the plugins name as written (or none), a period
    text that parses, plain digits for numerator and denominator (at most 18, so they fit
    in int64), and nothing in ``value``, ``reported_on``, ``source`` or ``note``.
    The tests on codes, entities, levels and periods are the shortcut's own Python, run once
    per distinct text of the column rather than once per row.
-3. Those rows become observations built directly from the columns; every other row goes
-   through the pure reader's row parser (``_RowReader.read``) with its line number, so its
-   issues are the pure reader's word for word.
+3. Those rows go into the figure table's columns straight from the Arrow arrays, with no
+   Python object per row: each coded column's codes are the Arrow dictionary's indices put
+   in order of first appearance (``pyarrow.compute.dictionary_encode``), the counts and line
+   numbers copied from the arrays' buffers. Every other row goes through the pure reader's
+   row parser (``_RowReader.add``) with its line number, so its issues are the pure
+   reader's word for word, and its figure takes its place among the others by line. The
+   table is the pure reader's, code for code.
 
 Row numbers are line numbers only when every record is exactly one line, so the whole file
 goes to the pure reader whenever that is not certain, and whenever pyarrow and Python's
@@ -44,16 +48,17 @@ import codecs
 import csv
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
+from array import array
+from collections.abc import Callable, MutableSequence, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from . import readers
-from ._bulk import build_observations, collector_paused
-from .model import DataIssue, Kind, Observation
+from ._bulk import collector_paused
+from .figures import Codes, FigureTable
+from .model import DataIssue, Kind
 from .periods import Period, PeriodParseError
 from .readers import FIELDS, ProgressCallback, ReadResult
 from .registry import Registry
@@ -116,6 +121,7 @@ def read_observations(path: str | os.PathLike[str], *, registry: Registry | None
     p = Path(path)
     reg = registry if registry is not None else load_registry()
     parsed = _parse(p, reg, pa, pc, pacsv)
+    pa.default_memory_pool().release_unused()  # what parsing used and no longer needs
     if parsed is None:
         return readers.read_observations(p, registry=reg, progress=progress)
     return parsed.result(progress)
@@ -231,7 +237,7 @@ def _longest(pa: Any, pc: Any, table: Any) -> int:
 
 
 def _rate(registry: Registry) -> Callable[[str], bool]:
-    def ok(code: str) -> bool:  # as _RowReader._clean_counts decides
+    def ok(code: str) -> bool:  # as _RowReader._decide decides
         indicator = registry.indicators.get(code)
         return indicator is not None and indicator.kind is Kind.RATE
     return ok
@@ -370,94 +376,163 @@ class _Parsed:
         else:
             mask, coded = shortcut
             slow_at = pc.indices_nonzero(pc.invert(mask)).to_pylist()
-            fast.lines = _ints(pa, pc.add(pc.indices_nonzero(mask), 2))
+            fast.lines = pc.cast(pc.add(pc.indices_nonzero(mask), 2), pa.int64())
             for field, c in coded.items():
-                # The column's own strings, shared by the rows that hold them; the parsed
-                # Period; no level for an empty one, as the pure reader says.
+                # The parsed Period; no level for an empty one, as the pure reader says.
                 values = (c.decided if field == "period" else
                           [t or None for t in c.texts] if field == "level" else c.texts)
-                fast.coded[field] = (values, _ints(pa, pc.filter(c.indices, mask)))
+                fast.coded[field] = (values, pc.filter(c.indices, mask))
             for field in ("numerator", "denominator"):
-                fast.counts[field] = _ints(pa, pc.cast(pc.filter(self._column(field), mask),
-                                                       pa.int64()))
+                fast.counts[field] = pc.cast(pc.filter(self._column(field), mask),
+                                             pa.int64())
         slow_cells: list[tuple[str, ...]] = []
         if slow_at:
             taken = self.table.take(pa.array(slow_at, pa.uint64())).unify_dictionaries()
             slow_cells = list(zip(*(_texts(pa, c) for c in taken.columns), strict=True))
+            del taken
+        # What is needed of the parsed file is taken: let its memory go before the table's
+        # columns are made (a quarter of the peak on the national benchmark file).
+        self.table = None
+        pa.default_memory_pool().release_unused()
         return self._assemble(n, fast, slow_at, slow_cells, progress)
 
     def _assemble(self, n: int, fast: _Fast, slow_at: list[int],
                   slow_cells: list[tuple[str, ...]],
                   progress: ProgressCallback | None) -> ReadResult:
-        """Observations and issues in the pure reader's order: row by row."""
+        """The figures and issues in the pure reader's order: row by row."""
         reader = readers._RowReader(self.file, self.registry)
-        observations: list[Observation] = []
         issues = list(self.issues)
         blank_at: list[int] = []  # positions of blank rows among the data rows
-        slow_lines: list[int] = []
-        slow_made: set[int | None] = set()
+        unmade: list[int] = []
         milestone = readers._PROGRESS_EVERY
-        done_fast = done_slow = 0
+        done_slow = 0
         with collector_paused():
             for start in range(0, n, _CHUNK):
                 stop = min(n, start + _CHUNK)
-                upto = bisect.bisect_left(fast.lines, stop + 2, done_fast)
-                made = fast.build(self.file, done_fast, upto)
-                used = 0
                 while done_slow < len(slow_at) and slow_at[done_slow] < stop:
                     at, cells = slow_at[done_slow], slow_cells[done_slow]
-                    before = at - done_slow - done_fast  # shortcut rows before it, in made
                     done_slow += 1
-                    observations.extend(made[used:before])
-                    used = before
                     if not any(t.strip() for t in cells):
                         blank_at.append(at)
                         continue
                     line = at + 2
-                    slow_lines.append(line)
                     record = {key: cells[i] for key, i in self.columns.items()}
-                    if reader.keep(reader.read(line, record), observations, issues):
-                        slow_made.add(line)
-                observations.extend(made[used:])
-                done_fast = upto
+                    if not reader.add(line, record, issues):
+                        unmade.append(line)
                 if progress is not None:
                     while milestone <= stop - len(blank_at):
                         progress(_line_of(milestone, blank_at), self.total)
                         milestone += readers._PROGRESS_EVERY
+            table = fast.joined(self.pa, self.pc, reader.finish(), self.file)
         if progress is not None:
             progress(self.total, self.total)
-        return ReadResult(observations=tuple(observations), issues=tuple(issues),
+        return ReadResult(observations=table, issues=tuple(issues),
                           rows=n - len(blank_at), blank_rows=len(blank_at),
-                          unaccounted=readers._unaccounted(slow_lines, slow_made, issues))
+                          unaccounted=readers._unaccounted(unmade, set(), issues))
 
 
 @attrs.define
 class _Fast:
-    """The rows that take the shortcut, column by column: line numbers, each coded column
-    as its values and one index per row, numerators and denominators."""
+    """The rows that take the shortcut, as Arrow arrays: line numbers (int64), each coded
+    column as its values and one dictionary index per row, numerators and denominators
+    (int64)."""
 
-    lines: Sequence[int] = ()
-    coded: dict[str, tuple[list[Any], Sequence[int]]] = attrs.field(factory=dict)
-    counts: dict[str, Sequence[int]] = attrs.field(factory=dict)
+    lines: Any = None
+    coded: dict[str, tuple[list[Any], Any]] = attrs.field(factory=dict)
+    counts: dict[str, Any] = attrs.field(factory=dict)
 
-    def build(self, file: str, start: int, stop: int) -> list[Observation]:
-        """The observations of shortcut rows ``start`` to ``stop`` (positions among them)."""
-        n = stop - start
-        if n <= 0:
-            return []
-        part = slice(start, stop)
+    def joined(self, pa: Any, pc: Any, slow: FigureTable, file: str) -> FigureTable:
+        """The table of every figure, these and the ``slow`` ones (read row by row), in
+        line order; codes in order of first appearance, as the pure reader gives them."""
+        if self.lines is None or len(self.lines) == 0:
+            return slow
+        order = None
+        if len(slow):
+            # Both are in line order already; a stable sort of the lines interleaves them.
+            order = pc.sort_indices(pa.concat_arrays(
+                [self.lines, pa.array(list(slow.row), pa.int64())]))
 
-        def coded(field: str) -> Iterable[Any]:
-            if field not in self.coded:
-                return repeat(None, n)
-            values, indices = self.coded[field]
-            return map(values.__getitem__, indices[part])
+        def placed(fast: Any, slow_part: Any) -> Any:
+            if order is None:
+                return _whole(fast)
+            return pc.take(pa.concat_arrays([_whole(fast), slow_part]), order)
 
-        return build_observations(n, (coded("indicator"), coded("entity"), coded("period"),
-                          coded("level"), self.counts["numerator"][part],
-                          self.counts["denominator"][part], repeat(None, n),
-                          repeat(None, n), repeat(None, n), repeat(None, n),
-                          repeat(file, n), self.lines[part]))
+        table = FigureTable()
+        n = len(self.lines) + len(slow)
+        # Freed Arrow memory goes back to the system as each column is made: the columns
+        # of the table and those they are made of are not all held at once.
+        pool = pa.default_memory_pool()
+        for field, codes_name in (("indicator", "indicators"), ("entity", "entities"),
+                                  ("level", "levels"), ("period", "periods")):
+            # One number per distinct value (periods: per Period, two texts may give one),
+            # whichever side holds it; then codes in order of first appearance.
+            number: dict[Any, int] = {}
+            values: list[Any] = []
+
+            def numbered(value: Any, number: dict[Any, int] = number,
+                         values: list[Any] = values) -> int:
+                found = number.get(value)
+                if found is None:
+                    found = number[value] = len(values)
+                    values.append(value)
+                return found
+
+            if field in self.coded:
+                texts, indices = self.coded.pop(field)  # let each go once it is used
+                fast_ids = pc.take(pa.array([numbered(v) for v in texts], pa.int32()),
+                                   _whole(indices))
+                del indices
+            else:  # no level column: no level
+                fast_ids = pa.array([numbered(None)] * len(self.lines), pa.int32())
+            slow_values: Codes = getattr(slow, codes_name)
+            recode = [numbered(v) for v in slow_values.values]
+            slow_ids = pa.array([recode[c] for c in getattr(slow, field)], pa.int32())
+            encoded = pc.dictionary_encode(placed(fast_ids, slow_ids))
+            setattr(table, codes_name,
+                    Codes(values[i] for i in encoded.dictionary.to_pylist()))
+            setattr(table, field, _array("i", encoded.indices))
+            del fast_ids, encoded
+            pool.release_unused()
+        for field in ("numerator", "denominator"):
+            setattr(table, field, _array("q", placed(
+                self.counts.pop(field), pa.array(list(getattr(slow, field)), pa.int64()))))
+            pool.release_unused()
+        rare: dict[str, list[Any]] = {"value": slow.value, "reported_on": slow.reported_on,
+                                      "source": slow.source, "note": slow.note}
+        at: list[int] = []
+        if any(v is not None for column in rare.values() for v in column):
+            lines = _ints(pa, self.lines)
+            at = [k + bisect.bisect_left(lines, line) for k, line in enumerate(slow.row)]
+            del lines
+        table.row = _array("q", placed(self.lines, pa.array(list(slow.row), pa.int64())))
+        self.lines = order = None
+        pool.release_unused()
+        table.files = Codes((file,))
+        table.file = array("i", bytes(4 * n))
+        for name, column in rare.items():
+            full: list[Any] = [None] * n
+            if at:
+                for position, value in zip(at, column, strict=True):
+                    full[position] = value
+            setattr(table, name, full)
+        return table
+
+
+def _whole(values: Any) -> Any:
+    """An Arrow array in one piece (a chunked array's chunks combined)."""
+    return values.combine_chunks() if hasattr(values, "combine_chunks") else values
+
+
+def _array(typecode: str, values: Any) -> MutableSequence[int]:
+    """An Arrow integer array without nulls (int32 for "i", int64 for "q") copied into an
+    ``array`` from its buffer: no Python integer per value."""
+    values = _whole(values)
+    out = array(typecode)
+    if len(values):
+        width = out.itemsize
+        data = memoryview(values.buffers()[1])
+        out.frombytes(data[values.offset * width:(values.offset + len(values)) * width])
+    return out
 
 
 def _line_of(k: int, blank_at: list[int]) -> int:

@@ -23,10 +23,11 @@ import csv
 import difflib
 import functools
 import itertools
+import operator
 import os
 import re
-import sys
 import unicodedata
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
@@ -36,9 +37,10 @@ from typing import AnyStr, cast
 
 import attrs
 
-from ._bulk import build_observations, collector_paused
+from ._bulk import collector_paused
 from .cells import unneutralise
 from .errors import ReadError
+from .figures import NONE, Codes, FigureTable
 from .model import DataIssue, Entity, Indicator, Kind, Observation, Text
 from .numbers import NumberParseError, bounded, format_percent, parse_decimal, parse_int, parse_rate
 from .periods import Period, PeriodParseError
@@ -161,11 +163,21 @@ class Unreadable(str):
 Cell = str | Number
 
 
+def _as_table(observations: Iterable[Observation]) -> FigureTable:
+    """The figures as a table (one is kept as it is; anything else is put into one)."""
+    return FigureTable.from_observations(observations)
+
+
 @attrs.frozen(kw_only=True)
 class ReadResult:
-    """What a reader produced: observations (or entities), data issues, and the rows it saw."""
+    """What a reader produced: observations (or entities), data issues, and the rows it saw.
 
-    observations: tuple[Observation, ...]
+    ``observations`` is a :class:`~plan_rules.figures.FigureTable`, the columns the reader
+    filled (observations given as any other sequence are put into one): a sequence of
+    :class:`~plan_rules.Observation` built on demand, equal to the tuple of them.
+    """
+
+    observations: Sequence[Observation] = attrs.field(converter=_as_table)
     issues: tuple[DataIssue, ...]
     rows: int
     blank_rows: int = 0
@@ -176,6 +188,11 @@ class ReadResult:
     def accounted(self) -> bool:
         """Every data row became an observation or an entity, or is named by an issue."""
         return not self.unaccounted
+
+    @property
+    def figures(self) -> FigureTable:
+        """The observations as the columns the reader filled, in row order."""
+        return cast("FigureTable", self.observations)
 
 
 # -- headers -------------------------------------------------------------------------------
@@ -310,7 +327,8 @@ def _utf16(raw: bytes, path: Path) -> str | None:
 
 
 def _decode_lines(path: Path, issues: list[DataIssue], *,
-                  mostly: Callable[[bytes], bool] | None = None) -> tuple[str, bool]:
+                  mostly: Callable[[bytes], bool] | None = None,
+                  raw: bytes | None = None) -> tuple[str, bool]:
     """A file's text, and whether some of its lines hold bytes that are not UTF-8.
 
     A file whose non-ASCII lines are mostly UTF-8 is UTF-8 (a line pasted from an older file
@@ -318,8 +336,9 @@ def _decode_lines(path: Path, issues: list[DataIssue], *,
     surrogate escapes (U+DC80–U+DCFF, which UTF-8 text never holds), for the table (or the
     JSON reader) to name on their rows. Only a file whose non-ASCII lines are mostly not
     UTF-8 is read whole as Windows-1258, with the ``encoding`` warning. ``mostly`` judges
-    that instead of counting lines (a JSON file is often one line)."""
-    raw = _read_bytes(path)
+    that instead of counting lines (a JSON file is often one line). ``raw``: the file's
+    bytes, already read."""
+    raw = _read_bytes(path) if raw is None else raw
     text = _utf16(raw, path)
     if text is not None:
         return text, False
@@ -445,6 +464,76 @@ def _line_blocks(text: str, block: int) -> Iterator[list[str]]:
         end = size if end < 0 else end + 1
         yield text[start:end].splitlines(keepends=True)
         start = end
+
+
+#: The line breaks :data:`_OTHER_BREAKS` names, in UTF-8, by their first byte.
+_OTHER_BREAK_BYTES: dict[bytes, tuple[bytes, ...]] = {}
+for _char in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029":
+    _OTHER_BREAK_BYTES.setdefault(_char.encode()[:1], ())
+    _OTHER_BREAK_BYTES[_char.encode()[:1]] += (_char.encode(),)
+
+
+def _other_breaks(raw: bytes) -> bool:
+    """Whether UTF-8 bytes hold a line break of :data:`_OTHER_BREAKS`. Each is looked for
+    by itself, a longer one only where its first byte is found at all: on the national
+    benchmark file, five single bytes and two first bytes take 0.04 s, where one regular
+    expression of the eight takes 0.25 s and a search for each of them 0.2 s."""
+    return any(raw.find(first) >= 0 and any(raw.find(whole) >= 0 for whole in wholes)
+               for first, wholes in _OTHER_BREAK_BYTES.items())
+
+
+class _Utf8:
+    """The text of a UTF-8 file kept as its bytes, its lines decoded a block at a time.
+
+    A few Vietnamese letters beyond Latin-1 (an ``Đ`` in a province's evidence) make Python
+    hold a whole decoded text at two bytes a character: the national benchmark file's
+    61 MiB of bytes as 122 MiB of text, the largest part of what reading it held. Its
+    bytes are only kept when they read exactly as the whole text would (:meth:`of`)."""
+
+    __slots__ = ("head", "raw", "start")
+
+    def __init__(self, raw: bytes, start: int, head: str) -> None:
+        self.raw, self.start, self.head = raw, start, head
+
+    @classmethod
+    def of(cls, raw: bytes, block: int = 1 << 20) -> _Utf8 | None:
+        """``raw`` as lines decoded a block at a time, or None unless that gives exactly
+        the lines of its whole text: UTF-8 (with or without a byte-order mark) throughout,
+        no line break but those of a CSV file, no line longer than :data:`MAX_LINE` bytes
+        (so none longer in characters), and the first block not blank (it holds the line
+        :func:`_dialect` reads, given as :attr:`head`)."""
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return None
+        if _other_breaks(raw) or _long_line(
+                raw, (b"\n", b"\r"), MAX_LINE) is not None:
+            return None
+        start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+        head: str | None = None
+        try:
+            for text in cls._decoded(raw, start, block):
+                head = text if head is None else head
+        except UnicodeDecodeError:
+            return None
+        if not head or not head.strip():
+            return None
+        return cls(raw, start, head)
+
+    @staticmethod
+    def _decoded(raw: bytes, start: int, block: int) -> Iterator[str]:
+        """The text of ``raw`` from ``start``, a block of whole lines at a time (a line
+        feed is the byte 0x0A and nothing else in UTF-8, so each block decodes alone)."""
+        size = len(raw)
+        while start < size:
+            end = raw.find(b"\n", start + block)
+            end = size if end < 0 else end + 1
+            yield raw[start:end].decode("utf-8")
+            start = end
+
+    def lines(self, block: int = 1 << 20) -> Iterator[str]:
+        """The lines with their ends, as :func:`_lines` splits the whole text."""
+        return itertools.chain.from_iterable(
+            text.splitlines(keepends=True) for text in self._decoded(self.raw, self.start,
+                                                                     block))
 
 
 #: The longest line read, in characters: a row of the widest sensible table, each cell as long
@@ -622,7 +711,8 @@ def _starts_a_row(source: _Tracked, delimiter: str, width: int, *,
 _LOOK_AHEAD = 64
 
 
-def _csv_rows(text: str, file: str = "the file", issues: list[DataIssue] | None = None,
+def _csv_rows(text: str | _Utf8, file: str = "the file",
+              issues: list[DataIssue] | None = None,
               ) -> Iterator[tuple[int, list[str] | None]]:
     """Yield (first line of the record, cells); a ``sep=;`` line (Excel's hint) is obeyed.
 
@@ -636,14 +726,28 @@ def _csv_rows(text: str, file: str = "the file", issues: list[DataIssue] | None 
         Python's CSV reader takes (``csv.field_size_limit()``) other than in an unclosed
         quote; the header's quote is never closed: nothing after it can be read reliably.
     """
-    _check_lines(text, file)
-    delimiter, skip = _dialect(text)
-    source = _Tracked(_lines(text))
+    if isinstance(text, _Utf8):  # checked for long lines when it was made
+        delimiter, skip = _dialect(text.head)
+        lines, size, quoted = text.lines(), len(text.raw), b'"' in text.raw
+    else:
+        _check_lines(text, file)
+        delimiter, skip = _dialect(text)
+        lines, size, quoted = _lines(text), len(text), '"' in text
+    if not quoted:
+        # Without a quote every line is one record, and nothing need be read again.
+        return _unquoted_rows(lines, delimiter, skip, file)
+    return _quoted_rows(lines, delimiter, skip, size, file, issues)
+
+
+def _quoted_rows(lines: Iterable[str], delimiter: str, skip: int, size: int, file: str,
+                 issues: list[DataIssue] | None) -> Iterator[tuple[int, list[str] | None]]:
+    """:func:`_csv_rows` for a text that holds a quote (of ``size`` characters at most)."""
+    source = _Tracked(lines)
     back, taken = source.back, source.taken
     line = 0  # the lines before the current record
     header: list[str] | None = None
     # Lines read again, bounded (each line holds at least its line end): linear work.
-    again, limit = 0, len(text) + 1000
+    again, limit = 0, size + 1000
     while True:
         reader = csv.reader(source, delimiter=delimiter)
         try:
@@ -700,11 +804,29 @@ def _csv_rows(text: str, file: str = "the file", issues: list[DataIssue] | None 
                 line = start
                 taken.clear()
                 continue
-            where = f"{file}, line {start}"
-            raise ReadError(
-                f"{where}: {exc} (a cell of more than {csv.field_size_limit():,} characters, "
-                f"often an unclosed quote) — {where}: một ô quá dài, thường do thiếu dấu ngoặc "
-                "kép đóng", file=file) from exc
+            raise _cell_too_long(file, start, exc) from exc
+
+
+def _unquoted_rows(lines: Iterable[str], delimiter: str, skip: int,
+                   file: str) -> Iterator[tuple[int, list[str] | None]]:
+    """:func:`_csv_rows` for a text without a quote: a record per line. Most files have
+    none; on the national benchmark file, this saves a third of splitting it into
+    records."""
+    start = 0
+    try:
+        for start, cells in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
+            if start > skip:
+                yield start, cells
+    except csv.Error as exc:
+        raise _cell_too_long(file, start + 1, exc) from exc
+
+
+def _cell_too_long(file: str, line: int, exc: csv.Error) -> ReadError:
+    where = f"{file}, line {line}"
+    return ReadError(
+        f"{where}: {exc} (a cell of more than {csv.field_size_limit():,} characters, "
+        f"often an unclosed quote) — {where}: một ô quá dài, thường do thiếu dấu ngoặc "
+        "kép đóng", file=file)
 
 
 def _too_many_quotes(file: str, line: int) -> ReadError:
@@ -772,22 +894,30 @@ class _Table:
     """The rows of one file as records keyed by field, with header problems reported once."""
 
     def __init__(self, path: Path, wanted: Sequence[str], required: Sequence[str],
-                 issues: list[DataIssue]) -> None:
+                 issues: list[DataIssue], *, lists: bool = False) -> None:
         self.path = path
         self.file = str(path)
         self.wanted = wanted
         self.required = required
         self.issues = issues
         self.total = 0
+        #: Give a CSV row whose cells line up with a header naming each column once as its
+        #: list of cells, not as a record (see :func:`_read_figures`): the fields are
+        #: ``header[n]``.
+        self.lists = lists
+        self.header: list[str] = []
         #: Whether the text holds bytes that are not UTF-8 (see _decode_lines).
         self.escaped = False
 
-    def records(self) -> Iterator[tuple[int, dict[str, Cell]] | int]:
-        """Yield (row, record) for data rows and the row number alone for blank rows."""
+    def records(self) -> Iterator[tuple[int, dict[str, Cell] | list[Cell]] | int]:
+        """(row, record) for data rows and the row number alone for blank rows (the record
+        as a list of cells only when asked for: :attr:`lists`). The file is read now; the
+        rows are given by the table's own iterator (one generator less for each to pass).
+
+        :raises ReadError: as :func:`read_observations`."""
         suffix = self.path.suffix.lower()
         if suffix == ".json":
-            yield from self._json()
-            return
+            return self._json()
         if suffix in (".xls", ".ods", ".numbers"):
             raise ReadError(
                 f"{self.file}: {suffix} files are not read; save the sheet as .xlsx or as "
@@ -798,15 +928,22 @@ class _Table:
             from .xlsx import xlsx_rows
 
             rows, self.total = xlsx_rows(self.path)
-            yield from self._table(rows)
+            return self._table(rows)
+        raw = _read_bytes(self.path)
+        utf8 = _Utf8.of(raw)
+        text: str | _Utf8
+        if utf8 is not None:
+            text, self.total = utf8, raw.count(b"\n") + 1
+            delimiter, _ = _dialect(utf8.head)
         else:
-            text, self.escaped = _decode_lines(self.path, self.issues)
+            text, self.escaped = _decode_lines(self.path, self.issues, raw=raw)
             self.total = text.count("\n") + 1
             _check_lines(text, self.file)  # before _dialect looks at the first line
             delimiter, _ = _dialect(text)
-            rows = cast("Iterator[tuple[int, list[Cell] | None]]",
-                        _csv_rows(text, self.file, self.issues))
-            yield from self._table(rows, plain=True, delimiter=delimiter)
+        del raw  # the text, or the bytes it keeps
+        rows = cast("Iterator[tuple[int, list[Cell] | None]]",
+                    _csv_rows(text, self.file, self.issues))
+        return self._table(rows, plain=True, delimiter=delimiter)
 
     def _json(self) -> Iterator[tuple[int, dict[str, Cell]] | int]:
         from .jsonread import json_records
@@ -817,20 +954,31 @@ class _Table:
 
     def _table(self, rows: Iterable[tuple[int, list[Cell] | None]], *, plain: bool = False,
                delimiter: str | None = None,
-               ) -> Iterator[tuple[int, dict[str, Cell]] | int]:
+               ) -> Iterator[tuple[int, dict[str, Cell] | list[Cell]] | int]:
         """Records from rows of cells; ``plain``: every cell is text (a CSV file);
         ``delimiter``: the CSV file's, to tell a row split by another one. A row whose cells
         are None was refused, and named, by the CSV reader."""
         header: list[str] | None = None
         usable = True
         # With every column named once, a record is the header zipped with the cells.
-        distinct = False
+        distinct = as_list = False
         required = 0  # cells a row needs to reach every required column
-        for line, cells in rows:
+        width = 0
+        escaped = self.escaped
+        for item in rows:
+            line, cells = item
             if cells is None:
                 if header is not None:
                     yield line, {}
                 continue
+            if as_list and len(cells) == width and not escaped:
+                # The steady state of a CSV file, checked first: a row as wide as the
+                # header, not blank (its first cell holds more than spaces), is a record,
+                # given as it came.
+                first = cells[0]
+                if first and not first.isspace():  # type: ignore[union-attr]  # text
+                    yield item  # type: ignore[misc]  # its cells are not None
+                    continue
             texts = cast("list[str]", cells) if plain else [
                 c.text if isinstance(c, Number) else c for c in cells]
             joined = "".join(texts)
@@ -842,9 +990,11 @@ class _Table:
                 if self.escaped and _ESCAPED.search(joined):
                     self.issues.extend(self._undecodable(line, None, texts))
                     texts = [_ESCAPED.sub("\ufffd", t) for t in texts]
-                header = _header_keys(texts, self.file, line)
+                header = self.header = _header_keys(texts, self.file, line)
                 usable = self._check_header(header, texts, line)
                 distinct = all(header) and len(set(header)) == len(header)
+                as_list = plain and distinct and self.lists and usable
+                width = len(header)
                 required = 1 + max((header.index(f) for f in self.required if f in header),
                                    default=-1)
                 continue
@@ -870,6 +1020,9 @@ class _Table:
                                                                 found))
                     yield line, {}
                     continue
+            if as_list and len(cells) == len(header):
+                yield line, cells
+                continue
             if distinct:
                 yield line, dict(zip(header, cells, strict=False))
                 continue
@@ -1024,12 +1177,30 @@ def _text(cell: Cell | None) -> str:
     return (cell.text if isinstance(cell, Number) else cell).strip()
 
 
-#: What a plain row gives: indicator, entity, period, level, numerator, denominator, file, row.
-_Trusted = tuple[str, str, Period, str | None, int, int, str | None, int]
+#: A shortcut's verdict on a text it refused (see :meth:`_RowReader._decide`).
+_REFUSED = object()
+
+#: The level the shortcut gives a row without one (None itself means "not decided yet").
+_NO_LEVEL = object()
+
+#: How many count texts a reader remembers (see :meth:`_RowReader._count`).
+_COUNTS_KEPT = 1 << 16
+
+#: About how many rows a reader's pending columns hold before they move to the table.
+_FLUSH = 1 << 16
 
 
 class _RowReader:
-    """Turns one record of field → cell into an observation, or into issues."""
+    """Turns records of field → cell into the figures of one file, appended to
+    :attr:`table` in row order, or into issues.
+
+    Most rows of a large file are plain (see :meth:`_take`): their parts go straight into
+    the table's columns as codes, without an :class:`Observation`. What the shortcut made of
+    each distinct text is kept (a national file repeats a few thousand texts over a million
+    rows), and so is the code of each text once a figure holds it: a code is given when a
+    figure first holds its value, so the table's dictionaries come out as
+    :meth:`FigureTable.from_observations` orders them, whichever reader filled it.
+    """
 
     def __init__(self, file: str, registry: Registry | None) -> None:
         self.file = file
@@ -1039,26 +1210,202 @@ class _RowReader:
         self._sheet = not file.lower().endswith(".json")
         #: Warnings about rows that are still used; the caller collects them after each row.
         self.warnings: list[DataIssue] = []
+        self.table = FigureTable()
+        #: The columns of the figures not yet in the table: indicator, entity, level and
+        #: period codes, numerator, denominator, row. Appending to a list takes less than
+        #: half the time of appending to an array; :meth:`flush` moves them every
+        #: :data:`_FLUSH` rows or so, which bounds what they hold.
+        self.pending: tuple[list[int], ...] = ([], [], [], [], [], [], [])
+        #: Figures read in full that have a value, a date, evidence or a note: (position,
+        #: observation); those columns are filled at the end (most rows have none of them).
+        self._rare: list[tuple[int, Observation]] = []
+        #: What the shortcut made of a text, per column: the value, or _REFUSED.
+        self._decided: tuple[dict[object, object], ...] = ({}, {}, {}, {})
+        #: The table's code of each text (or level, None for none) a plain figure holds.
+        self._codes: tuple[dict[object, int], ...] = ({}, {}, {}, {})
+        #: Count texts of plain digits and their numbers: a national file's counts repeat,
+        #: and a look-up takes a tenth of checking and converting the text again.
+        self._counts: dict[object, int] = {}
 
-    def read(self, row: int, record: Mapping[str, Cell]) -> Observation | list[DataIssue]:
-        fast = self._clean_counts(row, record)
-        if fast is not None:
-            return Observation._trusted(*fast)
-        return self.read_in_full(row, record)
+    def add(self, row: int, record: Mapping[str, Cell], issues: list[DataIssue]) -> bool:
+        """Read one record into the table, or name what stops it in ``issues`` (with the
+        warnings it raised). Whether it made a figure."""
+        return self._take(row, record) or self.add_in_full(row, record, issues)
 
-    def keep(self, result: Observation | list[DataIssue],
-             observations: list[Observation | None] | list[Observation],
-             issues: list[DataIssue]) -> bool:
-        """Put what reading a row gave onto the lists: its observation, or the issues that
-        stop it, then any warnings it raised. Whether it made an observation."""
+    def add_in_full(self, row: int, record: Mapping[str, Cell],
+                    issues: list[DataIssue]) -> bool:
+        """:meth:`add` by the general path."""
+        result = self.read_in_full(row, record)
+        made = isinstance(result, Observation)
         if isinstance(result, Observation):
-            observations.append(result)
+            self._append(result)
         else:
             issues.extend(result)
         if self.warnings:
             issues.extend(self.warnings)
             self.warnings.clear()
-        return isinstance(result, Observation)
+        return made
+
+    def _append(self, obs: Observation) -> None:
+        """Append a figure read in full (its file is this reader's)."""
+        t = self.table
+        ind, ent, lev, per, num, den, row = self.pending
+        if obs.value is not None or obs.reported_on is not None or obs.source is not None \
+                or obs.note is not None:
+            self._rare.append((len(t.indicator) + len(ind), obs))
+        ind.append(t.indicators.code(obs.indicator))
+        ent.append(t.entities.code(obs.entity))
+        lev.append(t.levels.code(obs.level))
+        per.append(t.periods.code(obs.period))
+        num.append(NONE if obs.numerator is None else obs.numerator)
+        den.append(NONE if obs.denominator is None else obs.denominator)
+        row.append(NONE if obs.row is None else obs.row)
+
+    def flush(self) -> None:
+        """Move the pending columns into the table."""
+        t = self.table
+        for column, pending in zip((t.indicator, t.entity, t.level, t.period, t.numerator,
+                                    t.denominator, t.row), self.pending, strict=True):
+            column.extend(pending)  # counts are below 10^18 (plan_rules.numbers)
+            pending.clear()
+
+    def finish(self) -> FigureTable:
+        """The table, every column holding one value per figure."""
+        self.flush()
+        t = self.table
+        n = len(t.indicator)
+        if n:
+            t.files = Codes((self.file,))
+            t.file = array("i", bytes(4 * n))  # every figure's file is code 0
+        for name in ("value", "reported_on", "source", "note"):
+            column: list[object] = [None] * n
+            for position, obs in self._rare:
+                column[position] = getattr(obs, name)
+            setattr(t, name, column)
+        return t
+
+    def _take(self, row: int, record: Mapping[str, Cell]) -> bool:
+        """The common row read directly: a known rate, plain digits for both counts, nothing
+        else to interpret; appended to the table. Anything less plain returns False and
+        takes the general path, which gives the same figure or explains what is wrong."""
+        get = record.get
+        numerator, denominator = get("numerator"), get("denominator")
+        if not (type(numerator) is str and type(denominator) is str):
+            return False
+        code, entity, period_text = get("indicator"), get("entity"), get("period")
+        level = get("level") or None
+        if type(code) is not str or type(entity) is not str or type(period_text) is not str:
+            return False
+        if get("value") or get("reported_on") or get("source") or get("note"):
+            return False
+        return self._plain(row, code, entity, level, period_text, numerator, denominator)
+
+    def taker(self, header: Sequence[str]) -> Callable[[int, list[Cell]], bool] | None:
+        """:meth:`_take` for a row given as its cells under ``header`` (each field named
+        once, as many cells as columns), or None when the header lacks a column the
+        shortcut looks at (then rows are taken as records).
+
+        The same checks on the cells themselves, each text looked up in what was decided
+        about it before; only a text not seen yet goes to :meth:`_plain`. Building a record
+        (a dict) per row, and checking and converting each count, took over a third of the
+        time of reading the national benchmark file."""
+        if not all(f in header for f in FIELDS):
+            return None
+        pick = operator.itemgetter(*(header.index(f) for f in FIELDS))
+        ind_codes, ent_codes, lev_codes, per_codes = self._codes
+        counts = self._counts.get
+        add_ind, add_ent, add_lev, add_per, add_num, add_den, add_row = (
+            c.append for c in self.pending)
+        plain = self._plain
+
+        def take(row: int, cells: list[Cell]) -> bool:
+            (code, entity, level, period, numerator, denominator, value, reported_on, source,
+             note) = pick(cells)
+            if value or reported_on or source or note:
+                return False
+            num, den = counts(numerator), counts(denominator)
+            i, e = ind_codes.get(code), ent_codes.get(entity)
+            lv, p = lev_codes.get(level or None), per_codes.get(period)
+            if (num is None or den is None or i is None or e is None or lv is None
+                    or p is None):
+                # Every cell of a CSV row is text.
+                return plain(row, code, entity, level or None, period, numerator,
+                             denominator)
+            add_ind(i)
+            add_ent(e)
+            add_lev(lv)
+            add_per(p)
+            add_num(num)
+            add_den(den)
+            add_row(row)
+            return True
+
+        return take
+
+    def _count(self, text: str) -> int | None:
+        """The number of a count text of at most 18 ASCII digits (so within 64 bits); None
+        for any other text. Remembered, up to :data:`_COUNTS_KEPT` texts."""
+        found = self._counts.get(text)
+        if found is None and text.isascii() and text.isdigit() and len(text) <= 18:
+            found = int(text)
+            if len(self._counts) < _COUNTS_KEPT:
+                self._counts[text] = found
+        return found
+
+    def _plain(self, row: int, code: str, entity: str, level: Cell | None, period_text: str,
+               numerator: str, denominator: str) -> bool:
+        """Append a row whose other figure cells are empty if its counts are plain digits
+        and the shortcut takes its indicator, entity, level and period (decided in that
+        order, as each text first comes: the first refusal decides)."""
+        num, den = self._count(numerator), self._count(denominator)
+        if num is None or den is None:
+            return False
+        texts = (code, entity, level, period_text)
+        values = []
+        for n, text in enumerate(texts):
+            found = self._decided[n].get(text)
+            if found is None:
+                found = self._decided[n][text] = self._decide(n, text)
+            if found is _REFUSED:
+                return False
+            values.append(found)
+        t = self.table
+        for n, dictionary in enumerate((t.indicators, t.entities, t.levels, t.periods)):
+            found_code = self._codes[n].get(texts[n])
+            if found_code is None:
+                found_code = self._codes[n][texts[n]] = dictionary.code(
+                    None if values[n] is _NO_LEVEL else values[n])
+            self.pending[n].append(found_code)
+        self.pending[4].append(num)
+        self.pending[5].append(den)
+        self.pending[6].append(row)
+        return True
+
+    def _decide(self, n: int, text: Cell | None) -> object:
+        """What the shortcut makes of the ``n``-th of indicator, entity, level and period
+        texts: the figure's value (:data:`_NO_LEVEL` for no level), or :data:`_REFUSED`.
+
+        :raises: what :meth:`Period.parse` raises other than PeriodParseError (the general
+            path would fail the same way).
+        """
+        if n == 0:
+            code = cast("str", text)  # indicator, entity and period texts are text
+            indicator = self.registry.indicators.get(code) if self.registry and code else None
+            if indicator is None or indicator.kind is not Kind.RATE:
+                return _REFUSED
+            return indicator.code  # the registry's own code
+        if n == 1:
+            entity = cast("str", text)
+            ok = entity.isascii() and entity and entity.strip() == entity and "'" not in entity
+            return entity if ok else _REFUSED
+        if n == 2:
+            if text is None:
+                return _NO_LEVEL
+            return text if text in _CANONICAL_LEVELS else _REFUSED
+        try:
+            return Period.parse(cast("str", text))
+        except PeriodParseError:
+            return _REFUSED
 
     def read_in_full(self, row: int, record: Mapping[str, Cell],
                      ) -> Observation | list[DataIssue]:
@@ -1111,41 +1458,6 @@ class _RowReader:
         except (TypeError, ValueError) as exc:
             return [_issue("bad_row", self.file, row, None, f"dòng không hợp lệ: {exc}",
                            f"the row is not a valid figure: {exc}")]
-
-    def _clean_counts(self, row: int, record: Mapping[str, Cell]) -> _Trusted | None:
-        """The common row read directly: a known rate, plain digits for both counts, nothing
-        else to interpret; the values of its observation, in the order
-        :meth:`Observation._trusted` takes them. Anything less plain returns None and takes
-        the general path, which gives the same observation or explains what is wrong."""
-        get = record.get
-        numerator, denominator = get("numerator"), get("denominator")
-        if not (type(numerator) is str and type(denominator) is str
-                and numerator.isascii() and numerator.isdigit() and len(numerator) <= 18
-                and denominator.isascii() and denominator.isdigit()
-                and len(denominator) <= 18):
-            return None
-        code, entity, period_text = get("indicator"), get("entity"), get("period")
-        level = get("level") or None
-        if type(code) is not str or type(entity) is not str or type(period_text) is not str:
-            return None
-        if get("value") or get("reported_on") or get("source") or get("note"):
-            return None
-        indicator = self.registry.indicators.get(code) if self.registry else None
-        if indicator is None or indicator.kind is not Kind.RATE:
-            return None
-        if not (entity.isascii() and entity and entity.strip() == entity
-                and "'" not in entity) or (
-                level is not None and level not in _CANONICAL_LEVELS):
-            return None
-        try:
-            period = Period.parse(period_text)  # cached by text in Period.parse itself
-        except PeriodParseError:
-            return None
-        # The registry's own code and interned unit and level texts: a national file names a
-        # few thousand units over a million rows, and each row's copy would be kept.
-        return (indicator.code, sys.intern(entity), period,
-                sys.intern(level) if isinstance(level, str) else None,
-                int(numerator), int(denominator), self.file, row)
 
     def _not_filled(self, row: int, get: Mapping[str, str]) -> DataIssue:
         what = "/".join(get[k] for k in ("indicator", "entity", "period") if get[k]) or "-"
@@ -1302,78 +1614,60 @@ def read_observations(path: str | os.PathLike[str], *, registry: Registry | None
     p = Path(path)
     reg = registry if registry is not None else load_registry()
     issues: list[DataIssue] = []
-    table = _Table(p, FIELDS, _REQUIRED, issues)
-    with collector_paused():  # a million observations hold no cycle worth collecting
-        observations, lines, rows, blank = _read_figures(table, table.records(),
-                                                         _RowReader(str(p), reg), progress)
+    table = _Table(p, FIELDS, _REQUIRED, issues, lists=True)
+    reader = _RowReader(str(p), reg)
+    with collector_paused():  # the few objects made per row hold no cycle worth collecting
+        unmade, rows, blank = _read_figures(table, table.records(), reader, progress)
     if progress is not None:
         progress(table.total, table.total)
-    return ReadResult(observations=tuple(observations), issues=tuple(issues), rows=rows,
-                      blank_rows=blank,
-                      unaccounted=_unaccounted(lines, {o.row for o in observations}, issues))
+    return ReadResult(observations=reader.finish(), issues=tuple(issues), rows=rows,
+                      blank_rows=blank, unaccounted=_unaccounted(unmade, set(), issues))
 
 
 #: The columns a figures file cannot do without.
 _REQUIRED = ("indicator", "entity", "period")
 
 
-def _read_figures(table: _Table, items: Iterable[tuple[int, dict[str, Cell]] | int],
+def _read_figures(table: _Table,
+                  items: Iterable[tuple[int, dict[str, Cell] | list[Cell]] | int],
                   reader: _RowReader, progress: ProgressCallback | None = None,
-                  ) -> tuple[list[Observation], list[int], int, int]:
-    """Read a table's records (``items``) into observations, adding row issues to
-    ``table.issues`` in row order: (observations, the lines of the data rows, data rows,
-    blank rows). The one loop behind :func:`read_observations` and reading by chunks."""
+                  ) -> tuple[list[int], int, int]:
+    """Read a table's records (``items``) into ``reader.table``, adding row issues to
+    ``table.issues`` in row order: (the lines of the data rows that gave no figure, data
+    rows, blank rows). The one loop behind :func:`read_observations` and reading by chunks.
+
+    A record given as its list of cells (:attr:`_Table.lists`) is first offered to the
+    shortcut on the cells themselves, then read in full as the record of ``table.header``.
+    """
     issues = table.issues
-    # Observations in row order; plain rows hold their place with None and are built
-    # together at the end, a field at a time (plan_rules._bulk), which is cheaper than
-    # one at a time.
-    observations: list[Observation | None] = []
-    plain: list[_Trusted] = []
-    places: list[int] = []
-    lines: list[int] = []
+    take: Callable[[int, list[Cell]], bool] | None = None
+    unmade: list[int] = []
     rows = blank = 0
     for item in items:
-        if isinstance(item, int):
+        if type(item) is int:
             blank += 1
             continue
-        line, record = item
+        line, record = item  # type: ignore[misc]  # not an int: a row
         rows += 1
-        lines.append(line)
-        if progress is not None and rows % _PROGRESS_EVERY == 0:
+        if not rows & (_FLUSH - 1):
+            reader.flush()
+        if progress is not None and not rows % _PROGRESS_EVERY:
             progress(line, table.total)
-        if not record:
-            continue  # already reported by the table
-        values = reader._clean_counts(line, record)
-        if values is not None:
-            places.append(len(observations))
-            observations.append(None)
-            plain.append(values)
-            if len(plain) == _BLOCK:
-                _fill(observations, places, plain)
+        if type(record) is list:
+            if take is None:
+                take = reader.taker(table.header) or (lambda row, cells: reader._take(
+                    row, dict(zip(table.header, cells, strict=True))))
+            if take(line, record):
+                continue
+            record = dict(zip(table.header, record, strict=True))
+            if not reader.add_in_full(line, record, issues):
+                unmade.append(line)
             continue
-        reader.keep(reader.read_in_full(line, record), observations, issues)
-    _fill(observations, places, plain)
-    return cast("list[Observation]", observations), lines, rows, blank
-
-
-#: How many plain rows are built at once: enough to be quick, few enough to hold little.
-_BLOCK = 1 << 16
-
-
-def _fill(observations: list[Observation | None], places: list[int],
-          plain: list[_Trusted]) -> None:
-    """Build the observations of ``plain`` rows into their ``places``; empty both lists."""
-    if not plain:
-        return
-    code, entity, period, level, numerator, denominator, file, row = zip(*plain, strict=True)
-    absent = itertools.repeat(None)  # endless: each of the four columns takes what it needs
-    built = build_observations(len(plain), (code, entity, period, level, numerator,
-                                            denominator, absent, absent, absent, absent,
-                                            file, row))
-    for place, obs in zip(places, built, strict=True):
-        observations[place] = obs
-    places.clear()
-    plain.clear()
+        if not record:
+            unmade.append(line)  # already reported by the table
+        elif not reader.add(line, record, issues):  # type: ignore[arg-type]  # a dict
+            unmade.append(line)
+    return unmade, rows, blank
 
 
 def _unaccounted(lines: Sequence[int], made: set[int | None],
@@ -1398,7 +1692,7 @@ def read_entities(path: str | os.PathLike[str]) -> ReadResult:
         if isinstance(item, int):
             blank += 1
             continue
-        line, record = item
+        line, record = cast("tuple[int, dict[str, Cell]]", item)  # records, not lists
         rows += 1
         lines.append(line)
         if not record:
