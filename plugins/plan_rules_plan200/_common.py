@@ -202,7 +202,7 @@ def consistency_finding(
     checked: Sequence[Observation] | Sequence[int],
     violations: Sequence[tuple[Observation, str]],
     rule: Text,
-    related: Sequence[Observation] = (),
+    related: Sequence[Observation] | Sequence[int] = (),
 ) -> Finding:
     """One finding for a consistency rule: ``met`` when nothing violates it, ``not_met``
     naming every violating observation, ``no_data`` when there was nothing to check.
@@ -213,7 +213,7 @@ def consistency_finding(
     :param related: observations of another indicator the rule compared with (cited as
         provenance beside the checked or violating ones).
     """
-    extra = {ctx.index(o) for o in related}
+    extra = {i if isinstance(i, int) else ctx.index(i) for i in related}
     # A checked figure is an observation, or its position (a rule read from the columns).
     cited = {i if isinstance(i, int) else ctx.index(i) for i in checked}
     if not checked:

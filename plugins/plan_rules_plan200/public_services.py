@@ -377,26 +377,30 @@ def eligible_within_all_procedures(ctx: CheckContext) -> Iterator[Finding]:
     Example: ``so-y-te`` reports PS-1 ``150/158`` and PS-2 ``120/163`` for ``Q3/2025``: 163
     eligible procedures out of 158 procedures is reported as violating the rule.
     """
-    all_procedures: dict[tuple[str, tuple[date, date]], Observation] = {}
-    for o in ctx.observations("HY25.PS.1"):
-        if o.denominator is not None:
-            all_procedures[(o.entity, o.period.key)] = o
-    checked: list[Observation] = []
-    compared: list[Observation] = []
+    # Read from the columns: only the figures that break the rule become observations.
+    t = ctx.figures
+    span = [p.key for p in t.periods.values]
+    all_procedures: dict[tuple[int, tuple[date, date]], int] = {}
+    for i in ctx.positions("HY25.PS.1"):
+        if t.denominator[i] != t.NONE:
+            all_procedures[(t.entity[i], span[t.period[i]])] = i
+    checked: list[int] = []
+    compared: list[int] = []
     violations: list[tuple[Observation, str]] = []
-    for o in ctx.observations("HY25.PS.2"):
-        other = all_procedures.get((o.entity, o.period.key))
-        if o.denominator is None or other is None or other.denominator is None:
+    for i in ctx.positions("HY25.PS.2"):
+        other = all_procedures.get((t.entity[i], span[t.period[i]]))
+        if t.denominator[i] == t.NONE or other is None:
             continue
-        checked.append(o)
-        if o.denominator > other.denominator:
+        checked.append(i)
+        if t.denominator[i] > t.denominator[other]:
             compared.append(other)
-            violations.append((o, f"PS-2 {o.denominator} > PS-1 {other.denominator} "
-                                  f"[{where(ctx, other)}]"))
+            violations.append((ctx.observation(i),
+                               f"PS-2 {t.denominator[i]} > PS-1 {t.denominator[other]} "
+                               f"[{where(ctx, ctx.observation(other))}]"))
     yield consistency_finding(
         ctx, code="HY25.PS.C3", indicator="HY25.PS.2", checked=checked, violations=violations,
-        related=compared if violations else [all_procedures[(o.entity, o.period.key)]
-                                             for o in checked],
+        related=compared if violations else [all_procedures[(t.entity[i], span[t.period[i]])]
+                                             for i in checked],
         rule=Text(vi="số thủ tục đủ điều kiện trực tuyến toàn trình (mẫu số PS-2) không vượt "
                   "quá tổng số thủ tục (mẫu số PS-1) của cùng đơn vị, cùng kỳ",
                   en="procedures eligible for full online service (PS-2 denominator) ≤ all "

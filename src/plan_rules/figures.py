@@ -159,18 +159,19 @@ class FigureTable(Sequence[Observation]):
         num, den, row = self.numerator[i], self.denominator[i], self.row[i]
         obs = object.__new__(Observation)
         # The parts were checked when the table was built: the validators need not run again.
-        for name, value in (
-                ("indicator", self.indicators.values[self.indicator[i]]),
-                ("entity", self.entities.values[self.entity[i]]),
-                ("period", self.periods.values[self.period[i]]),
-                ("level", self.levels.values[self.level[i]]),
-                ("numerator", None if num == NONE else num),
-                ("denominator", None if den == NONE else den),
-                ("value", self.value[i]), ("reported_on", self.reported_on[i]),
-                ("source", self.source[i]), ("note", self.note[i]),
-                ("file", self.files.values[self.file[i]]),
-                ("row", None if row == NONE else row)):
-            object.__setattr__(obs, name, value)
+        put = object.__setattr__
+        put(obs, "indicator", self.indicators.values[self.indicator[i]])
+        put(obs, "entity", self.entities.values[self.entity[i]])
+        put(obs, "period", self.periods.values[self.period[i]])
+        put(obs, "level", self.levels.values[self.level[i]])
+        put(obs, "numerator", None if num == NONE else num)
+        put(obs, "denominator", None if den == NONE else den)
+        put(obs, "value", self.value[i])
+        put(obs, "reported_on", self.reported_on[i])
+        put(obs, "source", self.source[i])
+        put(obs, "note", self.note[i])
+        put(obs, "file", self.files.values[self.file[i]])
+        put(obs, "row", None if row == NONE else row)
         return obs
 
     def period_of(self, i: int) -> Period:

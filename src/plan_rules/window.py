@@ -92,7 +92,11 @@ class Prefix(Sequence[int]):
     def __getitem__(self, index: slice) -> Sequence[int]: ...
 
     def __getitem__(self, index: int | slice) -> int | Sequence[int]:
-        return self.series.positions[:self.n][index]
+        if isinstance(index, slice):
+            return self.series.positions[:self.n][index]
+        if not -self.n <= index < self.n:
+            raise IndexError("prefix index out of range")
+        return self.series.positions[index % self.n]
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.series.positions[:self.n])
