@@ -130,7 +130,6 @@ _RAISING = {"_issue", "issue", "DataIssue", "Unreadable", "Unresolved"}
 # Calls whose code is not a literal because they pass on a code given to them (checked where
 # it is given), or draw one at random for property tests.
 _PASSED_ON = {
-    ("_engine_old.py", "DataIssue", "code"),  # the engine being replaced, until deleted
     ("dataissues.py", "DataIssue", "code"),  # IssueSink.issue, called with literal codes
     ("validate.py", "issue", "found.code"),  # a resolve.Unresolved's code, a literal where made
     ("readers.py", "DataIssue", "code"),  # readers._issue, called with literal codes
