@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import plan_rules as pr
 import sample_plugin
+from plan_rules.testing import Contributions
 
 AS_OF = date(2025, 12, 31)
 
@@ -50,6 +51,21 @@ def test_one_unit_below_threshold_is_not_met_with_exact_gap(registry: pr.Registr
     assert finding.gap_units == 1
     assert "1 more dossiers would meet it" in finding.message.en
     assert "Cần thêm 1 hồ sơ" in finding.message.vi
+
+
+@pytest.mark.parametrize("comparator", ["<=", "<"])
+def test_an_at_most_target_says_how_many_fewer_would_meet_it(comparator: str) -> None:
+    # At most 5% late: 20 late of 100 is 15 (or, for "<", 16) too many.
+    late = sample_plugin.target("T1.A.1.late", "T1.A.1", Fraction(5, 100),
+                                comparator=comparator)
+    registry = pr.load_registry(plugins=[sample_plugin, Contributions(
+        name="late", targets=[late])], entry_points=False)
+    report = pr.evaluate([obs(numerator=20, denominator=100)], registry=registry, as_of=AS_OF)
+    finding = report.finding("T1.A.1.late")
+    units = 15 if comparator == "<=" else 16
+    assert finding.verdict is pr.Verdict.NOT_MET and finding.gap_units == units
+    assert f"{units} fewer dossiers would meet it" in finding.message.en
+    assert f"Cần bớt {units} hồ sơ để đạt" in finding.message.vi
 
 
 @given(st.integers(0, 400), st.integers(0, 400), st.integers(1, 400))

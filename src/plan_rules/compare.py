@@ -26,7 +26,7 @@ from .model import (
     Verdict,
 )
 from .numbers import format_number, format_percent
-from .words import GAP_WORDS, Direction, show_value, verdict_words
+from .words import GAP_WORDS, gap_direction, show_value, verdict_words
 
 __all__ = ["gap", "meets", "message", "target_gap", "unit_results"]
 
@@ -153,12 +153,11 @@ def message(indicator: Indicator, target: Target, verdict: Verdict, observed: Fr
                                else "The province-wide figure is pooled from entity figures.")
         if verdict is Verdict.NOT_MET and units:
             unit = indicator.unit.get(lang)
-            # diverges: see issue 12 item 9 (always "more"; formats.gap_text says "fewer" for
-            # <= and <, i.e. GAP_WORDS[gap_direction(target.comparator)]).
-            more = GAP_WORDS[Direction.MORE].text.get(lang)
-            parts[lang].append(f"Cần {more} {format_number(units, lang=lang)} {unit} để đạt."
+            # An "at most" target is met with fewer units, an "at least" one with more.
+            way = GAP_WORDS[gap_direction(target.comparator)].text.get(lang)
+            parts[lang].append(f"Cần {way} {format_number(units, lang=lang)} {unit} để đạt."
                                if lang == "vi" else
-                               f"{format_number(units, lang=lang)} {more} {unit} would meet it.")
+                               f"{format_number(units, lang=lang)} {way} {unit} would meet it.")
         if reason is not None:
             parts[lang].append(reason.get(lang) + ".")
     return Text(vi=" ".join(parts["vi"]), en=" ".join(parts["en"]))
