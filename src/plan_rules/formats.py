@@ -41,8 +41,8 @@ from .report import Report
 from .terminal import colour, pad, paint, width
 from .words import (
     GAP_WORDS,
-    PROGRESS_LABELS,
     SEVERITY_WORDS,
+    STATUS_WORDS,
     gap_direction,
     show_value,
     verdict_words,
@@ -144,8 +144,8 @@ LABELS: Mapping[str, Text] = {k: Text(vi=vi, en=en) for k, (vi, en) in {
     # A data issue's severity by its code.
     severity: word.text for severity, word in SEVERITY_WORDS.items()
 } | {
-    # A progress status by its code, as the HTML report's figure list names it.
-    status.value: text for status, text in PROGRESS_LABELS.items()  # diverges: issue 12 item 9
+    # A progress status by its code.
+    status.value: word.text for status, word in STATUS_WORDS.items()
 }
 
 _VERDICT_STYLE = {

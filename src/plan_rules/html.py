@@ -36,7 +36,7 @@ from .formats import (
 from .model import Aggregation, EntityResult, Kind, Verdict
 from .progress_view import progress_svg
 from .report import Report
-from .words import progress_label, verdict_words
+from .words import status_words, verdict_words
 
 __all__ = ["render_html"]
 
@@ -209,7 +209,7 @@ def _target(report: Report, row: TargetRow, cat: Catalogue, lang: str) -> str:
     if f.aggregation is not None:
         figs.append(("aggregation", label(f.aggregation.value, lang)))
     if f.progress is not None:
-        figs.append(("progress", progress_label(f.progress).get(lang)))
+        figs.append(("progress", status_words(f.progress).get(lang)))
     dl = "".join(f"<div><dt>{_e(label(k, lang))}</dt><dd>{_e(v)}</dd></div>" for k, v in figs)
     sources = _sources(report, f.observations)
     prov = f'<p class="prov">{_e(label("rows", lang))}: {_e(sources)}</p>' if sources else ""

@@ -26,7 +26,6 @@ __all__ = [
     "GAP_WORDS",
     "ISSUE_CODES",
     "MILESTONE_WORDS",
-    "PROGRESS_LABELS",
     "SEVERITY_WORDS",
     "STATUS_WORDS",
     "VERDICT_WORDS",
@@ -35,7 +34,6 @@ __all__ = [
     "Word",
     "gap_direction",
     "milestone_words",
-    "progress_label",
     "show_value",
     "status_words",
     "verdict_words",
@@ -98,7 +96,7 @@ def verdict_words(verdict: Verdict) -> Text:
 
 # -- progress statuses -----------------------------------------------------------------------
 
-#: Each progress status in words, as the progress methods, the text and CSV reports say it.
+#: Each progress status in words, as the progress methods and every report say it.
 STATUS_WORDS: Mapping[Progress, Word] = {Progress(w.code): w for w in (
     Word("achieved", Text(vi="đã đạt", en="achieved"),
          "the latest figure already meets the target"),
@@ -114,27 +112,9 @@ STATUS_WORDS: Mapping[Progress, Word] = {Progress(w.code): w for w in (
          "no figures were due yet in the target's window"),
 )}
 
-# diverges: see issue 12 item 9. The HTML report's figure list names a status with these
-# words, three of them in another Vietnamese phrasing than STATUS_WORDS; making them one is a
-# behaviour change (progress_label returning STATUS_WORDS[status].text).
-PROGRESS_LABELS: Mapping[Progress, Text] = {
-    Progress.ACHIEVED: Text(vi="đã đạt", en="achieved"),
-    Progress.ON_TRACK: Text(vi="đúng tiến độ", en="on track"),
-    Progress.NEEDS_ACCELERATION: Text(vi="cần đẩy nhanh", en="needs acceleration"),
-    Progress.REGRESSING: Text(vi="đang giảm", en="regressing"),
-    Progress.INSUFFICIENT_DATA: Text(vi="chưa đủ số liệu", en="insufficient data"),
-    Progress.NOT_YET_DUE: Text(vi="chưa đến hạn", en="not yet due"),
-}
-
-
 def status_words(status: Progress) -> Text:
     """The progress status in words, in both languages."""
     return STATUS_WORDS[status].text
-
-
-def progress_label(status: Progress) -> Text:
-    """The progress status as the HTML report's figure list names it."""
-    return PROGRESS_LABELS[status]  # diverges: see issue 12 item 9
 
 
 # -- gap directions --------------------------------------------------------------------------
