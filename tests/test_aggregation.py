@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from plan_rules import aggregation as agg
+from plan_rules.model import Comparator
 
 fractions = st.fractions(min_value=0, max_value=10**6, max_denominator=10**4)
 
@@ -43,3 +45,24 @@ def test_extremes_are_min_and_max(values: list[Fraction]) -> None:
         assert low == min(values) and high == max(values)
         # the first of equal values, as min and max give them
         assert low is min(values) and high is max(values)
+
+
+@given(st.integers(0, 10**9), st.integers(1, 10**9),
+       st.fractions(min_value=0, max_value=1, max_denominator=10**6),
+       st.sampled_from(list(Comparator)))
+def test_units_needed_is_the_smallest_change_of_numerator_that_meets_it(
+        numerator: int, denominator: int, threshold: Fraction, comparator: Comparator) -> None:
+    units = agg.units_needed(numerator, denominator, threshold, comparator)
+    scaled = threshold * denominator
+    if comparator is Comparator.EQ:
+        assert units == abs(math.ceil(scaled) - numerator)
+        return
+    down = comparator in (Comparator.LE, Comparator.LT)
+    moved = numerator - units if down else numerator + units
+    assert units >= 0 and (units == 0 or comparator.holds(Fraction(moved), scaled))
+    # One unit less would not do.
+    if units:
+        nearer = moved + 1 if down else moved - 1
+        assert not comparator.holds(Fraction(nearer), scaled)
+    else:
+        assert comparator.holds(Fraction(numerator), scaled) or (down and numerator == 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from .compare import UnitResults
 from .dataissues import IssueSink
 from .figures import FigureTable
 from .model import Entity, Finding
@@ -22,8 +23,12 @@ def referenced(finding: Finding) -> set[int]:
     out = set(finding.observations)
     for key in ("excluded", "history"):
         out.update(finding.details.get(key, ()))
-    for result in finding.entities:
-        out.update(result.observations)
+    entities = finding.entities
+    if isinstance(entities, UnitResults):
+        out.update(entities.positions())  # without building a result per unit
+    else:
+        for result in entities:
+            out.update(result.observations)
     return out
 
 

@@ -134,16 +134,19 @@ def missing_units(indicator: Indicator, target: Target, window: Period,
     return out
 
 
-def statistics(figures: Figures, results: Sequence[EntityResult], observed: Fraction | None,
+def statistics(figures: Figures, missing: Sequence[EntityResult], observed: Fraction | None,
                derived: bool) -> Statistics:
-    """Every statistic of the units' figures, beside the verdict counts of ``results``."""
+    """Every statistic of the units' figures, beside the verdict counts of the units (those
+    with figures, and the ``missing`` ones)."""
     counts = dict.fromkeys(Verdict, 0)
-    for r in results:
+    for v in figures.verdicts:
+        counts[v] += 1
+    for r in missing:
         counts[r.verdict] += 1
     low, high = figures.extremes
     sums = figures.counts
     return Statistics(
-        n_entities=len(results), n_observations=figures.used,
+        n_entities=len(figures.verdicts) + len(missing), n_observations=figures.used,
         met=counts[Verdict.MET], not_met=counts[Verdict.NOT_MET],
         no_data=counts[Verdict.NO_DATA], not_applicable=counts[Verdict.NOT_APPLICABLE],
         invalid=counts[Verdict.INVALID], mean=figures.mean, minimum=low, maximum=high,

@@ -64,17 +64,20 @@ def units_needed(numerator: int, denominator: int, threshold: Fraction,
     The denominator is held fixed: "how many more of the same dossiers would have to be handled
     online". Zero when the threshold is already met.
     """
-    scaled = threshold * denominator
+    # threshold × denominator as the integer fraction a / b: floor and ceiling without
+    # building a Fraction (this runs for every unit that falls short).
+    a, b = threshold.numerator * denominator, threshold.denominator
+    floor, ceil = a // b, -(-a // b)
     if comparator is Comparator.GE:
-        return max(0, math.ceil(scaled) - numerator)
+        return max(0, ceil - numerator)
     if comparator is Comparator.GT:
-        return max(0, math.floor(scaled) + 1 - numerator)
+        return max(0, floor + 1 - numerator)
     if comparator is Comparator.LE:
-        return max(0, numerator - math.floor(scaled))
+        return max(0, numerator - floor)
     if comparator is Comparator.LT:
-        return max(0, numerator - (math.ceil(scaled) - 1))
+        return max(0, numerator - (ceil - 1))
     # ==: the distance to the nearest whole number of units at or above the threshold.
-    return abs(math.ceil(scaled) - numerator)
+    return abs(ceil - numerator)
 
 
 def gap_units(value: Fraction, threshold: Fraction, comparator: Comparator) -> int:

@@ -9,8 +9,9 @@ units would close it ("12 more dossiers handled fully online would meet 65%").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
+from typing import overload
 
 from . import aggregation as agg
 from .combine import Combined
@@ -28,7 +29,7 @@ from .model import (
 from .numbers import format_number, format_percent
 from .words import GAP_WORDS, gap_direction, show_value, verdict_words
 
-__all__ = ["gap", "meets", "message", "target_gap", "unit_results"]
+__all__ = ["UnitResults", "gap", "meets", "message", "target_gap"]
 
 
 def meets(c: Combined, target: Target) -> bool | None:
@@ -62,47 +63,114 @@ def gap(indicator: Indicator, target: Target, figure: Fraction | None,
     return distance, None
 
 
-def unit_results(table: FigureTable, indicator: Indicator, target: Target,
-                 combined: Mapping[str, Combined]) -> list[EntityResult]:
-    """Each unit's result: its figure, verdict, gap and the figures behind it."""
-    results: list[EntityResult] = []
-    no_gap = indicator.kind is Kind.MILESTONE
-    labels = [p.label for p in table.periods.values]
-    period = table.period
-    for code, c in combined.items():
-        num, den = c.numerator, c.denominator
-        figure = c.figure
-        met = meets(c, target)
-        if met is None:
-            verdict, distance, units = Verdict.NO_DATA, None, None
-        elif met:
-            verdict = Verdict.MET
-            distance, units = (None, None) if no_gap else (Fraction(0), 0)
-        else:
-            verdict = Verdict.NOT_MET
-            distance, units = (None, None) if no_gap else gap(indicator, target, figure,
-                                                              num, den)
-        results.append(EntityResult(
-            entity=code, level=c.entity.level, verdict=verdict, observed=figure,
-            numerator=num, denominator=den, gap=distance, gap_units=units,
-            periods=tuple(labels[period[i]] for i in c.used), observations=tuple(c.used),
-        ))
-    return results
+class UnitResults(Sequence[EntityResult]):
+    """A target's result per unit, each built when it is asked for: its figure, verdict, gap
+    and the figures behind it; the units in scope that gave nothing usable come last.
+
+    A national report has a hundred thousand of them, and most runs only count them: the
+    counts, the positions cited and the units' gaps are read from the combined figures
+    without building a result.
+    """
+
+    __slots__ = (
+        "_codes",
+        "_combined",
+        "_indicator",
+        "_labels",
+        "_missing",
+        "_period",
+        "_target",
+        "_verdicts",
+    )
+
+    def __init__(self, table: FigureTable, indicator: Indicator, target: Target,
+                 combined: Mapping[str, Combined], verdicts: Sequence[Verdict],
+                 missing: Sequence[EntityResult]) -> None:
+        self._codes = list(combined)
+        self._combined = list(combined.values())
+        self._verdicts = verdicts
+        self._missing = tuple(missing)
+        self._indicator, self._target = indicator, target
+        self._labels = [p.label for p in table.periods.values]
+        self._period = table.period
+
+    def __len__(self) -> int:
+        return len(self._codes) + len(self._missing)
+
+    def _result(self, k: int) -> EntityResult:
+        if k >= len(self._codes):
+            return self._missing[k - len(self._codes)]
+        c, verdict = self._combined[k], self._verdicts[k]
+        distance, units = self._gap(k)
+        return EntityResult(
+            entity=self._codes[k], level=c.entity.level, verdict=verdict, observed=c.figure,
+            numerator=c.numerator, denominator=c.denominator, gap=distance, gap_units=units,
+            periods=tuple(self._labels[self._period[i]] for i in c.used),
+            observations=tuple(c.used),
+        )
+
+    def _gap(self, k: int) -> tuple[Fraction | None, int | None]:
+        verdict = self._verdicts[k]
+        if verdict is Verdict.NO_DATA or self._indicator.kind is Kind.MILESTONE:
+            return None, None
+        if verdict is Verdict.MET:
+            return Fraction(0), 0
+        c = self._combined[k]
+        return gap(self._indicator, self._target, c.figure, c.numerator, c.denominator)
+
+    @overload
+    def __getitem__(self, index: int) -> EntityResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[EntityResult]: ...
+
+    def __getitem__(self, index: int | slice) -> EntityResult | Sequence[EntityResult]:
+        if isinstance(index, slice):
+            return tuple(map(self._result, range(len(self))[index]))
+        if not -len(self) <= index < len(self):
+            raise IndexError("unit result index out of range")
+        return self._result(index % len(self))
+
+    def __iter__(self) -> Iterator[EntityResult]:
+        return map(self._result, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                       strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"<UnitResults of {len(self)} units>"
+
+    def positions(self) -> set[int]:
+        """Every figure the results cite: those used and those set aside as not applying."""
+        out = {i for c in self._combined for i in c.used}
+        for r in self._missing:
+            out.update(r.observations)
+        return out
+
+    def short_units(self) -> list[int | None]:
+        """The gap in the indicator's units of each unit that falls short."""
+        return [self._gap(k)[1] for k, v in enumerate(self._verdicts) if v is Verdict.NOT_MET]
 
 
 def target_gap(indicator: Indicator, target: Target, verdict: Verdict,
                observed: Fraction | None, statistics: Statistics,
-               results: Iterable[EntityResult]) -> tuple[Fraction | None, int | None]:
-    """The gap of a target's statistic; for ``each``, in units the sum of its units' gaps."""
+               short_units: Sequence[int | None]) -> tuple[Fraction | None, int | None]:
+    """The gap of a target's statistic; for ``each``, in units the sum of the gaps of its
+    units that fall short (``short_units``)."""
     if observed is None:
         return None, None
     if verdict is Verdict.MET:
         return Fraction(0), 0
     if target.aggregation is Aggregation.EACH:
         distance, _ = gap(indicator, target, observed, None, None)
-        entity_units = [r.gap_units for r in results if r.verdict is Verdict.NOT_MET]
-        if entity_units and all(u is not None for u in entity_units):
-            return distance, sum(u or 0 for u in entity_units)
+        if short_units and all(u is not None for u in short_units):
+            return distance, sum(u or 0 for u in short_units)
         return distance, None
     if target.aggregation is Aggregation.MEAN:
         distance, _ = gap(indicator, target, observed, None, None)

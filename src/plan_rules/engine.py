@@ -29,7 +29,16 @@ from ._bulk import collector_paused
 from .checks import CheckContext
 from .dataissues import IssueSink
 from .figures import FigureTable
-from .model import DataIssue, Entity, Finding, Observation, Statistics, Target, Verdict
+from .model import (
+    Aggregation,
+    DataIssue,
+    Entity,
+    Finding,
+    Observation,
+    Statistics,
+    Target,
+    Verdict,
+)
 from .periods import Period
 from .registry import Registry, load_registry
 from .report import DEFAULT_MAX_ISSUES, CheckTiming, IssueLedger, Report, RunInfo
@@ -182,11 +191,14 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
     base["window"] = opened
     measured = aggregate.measure(data, opened, when, sink)
     figures = measured.figures
-    results = [*compare.unit_results(data.table, indicator, target, figures.combined),
-               *measured.missing]
-    stats = aggregate.statistics(figures, results, measured.observed, measured.derived)
+    results = compare.UnitResults(data.table, indicator, target, figures.combined,
+                                  figures.verdicts, measured.missing)
+    stats = aggregate.statistics(figures, measured.missing, measured.observed,
+                                 measured.derived)
     verdict, observed = measured.verdict, measured.observed
-    gap, units = compare.target_gap(indicator, target, verdict, observed, stats, results)
+    gap, units = compare.target_gap(indicator, target, verdict, observed, stats,
+                                    results.short_units() if target.aggregation
+                                    is Aggregation.EACH else ())
     details: dict[str, Any] = {
         "excluded": tuple(sorted(measured.selection.excluded)),
         "history": tuple(sorted(i for c in figures.combined.values() for i in c.history)),
@@ -197,7 +209,7 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
         details["deadline"] = target.deadline.isoformat()
     return Finding(
         **base, verdict=verdict, observed=observed, statistics=stats, gap=gap,
-        gap_units=units, entities=tuple(results), observations=measured.used, details=details,
+        gap_units=units, entities=results, observations=measured.used, details=details,
         message=compare.message(indicator, target, verdict, observed, stats, units, None,
                                 measured.derived),
     )

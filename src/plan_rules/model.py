@@ -13,7 +13,7 @@ import bisect
 import enum
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -776,7 +776,7 @@ class Finding:
     statistics: Statistics | None = None
     gap: Fraction | None = None
     gap_units: int | None = None
-    entities: tuple[EntityResult, ...] = ()
+    entities: Sequence[EntityResult] = ()
     observations: tuple[int, ...] = ()
     progress: Progress | None = None
     details: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
