@@ -133,8 +133,8 @@ _PASSED_ON = {
     ("_engine_old.py", "DataIssue", "code"),  # the engine being replaced, until deleted
     ("dataissues.py", "DataIssue", "code"),  # IssueSink.issue, called with literal codes
     ("validate.py", "issue", "found.code"),  # a resolve.Unresolved's code, a literal where made
-    ("readers.py", "DataIssue", "code"),  # readers._issue, called with literal codes
-    ("readers.py", "_issue", "cell.code"),  # an Unreadable cell's code, a literal where made
+    ("result.py", "DataIssue", "code"),  # readers.result._issue, called with literal codes
+    ("table.py", "_issue", "cell.code"),  # an Unreadable cell's code, a literal where made
     ("strategies.py", "DataIssue", "draw(codes(max_parts=2))"),
 }
 

@@ -55,13 +55,16 @@ from typing import Any
 
 import attrs
 
-from . import readers
-from ._bulk import collector_paused
-from .figures import Codes, FigureTable
-from .model import DataIssue, Kind
-from .periods import Period, PeriodParseError
-from .readers import FIELDS, ProgressCallback, ReadResult
-from .registry import Registry
+from .._bulk import collector_paused
+from ..figures import Codes, FigureTable
+from ..model import DataIssue, Kind
+from ..periods import Period, PeriodParseError
+from ..registry import Registry
+from .header import _CANONICAL_LEVELS, FIELDS, MAX_COLUMNS, _header_keys
+from .result import ProgressCallback, ReadResult, _unaccounted
+from .rows import _PROGRESS_EVERY, _RowReader, read_pure
+from .source import MAX_LINE, _delimiter, _long_line
+from .table import _Table
 
 __all__ = ["INSTALL_HINT", "available", "read_observations"]
 
@@ -116,14 +119,14 @@ def read_observations(path: str | os.PathLike[str], *, registry: Registry | None
     :raises ReadError: the file cannot be opened at all.
     """
     pa, pc, pacsv = _pyarrow()
-    from .registry import load_registry
+    from ..registry import load_registry
 
     p = Path(path)
     reg = registry if registry is not None else load_registry()
     parsed = _parse(p, reg, pa, pc, pacsv)
     pa.default_memory_pool().release_unused()  # what parsing used and no longer needs
     if parsed is None:
-        return readers.read_observations(p, registry=reg, progress=progress)
+        return read_pure(p, registry=reg, progress=progress)
     return parsed.result(progress)
 
 
@@ -161,8 +164,8 @@ def _parse(p: Path, registry: Registry, pa: Any, pc: Any, pacsv: Any) -> _Parsed
     header_end = raw.find(b"\n")
     if header_end == -1 or raw.startswith(codecs.BOM_UTF8, header_end + 1):
         return None  # at most a header; a mark pyarrow would skip as the start of its text
-    if len(raw) > readers.MAX_LINE and readers._long_line(
-            raw, (b"\n", b"\r"), readers.MAX_LINE) is not None:
+    if len(raw) > MAX_LINE and _long_line(
+            raw, (b"\n", b"\r"), MAX_LINE) is not None:
         return None  # a line the pure reader refuses (in bytes: at least its characters)
     try:
         header_line = raw[:header_end].decode("utf-8-sig")
@@ -170,7 +173,7 @@ def _parse(p: Path, registry: Registry, pa: Any, pc: Any, pacsv: Any) -> _Parsed
         return None  # read as Windows-1258, with a warning, by the pure reader
     if not header_line.strip() or re.fullmatch(r"\s*sep=(.)\s*", header_line):
         return None
-    delimiter = readers._delimiter(header_line)
+    delimiter = _delimiter(header_line)
     buffer = pa.py_buffer(raw)
     try:
         if raw.find(b'"') != -1 and not _quotes_well_formed(pa, pc, buffer, delimiter):
@@ -181,11 +184,11 @@ def _parse(p: Path, registry: Registry, pa: Any, pc: Any, pacsv: Any) -> _Parsed
         texts = next(csv.reader([header_line + "\n"], delimiter=delimiter))
     except csv.Error:
         return None  # a header cell beyond csv.field_size_limit(): as the pure reader fails
-    if not any(t.strip() for t in texts) or len(texts) > readers.MAX_COLUMNS:
+    if not any(t.strip() for t in texts) or len(texts) > MAX_COLUMNS:
         return None  # no header, or one the pure reader may refuse
-    header = readers._header_keys(texts, str(p), 1)
+    header = _header_keys(texts, str(p), 1)
     issues: list[DataIssue] = []
-    table = readers._Table(p, FIELDS, ("indicator", "entity", "period"), issues)
+    table = _Table(p, FIELDS, ("indicator", "entity", "period"), issues)
     if not table._check_header(header, texts, 1):
         return None
     columns: dict[str, int] = {}
@@ -249,7 +252,7 @@ def _entity_ok(entity: str) -> bool:
 
 
 def _level_ok(level: str) -> bool:
-    return not level or level in readers._CANONICAL_LEVELS
+    return not level or level in _CANONICAL_LEVELS
 
 
 class _Unreadable(Exception):
@@ -400,11 +403,11 @@ class _Parsed:
                   slow_cells: list[tuple[str, ...]],
                   progress: ProgressCallback | None) -> ReadResult:
         """The figures and issues in the pure reader's order: row by row."""
-        reader = readers._RowReader(self.file, self.registry)
+        reader = _RowReader(self.file, self.registry)
         issues = list(self.issues)
         blank_at: list[int] = []  # positions of blank rows among the data rows
         unmade: list[int] = []
-        milestone = readers._PROGRESS_EVERY
+        milestone = _PROGRESS_EVERY
         done_slow = 0
         with collector_paused():
             for start in range(0, n, _CHUNK):
@@ -422,13 +425,13 @@ class _Parsed:
                 if progress is not None:
                     while milestone <= stop - len(blank_at):
                         progress(_line_of(milestone, blank_at), self.total)
-                        milestone += readers._PROGRESS_EVERY
+                        milestone += _PROGRESS_EVERY
             table = fast.joined(self.pa, self.pc, reader.finish(), self.file)
         if progress is not None:
             progress(self.total, self.total)
         return ReadResult(observations=table, issues=tuple(issues),
                           rows=n - len(blank_at), blank_rows=len(blank_at),
-                          unaccounted=readers._unaccounted(unmade, set(), issues))
+                          unaccounted=_unaccounted(unmade, set(), issues))
 
 
 @attrs.define

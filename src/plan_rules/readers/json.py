@@ -29,10 +29,12 @@ from decimal import Decimal
 from fractions import Fraction
 from json.encoder import encode_basestring as _quoted  # json.dumps of a str, without its setup
 
-from .model import DataIssue
-from .numbers import MAX_WHOLE_DIGITS, NumberParseError, parse_literal
-from .readers import Cell, Number, _issue, header_key
-from .readers import _shown as _bytes_shown
+from ..model import DataIssue
+from ..numbers import MAX_WHOLE_DIGITS, NumberParseError, parse_literal
+from .cells import Cell, Number
+from .header import header_key
+from .result import _issue
+from .source import _shown as _bytes_shown
 
 __all__ = ["json_records"]
 

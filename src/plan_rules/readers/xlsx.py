@@ -40,9 +40,9 @@ from typing import IO, Any, Literal
 
 import attrs
 
-from .cells import neutralise
-from .errors import ReadError
-from .readers import Cell, Number, Unreadable
+from ..cells import neutralise
+from ..errors import ReadError
+from .cells import Cell, Number, Unreadable
 
 __all__ = ["Sheet", "XlsxLimits", "workbook_bytes", "xlsx_rows"]
 
