@@ -25,8 +25,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import plan_rules as pr
-from plan_rules import cli, columnar, readers, strategies
+from plan_rules import cli, readers, strategies
 from plan_rules.numbers import format_percent
+from plan_rules.readers import columnar
 from test_figures_readers import columns
 
 needs_pyarrow = pytest.mark.skipif(not columnar.available(),

@@ -18,8 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import plan_rules as pr
-from plan_rules import chunks, columnar, readers
+from plan_rules import chunks
 from plan_rules.figures import Codes, FigureTable
+from plan_rules.readers import columnar, source
+from plan_rules.readers import rows as row_parser
 from xlsx_support import workbook
 
 needs_pyarrow = pytest.mark.skipif(not columnar.available(),
@@ -148,7 +150,7 @@ def test_counts_past_the_remembered_ones_read_the_same(
             for n in range(40)]
     path = write_csv(tmp_path / "f.csv", rows)
     remembered = pr.read_observations(path, registry=registry)
-    monkeypatch.setattr(readers, "_COUNTS_KEPT", 3)
+    monkeypatch.setattr(row_parser, "_COUNTS_KEPT", 3)
     forgotten = pr.read_observations(path, registry=registry)
     assert list(forgotten.figures.numerator) == list(range(40))
     assert columns(forgotten.figures) == columns(remembered.figures)
@@ -156,7 +158,7 @@ def test_counts_past_the_remembered_ones_read_the_same(
 
 def test_more_rows_than_a_flush_keep_their_order(
         tmp_path: Path, registry: pr.Registry, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "_FLUSH", 4)
+    monkeypatch.setattr(row_parser, "_FLUSH", 4)
     path = write_csv(tmp_path / "f.csv", ROWS * 3)
     read = pr.read_observations(path, registry=registry)
     rows = [o.row for o in read.observations]
@@ -257,31 +259,31 @@ _LINE_TEXT = st.text(st.sampled_from("ab,;\"' \t\r\nĐệà\ufeff\x0b\u2028\x85"
 def test_bytes_decoded_a_block_at_a_time_give_the_lines_of_the_whole_text(
         text: str, bom: bool, block: int) -> None:
     raw = (codecs.BOM_UTF8 if bom else b"") + text.encode()
-    kept = readers._Utf8.of(raw, block)
+    kept = source._Utf8.of(raw, block)
     whole = raw.decode("utf-8-sig")
     if kept is None:  # a break of another kind, or a blank first block
-        first = next(readers._Utf8._decoded(raw, 3 if raw.startswith(codecs.BOM_UTF8) else 0,
+        first = next(source._Utf8._decoded(raw, 3 if raw.startswith(codecs.BOM_UTF8) else 0,
                                             block), "")
-        assert readers._OTHER_BREAKS.search(whole) is not None or not first.strip()
+        assert source._OTHER_BREAKS.search(whole) is not None or not first.strip()
         return
-    assert list(kept.lines(block)) == list(readers._lines(whole))
-    assert readers._dialect(kept.head) == readers._dialect(whole)
+    assert list(kept.lines(block)) == list(source._lines(whole))
+    assert source._dialect(kept.head) == source._dialect(whole)
 
 
 @pytest.mark.parametrize("raw", [
     b"a,b\n\x0bc,d\n", "a,b\nc\u2028d\n".encode(), b"a,b\n\xff,d\n",
     "a,b\n".encode("utf-16"), b"\n\n\n", b""])
 def test_bytes_that_may_read_otherwise_are_decoded_whole(raw: bytes) -> None:
-    assert readers._Utf8.of(raw) is None
+    assert source._Utf8.of(raw) is None
 
 
 def test_a_file_with_letters_beyond_latin_1_reads_the_same_from_its_bytes(
         tmp_path: Path, registry: pr.Registry, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = [*ROWS, ("T1.A.4", "tinh", "province", "Q2/2025", "", "", "done", "", "QĐ 9", "")]
     path = write_csv(tmp_path / "f.csv", rows * 5)
-    assert readers._Utf8.of(path.read_bytes()) is not None
+    assert source._Utf8.of(path.read_bytes()) is not None
     kept = pr.read_observations(path, registry=registry)
-    monkeypatch.setattr(readers._Utf8, "of", classmethod(lambda cls, raw, block=0: None))
+    monkeypatch.setattr(source._Utf8, "of", classmethod(lambda cls, raw, block=0: None))
     whole = pr.read_observations(path, registry=registry)
     assert kept == whole and columns(kept.figures) == columns(whole.figures)
     assert kept.figures.source[-1] == "QĐ 9"

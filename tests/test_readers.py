@@ -547,7 +547,7 @@ def test_lines_are_split_as_a_csv_file_is_read(text: str, block: int) -> None:
     character); it must split them exactly where a file opened with newline='' does."""
     import io
 
-    from plan_rules.readers import _lines
+    from plan_rules.readers.source import _lines
 
     assert list(_lines(text, block)) == list(io.StringIO(text, newline=""))
 

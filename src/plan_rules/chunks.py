@@ -57,28 +57,14 @@ import attrs
 from .errors import ReadError
 from .figures import Codes, FigureTable
 from .model import DataIssue, Observation
-from .readers import (
-    _END_LINE,
-    _REQUIRED,
-    FIELDS,
-    MAX_LINE,
-    Cell,
-    ReadResult,
-    _as_table,
-    _csv_rows,
-    _dialect,
-    _lines,
-    _long_line,
-    _read_figures,
-    _RowReader,
-    _starts_a_row,
-    _swallows_rows,
-    _Table,
-    _Tracked,
-    _unaccounted,
-    _windows_1258,
-    read_observations,
-)
+from .readers import read_observations
+from .readers.cells import Cell
+from .readers.csv import _END_LINE, _csv_rows, _starts_a_row, _swallows_rows, _Tracked
+from .readers.header import FIELDS
+from .readers.result import ReadResult, _as_table, _unaccounted
+from .readers.rows import _REQUIRED, _read_figures, _RowReader
+from .readers.source import MAX_LINE, _dialect, _lines, _long_line, _windows_1258
+from .readers.table import _Table
 from .registry import Registry
 
 __all__ = [

@@ -174,7 +174,7 @@ def template_xlsx(rows: Sequence[TemplateRow], lang: str = "en") -> bytes:
     """The sheet as an ``.xlsx`` workbook: the figures on the first sheet (key columns as
     text, explanatory columns shaded), the meaning of each column on the second. Every text
     is a typed string cell, never a formula (see :func:`plan_rules.xlsx.workbook_bytes`)."""
-    from .xlsx import Sheet, workbook_bytes
+    from .readers.xlsx import Sheet, workbook_bytes
 
     guide = [[HEADER_VI[c] if lang == "vi" else c, _GUIDE[c].get(lang)] for c in COLUMNS]
     return workbook_bytes([
