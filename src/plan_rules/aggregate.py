@@ -37,7 +37,7 @@ from .model import (
     Verdict,
 )
 from .periods import Period
-from .window import Selection, Series, select
+from .window import Prefix, Selection, Series, select
 
 __all__ = ["Figures", "Measured", "TargetData", "headline", "measure", "missing_units",
            "statistics"]
@@ -285,6 +285,8 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
 
 
 def _unit(data: TargetData, positions: Sequence[int]) -> Entity:
+    if isinstance(positions, Prefix):
+        return positions.series.entity
     unit = data.unit_of[positions[0]]
     assert unit is not None
     return unit
