@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from ._bulk import collector_paused
+from .figures import NONE, FigureTable
 from .model import (
     Aggregation,
     Comparator,
@@ -243,15 +244,24 @@ class Report:
             s.names_row(file, row) for s in self.issue_summaries)
 
     def source(self, index: int) -> tuple[str | None, int | None]:
-        """File and row of the observation at ``index`` in the input."""
+        """File and row of the observation at ``index`` in the input (read from the
+        columns when the observations are a :class:`~plan_rules.figures.FigureTable`)."""
         if self.sources is not None:
             return self.sources[index]
+        if isinstance(self.observations, FigureTable):
+            return self.observations.source_of(index)
         obs = self.observations[index]
         return obs.file, obs.row
 
     def _source_lists(self) -> list[list[str | int | None]]:
         if self.sources is not None:
             return [list(self.sources[i]) for i in range(self.n_observations)]
+        table = self.observations
+        if isinstance(table, FigureTable):
+            # From the file and row columns: no observation object is built.
+            files, n = table.files.values, self.n_observations
+            return [[files[f], None if r == NONE else r]
+                    for f, r in zip(table.file[:n], table.row[:n], strict=True)]
         return [[o.file, o.row] for o in self.observations[:self.n_observations]]
 
     def target_findings(self) -> list[Finding]:
