@@ -4,16 +4,22 @@ the command line streams its JSON report with every safeguard of a whole one."""
 
 from __future__ import annotations
 
+import json
+import stat
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 
 import plan_rules as pr
+from plan_rules import report as report_module
+from plan_rules.errors import WriteError
 from plan_rules.figures import FigureTable
 from plan_rules.report import DEFAULT_MAX_ISSUES
+from plan_rules.writers import stream_atomically, write_atomically
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "hung-yen-2025"
@@ -46,6 +52,128 @@ def summarised_report(plan_200: pr.Registry) -> pr.Report:
     return report
 
 
+class Pieces:
+    """A text sink keeping each piece it is given."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+
+    def write(self, text: str, /) -> int:
+        self.pieces.append(text)
+        return len(text)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+def streamed(report: pr.Report, **options: Any) -> str:
+    sink = Pieces()
+    report.write_json(sink, **options)
+    return sink.text
+
+
+@pytest.fixture
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces of two or three items, so that every list of the example crosses pieces."""
+    monkeypatch.setattr(report_module, "_ENTITIES_PER_PIECE", 2)
+    monkeypatch.setattr(report_module, "_ISSUES_PER_PIECE", 2)
+    monkeypatch.setattr(report_module, "_SOURCES_PER_PIECE", 3)
+
+
+# -- the same text -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("run_info", [False, True])
+def test_write_json_writes_to_jsons_text(example_report: pr.Report, indent: int | None,
+                                         run_info: bool) -> None:
+    assert streamed(example_report, indent=indent, run=run_info) == example_report.to_json(
+        indent=indent, run=run_info)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("run_info", [False, True])
+def test_write_json_writes_to_jsons_text_with_issue_summaries(
+        summarised_report: pr.Report, indent: int | None, run_info: bool) -> None:
+    assert streamed(summarised_report, indent=indent, run=run_info) == \
+        summarised_report.to_json(indent=indent, run=run_info)
+
+
+@pytest.mark.parametrize("indent", [None, 2, 0])
+@pytest.mark.usefixtures("small_pieces")
+def test_write_json_joins_pieces_as_one_list_would_be_written(
+        summarised_report: pr.Report, indent: int | None) -> None:
+    assert streamed(summarised_report, indent=indent) == summarised_report.to_json(
+        indent=indent)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_write_json_writes_empty_lists_as_json_does(indent: int | None) -> None:
+    empty = pr.Report(findings=(), issues=(), as_of=date(2025, 12, 31), library_version="0")
+    assert streamed(empty, indent=indent) == empty.to_json(indent=indent)
+
+
+def test_write_json_defaults_to_to_jsons_defaults(example_report: pr.Report) -> None:
+    assert streamed(example_report) == example_report.to_json()
+
+
+def test_write_json_to_a_path_writes_to_jsons_bytes(example_report: pr.Report,
+                                                    tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    example_report.write_json(out, indent=None)
+    assert out.read_bytes() == example_report.to_json(indent=None).encode("utf-8")
+
+
+def test_write_json_to_a_path_escapes_lone_surrogates_as_a_whole_report_is(
+        registry: pr.Registry, tmp_path: Path) -> None:
+    obs = pr.Observation(indicator="T1.A.1", entity="c1", period=pr.Period.parse("Q4/2025"),
+                         numerator=1, denominator=2, note="\udfff", file="f\ud800.csv",
+                         row=2)
+    report = pr.evaluate([obs], registry=registry, as_of=date(2025, 12, 31))
+    whole, piecewise = tmp_path / "whole.json", tmp_path / "streamed.json"
+    write_atomically(whole, report.to_json())
+    report.write_json(piecewise)
+    assert piecewise.read_bytes() == whole.read_bytes()
+    assert json.loads(piecewise.read_text(encoding="utf-8"))["sources"] == [["f\ud800.csv", 2]]
+
+
+# -- never the whole text ------------------------------------------------------------------
+
+
+@pytest.fixture
+def wide_report(example_report: pr.Report) -> pr.Report:
+    """The example with a target of 5,000 unit results and 50,000 sources."""
+    finding = next(f for f in example_report.findings if f.entities)
+    wide = attrs.evolve(finding, entities=finding.entities[:1] * 5_000)
+    return attrs.evolve(example_report, findings=(wide,),
+                        sources=(("figures.csv", 2),) * 50_000, n_observations=50_000)
+
+
+def test_write_json_gives_the_text_in_pieces_none_near_the_whole(
+        wide_report: pr.Report) -> None:
+    sink = Pieces()
+    wide_report.write_json(sink, indent=None)
+    assert sink.text == wide_report.to_json(indent=None)
+    assert max(map(len, sink.pieces)) < len(sink.text) // 4
+
+
+def test_write_json_makes_each_finding_after_the_one_before_is_written(
+        example_report: pr.Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    sink = Pieces()
+    written_when_made: list[int] = []
+    make = report_module._finding_dict
+
+    def counted(finding: pr.Finding, **options: Any) -> dict[str, Any]:
+        written_when_made.append(len(sink.text))
+        return make(finding, **options)
+
+    monkeypatch.setattr(report_module, "_finding_dict", counted)
+    example_report.write_json(sink)
+    assert len(written_when_made) == len(example_report.findings)
+    assert written_when_made == sorted(set(written_when_made))
+
+
 # -- sources from columns ------------------------------------------------------------------
 
 
@@ -73,6 +201,12 @@ def test_to_json_reads_sources_from_a_figure_tables_columns(
     assert table_report.to_json() == example_report.to_json()
 
 
+@pytest.mark.parametrize("indent", [None, 2])
+def test_write_json_reads_sources_from_a_figure_tables_columns(
+        example_report: pr.Report, table_report: pr.Report, indent: int | None) -> None:
+    assert streamed(table_report, indent=indent) == example_report.to_json(indent=indent)
+
+
 def test_a_figure_table_without_file_or_row_gives_none_for_both(
         example_report: pr.Report) -> None:
     bare = pr.Observation(indicator="x", entity="e", period=pr.Period.parse("Q4/2025"),
@@ -80,4 +214,38 @@ def test_a_figure_table_without_file_or_row_gives_none_for_both(
     report = attrs.evolve(example_report, observations=FigureTable.from_observations([bare]),
                           n_observations=1)
     assert report.source(0) == (None, None)
-    assert report.to_dict()["sources"] == [[None, None]]
+    assert json.loads(streamed(report))["sources"] == [[None, None]]
+
+
+# -- the atomic write ----------------------------------------------------------------------
+
+
+def test_stream_atomically_refuses_a_read_only_file_before_writing(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o444)
+    called: list[bool] = []
+    with pytest.raises(WriteError, match="read-only"):
+        stream_atomically(out, lambda sink: called.append(True))
+    assert (called, out.read_text(encoding="utf-8")) == ([], "old")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o444
+
+
+def test_write_json_failing_half_way_leaves_the_file_as_it_was(
+        example_report: pr.Report, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    out.write_text("the previous report\n", encoding="utf-8")
+    made: list[pr.Finding] = []
+    make = report_module._finding_dict
+
+    def failing(finding: pr.Finding, **options: Any) -> dict[str, Any]:
+        made.append(finding)
+        if len(made) == 3:
+            raise RuntimeError("ran out of ink")
+        return make(finding, **options)
+
+    monkeypatch.setattr(report_module, "_finding_dict", failing)
+    with pytest.raises(RuntimeError, match="ink"):
+        example_report.write_json(out)
+    assert out.read_text(encoding="utf-8") == "the previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
