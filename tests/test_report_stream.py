@@ -4,8 +4,11 @@ the command line streams its JSON report with every safeguard of a whole one."""
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
 import stat
+import sys
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -15,7 +18,10 @@ import attrs
 import pytest
 
 import plan_rules as pr
+from cli_support import run
+from plan_rules import cli
 from plan_rules import report as report_module
+from plan_rules.builtin import render_json
 from plan_rules.errors import WriteError
 from plan_rules.figures import FigureTable
 from plan_rules.report import DEFAULT_MAX_ISSUES
@@ -249,3 +255,122 @@ def test_write_json_failing_half_way_leaves_the_file_as_it_was(
         example_report.write_json(out)
     assert out.read_text(encoding="utf-8") == "the previous report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    for name in ("figures.csv", "entities.csv"):
+        (tmp_path / name).write_bytes((EXAMPLE / name).read_bytes())
+    return tmp_path
+
+
+@pytest.fixture
+def unrendered(monkeypatch: pytest.MonkeyPatch, plan_200: pr.Registry) -> pr.Registry:
+    """Plan 200 with a JSON writer that may stream but not render."""
+
+    def refused(report: pr.Report, lang: str) -> str:
+        raise AssertionError("the whole report was rendered")
+
+    writers = dict(plan_200.writers)
+    writers["json"] = attrs.evolve(writers["json"], render=refused)
+    registry = attrs.evolve(plan_200, writers=writers)
+    monkeypatch.setattr(cli, "load_registry", lambda strict=None: registry)
+    return registry
+
+
+def whole_json(folder: Path, registry: pr.Registry) -> str:
+    read = pr.read_observations(folder / "figures.csv", registry=registry)
+    ents = pr.read_entities(folder / "entities.csv")
+    return render_json(pr.evaluate(read.observations, registry=registry, issues=read.issues,
+                                   entities=ents.entities, as_of=date(2025, 12, 31)))
+
+
+def test_the_command_line_streams_a_json_report_to_a_file(
+        capsys: pytest.CaptureFixture[str], folder: Path, unrendered: pr.Registry,
+        plan_200: pr.Registry) -> None:
+    out = folder / "report.json"
+    code, _, err = run(capsys, "evaluate", str(folder / "figures.csv"), "--entities",
+                       str(folder / "entities.csv"), "--as-of", "2025-12-31", "-o", str(out))
+    assert code == cli.EXIT_OK, err
+    assert out.read_text(encoding="utf-8") == whole_json(folder, plan_200)
+
+
+def test_the_command_line_streams_a_json_report_to_standard_output(
+        capsys: pytest.CaptureFixture[str], folder: Path, unrendered: pr.Registry,
+        plan_200: pr.Registry) -> None:
+    code, out, err = run(capsys, "evaluate", str(folder / "figures.csv"), "--entities",
+                         str(folder / "entities.csv"), "--as-of", "2025-12-31", "-f", "json")
+    assert code == cli.EXIT_OK, err
+    assert out == whole_json(folder, plan_200)
+
+
+def failing_stream(report: pr.Report, lang: str, sink: Any) -> None:
+    sink.write('{"half": ')
+    raise RuntimeError("ran out of ink")
+
+
+@pytest.fixture
+def broken_stream(monkeypatch: pytest.MonkeyPatch, plan_200: pr.Registry) -> None:
+    writers = dict(plan_200.writers)
+    writers["broken"] = pr.Writer(name="broken", description="fails", suffix=".txt",
+                                  render=render_json, stream=failing_stream,
+                                  plugin="ink-plugin")
+    registry = attrs.evolve(plan_200, writers=writers)
+    monkeypatch.setattr(cli, "load_registry", lambda strict=None: registry)
+
+
+@pytest.mark.usefixtures("broken_stream")
+def test_a_stream_failing_half_way_is_named_and_leaves_the_file_as_it_was(
+        capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    out = folder / "report.txt"
+    out.write_text("the previous report\n", encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", str(folder), "--as-of", "2025-12-31", "-f",
+                       "broken", "-o", str(out))
+    assert code == cli.EXIT_ERROR
+    assert "ink-plugin" in err and "ran out of ink" in err and "nothing was written" in err
+    assert out.read_text(encoding="utf-8") == "the previous report\n"
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.usefixtures("broken_stream")
+def test_a_stream_failing_half_way_on_standard_output_says_the_output_is_incomplete(
+        capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    code, out, err = run(capsys, "evaluate", str(folder), "--as-of", "2025-12-31", "-f",
+                         "broken")
+    assert code == cli.EXIT_ERROR
+    assert out == '{"half": '
+    assert "ink-plugin" in err and "the output stops where it failed" in err
+
+
+def test_a_failing_output_is_not_blamed_on_the_streaming_writer(
+        monkeypatch: pytest.MonkeyPatch, example_report: pr.Report,
+        plan_200: pr.Registry) -> None:
+    class Full(io.StringIO):
+        def write(self, text: str, /) -> int:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sys, "stdout", Full())
+    args = argparse.Namespace(output=None, lang="en")
+    with pytest.raises(OSError, match="No space left"):
+        cli._stream(args, "json", plan_200.writers["json"], example_report)
+
+
+def streamed_to_terminal(pieces: list[str]) -> str:
+    out = io.StringIO()
+    sink = cli._Sink(out, terminal=True)
+    for piece in pieces:
+        sink.write(piece)
+    sink.close()
+    return out.getvalue()
+
+
+def test_a_terminal_is_shown_a_crlf_split_between_pieces_as_one_line_break() -> None:
+    assert streamed_to_terminal(["a\r", "\nb"]) == streamed_to_terminal(["a\r\nb"]) == "a\nb"
+
+
+def test_a_terminal_is_shown_control_characters_of_a_stream_as_escapes() -> None:
+    assert streamed_to_terminal(["\x1b[2J", "x\r"]) == "\\x1b[2Jx\\x0d"
+

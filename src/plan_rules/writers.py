@@ -38,13 +38,20 @@ class TextSink(Protocol):
 
 @attrs.frozen(kw_only=True)
 class Writer:
-    """A named way of rendering a report: ``render(report, lang)`` returns text or bytes."""
+    """A named way of rendering a report: ``render(report, lang)`` returns text or bytes.
+
+    ``stream(report, lang, sink)``, when a writer has it, writes the same text as ``render``
+    returns into ``sink`` a piece at a time; the command line then uses it, so a large
+    report is never held whole (the JSON writer has one).
+    """
 
     name: str
     description: str
     suffix: str
     render: Callable[[Report, str], str | bytes] = attrs.field(eq=False)
     plugin: str | None = attrs.field(default=None, eq=False)
+    stream: Callable[[Report, str, TextSink], None] | None = attrs.field(default=None,
+                                                                         eq=False)
 
 
 class _Encodable:
