@@ -85,6 +85,7 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(report_module, "_ENTITIES_PER_PIECE", 2)
     monkeypatch.setattr(report_module, "_ISSUES_PER_PIECE", 2)
     monkeypatch.setattr(report_module, "_SOURCES_PER_PIECE", 3)
+    monkeypatch.setattr(report_module, "_DETAILS_PER_PIECE", 2)
 
 
 # -- the same text -------------------------------------------------------------------------
@@ -149,19 +150,36 @@ def test_write_json_to_a_path_escapes_lone_surrogates_as_a_whole_report_is(
 
 @pytest.fixture
 def wide_report(example_report: pr.Report) -> pr.Report:
-    """The example with a target of 5,000 unit results and 50,000 sources."""
+    """The example with a target of 5,000 unit results, a check listing 5,000 violations in
+    its details, and 50,000 sources."""
     finding = next(f for f in example_report.findings if f.entities)
     wide = attrs.evolve(finding, entities=finding.entities[:1] * 5_000)
-    return attrs.evolve(example_report, findings=(wide,),
-                        sources=(("figures.csv", 2),) * 50_000, n_observations=50_000)
+    check = next(f for f in example_report.findings if f.kind == "check")
+    listing = attrs.evolve(check, details={
+        "violations": [{"observation": i, "ratio": Fraction(i, 3)} for i in range(5_000)],
+        7: "a key that is no string"})
+    return attrs.evolve(example_report, findings=(wide, listing),
+                        sources=(("figures.csv", 2),) * 100_000, n_observations=100_000)
 
 
+@pytest.mark.parametrize("indent", [None, 2])
 def test_write_json_gives_the_text_in_pieces_none_near_the_whole(
-        wide_report: pr.Report) -> None:
+        wide_report: pr.Report, indent: int | None) -> None:
+    sink = Pieces()
+    wide_report.write_json(sink, indent=indent)
+    assert sink.text == wide_report.to_json(indent=indent)
+    assert max(map(len, sink.pieces)) < len(sink.text) // 10
+
+
+@pytest.mark.parametrize(("mark", "most"), [
+    ('"gap_units": ', report_module._ENTITIES_PER_PIECE),
+    ('"ratio": ', report_module._DETAILS_PER_PIECE),
+    ('"figures.csv"', report_module._SOURCES_PER_PIECE)])
+def test_write_json_writes_unit_results_details_and_sources_a_bounded_number_at_a_time(
+        wide_report: pr.Report, mark: str, most: int) -> None:
     sink = Pieces()
     wide_report.write_json(sink, indent=None)
-    assert sink.text == wide_report.to_json(indent=None)
-    assert max(map(len, sink.pieces)) < len(sink.text) // 4
+    assert max(piece.count(mark) for piece in sink.pieces) == most
 
 
 def test_write_json_makes_each_finding_after_the_one_before_is_written(
