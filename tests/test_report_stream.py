@@ -392,3 +392,25 @@ def test_a_terminal_is_shown_a_crlf_split_between_pieces_as_one_line_break() -> 
 def test_a_terminal_is_shown_control_characters_of_a_stream_as_escapes() -> None:
     assert streamed_to_terminal(["\x1b[2J", "x\r"]) == "\\x1b[2Jx\\x0d"
 
+
+
+def test_the_command_line_evaluates_the_figures_as_the_reader_gave_them(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, folder: Path,
+        plan_200: pr.Registry) -> None:
+    # A figure table handed on as it is: a list made of it would build an object per row.
+    read = pr.read_observations(folder / "figures.csv", registry=plan_200)
+    table = FigureTable.from_observations(read.observations)
+    given: list[object] = []
+    evaluate = cli.evaluate
+
+    def seen(observations: object, **options: Any) -> pr.Report:
+        given.append(observations)
+        return evaluate(observations, **options)
+
+    monkeypatch.setattr(cli, "load_registry", lambda strict=None: plan_200)
+    monkeypatch.setattr(cli, "read_observations", lambda *a, **k: attrs.evolve(
+        read, observations=table))
+    monkeypatch.setattr(cli, "evaluate", seen)
+    assert run(capsys, "evaluate", str(folder / "figures.csv"), "--as-of", "2025-12-31",
+               "-f", "json")[0] == cli.EXIT_OK
+    assert len(given) == 1 and given[0] is table

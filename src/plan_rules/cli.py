@@ -34,7 +34,6 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import attrs
 
@@ -43,7 +42,17 @@ from .cells import encodable, printable, spreadsheet_csv
 from .engine import evaluate
 from .errors import PlanRulesError, Terminated, WriteError
 from .formats import Catalogue, catalogue, label, requirement, show_value
-from .model import Aggregation, DataIssue, Entity, Indicator, Kind, Target, Text, Verdict
+from .model import (
+    Aggregation,
+    DataIssue,
+    Entity,
+    Indicator,
+    Kind,
+    Observation,
+    Target,
+    Text,
+    Verdict,
+)
 from .periods import Period, PeriodParseError
 from .progress_view import target_progress_lines
 from .readers import parse_date, read_entities, read_observations
@@ -154,7 +163,7 @@ def _not_an_input(output: Path | None, *inputs: Path | None) -> None:
 
 
 def _read(args: argparse.Namespace, registry: Registry,
-          ) -> tuple[list[Any], list[DataIssue], tuple[Entity, ...]]:
+          ) -> tuple[Sequence[Observation], list[DataIssue], tuple[Entity, ...]]:
     figures, entities_path = _inputs(Path(args.file), args.entities)
     _not_an_input(args.output, figures, entities_path)
     bar = Progress(_t(args.lang, f"đọc {figures.name}", f"reading {figures.name}"))
@@ -171,7 +180,8 @@ def _read(args: argparse.Namespace, registry: Registry,
         ent = read_entities(entities_path)
         entities = ent.entities
         issues.extend(ent.issues)
-    return list(read.observations), issues, entities
+    # As the reader gave them: a figure table stays one, not a list of an object per row.
+    return read.observations, issues, entities
 
 
 def _evaluate(args: argparse.Namespace, registry: Registry) -> tuple[Report, Catalogue]:
