@@ -14,9 +14,9 @@ from .figures import NONE
 from .hookspecs import hookimpl
 from .model import Check, Finding, Observation, ProgressMethod, Text, Verdict
 from .report import Report
-from .writers import Writer
+from .writers import TextSink, Writer
 
-__all__ = ["render_json", "render_text"]
+__all__ = ["render_json", "render_text", "stream_json"]
 
 
 def check_numerator_le_denominator(ctx: CheckContext) -> Iterator[Finding]:
@@ -109,6 +109,12 @@ def render_json(report: Report, lang: str = "en") -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+def stream_json(report: Report, lang: str, sink: TextSink) -> None:
+    """:func:`render_json`'s text written into ``sink`` a piece at a time."""
+    report.write_json(sink, indent=2)
+    sink.write("\n")
+
+
 def _lazy(name: str) -> Callable[[Report, str], str]:
     """A writer's render function imported on first use, so loading the registry stays
     cheap."""
@@ -141,5 +147,5 @@ def plan_rules_writers() -> list[Writer]:
         Writer(name="html", description="a self-contained HTML report with a bar per target",
                suffix=".html", render=_lazy("render_html")),
         Writer(name="json", description="the versioned JSON report", suffix=".json",
-               render=render_json),
+               render=render_json, stream=stream_json),
     ]

@@ -34,7 +34,6 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import attrs
 
@@ -43,7 +42,17 @@ from .cells import encodable, printable, spreadsheet_csv
 from .engine import evaluate
 from .errors import PlanRulesError, Terminated, WriteError
 from .formats import Catalogue, catalogue, label, requirement, show_value
-from .model import Aggregation, DataIssue, Entity, Indicator, Kind, Target, Text, Verdict
+from .model import (
+    Aggregation,
+    DataIssue,
+    Entity,
+    Indicator,
+    Kind,
+    Observation,
+    Target,
+    Text,
+    Verdict,
+)
 from .periods import Period, PeriodParseError
 from .progress_view import target_progress_lines
 from .readers import parse_date, read_entities, read_observations
@@ -51,7 +60,7 @@ from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe, load_re
 from .report import DEFAULT_MAX_ISSUES, Report
 from .terminal import Progress, colour, wants_colour
 from .words import verdict_words
-from .writers import write_atomically
+from .writers import TextSink, Writer, stream_atomically, write_atomically
 
 __all__ = ["EXIT_ERROR", "EXIT_FAIL_ON", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED",
            "build_parser", "main"]
@@ -154,7 +163,7 @@ def _not_an_input(output: Path | None, *inputs: Path | None) -> None:
 
 
 def _read(args: argparse.Namespace, registry: Registry,
-          ) -> tuple[list[Any], list[DataIssue], tuple[Entity, ...]]:
+          ) -> tuple[Sequence[Observation], list[DataIssue], tuple[Entity, ...]]:
     figures, entities_path = _inputs(Path(args.file), args.entities)
     _not_an_input(args.output, figures, entities_path)
     bar = Progress(_t(args.lang, f"đọc {figures.name}", f"reading {figures.name}"))
@@ -171,7 +180,8 @@ def _read(args: argparse.Namespace, registry: Registry,
         ent = read_entities(entities_path)
         entities = ent.entities
         issues.extend(ent.issues)
-    return list(read.observations), issues, entities
+    # As the reader gave them: a figure table stays one, not a list of an object per row.
+    return read.observations, issues, entities
 
 
 def _evaluate(args: argparse.Namespace, registry: Registry) -> tuple[Report, Catalogue]:
@@ -227,6 +237,22 @@ def _render(args: argparse.Namespace, registry: Registry, report: Report,
             f"định dạng {name!r}")
     catalogue.set(cat)
     colour.set(args.output is None and name == "text" and wants_colour(sys.stdout))
+    if writer.stream is not None:
+        _stream(args, name, writer, report)
+    else:
+        _render_whole(args, name, writer, report)
+    if args.output is not None:
+        s = report.summary()
+        counts = ", ".join(f"{verdict_words(v).get(args.lang)} {s.total(v)}" for v in Verdict
+                           if s.total(v))
+        print(_t(args.lang, f"đã ghi {args.output} ({counts or 'không có chỉ tiêu'}; "
+                            f"{s.issues} vấn đề số liệu)",
+                 f"wrote {args.output} ({counts or 'no targets'}; {s.issues} data issues)"),
+              file=sys.stderr)
+
+
+def _render_whole(args: argparse.Namespace, name: str, writer: Writer, report: Report) -> None:
+    """Render the report whole, then write it."""
     try:
         content: object = writer.render(report, args.lang)
     except PLUGIN_STOPS:
@@ -250,14 +276,74 @@ def _render(args: argparse.Namespace, registry: Registry, report: Report,
         # its own colours.)
         content = printable(content.replace("\r\n", "\n"))
     _emit(args, content)
+
+
+class _Sink:
+    """What a streaming writer writes into: the output, with the text shown as
+    :func:`_emit` and :func:`_render_whole` show a whole text (on a terminal, control
+    characters as escapes and CRLF as LF, a CR at the end of a piece held back for the
+    next), and with a failure of the output itself remembered, so that a closed pipe or a
+    full disk is not blamed on the writer."""
+
+    def __init__(self, out: TextSink, terminal: bool) -> None:
+        self._out = out
+        self._terminal = terminal
+        self._held = ""
+        self.failure: BaseException | None = None
+
+    def write(self, text: str, /) -> None:
+        if self._terminal:
+            text = self._held + text
+            self._held = "\r" if text.endswith("\r") else ""
+            text = printable(text[:len(text) - len(self._held)].replace("\r\n", "\n"))
+        else:
+            text = encodable(text)
+        self._send(text)
+
+    def close(self) -> None:
+        """Write what was held back."""
+        if self._held:
+            self._held = ""
+            self._send(printable("\r"))
+
+    def _send(self, text: str) -> None:
+        try:
+            self._out.write(text)
+        except BaseException as exc:
+            self.failure = exc
+            raise
+
+
+def _stream(args: argparse.Namespace, name: str, writer: Writer, report: Report) -> None:
+    """Write the report a piece at a time, as the writer makes it: atomically to
+    ``--output`` (nothing is left of a failed writer's text), else to standard output
+    (which has what was written before a failure)."""
+    stream = writer.stream
+    assert stream is not None
+
+    def produce(out: TextSink, terminal: bool) -> None:
+        sink = _Sink(out, terminal)
+        try:
+            stream(report, args.lang, sink)
+            sink.close()
+        except PLUGIN_STOPS:
+            raise
+        except PLUGIN_FAILURES as exc:
+            if sink.failure is not None:
+                raise  # the output's failure, not the writer's
+            where = (("nothing was written", "không ghi gì") if args.output is not None
+                     else ("the output stops where it failed", "phần đã ghi ra không đầy đủ"))
+            raise WriteError(
+                f"writer {name!r} of plugin {writer.plugin!r} failed: {type(exc).__name__}: "
+                f"{exc}; {where[0]} — định dạng {name!r} (plugin {writer.plugin!r}) gặp "
+                f"lỗi, {where[1]}") from exc
+
     if args.output is not None:
-        s = report.summary()
-        counts = ", ".join(f"{verdict_words(v).get(args.lang)} {s.total(v)}" for v in Verdict
-                           if s.total(v))
-        print(_t(args.lang, f"đã ghi {args.output} ({counts or 'không có chỉ tiêu'}; "
-                            f"{s.issues} vấn đề số liệu)",
-                 f"wrote {args.output} ({counts or 'no targets'}; {s.issues} data issues)"),
-              file=sys.stderr)
+        stream_atomically(args.output, lambda out: produce(out, terminal=False))
+    else:
+        # CSV and JSON carry the data's text as it is, for programs; a person's terminal
+        # is shown it, never obeys it (as in _render_whole).
+        produce(sys.stdout, terminal=name != "text" and sys.stdout.isatty())
 
 
 def _seconds(nanoseconds: int) -> str:

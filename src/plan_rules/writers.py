@@ -4,6 +4,8 @@ A writer is contributed through the ``plan_rules_writers`` hook; the built-in on
 JSON) come from the ``builtin`` plugin like any other. :func:`write_atomically` writes to a
 temporary file beside the target and renames it into place, so a crash never leaves half a
 report behind; it writes into devices and FIFOs directly and refuses read-only files.
+:func:`stream_atomically` does the same for text given a piece at a time, as
+:meth:`Report.write_json <plan_rules.Report.write_json>` gives a report too large to hold.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol
 
 import attrs
 
@@ -24,18 +26,55 @@ from .errors import WriteError
 if TYPE_CHECKING:
     from .report import Report
 
-__all__ = ["Writer", "write_atomically"]
+__all__ = ["TextSink", "Writer", "stream_atomically", "write_atomically"]
+
+
+class TextSink(Protocol):
+    """Where text goes a piece at a time: an open text file, ``sys.stdout``, a StringIO."""
+
+    def write(self, text: str, /) -> object:
+        """Take the next piece of text."""
 
 
 @attrs.frozen(kw_only=True)
 class Writer:
-    """A named way of rendering a report: ``render(report, lang)`` returns text or bytes."""
+    """A named way of rendering a report: ``render(report, lang)`` returns text or bytes.
+
+    ``stream(report, lang, sink)``, when a writer has it, writes the same text as ``render``
+    returns into ``sink`` a piece at a time; the command line then uses it, so a large
+    report is never held whole (the JSON writer has one).
+    """
 
     name: str
     description: str
     suffix: str
     render: Callable[[Report, str], str | bytes] = attrs.field(eq=False)
     plugin: str | None = attrs.field(default=None, eq=False)
+    stream: Callable[[Report, str, TextSink], None] | None = attrs.field(default=None,
+                                                                         eq=False)
+
+
+class _Encodable:
+    """A text sink writing UTF-8 into a binary file, lone surrogates escaped
+    (:func:`cells.encodable`, which works a character at a time, so pieces may split the
+    text anywhere)."""
+
+    __slots__ = ("_handle",)
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+
+    def write(self, text: str, /) -> int:
+        return self._handle.write(encodable(text).encode("utf-8"))
+
+
+def stream_atomically(path: str | os.PathLike[str], write: Callable[[TextSink], object],
+                      ) -> None:
+    """Write the text that ``write`` gives its sink, piece by piece, to ``path``, with every
+    safeguard of :func:`write_atomically`: the file appears whole or not at all (an
+    exception from ``write`` leaves what was there), devices and FIFOs are written into, a
+    read-only file is refused before ``write`` is called."""
+    _write(path, lambda handle: write(_Encodable(handle)))
 
 
 def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None:
@@ -54,8 +93,14 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
 
     Lone surrogates in a text are written as ``\\udXXX`` escapes (:func:`cells.encodable`).
     """
-    target = Path(path)
     data = encodable(content).encode("utf-8") if isinstance(content, str) else content
+    _write(path, lambda handle: handle.write(data))
+
+
+def _write(path: str | os.PathLike[str], produce: Callable[[IO[bytes]], object]) -> None:
+    """:func:`write_atomically`'s rules, with ``produce`` writing the bytes into the open
+    file."""
+    target = Path(path)
     try:
         found: os.stat_result | None = os.stat(target)  # through any link
     except FileNotFoundError:
@@ -66,25 +111,25 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
         raise WriteError(f"could not write {target}: it is a folder — {target} là thư mục, "
                          "không ghi được")
     if found is not None and not stat.S_ISREG(found.st_mode):
-        _write_into(target, data)
+        _write_into(target, produce)
         return
     if found is not None and (not found.st_mode & 0o222 or not os.access(target, os.W_OK)):
         raise WriteError(
             f"{target} is read-only: it is not replaced (make it writable or write elsewhere) "
             f"— tệp {target} chỉ đọc: không ghi đè (hãy cho phép ghi hoặc ghi vào tệp khác)")
-    _replace(Path(os.path.realpath(target)) if target.is_symlink() else target, data)
+    _replace(Path(os.path.realpath(target)) if target.is_symlink() else target, produce)
 
 
-def _write_into(target: Path, data: bytes) -> None:
+def _write_into(target: Path, produce: Callable[[IO[bytes]], object]) -> None:
     """Write into a device or a FIFO as it is; there is no temporary file to leave."""
     try:
         with open(target, "wb") as handle:
-            handle.write(data)
+            produce(handle)
     except OSError as exc:
         raise WriteError(f"could not write {target}: {exc} — không ghi được {target}") from exc
 
 
-def _replace(target: Path, data: bytes) -> None:
+def _replace(target: Path, produce: Callable[[IO[bytes]], object]) -> None:
     """The temporary file and the rename, for a regular file; the temporary file is removed
     on any failure, also on an interruption (Ctrl-C, and SIGTERM as the command line turns
     it into an exception)."""
@@ -98,7 +143,7 @@ def _replace(target: Path, data: bytes) -> None:
                          f"{why}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            produce(handle)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes the file private (0600); a report gets the mode a new file would.
