@@ -16,7 +16,9 @@ alternate between the jobs, round after round, so all see the same machine load;
 reported with their ratios and the national-scale goals.
 
     python benchmarks/run.py [--repeat 3] [--data benchmarks/data/national.csv]
-                             [--jobs hand,plan_rules,columnar,pandas,polars,duckdb,polars_full]
+                             [--jobs hand,plan_rules,findings,stream,columnar,
+                                     columnar_findings,columnar_stream,pandas,polars,duckdb,
+                                     polars_full]
                              [--rows N] [--json PATH]
 """
 
@@ -108,8 +110,14 @@ def hand_written(path: Path, thresholds: Thresholds) -> str:
 
 
 def with_plan_rules(path: Path, registry: pr.Registry, *,
-                    read: Callable[..., pr.ReadResult] | None = None) -> str:
-    """Read, evaluate and serialise with the library; returns the JSON report.
+                    read: Callable[..., pr.ReadResult] | None = None,
+                    output: str = "text") -> str:
+    """Read and evaluate with the library, then hand out the report as ``output`` says:
+
+    - ``"text"``: the JSON report as one text (returned, so it can be checked);
+    - ``"findings"``: nothing more than the report with its findings built (per-unit results
+      stay views over the combined figures); returns a line of its summary;
+    - ``"stream"``: the JSON report streamed to a temporary file; returns its size.
 
     ``read`` replaces ``plan_rules.read_observations`` (the columnar extra's reader).
     """
@@ -122,7 +130,21 @@ def with_plan_rules(path: Path, registry: pr.Registry, *,
     entities = pr.read_entities(entities_path(path)).entities
     report = pr.evaluate(result.observations, registry=registry, issues=result.issues,
                          entities=entities, as_of=date(2025, 12, 31))
+    if output == "findings":
+        return json.dumps(attrs_summary(report))
+    if output == "stream":
+        with tempfile.TemporaryDirectory(prefix="plan-rules-bench-") as tmp:
+            target = Path(tmp) / "report.json"
+            report.write_json(target, indent=None)
+            return json.dumps({"bytes": target.stat().st_size})
     return report.to_json(indent=None)
+
+
+def attrs_summary(report: pr.Report) -> dict[str, Any]:
+    """The report's counts by area and verdict, as JSON-ready data."""
+    summary = report.summary()
+    return {"targets": summary.targets, "checks": summary.checks, "issues": summary.issues,
+            "findings": len(report.findings)}
 
 
 def thresholds_of(registry: pr.Registry) -> Thresholds:
@@ -162,22 +184,29 @@ def _load_hand() -> Job:
     return hand_written
 
 
-def _load_plan_rules() -> Job:
-    import plan_rules as pr
+def _load_plan_rules(output: str = "text") -> Callable[[], Job]:
+    def load() -> Job:
+        import plan_rules as pr
 
-    registry = pr.load_registry()
-    return lambda path, _thresholds: with_plan_rules(path, registry)
+        registry = pr.load_registry()
+        return lambda path, _thresholds: with_plan_rules(path, registry, output=output)
+
+    return load
 
 
-def _load_columnar() -> Job:
-    import plan_rules as pr
+def _load_columnar(output: str = "text") -> Callable[[], Job]:
+    def load() -> Job:
+        import plan_rules as pr
 
-    columnar = importlib.import_module("plan_rules.columnar")
-    read = getattr(columnar, "read_observations", None)
-    if read is None:
-        raise RuntimeError("plan_rules.columnar has no read_observations")
-    registry = pr.load_registry()
-    return lambda path, _thresholds: with_plan_rules(path, registry, read=read)
+        columnar = importlib.import_module("plan_rules.columnar")
+        read = getattr(columnar, "read_observations", None)
+        if read is None:
+            raise RuntimeError("plan_rules.columnar has no read_observations")
+        registry = pr.load_registry()
+        return lambda path, _thresholds: with_plan_rules(path, registry, read=read,
+                                                         output=output)
+
+    return load
 
 
 def _load_polars_full() -> Job:
@@ -206,8 +235,13 @@ JOBS: dict[str, JobSpec] = {spec.key: spec for spec in (
     JobSpec("python", "baseline: python", _load_python, baseline=True),
     JobSpec("import", "baseline: python + import plan_rules", _load_import, baseline=True),
     JobSpec("hand", "hand-written loop (csv.reader)", _load_hand, comparable=True),
-    JobSpec("plan_rules", "plan_rules", _load_plan_rules),
-    JobSpec("columnar", "plan_rules columnar", _load_columnar),
+    JobSpec("plan_rules", "plan_rules", _load_plan_rules()),
+    JobSpec("findings", "plan_rules, findings only", _load_plan_rules("findings")),
+    JobSpec("stream", "plan_rules, JSON streamed to a file", _load_plan_rules("stream")),
+    JobSpec("columnar", "plan_rules columnar", _load_columnar()),
+    JobSpec("columnar_findings", "plan_rules columnar, findings only",
+            _load_columnar("findings")),
+    JobSpec("columnar_stream", "plan_rules columnar, JSON streamed", _load_columnar("stream")),
     *(JobSpec(key, name, _peer_loader(key), comparable=True)
       for key, (name, _module) in peers.PEERS.items()),
     JobSpec("polars_full", "polars (lazy), plan_rules' results", _load_polars_full,
@@ -222,7 +256,7 @@ def unavailable(key: str) -> str | None:
         return None if peers.installed(key) else f"{peers.PEERS[key][1]} not installed"
     if key == "polars_full" and importlib.util.find_spec("polars") is None:
         return "polars not installed"
-    if key == "columnar":
+    if key.startswith("columnar"):
         if importlib.util.find_spec("pyarrow") is None:
             return "pyarrow not installed"
         if importlib.util.find_spec("plan_rules.columnar") is None:
@@ -409,6 +443,51 @@ def goal(label: str, value: float | None, limit: float, missing: str) -> str:
         return f"{label}: not measured ({missing})"
     verdict = "met" if value <= limit else "missed"
     return f"{label} = {value:.2f}× (goal ≤ {limit:g}×): {verdict}"
+
+
+#: Peak memory of the two jobs before the figures became columns (docs/performance.md,
+#: 1 December 2026): the floor asks for half of each.
+EARLIER_PEAK_MB = {"plan_rules": 1032.0, "columnar": 1260.0}
+
+
+def pipeline_goals(med: Callable[[str, str], float | None]) -> list[str]:
+    """The goals of the staged pipeline against the polars job that computes the same
+    per-target results, and against the hand loop: each with its aim and its floor."""
+    full_s, full_mb = med("polars_full", "seconds"), med("polars_full", "peak_rss_mb")
+    hand_s, pandas_mb = med("hand", "seconds"), med("pandas", "peak_rss_mb")
+
+    def line(label: str, value: float | None, aim: float, floor: float | None,
+             missing: str) -> str:
+        if value is None:
+            return f"{label}: not measured ({missing})"
+        reached = "aim met" if value <= aim else (
+            "floor met, aim missed" if floor is not None and value <= floor else "missed")
+        bound = f"aim ≤ {aim:g}×" + (f", floor ≤ {floor:g}×" if floor is not None else "")
+        return f"{label} = {value:.2f}× ({bound}): {reached}"
+
+    return [
+        line("pipeline: columnar findings / polars_full",
+             _ratio(med("columnar_findings", "seconds"), full_s), 1.0, 2.0,
+             "needs columnar_findings and polars_full"),
+        line("pipeline: columnar with streamed JSON / polars_full",
+             _ratio(med("columnar_stream", "seconds"), full_s), 3.0, None,
+             "needs columnar_stream and polars_full"),
+        line("pipeline: pure findings / hand loop",
+             _ratio(med("findings", "seconds"), hand_s), 1.0, 1.5,
+             "needs findings and hand"),
+        line("pipeline: columnar peak / polars_full peak",
+             _ratio(med("columnar_findings", "peak_rss_mb"), full_mb), 1.0, None,
+             "needs columnar_findings and polars_full"),
+        line("pipeline: pure peak / pandas peak",
+             _ratio(med("findings", "peak_rss_mb"), pandas_mb), 1.0, None,
+             "needs findings and pandas"),
+        line("pipeline: pure peak / before the columns (1,032 MB)",
+             _ratio(med("findings", "peak_rss_mb"), EARLIER_PEAK_MB["plan_rules"]), 0.5, None,
+             "needs findings"),
+        line("pipeline: columnar peak / before the columns (1,260 MB)",
+             _ratio(med("columnar_findings", "peak_rss_mb"), EARLIER_PEAK_MB["columnar"]),
+             0.5, None, "needs columnar_findings"),
+    ]
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -697,6 +776,7 @@ def report(args: argparse.Namespace, keys: list[str], runs: dict[str, list[Run]]
             + (f"{pr_s / full_s:.2f}×" if pr_s else "not measured")
             + "; plan_rules columnar / it = "
             + (f"{col_s / full_s:.2f}×" if col_s else "not measured"))
+    goals += pipeline_goals(med)
     for line in goals:
         print(line)
 
