@@ -61,6 +61,14 @@ def test_a_figure_after_the_as_of_date_is_named_as_such() -> None:
     assert "ends after the as-of date 30/06/2025" in text
 
 
+def test_a_figure_ending_on_the_as_of_date_is_not_said_to_end_after_it() -> None:
+    table = table_of(1, months=(6,))
+    sink = IssueSink(table, IssueLedger(None))
+    account(table, [], AS_OF, [X1], sink)
+    ((_, text),) = unused(sink)
+    assert "no target uses this figure" in text
+
+
 def test_a_figure_an_issue_names_already_is_not_named_again() -> None:
     table = table_of(2)
     sink = IssueSink(table, IssueLedger(None))

@@ -22,23 +22,29 @@ X1 = pr.Entity(code="X1", level="commune")
 WHEN = date(2025, 12, 31)
 
 
-def goal(*, valid_from: date | None = None) -> pr.Target:
+def goal(*, valid_from: date | None = None, aggregation: str = "pooled") -> pr.Target:
     return pr.Target(code="R.t", indicator="R", comparator=">=", threshold=Fraction(9, 10),
-                     scope=pr.Scope(level="commune"), aggregation="pooled",
+                     scope=pr.Scope(level="commune"), aggregation=aggregation,
                      deadline=WHEN, valid_from=valid_from)
 
 
-def month(m: int, num: int, den: int) -> pr.Observation:
-    return pr.Observation(indicator="R", entity="X1", period=pr.Period.month(2025, m),
+X2 = pr.Entity(code="X2", level="commune")
+
+
+def month(m: int, num: int, den: int, entity: str = "X1") -> pr.Observation:
+    return pr.Observation(indicator="R", entity=entity, period=pr.Period.month(2025, m),
                           numerator=num, denominator=den)
 
 
-def data_of(tgt: pr.Target, observations: Sequence[pr.Observation]) -> TargetData:
+def data_of(tgt: pr.Target, observations: Sequence[pr.Observation],
+            in_scope: Sequence[pr.Entity] = (X1,)) -> TargetData:
     table = FigureTable.from_observations(observations)
-    unit_of = [X1] * len(table)
+    by_code = {e.code: e for e in in_scope}
+    unit_of = [by_code[o.entity] for o in observations]
     return TargetData(table=table, target=tgt, indicator=RATE,
                       series=series(table, range(len(table)), unit_of), unit_of=unit_of,
-                      in_scope=[X1], blocked={}, blocks_indicator=False, blocks_scope=False)
+                      in_scope=list(in_scope), blocked={}, blocks_indicator=False,
+                      blocks_scope=False)
 
 
 def finding_of(data: TargetData, when: date = WHEN) -> pr.Finding:
@@ -91,6 +97,16 @@ def test_each_earlier_quarter_gives_a_point_dated_by_the_last_period_end_used() 
 def test_a_cut_off_without_a_judged_statistic_gives_no_point() -> None:
     # By 31 March the only figure has a zero denominator: no statistic, no point.
     data = data_of(goal(), [month(1, 0, 0), month(5, 3, 4)])
+    latest, earlier = history(data, finding_of(data), WHEN, [_method()]) or (None, [])
+    assert latest == pr.Point(on=date(2025, 5, 31), value=Fraction(3, 4))
+    assert earlier == []
+
+
+def test_a_cut_off_with_a_figure_but_no_verdict_gives_no_point() -> None:
+    # An each target by 31 March: X1 meets it but X2 has no figure yet, so the target has
+    # no data then, though its weakest figure is known: no point.
+    data = data_of(goal(aggregation="each"), [month(1, 19, 20), month(5, 3, 4, "X2")],
+                   in_scope=(X1, X2))
     latest, earlier = history(data, finding_of(data), WHEN, [_method()]) or (None, [])
     assert latest == pr.Point(on=date(2025, 5, 31), value=Fraction(3, 4))
     assert earlier == []
