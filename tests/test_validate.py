@@ -95,6 +95,28 @@ def test_a_value_disagreeing_with_counts_is_a_warning_and_the_figure_stays() -> 
     assert not sink.blocked
 
 
+def test_a_value_agreeing_with_its_counts_says_nothing() -> None:
+    valid, sink = run([rate(1, 4, value=Fraction(1, 4))])
+    assert valid.usable == {"R": [0]}
+    assert codes(sink) == []
+
+
+def test_a_figure_an_earlier_blocking_issue_names_is_not_usable() -> None:
+    table = FigureTable.from_observations([rate(1, 2), rate(1, 2, period=pr.Period.month(2025, 2))])
+    sink = IssueSink(table, IssueLedger(None))
+    sink.issue("bad_cell", 1, "ô hỏng", "bad cell")
+    valid = validate(table, INDICATORS, Units(table, {"X1": COMMUNE}), sink)
+    assert valid.usable == {"R": [0]}
+
+
+def test_of_three_duplicates_only_the_latest_report_is_used() -> None:
+    valid, sink = run([rate(1, 2, reported_on=date(2025, 3, 1)),
+                       rate(2, 2, reported_on=date(2025, 2, 1)),
+                       rate(0, 2, reported_on=date(2025, 4, 1))])
+    assert valid.usable == {"R": [2]}
+    assert sorted(codes(sink)) == [("duplicate", 0), ("duplicate", 1)]
+
+
 def test_a_count_that_is_not_whole_is_refused() -> None:
     valid, sink = run([pr.Observation(indicator="C", entity="X1", period=JAN,
                                       value=Fraction(5, 2))])

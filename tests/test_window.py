@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import plan_rules as pr
 from plan_rules.figures import FigureTable
 from plan_rules.window import Prefix, Selection, Series, opening, select, series
@@ -226,3 +229,21 @@ def test_an_excluded_figure_outside_the_measurement_years_is_not_named() -> None
     sel = chosen([(X1, month(12, 2024)), (X1, month(1)), (X1, month(3))], tgt=tgt)
     # January 2025 is within the measurement's years but before the target applied.
     assert lists(sel) == ({"X1": [2]}, {}, [1])
+
+
+_PERIODS = [*(month(m) for m in range(1, 13)), month(12, 2024), pr.Period.quarter(2025, 2),
+            pr.Period.between(date(2024, 12, 1), date(2025, 1, 31)), pr.Period.year(2025)]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(_PERIODS), min_size=1, max_size=8),
+       st.dates(date(2025, 1, 1), date(2026, 2, 1)))
+def test_a_unit_that_always_applied_has_exactly_the_figures_wholly_in_the_window(
+        periods: list[pr.Period], when: date) -> None:
+    sel = chosen([(X1, p) for p in periods], when=when)
+    window = opening(POOLED, when)
+    assert isinstance(window, pr.Period)
+    wanted = sorted((i for i, p in enumerate(periods) if window.covers(p)),
+                    key=lambda i: (periods[i].end, i))
+    assert [list(p) for p in sel.own.values()] == ([wanted] if wanted else [])
+    assert sel.excluded == []
