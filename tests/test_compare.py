@@ -81,11 +81,12 @@ def test_the_gap_of_a_rate_in_units_of_its_numerator(comparator: str, num: int,
 @pytest.mark.parametrize(("comparator", "v", "units"), [
     (">=", 10, 3), (">", 10, 4), ("<=", 15, 2), ("<", 15, 3), ("==", 10, 3)])
 def test_the_gap_of_a_count_in_its_units(comparator: str, v: int, units: int) -> None:
-    assert gap(COUNT, at(comparator, 13, "C"), Fraction(v), None, None) == (abs(13 - v), units)
+    got = gap(COUNT, at(comparator, 13, "C"), Fraction(v), None, None)
+    assert got == (Fraction(abs(13 - v)), units)
 
 
 def test_a_met_figure_has_no_gap() -> None:
-    assert gap(RATE, at(">="), Fraction(7, 10), 7, 10) == (0, 0)
+    assert gap(RATE, at(">="), Fraction(7, 10), 7, 10) == (Fraction(0), 0)
 
 
 def test_a_rate_without_counts_has_a_distance_but_no_units() -> None:
@@ -121,7 +122,7 @@ def test_each_unit_has_its_verdict_figure_gap_and_figures() -> None:
     assert (r1.entity, r1.verdict, r1.observed, r1.gap, r1.gap_units) == (
         "X1", pr.Verdict.NOT_MET, Fraction(12, 20), Fraction(1, 20), 1)
     assert (r1.periods, r1.observations) == (("01/2025", "02/2025"), (0, 1))
-    assert (r2.verdict, r2.gap, r2.gap_units) == (pr.Verdict.MET, 0, 0)
+    assert (r2.verdict, r2.gap, r2.gap_units) == (pr.Verdict.MET, Fraction(0), 0)
     assert (r3.verdict, r3.observed, r3.gap) == (pr.Verdict.NO_DATA, None, None)
 
 
@@ -161,7 +162,8 @@ def test_a_pooled_target_gap_is_in_units_of_its_summed_counts() -> None:
 
 def test_a_met_target_has_no_gap_and_one_without_figure_none() -> None:
     tgt = at(">=")
-    assert target_gap(RATE, tgt, pr.Verdict.MET, Fraction(1), pr.Statistics(), []) == (0, 0)
+    met = target_gap(RATE, tgt, pr.Verdict.MET, Fraction(1), pr.Statistics(), [])
+    assert met == (Fraction(0), 0)
     assert target_gap(RATE, tgt, pr.Verdict.NO_DATA, None, pr.Statistics(), []) == (None,
                                                                                     None)
 
