@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -134,11 +135,8 @@ def test_a_prefix_is_the_first_n_positions_of_its_series() -> None:
 
 def test_a_prefix_refuses_an_index_past_its_end() -> None:
     p = Prefix(Series(X1, [4, 2, 7], [date(2025, 1, 31)] * 3, date(2025, 1, 1)), 2)
-    try:
+    with pytest.raises(IndexError):
         p[2]
-    except IndexError:
-        return
-    raise AssertionError("a prefix of 2 gave a third figure")
 
 
 # -- select ----------------------------------------------------------------------------------
