@@ -1,0 +1,268 @@
+"""The aggregating stage on its own: the units over a target's scope as one statistic, and the
+target's verdict (src/plan_rules/aggregate.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+
+import plan_rules as pr
+from plan_rules.aggregate import Figures, TargetData, headline, measure, missing_units, statistics
+from plan_rules.combine import Combined
+from plan_rules.dataissues import IssueSink
+from plan_rules.figures import FigureTable
+from plan_rules.report import IssueLedger
+from plan_rules.window import series
+from sample_plugin import indicator, target
+
+RATE = indicator("R")
+COUNT = indicator("C", kind="count", temporal="stock")
+STOCK = indicator("S", temporal="stock")
+X1 = pr.Entity(code="X1", level="commune")
+X2 = pr.Entity(code="X2", level="commune")
+X3 = pr.Entity(code="X3", level="commune")
+PROVINCE = pr.Entity(code="P", level="province")
+YEAR = pr.Period.year(2025)
+V = pr.Verdict
+
+
+def at(aggregation: str, threshold: Fraction | int = Fraction(7, 10), comparator: str = ">=",
+       ind: str = "R", level: str = "commune") -> pr.Target:
+    return target(f"{ind}.{aggregation}", ind, threshold, comparator=comparator,
+                  aggregation=aggregation, level=level)
+
+
+def counted(entity: pr.Entity, num: int, den: int, used: int = 0) -> Combined:
+    return Combined(entity=entity, used=[used], numerator=num, denominator=den)
+
+
+def valued(entity: pr.Entity, v: Fraction | int, used: int = 0) -> Combined:
+    return Combined(entity=entity, used=[used], value=Fraction(v))
+
+
+def figures(tgt: pr.Target, *units: Combined, ind: pr.Indicator = RATE) -> Figures:
+    return Figures(ind, tgt, {c.entity.code: c for c in units})
+
+
+def judged(f: Figures, missing: Sequence[pr.Verdict] = (), *, derived: bool = False,
+           excluded: bool = False, blocks: bool = False) -> tuple[pr.Verdict, Fraction | None]:
+    return headline(f, missing, derived, excluded, blocks, None)
+
+
+# -- the statistics --------------------------------------------------------------------------
+
+def test_pooled_is_the_ratio_of_sums_and_mean_the_unweighted_mean() -> None:
+    f = figures(at("pooled"), counted(X1, 1, 2), counted(X2, 30, 40))
+    assert f.counts == (31, 42)
+    assert f.pooled == Fraction(31, 42)
+    assert f.mean == Fraction(5, 8)
+    assert f.extremes == (Fraction(1, 2), Fraction(3, 4))
+
+
+def test_a_rate_with_a_unit_lacking_counts_has_no_pooled_ratio() -> None:
+    f = figures(at("pooled"), counted(X1, 1, 2), valued(X2, Fraction(3, 4)))
+    assert f.counts is None
+    assert f.pooled is None
+    assert f.mean == Fraction(5, 8)
+
+
+def test_a_counts_pooled_figure_is_their_sum() -> None:
+    f = figures(at("pooled", 10, ind="C"), valued(X1, 4), valued(X2, 5), ind=COUNT)
+    assert f.pooled == 9
+
+
+# -- headline --------------------------------------------------------------------------------
+
+def test_a_pooled_target_is_judged_on_the_ratio_of_sums() -> None:
+    f = figures(at("pooled"), counted(X1, 1, 2), counted(X2, 30, 40))
+    assert judged(f) == (V.MET, Fraction(31, 42))
+
+
+def test_a_mean_target_is_judged_on_the_unweighted_mean() -> None:
+    f = figures(at("mean"), counted(X1, 1, 2), counted(X2, 30, 40))
+    assert judged(f) == (V.NOT_MET, Fraction(5, 8))
+
+
+def test_an_each_target_is_judged_on_its_weakest_unit() -> None:
+    f = figures(at("each"), counted(X1, 8, 10), counted(X2, 6, 10))
+    assert judged(f) == (V.NOT_MET, Fraction(6, 10))
+
+
+def test_an_at_most_each_target_is_judged_on_its_highest_unit() -> None:
+    f = figures(at("each", comparator="<="), counted(X1, 8, 10), counted(X2, 6, 10))
+    assert judged(f) == (V.NOT_MET, Fraction(8, 10))
+
+
+def test_an_each_target_with_every_unit_meeting_it_is_met() -> None:
+    f = figures(at("each"), counted(X1, 8, 10), counted(X2, 7, 10))
+    assert judged(f) == (V.MET, Fraction(7, 10))
+
+
+def test_of_each_target_verdicts_a_failing_unit_wins_over_all_others() -> None:
+    f = figures(at("each"), counted(X1, 1, 10), counted(X2, 0, 0))
+    assert judged(f, [V.INVALID, V.NOT_APPLICABLE])[0] is V.NOT_MET
+
+
+def test_of_each_target_verdicts_invalid_wins_over_no_data_and_met() -> None:
+    f = figures(at("each"), counted(X1, 9, 10), counted(X2, 0, 0))
+    assert judged(f, [V.INVALID])[0] is V.INVALID
+
+
+def test_of_each_target_verdicts_no_data_wins_over_met() -> None:
+    f = figures(at("each"), counted(X1, 9, 10))
+    assert judged(f, [V.NO_DATA, V.NOT_APPLICABLE])[0] is V.NO_DATA
+
+
+def test_of_each_target_verdicts_met_wins_over_not_applicable() -> None:
+    f = figures(at("each"), counted(X1, 9, 10))
+    assert judged(f, [V.NOT_APPLICABLE])[0] is V.MET
+
+
+def test_an_each_target_without_units_is_not_applicable_when_figures_were_set_aside() -> None:
+    assert judged(figures(at("each")), excluded=True) == (V.NOT_APPLICABLE, None)
+    assert judged(figures(at("each")), blocks=True) == (V.INVALID, None)
+    assert judged(figures(at("each"))) == (V.NO_DATA, None)
+
+
+def test_a_reported_target_is_its_single_units_own_figure() -> None:
+    f = figures(at("reported", level="province"), counted(PROVINCE, 3, 4))
+    assert judged(f) == (V.MET, Fraction(3, 4))
+
+
+def test_a_reported_target_derived_from_its_units_is_their_pooled_ratio() -> None:
+    f = figures(at("reported", level="province"), counted(X1, 1, 2), counted(X2, 30, 40))
+    assert judged(f, derived=True) == (V.MET, Fraction(31, 42))
+
+
+def test_a_pooled_target_with_a_percentage_only_unit_is_invalid_and_says_so() -> None:
+    table = FigureTable.from_observations([
+        pr.Observation(indicator="R", entity="X1", period=YEAR, numerator=1, denominator=2),
+        pr.Observation(indicator="R", entity="X2", period=YEAR, value=Fraction(3, 4)),
+    ])
+    sink = IssueSink(table, IssueLedger(None))
+    f = figures(at("pooled"), counted(X1, 1, 2, used=0), valued(X2, Fraction(3, 4), used=1))
+    assert headline(f, [], False, False, False, sink) == (V.INVALID, None)
+    assert [(i.code, i.observation) for i in sink.ledger.listed] == [("counts_needed", 1)]
+
+
+def test_a_pooled_target_whose_denominators_are_all_zero_has_no_data() -> None:
+    table = FigureTable.from_observations([
+        pr.Observation(indicator="R", entity="X1", period=YEAR, numerator=0, denominator=0)])
+    sink = IssueSink(table, IssueLedger(None))
+    f = figures(at("pooled"), counted(X1, 0, 0))
+    assert headline(f, [], False, False, False, sink) == (V.NO_DATA, None)
+    assert [(i.code, i.severity) for i in sink.ledger.listed] == [("zero_denominator",
+                                                                   "warning")]
+
+
+def test_a_pooled_target_without_figures_is_invalid_when_a_unit_is_blocked() -> None:
+    assert judged(figures(at("pooled")), [V.INVALID]) == (V.INVALID, None)
+    assert judged(figures(at("pooled")), [V.NO_DATA]) == (V.NO_DATA, None)
+    assert judged(figures(at("pooled")), excluded=True) == (V.NOT_APPLICABLE, None)
+
+
+# -- missing units ---------------------------------------------------------------------------
+
+def test_units_in_scope_without_figures_are_no_data_invalid_or_not_applicable() -> None:
+    f = figures(at("each"), counted(X1, 1, 2))
+    gone = pr.Entity(code="X0", level="commune", valid_to=date(2024, 12, 31))
+    missing = missing_units(RATE, at("each"), YEAR, [gone, X1, X2, X3], f, [7], {7: "X3"},
+                            {("R", "X2"): "commune"})
+    assert [(r.entity, r.verdict, r.observations) for r in missing] == [
+        ("X2", V.INVALID, ()), ("X3", V.NOT_APPLICABLE, (7,))]
+
+
+def test_a_unit_blocked_for_another_indicator_has_no_data() -> None:
+    missing = missing_units(RATE, at("each"), YEAR, [X2], figures(at("each")), [], {},
+                            {("OTHER", "X2"): "commune"})
+    assert [(r.entity, r.verdict) for r in missing] == [("X2", V.NO_DATA)]
+
+
+def test_a_stock_unit_that_ceased_before_the_window_end_is_not_missing() -> None:
+    gone = pr.Entity(code="X0", level="commune", valid_to=date(2025, 6, 30))
+    tgt = at("each", ind="S")
+    assert missing_units(STOCK, tgt, YEAR, [gone], figures(tgt, ind=STOCK), [], {}, {}) == []
+    assert [r.entity for r in missing_units(RATE, at("each"), YEAR, [gone],
+                                            figures(at("each")), [], {}, {})] == ["X0"]
+
+
+def test_a_reported_target_with_a_figure_has_no_missing_units() -> None:
+    tgt = at("reported", level="province")
+    assert missing_units(RATE, tgt, YEAR, [PROVINCE, X1], figures(tgt, counted(X2, 1, 2)),
+                         [], {}, {}) == []
+
+
+# -- statistics ------------------------------------------------------------------------------
+
+def test_the_statistics_count_each_verdict_and_keep_every_figure() -> None:
+    f = figures(at("each"), counted(X1, 8, 10), counted(X2, 6, 10))
+    results = [pr.EntityResult(entity="X1", level="commune", verdict=V.MET),
+               pr.EntityResult(entity="X2", level="commune", verdict=V.NOT_MET),
+               pr.EntityResult(entity="X3", level="commune", verdict=V.INVALID),
+               pr.EntityResult(entity="X4", level="commune", verdict=V.NO_DATA)]
+    s = statistics(f, results, Fraction(6, 10), False)
+    assert (s.n_entities, s.met, s.not_met, s.invalid, s.no_data, s.not_applicable) == (
+        4, 1, 1, 1, 1, 0)
+    assert (s.numerator, s.denominator, s.pooled, s.mean) == (14, 20, Fraction(7, 10),
+                                                              Fraction(7, 10))
+    assert (s.minimum, s.maximum, s.n_observations, s.reported) == (
+        Fraction(6, 10), Fraction(8, 10), 2, None)
+
+
+def test_a_reported_statistic_is_only_the_scope_units_own_figure() -> None:
+    tgt = at("reported", level="province")
+    own = statistics(figures(tgt, counted(PROVINCE, 3, 4)), [], Fraction(3, 4), False)
+    derived = statistics(figures(tgt, counted(X1, 3, 4)), [], Fraction(3, 4), True)
+    assert (own.reported, derived.reported) == (Fraction(3, 4), None)
+
+
+# -- measure ---------------------------------------------------------------------------------
+
+def _data(tgt: pr.Target, observations: Sequence[pr.Observation],
+          entities: Sequence[pr.Entity], *, blocks_scope: bool = False) -> TargetData:
+    table = FigureTable.from_observations(observations)
+    by_code = {e.code: e for e in entities}
+    unit_of = [by_code[o.entity] for o in observations]
+    return TargetData(table=table, target=tgt, indicator=RATE,
+                      series=series(table, range(len(table)), unit_of), unit_of=unit_of,
+                      in_scope=sorted((e for e in entities if e.in_scope(tgt.scope)),
+                                      key=lambda e: e.code),
+                      blocked={}, blocks_indicator=blocks_scope, blocks_scope=blocks_scope)
+
+
+def _rate(entity: str, num: int, den: int) -> pr.Observation:
+    return pr.Observation(indicator="R", entity=entity, period=pr.Period.month(2025, 1),
+                          numerator=num, denominator=den)
+
+
+WHEN = date(2025, 12, 31)
+REPORTED = at("reported", level="province")
+
+
+def test_a_reported_target_is_pooled_from_its_units_when_it_gave_none() -> None:
+    data = _data(REPORTED, [_rate("X1", 1, 2), _rate("X2", 30, 40)], [PROVINCE, X1, X2])
+    m = measure(data, YEAR, WHEN, None)
+    assert (m.derived, m.verdict, m.observed) == (True, V.MET, Fraction(31, 42))
+    assert m.used == (0, 1)
+
+
+def test_a_reported_target_uses_its_own_figure_when_it_gave_one() -> None:
+    data = _data(REPORTED, [_rate("X1", 1, 2), _rate("P", 1, 4), _rate("X2", 30, 40)],
+                 [PROVINCE, X1, X2])
+    m = measure(data, YEAR, WHEN, None)
+    assert (m.derived, m.verdict, m.observed, m.used) == (False, V.NOT_MET, Fraction(1, 4),
+                                                          (1,))
+
+
+def test_a_reported_target_whose_own_figure_is_blocked_is_not_pooled() -> None:
+    data = _data(REPORTED, [_rate("X1", 1, 2)], [PROVINCE, X1], blocks_scope=True)
+    m = measure(data, YEAR, WHEN, None)
+    assert (m.derived, m.verdict, m.observed) == (False, V.INVALID, None)
+
+
+def test_measuring_a_pooled_target_lists_its_silent_units() -> None:
+    data = _data(at("pooled"), [_rate("X1", 8, 10)], [X1, X2])
+    m = measure(data, YEAR, WHEN, None)
+    assert (m.verdict, m.observed) == (V.MET, Fraction(8, 10))
+    assert [(r.entity, r.verdict) for r in m.missing] == [("X2", V.NO_DATA)]

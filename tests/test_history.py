@@ -1,0 +1,204 @@
+"""The history stage on its own: a target's statistic at earlier cut-offs, and what the
+progress methods make of it (src/plan_rules/history.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+
+import pytest
+
+import plan_rules as pr
+from plan_rules.aggregate import TargetData, measure
+from plan_rules.errors import CheckError, UnknownReferenceError
+from plan_rules.figures import FigureTable
+from plan_rules.history import assess, history, methods_of
+from plan_rules.window import opening, series
+from sample_plugin import indicator
+
+RATE = indicator("R")
+X1 = pr.Entity(code="X1", level="commune")
+WHEN = date(2025, 12, 31)
+
+
+def goal(*, valid_from: date | None = None, aggregation: str = "pooled") -> pr.Target:
+    return pr.Target(code="R.t", indicator="R", comparator=">=", threshold=Fraction(9, 10),
+                     scope=pr.Scope(level="commune"), aggregation=aggregation,
+                     deadline=WHEN, valid_from=valid_from)
+
+
+X2 = pr.Entity(code="X2", level="commune")
+
+
+def month(m: int, num: int, den: int, entity: str = "X1") -> pr.Observation:
+    return pr.Observation(indicator="R", entity=entity, period=pr.Period.month(2025, m),
+                          numerator=num, denominator=den)
+
+
+def data_of(tgt: pr.Target, observations: Sequence[pr.Observation],
+            in_scope: Sequence[pr.Entity] = (X1,)) -> TargetData:
+    table = FigureTable.from_observations(observations)
+    by_code = {e.code: e for e in in_scope}
+    unit_of = [by_code[o.entity] for o in observations]
+    return TargetData(table=table, target=tgt, indicator=RATE,
+                      series=series(table, range(len(table)), unit_of), unit_of=unit_of,
+                      in_scope=list(in_scope), blocked={}, blocks_indicator=False,
+                      blocks_scope=False)
+
+
+def finding_of(data: TargetData, when: date = WHEN) -> pr.Finding:
+    """The target's finding as of ``when``, as much of it as the history reads."""
+    window = opening(data.target, when)
+    if not isinstance(window, pr.Period):
+        return pr.Finding(code=data.target.code, kind="target",
+                          verdict=pr.Verdict.NOT_APPLICABLE, message=pr.Text.same("n/a"))
+    m = measure(data, window, when, None)
+    return pr.Finding(
+        code=data.target.code, kind="target", verdict=m.verdict, observed=m.observed,
+        message=pr.Text.same("finding"), window=window, observations=m.used,
+        details={"history": tuple(sorted(i for c in m.figures.combined.values()
+                                         for i in c.history))})
+
+
+def _method(code: str = "fixed",
+            seen: list[pr.ProgressInput] | None = None) -> pr.ProgressMethod:
+    """A method always on track, keeping in ``seen`` what it was given."""
+    def judge(inp: pr.ProgressInput) -> pr.ProgressAssessment:
+        """Always on track, remembering the points it saw."""
+        if seen is not None:
+            seen.append(inp)
+        return pr.ProgressAssessment(method=code, method_version="1",
+                                     status=pr.Progress.ON_TRACK,
+                                     message=pr.Text.same("on track"))
+    return pr.ProgressMethod(code=code, version="1", name=pr.Text.same(code), assess=judge)
+
+
+def _raising() -> pr.ProgressMethod:
+    def judge(inp: pr.ProgressInput) -> pr.ProgressAssessment:
+        """Fails."""
+        raise RuntimeError("boom")
+    return pr.ProgressMethod(code="broken", version="1", name=pr.Text.same("broken"),
+                             assess=judge, plugin="bad-plugin")
+
+
+# -- history ---------------------------------------------------------------------------------
+
+def test_each_earlier_quarter_gives_a_point_dated_by_the_last_period_end_used() -> None:
+    # Figures of January, May and November: the quarters ending 31 March and 30 June are
+    # earlier cut-offs; each point is dated by its last figure's end, not the quarter's.
+    data = data_of(goal(), [month(1, 1, 2), month(5, 3, 4), month(11, 9, 10)])
+    latest, earlier = history(data, finding_of(data), WHEN, [_method()]) or (None, [])
+    assert latest == pr.Point(on=date(2025, 11, 30), value=Fraction(13, 16))
+    assert earlier == [pr.Point(on=date(2025, 1, 31), value=Fraction(1, 2)),
+                       pr.Point(on=date(2025, 5, 31), value=Fraction(4, 6))]
+
+
+def test_a_cut_off_without_a_judged_statistic_gives_no_point() -> None:
+    # By 31 March the only figure has a zero denominator: no statistic, no point.
+    data = data_of(goal(), [month(1, 0, 0), month(5, 3, 4)])
+    latest, earlier = history(data, finding_of(data), WHEN, [_method()]) or (None, [])
+    assert latest == pr.Point(on=date(2025, 5, 31), value=Fraction(3, 4))
+    assert earlier == []
+
+
+def test_a_cut_off_with_a_figure_but_no_verdict_gives_no_point() -> None:
+    # An each target by 31 March: X1 meets it but X2 has no figure yet, so the target has
+    # no data then, though its weakest figure is known: no point.
+    data = data_of(goal(aggregation="each"), [month(1, 19, 20), month(5, 3, 4, "X2")],
+                   in_scope=(X1, X2))
+    latest, earlier = history(data, finding_of(data), WHEN, [_method()]) or (None, [])
+    assert latest == pr.Point(on=date(2025, 5, 31), value=Fraction(3, 4))
+    assert earlier == []
+
+
+def test_there_is_no_point_before_the_target_applies() -> None:
+    data = data_of(goal(valid_from=date(2025, 4, 1)),
+                   [month(1, 1, 2), month(5, 3, 4), month(8, 9, 10)])
+    _, earlier = history(data, finding_of(data), WHEN, [_method()]) or (None, [])
+    assert [p.on for p in earlier] == [date(2025, 5, 31)]
+
+
+def test_there_is_no_history_without_a_method_or_for_a_target_that_does_not_apply() -> None:
+    data = data_of(goal(), [month(1, 1, 2)])
+    assert history(data, finding_of(data), WHEN, []) is None
+    late = data_of(goal(valid_from=date(2026, 1, 1)), [month(1, 1, 2)])
+    assert history(late, finding_of(late), WHEN, [_method()]) is None
+
+
+def test_a_finding_without_a_judged_figure_has_no_latest_point() -> None:
+    data = data_of(goal(), [month(1, 0, 0)])
+    assert history(data, finding_of(data), WHEN, [_method()]) == (None, [])
+
+
+# -- methods ---------------------------------------------------------------------------------
+
+def test_every_loaded_method_runs_the_default_first(registry: pr.Registry) -> None:
+    codes = [m.code for m in methods_of(registry, None)]
+    assert codes[0] == "linear"
+    assert sorted(codes) == sorted(registry.progress_methods)
+
+
+def test_the_methods_chosen_run_in_the_order_given(registry: pr.Registry) -> None:
+    chosen = list(reversed(sorted(registry.progress_methods)))
+    assert [m.code for m in methods_of(registry, chosen)] == chosen
+
+
+def test_an_unknown_method_is_refused(registry: pr.Registry) -> None:
+    with pytest.raises(UnknownReferenceError, match="'nope'"):
+        methods_of(registry, ["nope"])
+
+
+# -- assess ----------------------------------------------------------------------------------
+
+def test_an_assessment_sees_the_history_and_gives_the_headline_progress() -> None:
+    data = data_of(goal(), [month(1, 1, 2), month(5, 3, 4)])
+    finding = finding_of(data)
+    seen: list[pr.ProgressInput] = []
+    method = _method(seen=seen)
+    past = history(data, finding, WHEN, [method])
+    out = assess(data.target, RATE, finding, past, [method], WHEN, False)
+    assert out.progress is pr.Progress.ON_TRACK
+    assert [p.on for p in out.history] == [date(2025, 1, 31), date(2025, 5, 31)]
+    (given,) = seen
+    assert given.baseline == out.history[0]
+    assert not given.baseline_stated
+    assert (out.assessments[0].method, out.assessments[0].method_version) == ("fixed", "1")
+
+
+def test_a_raising_method_becomes_an_error_assessment_and_the_next_gives_the_headline() -> None:
+    data = data_of(goal(), [month(1, 1, 2)])
+    finding = finding_of(data)
+    methods = [_raising(), _method()]
+    out = assess(data.target, RATE, finding, history(data, finding, WHEN, methods), methods,
+                 WHEN, False)
+    broken, fixed = out.assessments
+    assert (broken.grade, broken.status) == ("error", pr.Progress.INSUFFICIENT_DATA)
+    assert "RuntimeError: boom" in broken.message.en
+    assert out.progress is fixed.status is pr.Progress.ON_TRACK
+
+
+def test_a_raising_method_is_re_raised_in_strict_mode() -> None:
+    data = data_of(goal(), [month(1, 1, 2)])
+    finding = finding_of(data)
+    methods = [_raising()]
+    with pytest.raises(CheckError, match="broken"):
+        assess(data.target, RATE, finding, history(data, finding, WHEN, methods), methods,
+               WHEN, True)
+
+
+def test_a_finding_without_history_is_left_as_it_is() -> None:
+    data = data_of(goal(), [month(1, 1, 2)])
+    finding = finding_of(data)
+    assert assess(data.target, RATE, finding, None, [_method()], WHEN, False) is finding
+
+
+def test_a_cut_off_before_the_target_applies_gives_no_point() -> None:
+    # A finding naming a figure that ended before the target applied (here set aside as an
+    # older one): its cut-off, 31 March, opens no window, so it gives no point.
+    data = data_of(goal(valid_from=date(2025, 4, 1)), [month(1, 1, 2), month(5, 3, 4)])
+    finding = pr.Finding(code="R.t", kind="target", verdict=pr.Verdict.NOT_MET,
+                         observed=Fraction(3, 4), message=pr.Text.same("finding"),
+                         observations=(1,), details={"history": (0,)})
+    assert history(data, finding, WHEN, [_method()]) == (
+        pr.Point(on=date(2025, 5, 31), value=Fraction(3, 4)), [])
