@@ -196,12 +196,11 @@ def test_a_reported_target_with_a_figure_has_no_missing_units() -> None:
 # -- statistics ------------------------------------------------------------------------------
 
 def test_the_statistics_count_each_verdict_and_keep_every_figure() -> None:
+    # X1 meets 70%, X2 does not; X3 and X4 gave nothing usable.
     f = figures(at("each"), counted(X1, 8, 10), counted(X2, 6, 10))
-    results = [pr.EntityResult(entity="X1", level="commune", verdict=V.MET),
-               pr.EntityResult(entity="X2", level="commune", verdict=V.NOT_MET),
-               pr.EntityResult(entity="X3", level="commune", verdict=V.INVALID),
+    missing = [pr.EntityResult(entity="X3", level="commune", verdict=V.INVALID),
                pr.EntityResult(entity="X4", level="commune", verdict=V.NO_DATA)]
-    s = statistics(f, results, Fraction(6, 10), False)
+    s = statistics(f, missing, Fraction(6, 10), False)
     assert (s.n_entities, s.met, s.not_met, s.invalid, s.no_data, s.not_applicable) == (
         4, 1, 1, 1, 1, 0)
     assert (s.numerator, s.denominator, s.pooled, s.mean) == (14, 20, Fraction(7, 10),

@@ -9,7 +9,7 @@ import pytest
 
 import plan_rules as pr
 from plan_rules.combine import Combined
-from plan_rules.compare import gap, meets, message, target_gap, unit_results
+from plan_rules.compare import UnitResults, gap, meets, message, target_gap
 from plan_rules.figures import FigureTable
 from sample_plugin import indicator, target
 
@@ -112,6 +112,14 @@ def _table() -> FigureTable:
     ])
 
 
+def unit_results(table: FigureTable, indicator: pr.Indicator, target: pr.Target,
+                 combined: dict[str, Combined]) -> UnitResults:
+    """The units' results as the engine builds them: each unit's verdict from ``meets``."""
+    verdicts = [pr.Verdict.NO_DATA if m is None else pr.Verdict.MET if m else pr.Verdict.NOT_MET
+                for m in (meets(c, target) for c in combined.values())]
+    return UnitResults(table, indicator, target, combined, verdicts, ())
+
+
 def test_each_unit_has_its_verdict_figure_gap_and_figures() -> None:
     combined = {
         "X1": Combined(entity=X1, used=[0, 1], numerator=12, denominator=20),
@@ -133,10 +141,11 @@ def test_a_milestones_unit_results_have_no_gap() -> None:
 
 # -- the target's gap ------------------------------------------------------------------------
 
-def _results(tgt: pr.Target) -> list[pr.EntityResult]:
+def _results(tgt: pr.Target) -> list[int | None]:
+    """The gaps in units of the units that fall short."""
     return unit_results(_table(), RATE, tgt, {"X1": counted(12, 20, X1),
                                               "X2": counted(10, 20, X2),
-                                              "X3": counted(20, 20, X3)})
+                                              "X3": counted(20, 20, X3)}).short_units()
 
 
 def test_an_each_target_gap_sums_its_failing_units_gaps() -> None:
