@@ -1,8 +1,8 @@
 """Which reporting unit each figure belongs to: the units given, or those the rows describe.
 
 A unit in the entities file is what the file says. A unit met only in the data takes the level
-its rows give; rows that give it different levels are all refused, so that which row came
-first never decides what the unit is.
+its rows give, also for its rows that give none; rows that give it different levels are all
+refused. Which row came first never decides what the unit is.
 """
 
 from __future__ import annotations
@@ -41,10 +41,14 @@ class Units:
                 seen.setdefault(name, set()).add(level)
         #: Units met only in the data whose rows give several levels.
         self.conflicting = {code: sorted(lv) for code, lv in seen.items() if len(lv) > 1}
+        #: The level of each unit met only in the data whose rows give one: a row that gives
+        #: none is that unit's, whether it comes before or after the rows that say it.
+        self.level_of = {code: next(iter(lv)) for code, lv in seen.items() if len(lv) == 1}
 
     def resolve(self, entity: str, level: str | None) -> Entity | Unresolved:
-        """The unit of a figure of ``entity`` whose row gives ``level``; a unit met for the
-        first time with a level is taken at that level."""
+        """The unit of a figure of ``entity`` whose row gives ``level`` (or none); a unit met
+        only in the data joins the units, at the level its rows give, with its first figure
+        that is used."""
         conflict = self.conflicting.get(entity)
         if conflict is not None:
             given = ", ".join(conflict)
@@ -64,6 +68,8 @@ class Units:
                     f"entity {entity} is at level '{known.level}' but the row says '{level}'",
                     "level", level, known.level)
             return known
+        if level is None:
+            level = self.level_of.get(entity)
         if level is None:
             return Unresolved(
                 "unknown_level",
