@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import types
+from array import array
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from functools import cached_property
@@ -51,7 +52,7 @@ class CheckContext:
         self._table = table
         self._series = series
         self._by_indicator: dict[str, tuple[Observation, ...]] = {}
-        self._in_window: dict[str, tuple[int, ...]] = {}
+        self._in_window: dict[str, Sequence[int]] = {}
         self._made: dict[int, Observation] = {}
         self._positions: dict[int, int] = {}
 
@@ -67,14 +68,15 @@ class CheckContext:
         date, in input order: the figures :meth:`observations` gives."""
         if not self._in_window:
             # Every indicator's positions in one pass over the figures, the first time any
-            # check asks: checks ask indicator by indicator.
+            # check asks: checks ask indicator by indicator. 64-bit columns, read-only: a
+            # tuple of a million positions would hold a million int objects.
             table = self._table
             ends = [p.end <= self.as_of for p in table.periods.values]
-            by_code: list[list[int]] = [[] for _ in table.indicators.values]
+            by_code = [array("q") for _ in table.indicators.values]
             for i, (c, p) in enumerate(zip(table.indicator, table.period, strict=True)):
                 if ends[p]:
                     by_code[c].append(i)
-            self._in_window = {code: tuple(found) for code, found
+            self._in_window = {code: memoryview(found).toreadonly() for code, found
                                in zip(table.indicators.values, by_code, strict=True)}
         return self._in_window.get(indicator, ())
 

@@ -65,6 +65,27 @@ def _counts(values: list[int]) -> MutableSequence[int]:
         return values
 
 
+class _ReadOnly(Sequence[Any]):
+    """A list shown without the means to change it, and without copying it."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._items[index] if isinstance(index, int) else tuple(self._items[index])
+
+
 class FigureTable(Sequence[Observation]):
     """Reported figures as columns, position ``i`` of every column being the ``i``-th figure.
 
@@ -149,7 +170,7 @@ class FigureTable(Sequence[Observation]):
             setattr(view, name, memoryview(column).toreadonly() if isinstance(column, array)
                     else tuple(column))
         for name in ("value", "reported_on", "source", "note"):
-            setattr(view, name, tuple(getattr(self, name)))
+            setattr(view, name, _ReadOnly(getattr(self, name)))
         return view
 
     # -- one figure ------------------------------------------------------------------------
