@@ -10,7 +10,6 @@ import json
 from collections.abc import Callable, Iterator
 
 from .checks import CheckContext
-from .figures import NONE
 from .hookspecs import hookimpl
 from .model import Check, Finding, Observation, ProgressMethod, Text, Verdict
 from .report import Report
@@ -28,9 +27,12 @@ def check_numerator_le_denominator(ctx: CheckContext) -> Iterator[Finding]:
     Example: ``HY25.IIT.1, so-tu-phap, department, Q1/2025, 120, 100`` — 120 signed of 100.
     """
     t = ctx.figures
-    num, den = t.numerator, t.denominator
-    bad = [ctx.observation(i) for code in ctx.registry.indicators for i in ctx.positions(code)
-           if num[i] != NONE and den[i] != NONE and num[i] > den[i]]
+    # Over the whole columns at once (a figure without counts has −1 for both, which never
+    # exceeds), then only the few found are looked at: their indicator and period.
+    known = {t.indicators.get(code) for code in ctx.registry.indicators}
+    bad = [ctx.observation(i) for i, (n, d) in enumerate(zip(t.numerator, t.denominator,
+                                                             strict=True))
+           if n > d and t.indicator[i] in known and ctx.in_window(i)]
     yield _violations("core.numerator_le_denominator", ctx, bad,
                       Text(vi="tử số lớn hơn mẫu số", en="numerator above denominator"))
 
@@ -46,17 +48,18 @@ def check_validity(ctx: CheckContext) -> Iterator[Finding]:
     """
     t = ctx.figures
     # Whether a unit existed during a period depends on the two codes only: a few thousand
-    # pairs over a million figures.
+    # pairs over a million figures. Only units with dates of existence are looked at.
     limited = [None if e is None or not (e.valid_from or e.valid_to) else e
                for e in map(ctx.entity, t.entities.values)]
-    outside: dict[tuple[int, int], bool] = {}
     bad = []
-    for code in ctx.registry.indicators:
-        for i in ctx.positions(code):
-            entity = limited[t.entity[i]]
-            if entity is None:
+    if any(e is not None for e in limited):
+        known = {t.indicators.get(code) for code in ctx.registry.indicators}
+        outside: dict[tuple[int, int], bool] = {}
+        for i, e in enumerate(t.entity):
+            entity = limited[e]
+            if entity is None or t.indicator[i] not in known or not ctx.in_window(i):
                 continue
-            key = (t.entity[i], t.period[i])
+            key = (e, t.period[i])
             found = outside.get(key)
             if found is None:
                 found = outside[key] = not entity.valid_during(t.periods.values[key[1]])

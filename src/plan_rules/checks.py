@@ -43,7 +43,8 @@ class CheckContext:
 
     def __init__(self, table: FigureTable, *, as_of: date, registry: Registry,
                  entities: Mapping[str, Entity], blocked: frozenset[int],
-                 series: Callable[[str], Sequence[Series]] = lambda code: ()) -> None:
+                 series: Callable[[str], Sequence[Series]] = lambda code: (),
+                 given: Mapping[str, array[int]] | None = None) -> None:
         self.as_of = as_of
         self.window = Period.between(date(as_of.year, 1, 1), as_of)
         self.registry = registry
@@ -51,6 +52,7 @@ class CheckContext:
         self.blocked = blocked
         self._table = table
         self._series = series
+        self._given = given
         self._by_indicator: dict[str, tuple[Observation, ...]] = {}
         self._in_window: dict[str, Sequence[int]] = {}
         self._made: dict[int, Observation] = {}
@@ -67,18 +69,26 @@ class CheckContext:
         """The positions of the figures of ``indicator`` reported for periods up to the as-of
         date, in input order: the figures :meth:`observations` gives."""
         if not self._in_window:
-            # Every indicator's positions in one pass over the figures, the first time any
-            # check asks: checks ask indicator by indicator. 64-bit columns, read-only: a
-            # tuple of a million positions would hold a million int objects.
-            table = self._table
-            ends = [p.end <= self.as_of for p in table.periods.values]
-            by_code = [array("q") for _ in table.indicators.values]
-            for i, (c, p) in enumerate(zip(table.indicator, table.period, strict=True)):
-                if ends[p]:
-                    by_code[c].append(i)
-            self._in_window = {code: memoryview(found).toreadonly() for code, found
-                               in zip(table.indicators.values, by_code, strict=True)}
+            self._in_window = self._positions_by_indicator()
         return self._in_window.get(indicator, ())
+
+    def _positions_by_indicator(self) -> dict[str, Sequence[int]]:
+        """Every indicator's positions up to the as-of date, as read-only 64-bit columns (a
+        tuple of a million positions would hold a million int objects)."""
+        table, ended = self._table, self._ended
+        if self._given is not None:
+            # Grouped by indicator already, as the figures were validated.
+            everything = all(ended)
+            return {code: memoryview(found if everything else array(
+                        "q", (i for i in found if ended[table.period[i]]))).toreadonly()
+                    for code, found in self._given.items()}
+        # One pass over the figures, the first time any check asks.
+        by_code = [array("q") for _ in table.indicators.values]
+        for i, (c, p) in enumerate(zip(table.indicator, table.period, strict=True)):
+            if ended[p]:
+                by_code[c].append(i)
+        return {code: memoryview(found).toreadonly()
+                for code, found in zip(table.indicators.values, by_code, strict=True)}
 
     def series(self, indicator: str) -> Mapping[str, Series]:
         """Each unit's usable figures of ``indicator`` (no duplicate, none a data issue
@@ -86,6 +96,15 @@ class CheckContext:
         so that a check does not re-implement the period rules. A series' ``positions``
         index :attr:`figures`; its figures up to a date are a prefix."""
         return types.MappingProxyType({s.entity.code: s for s in self._series(indicator)})
+
+    def in_window(self, position: int) -> bool:
+        """Whether the figure at ``position`` is for a period ended by the as-of date (one
+        that :meth:`observations` and :meth:`positions` give)."""
+        return self._ended[self._table.period[position]]
+
+    @cached_property
+    def _ended(self) -> list[bool]:
+        return [p.end <= self.as_of for p in self._table.periods.values]
 
     def observation(self, position: int) -> Observation:
         """The figure at ``position`` as an observation (the same object each time)."""

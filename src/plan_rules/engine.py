@@ -124,7 +124,7 @@ def evaluate(
     findings = [history.assess(data.target, data.indicator, finding, past, methods, when,
                                is_strict) for data, finding, past in measured]
     ctx = CheckContext(table, as_of=when, registry=reg, entities=units.entities,
-                       blocked=frozenset(sink.blocked), series=series_of)
+                       blocked=frozenset(sink.blocked), series=series_of, given=valid.given)
     findings.extend(checks.run_checks(ctx, len(table), is_strict, timings))
     with collector_paused():
         account.account(table, findings, when, valid.unit_of, sink)

@@ -11,6 +11,7 @@ recognised from its columns alone; only the others are looked at closely.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
@@ -33,6 +34,8 @@ class Valid:
 
     usable: Mapping[str, list[int]]
     unit_of: list[Entity | None]
+    #: Every figure's position by indicator code, usable or not, in input order.
+    given: Mapping[str, array[int]]
 
 
 def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Units,
@@ -52,7 +55,9 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
     latest: dict[int, int] = {}
     rows = zip(table.indicator, table.entity, table.level, table.period, table.numerator,
                table.denominator, table.value, strict=True)
+    given = [array("q") for _ in table.indicators.values]
     for i, (ind_c, ent_c, lev_c, per_c, num, den, value) in enumerate(rows):
+        given[ind_c].append(i)
         ind = by_code[ind_c]
         if ind is None:
             code = table.indicators.values[ind_c]
@@ -96,7 +101,8 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
     for i in sorted(latest.values()):
         if i not in sink.blocked:
             usable.setdefault(codes[table.indicator[i]], []).append(i)
-    return Valid(usable=usable, unit_of=unit_of)
+    return Valid(usable=usable, unit_of=unit_of,
+                 given=dict(zip(table.indicators.values, given, strict=True)))
 
 
 def _later(table: FigureTable, a: int, b: int) -> bool:

@@ -108,26 +108,25 @@ def series(table: FigureTable, positions: Sequence[int],
     their first figure."""
     ends = [p.end for p in table.periods.values]
     starts = [p.start for p in table.periods.values]
-    period = table.period
-    # Each figure's period end as a rank, so that the sort below is keyed in C.
+    entity, period = table.entity, table.period
     rank = {end: k for k, end in enumerate(sorted(set(ends)))}
     rank_of = [rank[end] for end in ends]
-    groups: dict[str, tuple[Entity, list[int]]] = {}
+    # Grouped by the unit's code in the table: one unit, one code, one entity.
+    groups: dict[int, list[int]] = {}
     for i in positions:
-        entity = unit_of[i]
-        assert entity is not None
-        group = groups.get(entity.code)
+        group = groups.get(entity[i])
         if group is None:
-            groups[entity.code] = (entity, [i])
+            groups[entity[i]] = [i]
         else:
-            group[1].append(i)
-    keys = {i: rank_of[period[i]] for i in positions}
+            group.append(i)
     out = []
-    for entity, idxs in groups.values():
-        idxs.sort(key=keys.__getitem__)  # stable: equal ends stay in input order
+    for idxs in groups.values():
+        if len(idxs) > 1:
+            idxs.sort(key=lambda i: rank_of[period[i]])  # stable: equal ends keep input order
+        unit = unit_of[idxs[0]]
+        assert unit is not None
         codes = [period[i] for i in idxs]
-        out.append(Series(entity, idxs, [ends[c] for c in codes],
-                          min(starts[c] for c in codes)))
+        out.append(Series(unit, idxs, [ends[c] for c in codes], min(starts[c] for c in codes)))
     return out
 
 
