@@ -453,9 +453,6 @@ EARLIER_PEAK_MB = {"plan_rules": 1032.0, "columnar": 1260.0}
 def pipeline_goals(med: Callable[[str, str], float | None]) -> list[str]:
     """The goals of the staged pipeline against the polars job that computes the same
     per-target results, and against the hand loop: each with its aim and its floor."""
-    full_s, full_mb = med("polars_full", "seconds"), med("polars_full", "peak_rss_mb")
-    hand_s, pandas_mb = med("hand", "seconds"), med("pandas", "peak_rss_mb")
-
     def line(label: str, value: float | None, aim: float, floor: float | None,
              missing: str) -> str:
         if value is None:
@@ -465,29 +462,28 @@ def pipeline_goals(med: Callable[[str, str], float | None]) -> list[str]:
         bound = f"aim ≤ {aim:g}×" + (f", floor ≤ {floor:g}×" if floor is not None else "")
         return f"{label} = {value:.2f}× ({bound}): {reached}"
 
-    return [
-        line("pipeline: columnar findings / polars_full",
-             _ratio(med("columnar_findings", "seconds"), full_s), 1.0, 2.0,
-             "needs columnar_findings and polars_full"),
-        line("pipeline: columnar with streamed JSON / polars_full",
-             _ratio(med("columnar_stream", "seconds"), full_s), 3.0, None,
-             "needs columnar_stream and polars_full"),
-        line("pipeline: pure findings / hand loop",
-             _ratio(med("findings", "seconds"), hand_s), 1.0, 1.5,
-             "needs findings and hand"),
-        line("pipeline: columnar peak / polars_full peak",
-             _ratio(med("columnar_findings", "peak_rss_mb"), full_mb), 1.0, None,
-             "needs columnar_findings and polars_full"),
-        line("pipeline: pure peak / pandas peak",
-             _ratio(med("findings", "peak_rss_mb"), pandas_mb), 1.0, None,
-             "needs findings and pandas"),
-        line("pipeline: pure peak / before the columns (1,032 MB)",
-             _ratio(med("findings", "peak_rss_mb"), EARLIER_PEAK_MB["plan_rules"]), 0.5, None,
-             "needs findings"),
-        line("pipeline: columnar peak / before the columns (1,260 MB)",
-             _ratio(med("columnar_findings", "peak_rss_mb"), EARLIER_PEAK_MB["columnar"]),
-             0.5, None, "needs columnar_findings"),
+    # label, job, what of it, against (job or a peak in MB), aim, floor
+    rows: list[tuple[str, str, str, str | float, float, float | None]] = [
+        ("columnar findings / polars_full", "columnar_findings", "seconds", "polars_full",
+         1.0, 2.0),
+        ("columnar with streamed JSON / polars_full", "columnar_stream", "seconds",
+         "polars_full", 3.0, None),
+        ("pure findings / hand loop", "findings", "seconds", "hand", 1.0, 1.5),
+        ("columnar peak / polars_full peak", "columnar_findings", "peak_rss_mb", "polars_full",
+         1.0, None),
+        ("pure peak / pandas peak", "findings", "peak_rss_mb", "pandas", 1.0, None),
+        ("pure peak / before the columns (1,032 MB)", "findings", "peak_rss_mb",
+         EARLIER_PEAK_MB["plan_rules"], 0.5, None),
+        ("columnar peak / before the columns (1,260 MB)", "columnar_findings", "peak_rss_mb",
+         EARLIER_PEAK_MB["columnar"], 0.5, None),
     ]
+    out = []
+    for label, job, what, against, aim, floor in rows:
+        base = against if isinstance(against, float) else med(against, what)
+        needs = job if isinstance(against, float) else f"{job} and {against}"
+        out.append(line(f"pipeline: {label}", _ratio(med(job, what), base), aim, floor,
+                        f"needs {needs}"))
+    return out
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -130,7 +130,7 @@ def test_a_prefix_is_the_first_n_positions_of_its_series() -> None:
     p = Prefix(s, 2)
     assert len(p) == 2
     assert list(p) == [4, 2]
-    assert (p[0], p[-1], p[1:]) == (4, 2, [2])
+    assert (p[0], p[-1], list(p[1:])) == (4, 2, [2])
 
 
 def test_a_prefix_refuses_an_index_past_its_end() -> None:

@@ -9,13 +9,13 @@ units would close it ("12 more dossiers handled fully online would meet 65%").
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import overload
 
 from . import aggregation as agg
 from .combine import Combined
 from .figures import FigureTable
+from .lazy import LazySequence
 from .model import (
     Aggregation,
     EntityResult,
@@ -63,7 +63,7 @@ def gap(indicator: Indicator, target: Target, figure: Fraction | None,
     return distance, None
 
 
-class UnitResults(Sequence[EntityResult]):
+class UnitResults(LazySequence[EntityResult]):
     """A target's result per unit, each built when it is asked for: its figure, verdict, gap
     and the figures behind it; the units in scope that gave nothing usable come last.
 
@@ -97,7 +97,7 @@ class UnitResults(Sequence[EntityResult]):
     def __len__(self) -> int:
         return len(self._codes) + len(self._missing)
 
-    def _result(self, k: int) -> EntityResult:
+    def _item(self, k: int) -> EntityResult:
         if k >= len(self._codes):
             return self._missing[k - len(self._codes)]
         c, verdict = self._combined[k], self._verdicts[k]
@@ -117,31 +117,6 @@ class UnitResults(Sequence[EntityResult]):
             return Fraction(0), 0
         c = self._combined[k]
         return gap(self._indicator, self._target, c.figure, c.numerator, c.denominator)
-
-    @overload
-    def __getitem__(self, index: int) -> EntityResult: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[EntityResult]: ...
-
-    def __getitem__(self, index: int | slice) -> EntityResult | Sequence[EntityResult]:
-        if isinstance(index, slice):
-            return tuple(map(self._result, range(len(self))[index]))
-        if not -len(self) <= index < len(self):
-            raise IndexError("unit result index out of range")
-        return self._result(index % len(self))
-
-    def __iter__(self) -> Iterator[EntityResult]:
-        return map(self._result, range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
-                                                                       strict=True))
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
 
     def __repr__(self) -> str:
         return f"<UnitResults of {len(self)} units>"

@@ -16,11 +16,12 @@ integers, never truncated.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, MutableSequence, Sequence
+from collections.abc import Iterable, MutableSequence, Sequence
 from datetime import date
 from fractions import Fraction
 from typing import Any, overload
 
+from .lazy import LazySequence
 from .model import Observation
 from .periods import Period
 
@@ -86,7 +87,7 @@ class _ReadOnly(Sequence[Any]):
         return self._items[index] if isinstance(index, int) else tuple(self._items[index])
 
 
-class FigureTable(Sequence[Observation]):
+class FigureTable(LazySequence[Observation]):
     """Reported figures as columns, position ``i`` of every column being the ``i``-th figure.
 
     Codes (``indicator``, ``entity``, ``level``, ``period``, ``file``) index the dictionaries
@@ -217,29 +218,8 @@ class FigureTable(Sequence[Observation]):
     def __len__(self) -> int:
         return len(self.indicator)
 
-    @overload
-    def __getitem__(self, index: int) -> Observation: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Observation]: ...
-
-    def __getitem__(self, index: int | slice) -> Observation | Sequence[Observation]:
-        if isinstance(index, slice):
-            return tuple(map(self.observation, range(len(self))[index]))
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("figure index out of range")
+    def _item(self, index: int) -> Observation:
         return self.observation(index)
-
-    def __iter__(self) -> Iterator[Observation]:
-        return map(self.observation, range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
-                                                                       strict=True))
 
     __hash__ = None  # type: ignore[assignment]  # a table is mutable while a reader fills it
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
-from typing import overload
 
 import attrs
 
 from .figures import NONE, FigureTable
+from .lazy import LazySequence
 from .model import Aggregation, Entity, Indicator, Kind, Target, Temporal, Text
 from .periods import Period
 
@@ -73,7 +73,7 @@ class Series:
         return missing[n], nums[n], dens[n]
 
 
-class Prefix(Sequence[int]):
+class Prefix(LazySequence[int]):
     """The first ``n`` figures of a series: those a date sees when nothing else limits them."""
 
     __slots__ = ("n", "series")
@@ -85,18 +85,8 @@ class Prefix(Sequence[int]):
     def __len__(self) -> int:
         return self.n
 
-    @overload
-    def __getitem__(self, index: int) -> int: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[int]: ...
-
-    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
-        if isinstance(index, slice):
-            return self.series.positions[:self.n][index]
-        if not -self.n <= index < self.n:
-            raise IndexError("prefix index out of range")
-        return self.series.positions[index % self.n]
+    def _item(self, index: int) -> int:
+        return self.series.positions[index]
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.series.positions[:self.n])
