@@ -271,3 +271,24 @@ def test_rows_swallowed_by_an_unclosed_quote_are_named(registry: pr.Registry, tm
     path = tmp_path / "quote.csv"
     path.write_bytes(written.data)
     assert unaccounted(written, str(path), evaluate(path, registry, engine, 100)) == []
+
+
+# -- two engines, one answer --------------------------------------------------------------
+
+
+@PROPERTY
+@pytest.mark.skipif(len(ENGINES) < 2, reason="pyarrow is not installed")
+@given(generated=files(), max_issues=st.sampled_from([1, 100]))
+def test_both_engines_give_the_same_report_on_a_hostile_csv_file(
+        registry: pr.Registry, tmp_path: Path,
+        generated: tuple[list[Row], dict[str, object]], max_issues: int) -> None:
+    # Duplicates, open quotes, other separators, percentage-only rates, blocked figures:
+    # whatever one engine reads, the report the other gives is the same, byte for byte.
+    rows, options = generated
+    order = options["order"]
+    assert isinstance(order, list | tuple)
+    path = tmp_path / "hostile.csv"
+    path.write_bytes(write_csv(_reorder(rows, order), **options).data)  # type: ignore[arg-type]
+    python, arrow = (evaluate(path, registry, engine, max_issues).to_json()
+                     for engine in ("python", "pyarrow"))
+    assert arrow == python
