@@ -66,3 +66,17 @@ def test_units_needed_is_the_smallest_change_of_numerator_that_meets_it(
         assert not comparator.holds(Fraction(nearer), scaled)
     else:
         assert comparator.holds(Fraction(numerator), scaled) or (down and numerator == 0)
+
+
+pairs = st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 10**4)), max_size=60)
+
+
+@given(pairs)
+def test_the_mean_of_pairs_is_the_mean_of_their_fractions(values: list[tuple[int, int]]) -> None:
+    assert agg.mean_of(values) == agg.mean([Fraction(n, d) for n, d in values])
+
+
+@given(pairs)
+def test_the_extremes_of_pairs_are_those_of_their_fractions(
+        values: list[tuple[int, int]]) -> None:
+    assert agg.extremes_of(values) == agg.extremes([Fraction(n, d) for n, d in values])

@@ -68,6 +68,19 @@ class Figures:
         return [f for f in (c.figure for c in self.combined.values()) if f is not None]
 
     @cached_property
+    def pairs(self) -> list[tuple[int, int]]:
+        """The units' figures that exist as numerator and denominator, in order: the mean
+        and the extremes are taken from these without a fraction per unit."""
+        out = []
+        for c in self.combined.values():
+            if c.numerator is not None and c.denominator is not None:
+                if c.denominator:
+                    out.append((c.numerator, c.denominator))
+            elif c.value is not None:
+                out.append((c.value.numerator, c.value.denominator))
+        return out
+
+    @cached_property
     def counts(self) -> tuple[int, int] | None:
         """The sums of numerators and denominators, for a rate whose units all gave counts."""
         if self.indicator.kind is not Kind.RATE or not self.combined:
@@ -89,11 +102,11 @@ class Figures:
 
     @cached_property
     def mean(self) -> Fraction | None:
-        return agg.mean(self.values)
+        return agg.mean_of(self.pairs)
 
     @cached_property
     def extremes(self) -> tuple[Fraction | None, Fraction | None]:
-        return agg.extremes(self.values)
+        return agg.extremes_of(self.pairs)
 
     @property
     def used(self) -> int:

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from .model import Comparator
 
-__all__ = ["extremes", "gap_units", "mean", "pooled", "units_needed"]
+__all__ = ["extremes", "extremes_of", "gap_units", "mean", "mean_of", "pooled", "units_needed"]
 
 
 def pooled(numerators: Sequence[int], denominators: Sequence[int]) -> Fraction | None:
@@ -35,6 +35,33 @@ def mean(values: Sequence[Fraction]) -> Fraction | None:
         sums[v.denominator] = sums.get(v.denominator, 0) + v.numerator
     common = math.lcm(*sums)
     return Fraction(sum(n * (common // d) for d, n in sums.items()), common * len(values))
+
+
+def mean_of(pairs: Sequence[tuple[int, int]]) -> Fraction | None:
+    """The unweighted mean of the fractions ``numerator/denominator`` (denominators above 0,
+    not necessarily in lowest terms); None for none. The same value as :func:`mean`, without
+    a fraction object per figure."""
+    if not pairs:
+        return None
+    sums: dict[int, int] = {}
+    for n, d in pairs:
+        sums[d] = sums.get(d, 0) + n
+    common = math.lcm(*sums)
+    return Fraction(sum(n * (common // d) for d, n in sums.items()), common * len(pairs))
+
+
+def extremes_of(pairs: Sequence[tuple[int, int]]) -> tuple[Fraction | None, Fraction | None]:
+    """The smallest and the largest of the fractions ``numerator/denominator`` (denominators
+    above 0), compared by cross-multiplying; (None, None) for none."""
+    if not pairs:
+        return None, None
+    ln, ld = hn, hd = pairs[0]
+    for n, d in pairs:
+        if n * ld < ln * d:
+            ln, ld = n, d
+        elif n * hd > hn * d:
+            hn, hd = n, d
+    return Fraction(ln, ld), Fraction(hn, hd)
 
 
 def extremes(values: Sequence[Fraction]) -> tuple[Fraction | None, Fraction | None]:
