@@ -244,7 +244,7 @@ class TargetData:
     series: Sequence[Series]
     unit_of: Sequence[Entity | None]
     in_scope: Sequence[Entity]
-    blocked: Mapping[tuple[str, str], str | None]
+    blocked: Mapping[tuple[str, str], set[str | None]]
     #: Whether an issue blocks a figure of the indicator, and one of a unit in scope.
     blocks_indicator: bool
     blocks_scope: bool

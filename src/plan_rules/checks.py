@@ -95,7 +95,11 @@ class CheckContext:
         blocks), in order of period end, by unit code: the figures the targets combine,
         so that a check does not re-implement the period rules. A series' ``positions``
         index :attr:`figures`; its figures up to a date are a prefix."""
-        return types.MappingProxyType({s.entity.code: s for s in self._series(indicator)})
+        # Copies: what one check does to a series must not change what the next one sees,
+        # nor what the targets measured.
+        return types.MappingProxyType({
+            s.entity.code: Series(s.entity, tuple(s.positions), tuple(s.ends), s.first_start)
+            for s in self._series(indicator)})
 
     def in_window(self, position: int) -> bool:
         """Whether the figure at ``position`` is for a period ended by the as-of date (one

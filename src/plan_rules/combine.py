@@ -54,7 +54,7 @@ def combine(table: FigureTable, indicator: Indicator, entity: Entity,
             if n == 1 or series.ends[n - 2] != series.ends[n - 1]:
                 # The usual snapshot: one figure ends last, and it is the prefix's last.
                 return _snapshot(table, entity, series.positions[n - 1],
-                                 series.positions[:n - 1])
+                                 list(series.positions[:n - 1]))
         return _latest(table, entity, list(positions), by_end=True)
     if isinstance(positions, Prefix) and positions.series.disjoint(table):
         # The usual flow: months that follow one another, all giving counts.

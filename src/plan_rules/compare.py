@@ -79,6 +79,7 @@ class UnitResults(LazySequence[EntityResult]):
         "_labels",
         "_missing",
         "_period",
+        "_spans",
         "_target",
         "_verdicts",
     )
@@ -92,6 +93,7 @@ class UnitResults(LazySequence[EntityResult]):
         self._missing = tuple(missing)
         self._indicator, self._target = indicator, target
         self._labels = [p.label for p in table.periods.values]
+        self._spans = [p.key for p in table.periods.values]
         self._period = table.period
 
     def __len__(self) -> int:
@@ -102,12 +104,19 @@ class UnitResults(LazySequence[EntityResult]):
             return self._missing[k - len(self._codes)]
         c, verdict = self._combined[k], self._verdicts[k]
         distance, units = self._gap(k)
+        # In period order, whatever order the rows came in; a figure's position beside it.
+        used = sorted(c.used, key=lambda i: (self._spans[self._period[i]], i))
         return EntityResult(
             entity=self._codes[k], level=c.entity.level, verdict=verdict, observed=c.figure,
             numerator=c.numerator, denominator=c.denominator, gap=distance, gap_units=units,
-            periods=tuple(self._labels[self._period[i]] for i in c.used),
-            observations=tuple(c.used),
+            periods=tuple(self._labels[self._period[i]] for i in used),
+            observations=tuple(used),
         )
+
+    def __reduce__(self) -> tuple[type[tuple[EntityResult, ...]], tuple[tuple[EntityResult, ...]]]:
+        # Pickled (or copied) as the results themselves: the figure table they are read
+        # from stays behind.
+        return tuple, (tuple(self),)
 
     def _gap(self, k: int) -> tuple[Fraction | None, int | None]:
         verdict = self._verdicts[k]

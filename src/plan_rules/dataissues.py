@@ -30,8 +30,8 @@ class IssueSink:
         #: an int each here, not an issue object.
         self.named: dict[str, set[int | None]] = {}
         self.blocked: set[int] = set()
-        #: (indicator, unit) pairs with a blocked figure, and the level that figure gave.
-        self.blocked_levels: dict[tuple[str, str], str | None] = {}
+        #: (indicator, unit) pairs with a blocked figure, and the levels those figures gave.
+        self.blocked_levels: dict[tuple[str, str], set[str | None]] = {}
 
     def issue(self, code: str, index: int | None, vi: str, en: str, *,
               field: str | None = None, text: str | None = None, expected: str | None = None,
@@ -55,8 +55,8 @@ class IssueSink:
             self.ledger.note(code, severity, file=file, row=row, observation=index)
         if blocking and index is not None:
             self.blocked.add(index)
-            self.blocked_levels[(str(indicator), str(entity))] = \
-                t.levels.values[t.level[index]]
+            self.blocked_levels.setdefault((str(indicator), str(entity)), set()).add(
+                t.levels.values[t.level[index]])
 
     def names(self, index: int) -> bool:
         """Whether an issue already names the figure at ``index``."""

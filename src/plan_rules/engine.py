@@ -155,18 +155,21 @@ def _target_data(table: FigureTable, target: Target, registry: Registry,
                       key=lambda e: e.code)
     blocked = sink.blocked_levels
 
-    def blocks(code: str, level: str | None) -> bool:
+    def blocks(code: str, levels: set[str | None]) -> bool:
+        # Whichever of its blocked rows came first: any of the levels they give that puts
+        # the unit in scope blocks it.
         entity = units.entities.get(code)
-        if entity is None and level is not None:
-            entity = Entity(code=code, level=level)
-        return entity is not None and entity.in_scope(scope)
+        if entity is not None:
+            return entity.in_scope(scope)
+        return any(Entity(code=code, level=level).in_scope(scope)
+                   for level in levels if level is not None)
 
     return aggregate.TargetData(
         table=table, target=target, indicator=indicator, series=series,
         unit_of=valid.unit_of, in_scope=in_scope, blocked=blocked,
         blocks_indicator=sink.blocks_indicator(indicator.code),
-        blocks_scope=any(ind == indicator.code and blocks(code, level)
-                         for (ind, code), level in blocked.items()),
+        blocks_scope=any(ind == indicator.code and blocks(code, levels)
+                         for (ind, code), levels in blocked.items()),
     )
 
 

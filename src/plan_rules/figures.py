@@ -66,6 +66,15 @@ def _counts(values: list[int]) -> MutableSequence[int]:
         return values
 
 
+def _rows(rows: list[Any]) -> MutableSequence[Any]:
+    """A 64-bit column of row numbers (:data:`NONE` for none); or, where an observation made
+    in code holds something else as its row (a negative number, a text), the rows as given,
+    None for none."""
+    if all(r is None or (type(r) is int and 0 <= r < 1 << 63) for r in rows):
+        return array("q", (NONE if r is None else r for r in rows))
+    return rows
+
+
 class _ReadOnly(Sequence[Any]):
     """A list shown without the means to change it, and without copying it."""
 
@@ -147,13 +156,13 @@ class FigureTable(LazySequence[Observation]):
             table.file.append(fil(o.file))
             nums.append(NONE if o.numerator is None else o.numerator)
             dens.append(NONE if o.denominator is None else o.denominator)
-            rows.append(NONE if o.row is None else o.row)
+            rows.append(o.row)  # type: ignore[arg-type]
             table.value.append(o.value)
             table.reported_on.append(o.reported_on)
             table.source.append(o.source)
             table.note.append(o.note)
-        table.numerator, table.denominator, table.row = _counts(nums), _counts(dens), \
-            _counts(rows)
+        table.numerator, table.denominator = _counts(nums), _counts(dens)
+        table.row = _rows(rows)
         return table
 
     def read_only(self) -> FigureTable:
@@ -178,7 +187,7 @@ class FigureTable(LazySequence[Observation]):
 
     def observation(self, i: int) -> Observation:
         """The figure at position ``i`` as an :class:`Observation`."""
-        num, den, row = self.numerator[i], self.denominator[i], self.row[i]
+        num, den, row = self.numerator[i], self.denominator[i], self.row_at(i)
         obs = object.__new__(Observation)
         # The parts were checked when the table was built: the validators need not run again.
         put = object.__setattr__
@@ -193,7 +202,7 @@ class FigureTable(LazySequence[Observation]):
         put(obs, "source", self.source[i])
         put(obs, "note", self.note[i])
         put(obs, "file", self.files.values[self.file[i]])
-        put(obs, "row", None if row == NONE else row)
+        put(obs, "row", row)
         return obs
 
     def period_of(self, i: int) -> Period:
@@ -203,15 +212,26 @@ class FigureTable(LazySequence[Observation]):
 
     def where(self, i: int) -> str:
         """``file:row`` of the figure at ``i`` (or what is known of it), for messages."""
-        file, row = self.files.values[self.file[i]], self.row[i]
+        file, row = self.files.values[self.file[i]], self.row_at(i)
         if file is None:
-            return f"row {row}" if row != NONE else "(given in code)"
-        return f"{file}:{row}" if row != NONE else str(file)
+            return f"row {row}" if row is not None else "(given in code)"
+        return f"{file}:{row}" if row is not None else str(file)
 
     def source_of(self, i: int) -> tuple[str | None, int | None]:
         """File and row of the figure at ``i``."""
-        row = self.row[i]
-        return self.files.values[self.file[i]], None if row == NONE else row
+        return self.files.values[self.file[i]], self.row_at(i)
+
+    def row_at(self, i: int) -> int | None:
+        """The row the figure at ``i`` was read from, None if it names none."""
+        row: int | None = self.row[i]
+        return None if row is None or (row == NONE and isinstance(self.row, array
+                                                                   | memoryview)) else row
+
+    def rows(self, start: int, stop: int) -> list[int | None]:
+        """The rows of the figures from ``start`` to ``stop``, None where one names none."""
+        if isinstance(self.row, array | memoryview):
+            return [None if r == NONE else r for r in self.row[start:stop]]
+        return list(self.row[start:stop])
 
     # -- the sequence of observations ------------------------------------------------------
 
@@ -220,8 +240,6 @@ class FigureTable(LazySequence[Observation]):
 
     def _item(self, index: int) -> Observation:
         return self.observation(index)
-
-    __hash__ = None  # type: ignore[assignment]  # a table is mutable while a reader fills it
 
     def __repr__(self) -> str:
         return f"<FigureTable of {len(self)} figures>"

@@ -17,7 +17,8 @@ T = TypeVar("T")
 
 class LazySequence(Sequence[T]):
     """Items made by :meth:`_item` from their index (``0 <= index < len(self)``), each time
-    they are asked for. Equal to any sequence of equal items, as a tuple is."""
+    they are asked for. It stands for a tuple of them: equal to a tuple (or another such
+    sequence) of equal items, hashed and added like one."""
 
     __slots__ = ()
 
@@ -45,10 +46,20 @@ class LazySequence(Sequence[T]):
         return map(self._item, range(len(self)))
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+        if not isinstance(other, tuple | LazySequence):
             return NotImplemented
         return len(self) == len(other) and all(a == b for a, b in zip(self, other,
                                                                        strict=True))
 
     def __hash__(self) -> int:
         return hash(tuple(self))
+
+    def __add__(self, other: object) -> tuple[T, ...]:
+        if not isinstance(other, tuple | LazySequence):
+            return NotImplemented
+        return (*self, *other)
+
+    def __radd__(self, other: object) -> tuple[T, ...]:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return (*other, *self)

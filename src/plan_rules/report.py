@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 
 from ._bulk import collector_paused
-from .figures import NONE, FigureTable
+from .figures import FigureTable
 from .model import (
     Aggregation,
     Comparator,
@@ -272,8 +272,8 @@ class Report:
             n = min(n, len(table))  # as a slice of the observations would stop
             for start in range(0, n, size):
                 stop = min(start + size, n)
-                yield [[files[f], None if r == NONE else r]
-                       for f, r in zip(table.file[start:stop], table.row[start:stop],
+                yield [[files[f], r]
+                       for f, r in zip(table.file[start:stop], table.rows(start, stop),
                                        strict=True)]
         else:
             for start in range(0, n, size):

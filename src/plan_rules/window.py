@@ -37,7 +37,7 @@ class Series:
 
     __slots__ = ("_disjoint", "_sums", "ends", "entity", "first_start", "positions")
 
-    def __init__(self, entity: Entity, positions: list[int], ends: list[date],
+    def __init__(self, entity: Entity, positions: Sequence[int], ends: Sequence[date],
                  first_start: date) -> None:
         self.entity = entity
         self.positions = positions
