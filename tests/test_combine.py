@@ -76,7 +76,8 @@ def test_a_flow_prefix_adds_the_same_counts() -> None:
     table, p = prefix_of(FLOW, [counts(month(2), 2, 5), counts(month(1), 1, 4),
                                 counts(month(3), 7, 7)], n=2)
     c = combine(table, FLOW, X1, p, None)
-    assert (c.numerator, c.denominator, c.used) == (3, 9, [0, 1])
+    # Used in period order: January (position 1), then February (position 0).
+    assert (c.numerator, c.denominator, c.used) == (3, 9, [1, 0])
 
 
 def test_a_period_covered_by_a_longer_one_is_named_and_not_added() -> None:

@@ -25,7 +25,8 @@ __all__ = ["Combined", "combine"]
 @attrs.define
 class Combined:
     """One unit's figure for a target after its periods are combined: counts, or an exact
-    value, with the positions used and those considered and set aside (older snapshots)."""
+    value, with the positions used (in period order) and those considered and set aside
+    (older snapshots)."""
 
     entity: Entity
     used: list[int]
@@ -60,7 +61,9 @@ def combine(table: FigureTable, indicator: Indicator, entity: Entity,
         # The usual flow: months that follow one another, all giving counts.
         missing, num, den = positions.series.sums(table, positions.n)
         if not missing:
-            return Combined(entity=entity, used=sorted(positions), numerator=num,
+            # A series is in order of period end, and periods that follow one another are in
+            # period order too.
+            return Combined(entity=entity, used=list(positions), numerator=num,
                             denominator=den)
     kept = _without_overlaps(table, positions, sink)
     nums, dens = table.numerator, table.denominator
@@ -122,7 +125,7 @@ def _without_overlaps(table: FigureTable, idxs: Sequence[int],
         # day, so every figure is kept and nothing is said; only a clash needs the search.
         spans = sorted((period_of(i).start, period_of(i).end) for i in idxs)
         if all(spans[k - 1][1] < spans[k][0] for k in range(1, len(spans))):
-            return sorted(idxs)
+            return _in_period_order(table, idxs)
     kept: list[int] = []
     for i in sorted(idxs, key=lambda j: (-period_of(j).days, period_of(j).start, j)):
         p = period_of(i)
@@ -146,4 +149,9 @@ def _without_overlaps(table: FigureTable, idxs: Sequence[int],
                            expected="periods that do not overlap", blocking=False)
             continue
         kept.append(i)
-    return sorted(kept)
+    return _in_period_order(table, kept)
+
+
+def _in_period_order(table: FigureTable, idxs: Sequence[int]) -> list[int]:
+    """Positions in order of their periods (start, end), then of position."""
+    return sorted(idxs, key=lambda i: (table.period_of(i).key, i))

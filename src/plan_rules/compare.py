@@ -79,7 +79,6 @@ class UnitResults(LazySequence[EntityResult]):
         "_labels",
         "_missing",
         "_period",
-        "_spans",
         "_target",
         "_verdicts",
     )
@@ -93,7 +92,6 @@ class UnitResults(LazySequence[EntityResult]):
         self._missing = tuple(missing)
         self._indicator, self._target = indicator, target
         self._labels = [p.label for p in table.periods.values]
-        self._spans = [p.key for p in table.periods.values]
         self._period = table.period
 
     def __len__(self) -> int:
@@ -104,8 +102,7 @@ class UnitResults(LazySequence[EntityResult]):
             return self._missing[k - len(self._codes)]
         c, verdict = self._combined[k], self._verdicts[k]
         distance, units = self._gap(k)
-        # In period order, whatever order the rows came in; a figure's position beside it.
-        used = sorted(c.used, key=lambda i: (self._spans[self._period[i]], i))
+        used = c.used  # in period order, whatever order the rows came in
         return EntityResult(
             entity=self._codes[k], level=c.entity.level, verdict=verdict, observed=c.figure,
             numerator=c.numerator, denominator=c.denominator, gap=distance, gap_units=units,
