@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 
 from ._bulk import collector_paused
+from .account import referenced
 from .figures import FigureTable
 from .model import (
     Aggregation,
@@ -440,16 +441,6 @@ class Report:
     def from_json(cls, text: str) -> Report:
         """Rebuild a report from :meth:`to_json` output."""
         return cls.from_dict(json.loads(text))
-
-
-def referenced(finding: Finding) -> set[int]:
-    """Positions of the observations a finding used, set aside as older, or excluded."""
-    out = set(finding.observations)
-    for key in ("excluded", "history"):
-        out.update(finding.details.get(key, ()))
-    for result in finding.entities:
-        out.update(result.observations)
-    return out
 
 
 def _frac(x: Fraction | None) -> str | None:
