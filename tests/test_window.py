@@ -60,10 +60,15 @@ def test_the_window_ends_at_the_deadline_after_it() -> None:
     assert opening(POOLED, date(2026, 3, 1)) == pr.Period.year(2025)
 
 
+def _pooled(code: str, **dates: date) -> pr.Target:
+    """A pooled commune target of F at 100%, due at the end of 2025, with ``dates``."""
+    return pr.Target(code=code, indicator="F", comparator=">=", threshold=1,
+                     scope=pr.Scope(level="commune"), aggregation="pooled",
+                     deadline=END_2025, **dates)  # type: ignore[arg-type]
+
+
 def test_before_valid_from_there_is_no_window_and_the_target_does_not_apply() -> None:
-    tgt = pr.Target(code="F.late", indicator="F", comparator=">=", threshold=1,
-                    scope=pr.Scope(level="commune"), aggregation="pooled",
-                    deadline=END_2025, valid_from=date(2025, 7, 1))
+    tgt = _pooled("F.late", valid_from=date(2025, 7, 1))
     opened = opening(tgt, date(2025, 6, 30))
     assert isinstance(opened, tuple)
     reason, not_applicable = opened
@@ -73,9 +78,7 @@ def test_before_valid_from_there_is_no_window_and_the_target_does_not_apply() ->
 
 
 def test_before_the_measurement_start_there_is_no_window_and_no_data_yet() -> None:
-    tgt = pr.Target(code="F.win", indicator="F", comparator=">=", threshold=1,
-                    scope=pr.Scope(level="commune"), aggregation="pooled",
-                    deadline=END_2025, window_start=date(2025, 4, 1))
+    tgt = _pooled("F.win", window_start=date(2025, 4, 1))
     opened = opening(tgt, date(2025, 3, 31))
     assert isinstance(opened, tuple)
     reason, not_applicable = opened
