@@ -33,11 +33,10 @@ from .model import (
     Kind,
     Statistics,
     Target,
-    Temporal,
     Verdict,
 )
 from .periods import Period
-from .window import Prefix, Selection, Series, select
+from .window import Prefix, Selection, Series, ceased, select
 
 __all__ = ["Figures", "Measured", "TargetData", "headline", "measure", "missing_units",
            "statistics"]
@@ -126,15 +125,13 @@ def missing_units(indicator: Indicator, target: Target, window: Period,
     by_unit: dict[str, list[int]] = {}
     for i in excluded:
         by_unit.setdefault(unit_of_excluded[i], []).append(i)
-    snapshot = indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE
     out = []
     for e in in_scope:
         if e.code in combined:
             continue
         if e.code in by_unit:
             verdict = Verdict.NOT_APPLICABLE
-        elif not e.valid_during(window) or (
-                snapshot and e.valid_to is not None and e.valid_to < window.end):
+        elif not e.valid_during(window) or ceased(indicator, e, window):
             # It did not exist in the window, or (for a stock) ceased before the latest
             # snapshot: it is not part of what the target measures.
             continue
@@ -265,6 +262,12 @@ class Measured:
     def used(self) -> tuple[int, ...]:
         """The positions of the figures used, in order."""
         return tuple(sorted(i for c in self.figures.combined.values() for i in c.used))
+
+    def last_end(self, table: FigureTable) -> date | None:
+        """The last period end among the figures used (None if none was): each unit's are in
+        period order, so its last one ends last."""
+        return max((table.period_of(c.used[-1]).end for c in self.figures.combined.values()),
+                   default=None)
 
 
 def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None) -> Measured:

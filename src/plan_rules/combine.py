@@ -16,8 +16,8 @@ import attrs
 
 from .dataissues import IssueSink
 from .figures import NONE, FigureTable
-from .model import Entity, Indicator, Kind, Temporal
-from .window import Prefix
+from .model import Entity, Indicator, Kind
+from .window import Prefix, disjoint
 
 __all__ = ["Combined", "combine"]
 
@@ -49,7 +49,7 @@ def combine(table: FigureTable, indicator: Indicator, entity: Entity,
     ``sink`` hears of overlapping periods; None when the figure is one of a target's earlier
     points, whose data was already spoken of as of the run's date.
     """
-    if indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE:
+    if indicator.snapshot:
         if isinstance(positions, Prefix):
             series, n = positions.series, positions.n
             if n == 1 or series.ends[n - 2] != series.ends[n - 1]:
@@ -120,12 +120,10 @@ def _without_overlaps(table: FigureTable, idxs: Sequence[int],
                       sink: IssueSink | None) -> list[int]:
     """Flow figures add up only over periods that do not overlap; the longest win."""
     period_of = table.period_of
-    if len(idxs) > 1:
-        # The usual case first: periods that follow one another (months of a year) share no
-        # day, so every figure is kept and nothing is said; only a clash needs the search.
-        spans = sorted((period_of(i).start, period_of(i).end) for i in idxs)
-        if all(spans[k - 1][1] < spans[k][0] for k in range(1, len(spans))):
-            return _in_period_order(table, idxs)
+    # The usual case first: periods that follow one another (months of a year) share no day,
+    # so every figure is kept and nothing is said; only a clash needs the search below.
+    if disjoint(map(period_of, idxs)):
+        return _in_period_order(table, idxs)
     kept: list[int] = []
     for i in sorted(idxs, key=lambda j: (-period_of(j).days, period_of(j).start, j)):
         p = period_of(i)

@@ -83,9 +83,9 @@ def history(data: TargetData, finding: Finding, as_of: date,
         if not isinstance(window, Period):
             continue  # not yet applicable, or not yet measured: no point
         past = measure(data, window, boundary, None)
-        used = past.used
-        if past.verdict in _JUDGED and past.observed is not None and used:
-            points[_last_end(table, used)] = past.observed
+        on = past.last_end(table)
+        if past.verdict in _JUDGED and past.observed is not None and on is not None:
+            points[on] = past.observed
     return latest, [Point(on=on, value=value) for on, value in sorted(points.items())]
 
 

@@ -300,6 +300,12 @@ class Indicator:
                 f"indicator {self.code}: a rate must say what its numerator and denominator count"
             )
 
+    @property
+    def snapshot(self) -> bool:
+        """Whether the latest figure in a window stands for it (a stock, or a milestone),
+        rather than the figures adding up (a flow)."""
+        return self.temporal is Temporal.STOCK or self.kind is Kind.MILESTONE
+
 
 @attrs.frozen(kw_only=True)
 class Scope:

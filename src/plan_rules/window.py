@@ -13,14 +13,14 @@ A figure is left out of a target when the target or the unit did not apply durin
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 
 import attrs
 
 from .figures import NONE, FigureTable
 from .lazy import LazySequence
-from .model import Aggregation, Entity, Indicator, Kind, Target, Temporal, Text
+from .model import Aggregation, Entity, Indicator, Target, Text
 from .periods import Period
 
 __all__ = ["Prefix", "Selection", "Series", "opening", "select", "series"]
@@ -49,8 +49,7 @@ class Series:
     def disjoint(self, table: FigureTable) -> bool:
         """Whether no two of the series' periods share a day (then no prefix's do either)."""
         if self._disjoint is None:
-            spans = sorted((p.start, p.end) for p in map(table.period_of, self.positions))
-            self._disjoint = all(spans[k - 1][1] < spans[k][0] for k in range(1, len(spans)))
+            self._disjoint = disjoint(map(table.period_of, self.positions))
         return self._disjoint
 
     def sums(self, table: FigureTable, n: int) -> tuple[int, int, int]:
@@ -90,6 +89,20 @@ class Prefix(LazySequence[int]):
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.series.positions[:self.n])
+
+
+def disjoint(periods: Iterable[Period]) -> bool:
+    """Whether no two of ``periods`` share a day: periods that follow one another, such as
+    the months of a year."""
+    spans = sorted((p.start, p.end) for p in periods)
+    return all(spans[k - 1][1] < spans[k][0] for k in range(1, len(spans)))
+
+
+def ceased(indicator: Indicator, entity: Entity, window: Period) -> bool:
+    """Whether ``entity`` is left out of a snapshot of ``indicator`` over ``window``: a stock
+    is the latest snapshot, and a unit that ceased before the window ends (a district after
+    1 July 2025) is not part of it."""
+    return indicator.snapshot and entity.valid_to is not None and entity.valid_to < window.end
 
 
 def series(table: FigureTable, positions: Sequence[int],
@@ -151,7 +164,6 @@ def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequ
     others: dict[str, Sequence[int]] = {}
     excluded: list[int] = []
     measure = target.measurement
-    snapshot = indicator.temporal is Temporal.STOCK or indicator.kind is Kind.MILESTONE
     reported = target.aggregation is Aggregation.REPORTED
     # What each distinct period means for this target, worked out once: national files
     # repeat a dozen periods over millions of rows.
@@ -173,9 +185,7 @@ def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequ
             # target or the unit applies: all are used, as the loop below would find.
             (own if in_scope else others)[entity.code] = Prefix(s, n)
             continue
-        # A stock is the latest snapshot: a unit that ceased before the window ends is not
-        # part of it.
-        ceased = snapshot and entity.valid_to is not None and entity.valid_to < window.end
+        gone = ceased(indicator, entity, window)
         bucket: list[int] | None = None
         for i in s.positions[:n]:
             code = period[i]
@@ -191,7 +201,7 @@ def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequ
                 if in_scope and in_years:
                     excluded.append(i)
                 continue
-            if ceased:
+            if gone:
                 if in_scope:
                     excluded.append(i)
                 continue
