@@ -43,8 +43,10 @@ class CheckContext:
 
     def __init__(self, table: FigureTable, *, as_of: date, registry: Registry,
                  entities: Mapping[str, Entity], blocked: frozenset[int],
-                 series: Callable[[str], Sequence[Series]] = lambda code: (),
-                 given: Mapping[str, array[int]] | None = None) -> None:
+                 series: Callable[[str], Sequence[Series]],
+                 given: Mapping[str, array[int]]) -> None:
+        """``series`` gives each indicator's unit series; ``given``, every figure's position
+        by indicator code, as validation grouped them."""
         self.as_of = as_of
         self.window = Period.between(date(as_of.year, 1, 1), as_of)
         self.registry = registry
@@ -54,7 +56,6 @@ class CheckContext:
         self._series = series
         self._given = given
         self._by_indicator: dict[str, tuple[Observation, ...]] = {}
-        self._in_window: dict[str, Sequence[int]] = {}
         self._made: dict[int, Observation] = {}
         self._positions: dict[int, int] = {}
 
@@ -68,27 +69,17 @@ class CheckContext:
     def positions(self, indicator: str) -> Sequence[int]:
         """The positions of the figures of ``indicator`` reported for periods up to the as-of
         date, in input order: the figures :meth:`observations` gives."""
-        if not self._in_window:
-            self._in_window = self._positions_by_indicator()
         return self._in_window.get(indicator, ())
 
-    def _positions_by_indicator(self) -> dict[str, Sequence[int]]:
-        """Every indicator's positions up to the as-of date, as read-only 64-bit columns (a
-        tuple of a million positions would hold a million int objects)."""
+    @cached_property
+    def _in_window(self) -> dict[str, Sequence[int]]:
+        # Read-only 64-bit columns: a tuple of a million positions would hold a million int
+        # objects. Validation grouped them by indicator already.
         table, ended = self._table, self._ended
-        if self._given is not None:
-            # Grouped by indicator already, as the figures were validated.
-            everything = all(ended)
-            return {code: memoryview(found if everything else array(
-                        "q", (i for i in found if ended[table.period[i]]))).toreadonly()
-                    for code, found in self._given.items()}
-        # One pass over the figures, the first time any check asks.
-        by_code = [array("q") for _ in table.indicators.values]
-        for i, (c, p) in enumerate(zip(table.indicator, table.period, strict=True)):
-            if ended[p]:
-                by_code[c].append(i)
-        return {code: memoryview(found).toreadonly()
-                for code, found in zip(table.indicators.values, by_code, strict=True)}
+        everything = all(ended)
+        return {code: memoryview(found if everything else array(
+                    "q", (i for i in found if ended[table.period[i]]))).toreadonly()
+                for code, found in self._given.items()}
 
     def series(self, indicator: str) -> Mapping[str, Series]:
         """Each unit's usable figures of ``indicator`` (no duplicate, none a data issue
