@@ -15,6 +15,7 @@ from array import array
 from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
+from typing import Protocol
 
 import attrs
 
@@ -22,7 +23,7 @@ from .dataissues import IssueSink
 from .figures import NONE, FigureTable
 from .model import Entity, Indicator, Kind
 from .numbers import format_percent
-from .resolve import Units
+from .resolve import Units, Unresolved
 
 __all__ = ["Valid", "validate"]
 
@@ -36,6 +37,15 @@ class Valid:
     unit_of: list[Entity | None]
     #: Every figure's position by indicator code, usable or not, in input order.
     given: Mapping[str, array[int]]
+
+
+class Says(Protocol):
+    """Where a check of one figure says what is wrong with it: the run's
+    :class:`~plan_rules.dataissues.IssueSink`, or a note of what to say to it later."""
+
+    def issue(self, code: str, index: int | None, vi: str, en: str, *,
+              field: str | None = None, text: str | None = None, expected: str | None = None,
+              blocking: bool = True, severity: str = "error") -> None: ...
 
 
 def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Units,
@@ -59,43 +69,23 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
     for i, (ind_c, ent_c, lev_c, per_c, num, den, value) in enumerate(rows):
         given[ind_c].append(i)
         ind = by_code[ind_c]
-        if ind is None:
-            code = table.indicators.values[ind_c]
-            sink.issue("unknown_indicator", i,
-                       f"chỉ tiêu '{code}' không có trong các plugin đã nạp",
-                       f"indicator '{code}' is not contributed by any loaded plugin",
-                       field="indicator", text=code,
-                       expected="an indicator code from `plan-rules indicators`")
-            continue
-        # The usual row, a rate given as counts in order, has nothing to report.
-        if not (ind.kind is Kind.RATE and value is None and num != NONE and den != NONE
-                and num <= den) and not _valid_for_kind(table, i, ind, sink):
+        # The usual row, a rate given as counts in order, has nothing to report (the
+        # columnar path recognises it by the same test, as masks).
+        if (ind is None or not (ind.kind is Kind.RATE and value is None and num != NONE
+                                and den != NONE and num <= den)) \
+                and not _admitted(table, i, ind, sink):
             continue
         entity = taken.get((ent_c, lev_c))
         if entity is None:
             found = units.resolve(names[ent_c], levels[lev_c])
             if not isinstance(found, Entity):
-                sink.issue(found.code, i, found.vi, found.en, field=found.field,
-                           text=found.text, expected=found.expected)
+                _unresolved(sink, i, found)
                 continue
             entity = taken[(ent_c, lev_c)] = found
         unit_of[i] = entity
         key = (ind_c * n_ent + ent_c) * n_span + span_of[per_c]
         other = latest.get(key)
-        if other is None:
-            latest[key] = i
-            continue
-        # Keep the later report (by date, then by position); the other is a duplicate.
-        keep, drop = (i, other) if _later(table, i, other) else (other, i)
-        latest[key] = keep
-        o_ind, o_ent, period = table.indicators.values[ind_c], names[ent_c], table.period_of(i)
-        sink.issue("duplicate", drop,
-                   f"trùng số liệu {o_ind}/{o_ent}/{period}; dùng dòng báo cáo sau "
-                   f"({table.where(keep)})",
-                   f"duplicate figure for {o_ind}/{o_ent}/{period}; the later report "
-                   f"({table.where(keep)}) is used",
-                   field="period", text=str(period),
-                   expected="one figure per indicator, entity and period")
+        latest[key] = i if other is None else _duplicate(table, sink, i, other)
     usable: dict[str, list[int]] = {}
     codes = table.indicators.values
     for i in sorted(latest.values()):
@@ -105,6 +95,43 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
                  given=dict(zip(table.indicators.values, given, strict=True)))
 
 
+def _admitted(table: FigureTable, i: int, ind: Indicator | None, sink: Says) -> bool:
+    """Whether the figure at ``i`` is one its indicator ``ind`` (None: unknown) takes; if
+    not, ``sink`` names it. Both paths ask this of every figure but the usual one."""
+    if ind is None:
+        code = table.indicators.values[table.indicator[i]]
+        sink.issue("unknown_indicator", i,
+                   f"chỉ tiêu '{code}' không có trong các plugin đã nạp",
+                   f"indicator '{code}' is not contributed by any loaded plugin",
+                   field="indicator", text=code,
+                   expected="an indicator code from `plan-rules indicators`")
+        return False
+    return _valid_for_kind(table, i, ind, sink)
+
+
+def _unresolved(sink: Says, i: int, found: Unresolved) -> None:
+    """Name the figure at ``i``, whose unit cannot be told."""
+    sink.issue(found.code, i, found.vi, found.en, field=found.field, text=found.text,
+               expected=found.expected)
+
+
+def _duplicate(table: FigureTable, sink: Says, i: int, other: int) -> int:
+    """The duplicate rule, for two figures of the same indicator, unit and period dates: the
+    one of them kept (the later report, by date, then by position); ``sink`` names the
+    other. ``other`` is the one kept so far, ``i`` the figure met now."""
+    keep, drop = (i, other) if _later(table, i, other) else (other, i)
+    o_ind = table.indicators.values[table.indicator[i]]
+    o_ent, period = table.entities.values[table.entity[i]], table.period_of(i)
+    sink.issue("duplicate", drop,
+               f"trùng số liệu {o_ind}/{o_ent}/{period}; dùng dòng báo cáo sau "
+               f"({table.where(keep)})",
+               f"duplicate figure for {o_ind}/{o_ent}/{period}; the later report "
+               f"({table.where(keep)}) is used",
+               field="period", text=str(period),
+               expected="one figure per indicator, entity and period")
+    return keep
+
+
 def _later(table: FigureTable, a: int, b: int) -> bool:
     ra, rb = table.reported_on[a], table.reported_on[b]
     if ra and rb and ra != rb:
@@ -112,7 +139,7 @@ def _later(table: FigureTable, a: int, b: int) -> bool:
     return a > b
 
 
-def _valid_for_kind(table: FigureTable, i: int, ind: Indicator, sink: IssueSink) -> bool:
+def _valid_for_kind(table: FigureTable, i: int, ind: Indicator, sink: Says) -> bool:
     num, den, value = table.numerator[i], table.denominator[i], table.value[i]
     if ind.kind is Kind.RATE:
         if num != NONE and den != NONE:
