@@ -125,9 +125,12 @@ def read_observations(path: str | os.PathLike[str], *, registry: Registry | None
     reg = registry if registry is not None else load_registry()
     parsed = _parse(p, reg, pa, pc, pacsv)
     pa.default_memory_pool().release_unused()  # what parsing used and no longer needs
-    if parsed is None:
-        return read_pure(p, registry=reg, progress=progress)
-    return parsed.result(progress)
+    result = read_pure(p, registry=reg, progress=progress) if parsed is None \
+        else parsed.result(progress)
+    # Asked for pyarrow: the stages after reading use it too (validation, the series).
+    if isinstance(result.observations, FigureTable):
+        result.observations.engine = "pyarrow"
+    return result
 
 
 # -- parsing ----------------------------------------------------------------------------------
