@@ -15,10 +15,13 @@ from array import array
 from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
-from typing import Protocol
+from itertools import compress, count, repeat
+from operator import is_not
+from typing import Any, Protocol
 
 import attrs
 
+from . import _arrow
 from .dataissues import IssueSink
 from .figures import NONE, FigureTable
 from .model import Entity, Indicator, Kind
@@ -50,14 +53,19 @@ class Says(Protocol):
 
 def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Units,
              sink: IssueSink) -> Valid:
-    """Sort the figures of ``table`` into those fit for evaluation and those ``sink`` names."""
+    """Sort the figures of ``table`` into those fit for evaluation and those ``sink`` names.
+
+    A table whose ``engine`` is ``"pyarrow"`` is sorted with pyarrow when it can be (see
+    :mod:`plan_rules._arrow`), with the same result: the same :class:`Valid`, the same
+    issues in the same order.
+    """
     by_code = [indicators.get(code) for code in table.indicators.values]
+    span_of, n_span = _spans(table)
+    n_ent = len(table.entities)
+    columns = _arrow.columns_of(table) if len(table) else None
+    if columns is not None and len(by_code) * n_ent * n_span < 1 << 63:
+        return _validate_columns(columns, by_code, span_of, units, sink)
     names, levels = table.entities.values, table.levels.values
-    # The start and end of each distinct period: a duplicate is the same dates, whatever the
-    # label they were written with.
-    spans: dict[tuple[date, date], int] = {}
-    span_of = [spans.setdefault((p.start, p.end), len(spans)) for p in table.periods.values]
-    n_ent, n_span = len(table.entities), max(len(spans), 1)
     unit_of: list[Entity | None] = [None] * len(table)
     # The unit of each (unit, level) pair once a row of it was taken: every later row of the
     # pair is taken the same way.
@@ -93,6 +101,158 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
             usable.setdefault(codes[table.indicator[i]], []).append(i)
     return Valid(usable=usable, unit_of=unit_of,
                  given=dict(zip(table.indicators.values, given, strict=True)))
+
+
+class _Kept:
+    """What the checks said of one figure, kept to be said to the sink in its turn: the
+    columnar path checks the unusual figures first and says what it found in input order."""
+
+    __slots__ = ("said",)
+
+    def __init__(self) -> None:
+        self.said: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def issue(self, *args: Any, **kwargs: Any) -> None:
+        self.said.append((args, kwargs))
+
+    def say(self, sink: IssueSink) -> None:
+        for args, kwargs in self.said:
+            sink.issue(*args, **kwargs)
+
+
+def _validate_columns(cols: _arrow.Columns, by_code: list[Indicator | None],
+                      span_of: list[int], units: Units, sink: IssueSink) -> Valid:
+    """:func:`validate` on pyarrow: the usual figure (a known rate indicator, counts in
+    order, no value) is recognised by masks, each (unit, level) pair resolved once, and
+    duplicates found by one sort; every other figure, each unit that cannot be told and
+    each duplicate goes through the pure path's own functions, in input order.
+
+    On the national benchmark file (1.3 M figures, 2,448 with a value, no issue) this took
+    0.78 s where the pure loop took 1.92 s (the table read once, each engine 3 times in
+    turn, medians; load average 4.9 on 2 cores).
+    """
+    table, pa, pc, n = cols.table, cols.pa, cols.pc, cols.n
+    names, levels = table.entities.values, table.levels.values
+    int64 = pa.int64()
+    # The usual figure: the pure loop's own test, as masks.
+    usual = pc.and_(pc.take(pa.array([ind is not None and ind.kind is Kind.RATE
+                                      for ind in by_code], pa.bool_()), cols.indicator),
+                    pc.and_(pc.and_(pc.not_equal(cols.numerator, NONE),
+                                    pc.not_equal(cols.denominator, NONE)),
+                            pc.less_equal(cols.numerator, cols.denominator)))
+    if table.value.count(None) != n:
+        # The positions of the few values, found at C speed (a Fraction of 0 is false).
+        given_value = compress(count(), map(is_not, table.value, repeat(None)))
+        usual = pc.and_(usual, pc.invert(cols.marks(list(given_value))))
+    # Every other figure is checked by the pure path's function; what it says waits its turn.
+    unusual = pc.invert(usual)
+    rare = cols.ints(pc.indices_nonzero(unusual)).tolist()
+    kept: dict[int, _Kept] = {}
+    admitted: list[bool] = []
+    for i in rare:
+        note = _Kept()
+        admitted.append(_admitted(table, i, by_code[table.indicator[i]], note))
+        if note.said:
+            kept[i] = note
+    valid = pc.replace_with_mask(usual, unusual, pa.array(admitted, pa.bool_())) \
+        if rare else usual
+    # Each (unit, level) pair resolved once, in the order of its first valid figure, as the
+    # pure loop meets them (a unit met only in the data joins the units then).
+    n_lev = max(len(levels), 1)
+    pair = pc.add(pc.multiply(pc.cast(cols.entity, int64), n_lev), cols.level)
+    at = pc.indices_nonzero(valid)
+    firsts = pa.table({"pair": pc.filter(pair, valid), "at": at}).group_by(
+        "pair", use_threads=False).aggregate([("at", "min")]).sort_by("at_min")
+    pairs = firsts.column("pair").to_pylist()
+    found = [units.resolve(names[p // n_lev], levels[p % n_lev]) for p in pairs]
+    known = [isinstance(f, Entity) for f in found]
+    pair_at = pc.index_in(pair, value_set=pa.array(pairs, int64))
+    resolved = pc.fill_null(pc.and_(valid, pc.take(pa.array(known, pa.bool_()), pair_at)),
+                            False)
+    unresolved = cols.ints(pc.indices_nonzero(pc.and_(valid, pc.invert(resolved)))).tolist()
+    # Duplicates: the same indicator, unit and period dates; one sort of the taken figures
+    # puts each group's figures side by side.
+    n_ent, n_span = len(names), max(span_of, default=0) + 1
+    key = pc.add(pc.multiply(pc.add(pc.multiply(pc.cast(cols.indicator, int64), n_ent),
+                                    cols.entity), n_span),
+                 pc.take(pa.array(span_of, int64), cols.period))
+    taken_at = pc.indices_nonzero(resolved)
+    keys = pc.filter(key, resolved)
+    twice: list[int] = []
+    if len(keys) > 1:
+        order = pc.sort_indices(keys)
+        ordered = pc.take(keys, order)
+        same = pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+        if pc.any(same).as_py():
+            false = pa.array([False])
+            member = pc.or_(pa.concat_arrays([false, same]), pa.concat_arrays([same, false]))
+            twice = sorted(cols.ints(pc.take(taken_at, pc.filter(order, member))).tolist())
+    # The figures with something to say, in input order, through the pure path's rules.
+    found_of = dict(zip(pairs, found, strict=True))
+    to_say, no_unit, doubled = set(rare), set(unresolved), set(twice)
+    latest: dict[int, int] = {}
+    for i in sorted(to_say | no_unit | doubled):
+        said = kept.get(i)
+        if said is not None:
+            said.say(sink)
+        if i in no_unit:
+            why = found_of[table.entity[i] * n_lev + table.level[i]]
+            assert isinstance(why, Unresolved)
+            _unresolved(sink, i, why)
+        elif i in doubled:
+            k = (table.indicator[i] * n_ent + table.entity[i]) * n_span \
+                + span_of[table.period[i]]
+            other = latest.get(k)
+            latest[k] = i if other is None else _duplicate(table, sink, i, other)
+    # The unit of each figure taken.
+    units_by_pair: list[Entity | None] = [f if isinstance(f, Entity) else None
+                                          for f in found] + [None]
+    codes = pc.fill_null(pc.if_else(resolved, pair_at, len(pairs)), len(pairs))
+    unit_of = list(map(units_by_pair.__getitem__, cols.ints(codes, "i")))
+    # The usable figures: those taken, less the duplicates not kept and what is blocked.
+    dropped = doubled.difference(latest.values())
+    if dropped or sink.blocked:
+        use = pc.and_(resolved, pc.invert(cols.marks([*dropped, *sink.blocked])))
+    else:
+        use = resolved
+    # One stable sort by indicator gives every figure's position by indicator, in input
+    # order, and the usable ones among them.
+    by_indicator = pc.sort_indices(cols.indicator)
+    positions = cols.ints(by_indicator)
+    usable_mask = pc.take(use, by_indicator)
+    usable_positions = cols.ints(pc.filter(by_indicator, usable_mask)).tolist()
+    codes_sorted = pc.take(cols.indicator, by_indicator)
+    count_all = _counts(pc, codes_sorted, len(by_code))
+    count_usable = _counts(pc, pc.filter(codes_sorted, usable_mask), len(by_code))
+    given: dict[str, array[int]] = {}
+    firsts_usable: list[tuple[int, str, list[int]]] = []
+    start = start_u = 0
+    for c, code in enumerate(table.indicators.values):
+        given[code] = positions[start:start + count_all[c]]
+        start += count_all[c]
+        if count_usable[c]:
+            part = usable_positions[start_u:start_u + count_usable[c]]
+            firsts_usable.append((part[0], code, part))
+            start_u += count_usable[c]
+    # By indicator in the order of its first usable figure, as the pure path fills them.
+    usable = {code: part for _, code, part in sorted(firsts_usable)}
+    return Valid(usable=usable, unit_of=unit_of, given=given)
+
+
+def _counts(pc: Any, codes: Any, n: int) -> list[int]:
+    """How many of ``codes`` (an Arrow integer array) are each of ``0 .. n - 1``."""
+    out = [0] * n
+    for item in pc.value_counts(codes).to_pylist():
+        out[item["values"]] = item["counts"]
+    return out
+
+
+def _spans(table: FigureTable) -> tuple[list[int], int]:
+    """The start and end of each distinct period, numbered: a duplicate is the same dates,
+    whatever the label they were written with. The number of each period's, and how many."""
+    spans: dict[tuple[date, date], int] = {}
+    span_of = [spans.setdefault((p.start, p.end), len(spans)) for p in table.periods.values]
+    return span_of, max(len(spans), 1)
 
 
 def _admitted(table: FigureTable, i: int, ind: Indicator | None, sink: Says) -> bool:

@@ -1,0 +1,108 @@
+"""The figure table's columns seen by pyarrow: what the ``pyarrow`` engine of validation and
+of the series works on.
+
+A table whose ``engine`` is ``"pyarrow"`` (the columnar reader's, or any table a caller marks
+so) is validated and split into series with :mod:`pyarrow.compute` when pyarrow can be
+imported and every count is a 64-bit integer: the columns are shown to Arrow without a copy
+(:func:`pyarrow.py_buffer` over the ``array`` buffers). Anything else, and the default
+install without pyarrow, takes the pure path: both give the same result, which the tests
+hold them to.
+
+Importing this module does not import pyarrow.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from typing import Any
+
+from .figures import FigureTable
+
+__all__ = ["Columns", "columns_of"]
+
+
+def _modules() -> tuple[Any, Any] | None:
+    """``pyarrow`` and ``pyarrow.compute``, or None where pyarrow cannot be imported."""
+    try:
+        import pyarrow  # type: ignore[import-untyped]
+        import pyarrow.compute  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return pyarrow, pyarrow.compute
+
+
+def _fixed(column: object, typecode: str) -> bool:
+    """Whether ``column`` is a machine-integer column of ``typecode`` ("i": 32 bits, "q":
+    64), as an ``array`` or a read-only view of one."""
+    if isinstance(column, array):
+        return column.typecode == typecode
+    return isinstance(column, memoryview) and column.format == typecode
+
+
+class Columns:
+    """Arrow views of a table's coded columns and counts, with ``pa`` and ``pc``, the
+    pyarrow modules."""
+
+    __slots__ = ("denominator", "entity", "indicator", "level", "n", "numerator", "pa",
+                 "pc", "period", "table")
+
+    def __init__(self, table: FigureTable, pa: Any, pc: Any) -> None:
+        self.table, self.pa, self.pc, self.n = table, pa, pc, len(table)
+        int32, int64 = pa.int32(), pa.int64()
+        self.indicator = self.view(table.indicator, int32)
+        self.entity = self.view(table.entity, int32)
+        self.level = self.view(table.level, int32)
+        self.period = self.view(table.period, int32)
+        self.numerator = self.view(table.numerator, int64)
+        self.denominator = self.view(table.denominator, int64)
+
+    def view(self, column: Sequence[int], kind: Any) -> Any:
+        """An Arrow array over ``column``'s memory (no copy)."""
+        return self.pa.Array.from_buffers(kind, len(column),
+                                          [None, self.pa.py_buffer(column)])
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """The distinct (entity, level) code pairs of the table, in no set order."""
+        n_lev = max(len(self.table.levels), 1)
+        pair = self.pc.add(self.pc.multiply(self.pc.cast(self.entity, self.pa.int64()),
+                                            n_lev), self.level)
+        return [divmod(p, n_lev) for p in self.pc.unique(pair).to_pylist()]
+
+    def marks(self, positions: Sequence[int]) -> Any:
+        """A boolean array of the table's length, true at ``positions`` (a few)."""
+        marked = bytearray(self.n)
+        for i in positions:
+            marked[i] = 1
+        return self.pc.not_equal(self.view(marked, self.pa.uint8()), 0)
+
+    def ints(self, values: Any, typecode: str = "q") -> array[int]:
+        """An Arrow integer array without nulls (int64 for "q", int32 for "i") copied into
+        an ``array`` in one move."""
+        values = self.pc.cast(values, self.pa.int64() if typecode == "q" else self.pa.int32())
+        if hasattr(values, "combine_chunks"):
+            values = values.combine_chunks()
+        out = array(typecode)
+        if len(values):
+            width = out.itemsize
+            data = memoryview(values.buffers()[1])
+            out.frombytes(data[values.offset * width:(values.offset + len(values)) * width])
+        return out
+
+
+def columns_of(table: FigureTable) -> Columns | None:
+    """The Arrow views of ``table`` when it asks for the pyarrow engine and can take it
+    (pyarrow imports, codes are 32-bit and counts 64-bit columns); else None: the pure
+    path."""
+    if table.engine != "pyarrow":
+        return None
+    if not all(_fixed(getattr(table, name), "i")
+               for name in ("indicator", "entity", "level", "period")):
+        return None
+    if not (_fixed(table.numerator, "q") and _fixed(table.denominator, "q")):
+        return None  # a count beyond 64 bits: kept as Python integers, summed as such
+    found = _modules()
+    if found is None:
+        return None
+    return Columns(table, *found)
+
