@@ -33,10 +33,10 @@ __all__ = ["Valid", "validate"]
 
 @attrs.frozen
 class Valid:
-    """The figures fit for evaluation: their positions by indicator (in input order), and the
-    unit of each (None for a figure not used)."""
+    """The figures fit for evaluation: their positions by indicator (in input order, as
+    64-bit columns), and the unit of each (None for a figure not used)."""
 
-    usable: Mapping[str, list[int]]
+    usable: Mapping[str, array[int]]
     unit_of: list[Entity | None]
     #: Every figure's position by indicator code, usable or not, in input order.
     given: Mapping[str, array[int]]
@@ -94,11 +94,15 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
         key = (ind_c * n_ent + ent_c) * n_span + span_of[per_c]
         other = latest.get(key)
         latest[key] = i if other is None else _duplicate(table, sink, i, other)
-    usable: dict[str, list[int]] = {}
+    usable: dict[str, array[int]] = {}
     codes = table.indicators.values
     for i in sorted(latest.values()):
         if i not in sink.blocked:
-            usable.setdefault(codes[table.indicator[i]], []).append(i)
+            code = codes[table.indicator[i]]
+            part = usable.get(code)
+            if part is None:
+                part = usable[code] = array("q")
+            part.append(i)
     return Valid(usable=usable, unit_of=unit_of,
                  given=dict(zip(table.indicators.values, given, strict=True)))
 
@@ -220,12 +224,12 @@ def _validate_columns(cols: _arrow.Columns, by_code: list[Indicator | None],
     by_indicator = pc.sort_indices(cols.indicator)
     positions = cols.ints(by_indicator)
     usable_mask = pc.take(use, by_indicator)
-    usable_positions = cols.ints(pc.filter(by_indicator, usable_mask)).tolist()
+    usable_positions = cols.ints(pc.filter(by_indicator, usable_mask))
     codes_sorted = pc.take(cols.indicator, by_indicator)
     count_all = _counts(pc, codes_sorted, len(by_code))
     count_usable = _counts(pc, pc.filter(codes_sorted, usable_mask), len(by_code))
     given: dict[str, array[int]] = {}
-    firsts_usable: list[tuple[int, str, list[int]]] = []
+    firsts_usable: list[tuple[int, str, array[int]]] = []
     start = start_u = 0
     for c, code in enumerate(table.indicators.values):
         given[code] = positions[start:start + count_all[c]]
