@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from .figures import FigureTable
 
-__all__ = ["Columns", "columns_of"]
+__all__ = ["Columns", "columns_of", "series_parts"]
 
 
 def _modules() -> tuple[Any, Any] | None:
@@ -106,3 +107,52 @@ def columns_of(table: FigureTable) -> Columns | None:
         return None
     return Columns(table, *found)
 
+
+def series_parts(cols: Columns, positions: Sequence[int]
+                 ) -> list[tuple[list[int], list[date], date]]:
+    """What :func:`plan_rules.window.series` makes of ``positions``, on pyarrow: each unit's
+    positions in order of period end (equal ends in the order given), their ends and the
+    earliest start, units in the order of their first figure among ``positions``.
+
+    One stable sort of the figures by (unit, rank of period end) and a split into groups,
+    where the pure path sorts each unit's list with a key function; measured on the
+    national benchmark file (1.3 M figures, 108,663 series): 0.35 s against 1.0 s.
+    """
+    pa, pc, table = cols.pa, cols.pc, cols.table
+    int64 = pa.int64()
+    at = cols.view(positions, int64) if _fixed(positions, "q") \
+        else pa.array(positions, int64)
+    # Where each figure stands among ``positions``: the order of a unit's first figure.
+    order_given = pc.indices_nonzero(pc.is_valid(at))
+    entity = pc.take(cols.entity, at)
+    period = pc.take(cols.period, at)
+    periods = table.periods.values
+    ends = sorted({p.end for p in periods})
+    starts = sorted({p.start for p in periods})
+    end_rank = {end: k for k, end in enumerate(ends)}
+    start_rank = {start: k for k, start in enumerate(starts)}
+    period_end = [p.end for p in periods]
+    units = pa.table({
+        "unit": entity, "given": order_given,
+        "start": pc.take(pa.array([start_rank[p.start] for p in periods], pa.int32()), period),
+    }).group_by("unit", use_threads=False).aggregate(
+        [("given", "min"), ("given", "count"), ("start", "min")]).sort_by("given_min")
+    # Each unit's place in that order, looked up by its code (a take, not a hash look-up).
+    place = [0] * len(table.entities)
+    for k, code in enumerate(units.column("unit").to_pylist()):
+        place[code] = k
+    group = pc.take(pa.array(place, int64), entity)
+    # (unit, end rank) as one int64 key, below (number of units) × (number of ends), both
+    # at most the table's length: no overflow below three billion figures.
+    rank = pc.take(pa.array([end_rank[end] for end in period_end], int64), period)
+    order = pc.sort_indices(pc.add(pc.multiply(group, len(ends)), rank))
+    ordered = cols.ints(pc.take(at, order)).tolist()
+    ordered_ends = list(map(period_end.__getitem__, cols.ints(pc.take(period, order), "i")))
+    out = []
+    start = 0
+    for size, first in zip(units.column("given_count").to_pylist(),
+                           units.column("start_min").to_pylist(), strict=True):
+        stop = start + size
+        out.append((ordered[start:stop], ordered_ends[start:stop], starts[first]))
+        start = stop
+    return out

@@ -18,6 +18,7 @@ from datetime import date
 
 import attrs
 
+from . import _arrow
 from .figures import NONE, FigureTable
 from .lazy import LazySequence
 from .model import Aggregation, Entity, Indicator, Target, Text
@@ -108,7 +109,15 @@ def ceased(indicator: Indicator, entity: Entity, window: Period) -> bool:
 def series(table: FigureTable, positions: Sequence[int],
            unit_of: Sequence[Entity | None]) -> list[Series]:
     """The series of each unit among ``positions`` (in input order), units in the order of
-    their first figure."""
+    their first figure (on pyarrow for a table that asks for it: the same series)."""
+    columns = _arrow.columns_of(table) if len(positions) > 1 else None
+    if columns is not None:
+        made = []
+        for part, part_ends, first in _arrow.series_parts(columns, positions):
+            unit = unit_of[part[0]]
+            assert unit is not None
+            made.append(Series(unit, part, part_ends, first))
+        return made
     ends = [p.end for p in table.periods.values]
     starts = [p.start for p in table.periods.values]
     entity, period = table.entity, table.period
