@@ -63,6 +63,11 @@ class Columns:
         return self.pa.Array.from_buffers(kind, len(column),
                                           [None, self.pa.py_buffer(column)])
 
+    def release(self) -> None:
+        """Give the memory Arrow freed back to the system: its allocator keeps it otherwise,
+        and on the national benchmark file that is 90 MB more at the peak of the run."""
+        self.pa.default_memory_pool().release_unused()
+
     def pairs(self) -> list[tuple[int, int]]:
         """The distinct (entity, level) code pairs of the table, in no set order."""
         n_lev = max(len(self.table.levels), 1)

@@ -64,7 +64,9 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
     n_ent = len(table.entities)
     columns = _arrow.columns_of(table) if len(table) else None
     if columns is not None and len(by_code) * n_ent * n_span < 1 << 63:
-        return _validate_columns(columns, by_code, span_of, units, sink)
+        valid = _validate_columns(columns, by_code, span_of, units, sink)
+        columns.release()  # once the arrays it made are gone
+        return valid
     names, levels = table.entities.values, table.levels.values
     unit_of: list[Entity | None] = [None] * len(table)
     # The unit of each (unit, level) pair once a row of it was taken: every later row of the

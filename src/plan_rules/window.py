@@ -117,6 +117,7 @@ def series(table: FigureTable, positions: Sequence[int],
             unit = unit_of[part[0]]
             assert unit is not None
             made.append(Series(unit, part, part_ends, first))
+        columns.release()
         return made
     ends = [p.end for p in table.periods.values]
     starts = [p.start for p in table.periods.values]
