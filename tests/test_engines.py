@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import plan_rules as pr
 from plan_rules import _arrow, window
+from plan_rules import validate as validate_module
 from plan_rules.dataissues import IssueSink
 from plan_rules.figures import FigureTable
 from plan_rules.report import IssueLedger
@@ -191,6 +192,21 @@ def test_equal_period_ends_keep_the_order_given_in_a_series() -> None:
     assert out.series["R"][0][1:3] == ([3, 0, 1, 2], [JAN.end] + [PERIODS[4].end] * 3)
 
 
+def test_series_of_positions_in_any_order_as_a_list_are_alike_on_both_engines() -> None:
+    figures = [rate(1, 2), rate(1, 3, entity="X2"), rate(1, 4, period=PERIODS[3]),
+               rate(1, 5, period=PERIODS[4]), rate(1, 6, entity="X2", period=PERIODS[2])]
+    made = []
+    for engine in ("python", "pyarrow"):
+        table = FigureTable.from_observations(figures)
+        table.engine = engine
+        sink = IssueSink(table, IssueLedger(None))
+        valid = validate(table, INDICATORS, Units(table, {e.code: e for e in ENTITIES}), sink)
+        made.append([(s.entity.code, list(s.positions), list(s.ends), s.first_start)
+                     for s in window.series(table, [4, 3, 2, 1, 0], valid.unit_of)])
+    assert made[1] == made[0]
+    assert [(code, p) for code, p, _, _ in made[0]] == [("X2", [1, 4]), ("X1", [0, 3, 2])]
+
+
 def test_issues_past_the_limit_are_counted_alike_by_both_engines() -> None:
     figures = [rate(3, 2, period=p) for p in PERIODS] + [rate(1, 2, code="NOPE")]
     out = both(figures, max_issues=2)
@@ -204,6 +220,20 @@ def test_counts_beyond_64_bits_take_the_pure_path_with_the_same_answer() -> None
     big = 1 << 64
     out = both([rate(big, big + 1), rate(1, 2, period=PERIODS[2])], pyarrow_path=False)
     assert out.usable == {"R": [0, 1]}
+
+
+def test_a_table_whose_duplicate_key_could_leave_64_bits_is_validated_the_pure_way(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    figures = [rate(1, 2), rate(1, 2, row=3), rate(3, 2, period=PERIODS[2])]
+    pure = outcome(figures, "python")
+
+    def refused(*args: object) -> None:
+        raise AssertionError("the pyarrow path ran")
+
+    # 1 indicator × 1 unit × 2 period dates: not below a limit of 2.
+    monkeypatch.setattr(validate_module, "_KEY_LIMIT", 2)
+    monkeypatch.setattr(validate_module, "_validate_columns", refused)
+    assert outcome(figures, "pyarrow") == pure
 
 
 def test_a_table_that_does_not_ask_for_pyarrow_takes_the_pure_path() -> None:

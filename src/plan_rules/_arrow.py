@@ -100,7 +100,7 @@ def columns_of(table: FigureTable) -> Columns | None:
     """The Arrow views of ``table`` when it asks for the pyarrow engine and can take it
     (pyarrow imports, codes are 32-bit and counts 64-bit columns); else None: the pure
     path."""
-    if table.engine != "pyarrow":
+    if getattr(table, "engine", "python") != "pyarrow":
         return None
     if not all(_fixed(getattr(table, name), "i")
                for name in ("indicator", "entity", "level", "period")):
@@ -126,7 +126,7 @@ def series_parts(cols: Columns, positions: Sequence[int]
     pa, pc, table = cols.pa, cols.pc, cols.table
     int64 = pa.int64()
     at = cols.view(positions, int64) if _fixed(positions, "q") \
-        else pa.array(positions, int64)
+        else pa.array(list(positions), int64)
     # Where each figure stands among ``positions``: the order of a unit's first figure.
     order_given = pc.indices_nonzero(pc.is_valid(at))
     entity = pc.take(cols.entity, at)

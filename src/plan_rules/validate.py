@@ -6,7 +6,10 @@ milestone done without evidence), or when its unit cannot be told. Of two figure
 indicator, unit and period the later report is used and the other named a duplicate.
 
 The usual figure of a national file, a rate given as counts in order for a known unit, is
-recognised from its columns alone; only the others are looked at closely.
+recognised from its columns alone; only the others are looked at closely. A table that asks
+for pyarrow (``table.engine``) is sorted the same way with masks and sorts; the checks of one
+figure (:func:`_admitted`), of its unit (:func:`_unresolved`) and the duplicate rule
+(:func:`_duplicate`) are the same functions on both paths.
 """
 
 from __future__ import annotations
@@ -42,6 +45,11 @@ class Valid:
     given: Mapping[str, array[int]]
 
 
+#: The pyarrow path keys a figure's indicator, unit and period dates as one signed 64-bit
+#: integer: a table with more combinations than that takes the pure path.
+_KEY_LIMIT = 1 << 63
+
+
 class Says(Protocol):
     """Where a check of one figure says what is wrong with it: the run's
     :class:`~plan_rules.dataissues.IssueSink`, or a note of what to say to it later."""
@@ -63,7 +71,7 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
     span_of, n_span = _spans(table)
     n_ent = len(table.entities)
     columns = _arrow.columns_of(table) if len(table) else None
-    if columns is not None and len(by_code) * n_ent * n_span < 1 << 63:
+    if columns is not None and len(by_code) * n_ent * n_span < _KEY_LIMIT:
         valid = _validate_columns(columns, by_code, span_of, units, sink)
         columns.release()  # once the arrays it made are gone
         return valid
