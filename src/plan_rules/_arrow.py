@@ -20,7 +20,7 @@ from typing import Any
 
 from .figures import FigureTable
 
-__all__ = ["Columns", "columns_of", "series_parts"]
+__all__ = ["Columns", "columns_of", "series_parts", "to_array"]
 
 
 def _modules() -> tuple[Any, Any] | None:
@@ -68,12 +68,17 @@ class Columns:
         and on the national benchmark file that is 90 MB more at the peak of the run."""
         self.pa.default_memory_pool().release_unused()
 
+    def pair_codes(self) -> Any:
+        """Each figure's (entity, level) pair as one int64 number, ``entity × n + level``
+        with ``n`` the number of levels (at least 1); below 2^62, both codes being 32-bit."""
+        n_lev = max(len(self.table.levels), 1)
+        return self.pc.add(self.pc.multiply(self.pc.cast(self.entity, self.pa.int64()),
+                                            n_lev), self.level)
+
     def pairs(self) -> list[tuple[int, int]]:
         """The distinct (entity, level) code pairs of the table, in no set order."""
         n_lev = max(len(self.table.levels), 1)
-        pair = self.pc.add(self.pc.multiply(self.pc.cast(self.entity, self.pa.int64()),
-                                            n_lev), self.level)
-        return [divmod(p, n_lev) for p in self.pc.unique(pair).to_pylist()]
+        return [divmod(p, n_lev) for p in self.pc.unique(self.pair_codes()).to_pylist()]
 
     def marks(self, positions: Sequence[int]) -> Any:
         """A boolean array of the table's length, true at ``positions`` (a few)."""
@@ -83,17 +88,23 @@ class Columns:
         return self.pc.not_equal(self.view(marked, self.pa.uint8()), 0)
 
     def ints(self, values: Any, typecode: str = "q") -> array[int]:
-        """An Arrow integer array without nulls (int64 for "q", int32 for "i") copied into
-        an ``array`` in one move."""
-        values = self.pc.cast(values, self.pa.int64() if typecode == "q" else self.pa.int32())
-        if hasattr(values, "combine_chunks"):
-            values = values.combine_chunks()
-        out = array(typecode)
-        if len(values):
-            width = out.itemsize
-            data = memoryview(values.buffers()[1])
-            out.frombytes(data[values.offset * width:(values.offset + len(values)) * width])
-        return out
+        """An Arrow integer array without nulls as an ``array`` of ``typecode`` ("q": 64
+        bits, "i": 32), cast first."""
+        kind = self.pa.int64() if typecode == "q" else self.pa.int32()
+        return to_array(typecode, self.pc.cast(values, kind))
+
+
+def to_array(typecode: str, values: Any) -> array[int]:
+    """An Arrow integer array without nulls (int32 for "i", int64 for "q", in one piece or
+    in chunks) copied into an ``array`` from its buffer: no Python integer per value."""
+    if hasattr(values, "combine_chunks"):
+        values = values.combine_chunks()
+    out = array(typecode)
+    if len(values):
+        width = out.itemsize
+        data = memoryview(values.buffers()[1])
+        out.frombytes(data[values.offset * width:(values.offset + len(values)) * width])
+    return out
 
 
 def columns_of(table: FigureTable) -> Columns | None:
@@ -147,8 +158,8 @@ def series_parts(cols: Columns, positions: Sequence[int]
     for k, code in enumerate(units.column("unit").to_pylist()):
         place[code] = k
     group = pc.take(pa.array(place, int64), entity)
-    # (unit, end rank) as one int64 key, below (number of units) × (number of ends), both
-    # at most the table's length: no overflow below three billion figures.
+    # (unit, end rank) as one int64 key, below (number of units) × (number of ends): both
+    # are counts of 32-bit codes, so the key stays below 2^62.
     rank = pc.take(pa.array([end_rank[end] for end in period_end], int64), period)
     order = pc.sort_indices(pc.add(pc.multiply(group, len(ends)), rank))
     ordered = cols.ints(pc.take(at, order)).tolist()

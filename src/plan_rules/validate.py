@@ -173,7 +173,7 @@ def _validate_columns(cols: _arrow.Columns, by_code: list[Indicator | None],
     # Each (unit, level) pair resolved once, in the order of its first valid figure, as the
     # pure loop meets them (a unit met only in the data joins the units then).
     n_lev = max(len(levels), 1)
-    pair = pc.add(pc.multiply(pc.cast(cols.entity, int64), n_lev), cols.level)
+    pair = cols.pair_codes()
     at = pc.indices_nonzero(valid)
     firsts = pa.table({"pair": pc.filter(pair, valid), "at": at}).group_by(
         "pair", use_threads=False).aggregate([("at", "min")]).sort_by("at_min")
