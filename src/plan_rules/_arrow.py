@@ -16,11 +16,11 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from .figures import FigureTable
 
-__all__ = ["Columns", "columns_of", "series_parts", "to_array"]
+__all__ = ["Columns", "Parts", "columns_of", "series_parts", "to_array"]
 
 
 def _modules() -> tuple[Any, Any] | None:
@@ -124,8 +124,18 @@ def columns_of(table: FigureTable) -> Columns | None:
     return Columns(table, *found)
 
 
-def series_parts(cols: Columns, positions: Sequence[int]
-                 ) -> list[tuple[list[int], list[date], date]]:
+class Parts(NamedTuple):
+    """Every unit's series of some positions, one after the other: ``positions`` and their
+    period ``ends`` unit by unit, each unit's number of figures (``sizes``) and the earliest
+    start of its periods (``first_starts``)."""
+
+    positions: list[int]
+    ends: list[date]
+    sizes: list[int]
+    first_starts: list[date]
+
+
+def series_parts(cols: Columns, positions: Sequence[int]) -> Parts:
     """What :func:`plan_rules.window.series` makes of ``positions``, on pyarrow: each unit's
     positions in order of period end (equal ends in the order given), their ends and the
     earliest start, units in the order of their first figure among ``positions``.
@@ -164,11 +174,5 @@ def series_parts(cols: Columns, positions: Sequence[int]
     order = pc.sort_indices(pc.add(pc.multiply(group, len(ends)), rank))
     ordered = cols.ints(pc.take(at, order)).tolist()
     ordered_ends = list(map(period_end.__getitem__, cols.ints(pc.take(period, order), "i")))
-    out = []
-    start = 0
-    for size, first in zip(units.column("given_count").to_pylist(),
-                           units.column("start_min").to_pylist(), strict=True):
-        stop = start + size
-        out.append((ordered[start:stop], ordered_ends[start:stop], starts[first]))
-        start = stop
-    return out
+    return Parts(ordered, ordered_ends, units.column("given_count").to_pylist(),
+                 [starts[k] for k in units.column("start_min").to_pylist()])

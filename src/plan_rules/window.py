@@ -112,12 +112,15 @@ def series(table: FigureTable, positions: Sequence[int],
     their first figure (on pyarrow for a table that asks for it: the same series)."""
     columns = _arrow.columns_of(table) if len(positions) > 1 else None
     if columns is not None:
-        made = []
-        for part, part_ends, first in _arrow.series_parts(columns, positions):
-            unit = unit_of[part[0]]
-            assert unit is not None
-            made.append(Series(unit, part, part_ends, first))
+        parts = _arrow.series_parts(columns, positions)
         columns.release()
+        made, start = [], 0
+        for size, first in zip(parts.sizes, parts.first_starts, strict=True):
+            stop = start + size
+            unit = unit_of[parts.positions[start]]
+            assert unit is not None
+            made.append(Series(unit, parts.positions[start:stop], parts.ends[start:stop], first))
+            start = stop
         return made
     ends = [p.end for p in table.periods.values]
     starts = [p.start for p in table.periods.values]
