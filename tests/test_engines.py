@@ -5,6 +5,7 @@ cannot take goes the pure way."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
@@ -280,7 +281,7 @@ def figures(draw: st.DrawFn) -> pr.Observation:
         row=draw(st.one_of(st.none(), st.integers(2, 50))))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=int(os.environ.get("ENGINES_EXAMPLES", "60")), deadline=None)
 @given(st.lists(figures(), min_size=1, max_size=30), st.lists(st.integers(0, 29), max_size=3),
        st.sampled_from([1, None]))
 def test_both_engines_give_the_same_outcome_on_generated_figures(
