@@ -76,7 +76,9 @@ class Columns:
                                             n_lev), self.level)
 
     def pairs(self) -> list[tuple[int, int]]:
-        """The distinct (entity, level) code pairs of the table, in no set order."""
+        """The distinct (entity, level) code pairs of the table, in no set order: on the
+        national benchmark file 0.04 s, where a set of the zipped columns takes 0.23 s
+        (fresh processes, medians of 3, load 5.2–5.5 on 2 cores)."""
         n_lev = max(len(self.table.levels), 1)
         return [divmod(p, n_lev) for p in self.pc.unique(self.pair_codes()).to_pylist()]
 
@@ -141,8 +143,10 @@ def series_parts(cols: Columns, positions: Sequence[int]) -> Parts:
     earliest start, units in the order of their first figure among ``positions``.
 
     One stable sort of the figures by (unit, rank of period end) and a split into groups,
-    where the pure path sorts each unit's list with a key function; measured on the
-    national benchmark file (1.3 M figures, 108,663 series): 0.35 s against 1.0 s.
+    where the pure path sorts each unit's list with a key function. On the national
+    benchmark file (1.3 M figures, 108,663 series of 33 indicators) every series took 0.67 s
+    against 1.54 s (a fresh process per run, the engines in turn, medians of 3; load
+    average 5.2–5.5 on 2 shared cores).
     """
     pa, pc, table = cols.pa, cols.pc, cols.table
     int64 = pa.int64()
