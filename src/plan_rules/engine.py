@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from . import account, aggregate, checks, compare, history, validate, window
@@ -117,8 +118,9 @@ def evaluate(
         for target in reg.targets.values():
             data = _target_data(table, target, reg, series_of(target.indicator), valid, units,
                                 sink)
-            finding = _finding(data, when, sink, plan=reg.plans.get(data.indicator.plan))
-            measured.append((data, finding, history.history(data, finding, when, methods)))
+            finding, made_of = _finding(data, when, sink, plan=reg.plans.get(data.indicator.plan))
+            measured.append((data, finding, history.history(data, finding, made_of, when,
+                                                            methods)))
     # The plugins' code (progress methods, checks) runs with the collector as the caller had
     # it: what it allocates is its own business.
     findings = [history.assess(data.target, data.indicator, finding, past, methods, when,
@@ -174,8 +176,9 @@ def _target_data(table: FigureTable, target: Target, registry: Registry,
 
 
 def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
-             plan: object) -> Finding:
-    """The finding of ``data``'s target as of ``when``."""
+             plan: object) -> tuple[Finding, aggregate.Measured | None]:
+    """The finding of ``data``'s target as of ``when``, with what it was measured on (None
+    when the target has no window yet)."""
     target, indicator = data.target, data.indicator
     base: dict[str, Any] = dict(
         window=None, code=target.code, kind="target", indicator=indicator.code,
@@ -190,7 +193,7 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
         stats = Statistics()
         return Finding(**base, verdict=verdict, statistics=stats, details={},
                        message=compare.message(indicator, target, verdict, None, stats, None,
-                                               reason, False))
+                                               reason, False)), None
     base["window"] = opened
     measured = aggregate.measure(data, opened, when, sink)
     figures = measured.figures
@@ -204,7 +207,8 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
                                     is Aggregation.EACH else ())
     details: dict[str, Any] = {
         "excluded": tuple(sorted(measured.selection.excluded)),
-        "history": tuple(sorted(i for c in figures.combined.values() for i in c.history)),
+        "history": tuple(sorted(chain.from_iterable(c.history
+                                                    for c in figures.combined.values()))),
     }
     if measured.derived:
         details["derived"] = True
@@ -215,4 +219,4 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
         gap_units=units, entities=results, observations=measured.used, details=details,
         message=compare.message(indicator, target, verdict, observed, stats, units, None,
                                 measured.derived),
-    )
+    ), measured

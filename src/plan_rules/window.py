@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import attrs
 
@@ -86,6 +87,13 @@ class Prefix(LazySequence[int]):
 
     def _item(self, index: int) -> int:
         return self.series.positions[index]
+
+    def __getitem__(self, index: int | slice) -> Any:
+        # The last figure of a unit is asked for by every target at every date: straight
+        # from the series, without the general sequence's checks.
+        if index == -1 and self.n:
+            return self.series.positions[self.n - 1]
+        return super().__getitem__(index)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.series.positions[:self.n])
