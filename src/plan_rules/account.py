@@ -7,29 +7,35 @@ the user gave vanishes from the report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from itertools import chain
 
 from .compare import UnitResults
 from .dataissues import IssueSink
 from .figures import FigureTable
 from .model import Entity, Finding
 
-__all__ = ["account", "referenced"]
+__all__ = ["account", "cited", "referenced"]
+
+
+def cited(finding: Finding) -> Iterator[Sequence[int]]:
+    """The positions of the observations a finding used, set aside as older, or excluded,
+    a sequence at a time (a position may come more than once)."""
+    yield finding.observations
+    for key in ("excluded", "history"):
+        yield finding.details.get(key, ())
+    entities = finding.entities
+    # A target's results per unit cite the figures the target used or excluded, which the
+    # finding lists itself: they are not walked again, nor built.
+    if not isinstance(entities, UnitResults):
+        for result in entities:
+            yield result.observations
 
 
 def referenced(finding: Finding) -> set[int]:
     """Positions of the observations a finding used, set aside as older, or excluded."""
-    out = set(finding.observations)
-    for key in ("excluded", "history"):
-        out.update(finding.details.get(key, ()))
-    entities = finding.entities
-    if isinstance(entities, UnitResults):
-        out.update(entities.positions())  # without building a result per unit
-    else:
-        for result in entities:
-            out.update(result.observations)
-    return out
+    return set(chain.from_iterable(cited(finding)))
 
 
 def account(table: FigureTable, findings: Iterable[Finding], as_of: date,
@@ -39,8 +45,9 @@ def account(table: FigureTable, findings: Iterable[Finding], as_of: date,
     # positions would take a hundred times the memory.
     named = bytearray(len(table))
     for f in findings:
-        for i in referenced(f):
-            named[i] = 1
+        for positions in cited(f):
+            for i in positions:
+                named[i] = 1
     for seen in sink.named.values():
         for position in seen:
             if position is not None:

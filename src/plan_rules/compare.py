@@ -68,8 +68,9 @@ class UnitResults(LazySequence[EntityResult]):
     and the figures behind it; the units in scope that gave nothing usable come last.
 
     A national report has a hundred thousand of them, and most runs only count them: the
-    counts, the positions cited and the units' gaps are read from the combined figures
-    without building a result.
+    counts and the units' gaps are read from the combined figures without building a
+    result. The figures they cite are those the finding used or excluded, which the finding
+    lists itself.
     """
 
     __slots__ = (
@@ -126,13 +127,6 @@ class UnitResults(LazySequence[EntityResult]):
 
     def __repr__(self) -> str:
         return f"<UnitResults of {len(self)} units>"
-
-    def positions(self) -> set[int]:
-        """Every figure the results cite: those used and those set aside as not applying."""
-        out = {i for c in self._combined for i in c.used}
-        for r in self._missing:
-            out.update(r.observations)
-        return out
 
     def short_units(self) -> list[int | None]:
         """The gap in the indicator's units of each unit that falls short."""
