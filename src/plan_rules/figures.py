@@ -30,6 +30,10 @@ __all__ = ["Codes", "FigureTable"]
 #: Where a count column has no figure (a percentage-only rate, a count, a milestone).
 NONE = -1
 
+#: The columns most figures leave empty, kept as lists with None where absent: a reader
+#: fills them at the end from the few figures that have them.
+RARE = ("value", "reported_on", "source", "note")
+
 
 class Codes:
     """A dictionary of distinct values, each with a small integer code in order of arrival."""
@@ -179,7 +183,7 @@ class FigureTable(LazySequence[Observation]):
             column = getattr(self, name)
             setattr(view, name, memoryview(column).toreadonly() if isinstance(column, array)
                     else tuple(column))
-        for name in ("value", "reported_on", "source", "note"):
+        for name in RARE:
             setattr(view, name, _ReadOnly(getattr(self, name)))
         return view
 

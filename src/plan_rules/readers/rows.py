@@ -19,7 +19,7 @@ import attrs
 
 from .._bulk import collector_paused
 from ..cells import unneutralise
-from ..figures import NONE, Codes, FigureTable
+from ..figures import NONE, RARE, Codes, FigureTable
 from ..model import DataIssue, Indicator, Kind, Observation
 from ..numbers import (
     NumberParseError,
@@ -145,7 +145,7 @@ class _RowReader:
         if n:
             t.files = Codes((self.file,))
             t.file = array("i", bytes(4 * n))  # every figure's file is code 0
-        for name in ("value", "reported_on", "source", "note"):
+        for name in RARE:
             column: list[object] = [None] * n
             for position, obs in self._rare:
                 column[position] = getattr(obs, name)
