@@ -567,3 +567,12 @@ def test_plain_rows_and_rows_read_in_full_keep_row_order(tmp_path: Path) -> None
     assert [o.row for o in whole.observations] == sorted(o.row for o in whole.observations)
     assert [o.source for o in whole.observations][:3] == [None, "QĐ 1", None]
     assert len(whole.observations) == 40 + 14 and len(whole.issues) == 6
+
+
+def test_a_json_rate_keeps_the_precision_its_number_is_written_to(
+        tmp_path: Path, registry: pr.Registry) -> None:
+    text = json.dumps([{"indicator": "T1.A.2", "entity": "hy", "level": "province",
+                        "period": "Q4/2025", "value": 95.9}])
+    read = pr.read_observations(write(tmp_path, "f.json", text), registry=registry)
+    [obs] = read.observations
+    assert (obs.value, obs.precision) == (Fraction(959, 1000), Fraction(1, 1000))

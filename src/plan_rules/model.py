@@ -454,6 +454,11 @@ class Observation:
     or a ``value`` (a fraction of one: 7/8 for 87.5%) where only the percentage is. A count
     gives ``value`` as a whole number; a milestone gives ``value`` 1 (done) or 0 (not done),
     with its evidence (document number, date or link) in ``source``.
+
+    ``precision`` is how precisely a rate's ``value`` was published: the unit of its last
+    written digit, on the value's scale (1/1000 for "95.9%"). A value given beside counts
+    agrees with them when it is their rate rounded to it; without one (a value given in
+    code) the value must equal the counts' rate exactly.
     """
 
     indicator: str = attrs.field(validator=[v.instance_of(str), _non_empty])
@@ -463,6 +468,7 @@ class Observation:
     numerator: int | None = attrs.field(default=None, validator=_count)
     denominator: int | None = attrs.field(default=None, validator=_count)
     value: Fraction | None = attrs.field(default=None, converter=_exact_optional)
+    precision: Fraction | None = attrs.field(default=None, converter=_exact_optional)
     reported_on: date | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(date))
     )
@@ -478,6 +484,9 @@ class Observation:
             raise ValueError("an observation needs numerator and denominator, or a value")
         if self.value is not None and self.value < 0:
             raise ValueError(f"value must not be negative, got {self.value}")
+        if self.precision is not None and (self.value is None or self.precision <= 0):
+            raise ValueError(f"precision must be positive and go with a value, got "
+                             f"{self.precision}")
 
     @classmethod
     def _trusted(cls, indicator: str, entity: str, period: Period, level: str | None,
@@ -489,7 +498,8 @@ class Observation:
         for name, value in (("indicator", indicator), ("entity", entity), ("period", period),
                             ("level", level), ("numerator", numerator),
                             ("denominator", denominator), ("value", None),
-                            ("reported_on", None), ("source", None), ("note", None),
+                            ("precision", None), ("reported_on", None), ("source", None),
+                            ("note", None),
                             ("file", file), ("row", row)):
             object.__setattr__(obs, name, value)
         return obs

@@ -164,6 +164,25 @@ def show_value(x: Fraction | int | None, kind: Kind, lang: str) -> str:
     return format_number(x, lang=lang)
 
 
+def value_beside_counts(value: Fraction, precision: Fraction | None, numerator: int,
+                        denominator: int) -> Text:
+    """A published rate and its counts' rate side by side, both to the value's own
+    precision: ``59.6% (951/1,834 = 51.9%)``. A value with no precision (given exactly, in
+    code) and the counts' rate are shown to six decimals of a percent."""
+    digits = 6
+    if precision is not None:
+        # The decimals of a percent the precision is: 1/1000 of one is 1 (95.9%).
+        digits = next((d for d in range(7) if (precision * 100 * 10**d).denominator == 1), 6)
+    rate = Fraction(numerator, denominator)
+
+    def said(lang: str) -> str:
+        return (f"{format_percent(value, digits=digits, lang=lang)} "
+                f"({format_number(numerator, lang=lang)}/{format_number(denominator, lang=lang)}"
+                f" = {format_percent(rate, digits=digits, lang=lang)})")
+
+    return Text(vi=said("vi"), en=said("en"))
+
+
 def milestone_words(done: bool) -> Text:
     """A milestone's figure in words: done or not done."""
     return MILESTONE_WORDS[done].text
@@ -258,7 +277,8 @@ ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
           "numerator exceeds denominator", "a rate's numerator is larger than its denominator"),
     _code("value_disagrees_with_counts", "giá trị không khớp tử số/mẫu số",
           "value disagrees with counts",
-          "a row's value is not its numerator over its denominator; the counts are used",
+          "a row's value is not its numerator over its denominator rounded to the value's own "
+          "precision (95.9% beside 1,872/1,952 agrees); both are said, the counts are used",
           "warning"),
     _code("rate_above_one", "tỷ lệ trên 100%", "rate above 100%", "a rate is more than 100%"),
     _code("unexpected_counts", "không cần tử số/mẫu số", "unexpected counts",
