@@ -49,7 +49,7 @@ def test_one_unit_below_threshold_is_not_met_with_exact_gap(registry: pr.Registr
     assert finding.observed == Fraction(129, 200)
     assert finding.gap == Fraction(1, 200)
     assert finding.gap_units == 1
-    assert "1 more dossiers would meet it" in finding.message.en
+    assert "1 more dossier would meet it" in finding.message.en
     assert "Cần thêm 1 hồ sơ" in finding.message.vi
 
 

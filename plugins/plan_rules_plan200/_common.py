@@ -110,6 +110,7 @@ def indicator(
     numerator: Text | None = None,
     denominator: Text | None = None,
     excludes: Text | None = None,
+    unit_one: str | None = None,
 ) -> Indicator:
     """An indicator of this plan, coded ``HY25.<area>.<number>``."""
     return Indicator(
@@ -121,6 +122,7 @@ def indicator(
         name=name,
         description=description,
         unit=unit,
+        unit_one=unit_one,
         clause=clause,
         numerator=numerator,
         denominator=denominator,

@@ -283,6 +283,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "districts until 30/6/2025, communes), and each unit must reach 100% over its own "
             "portals and websites."),
         unit=Text(vi="cổng/trang thông tin điện tử", en="portals and websites"),
+        unit_one="portal or website",
         clause=clause("B4", "100% cổng/trang thông tin điện tử của cơ quan nhà nước tỉnh Hưng "
                             "Yên cung cấp đầy đủ thông tin theo quy định tại Nghị định số "
                             "42/2022/NĐ-CP ngày 24/6/2022 của Chính phủ"),

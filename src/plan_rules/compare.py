@@ -27,7 +27,7 @@ from .model import (
     Verdict,
 )
 from .numbers import format_number, format_percent
-from .words import GAP_WORDS, gap_direction, show_value, verdict_words
+from .words import GAP_WORDS, gap_direction, show_value, unit_word, verdict_words
 
 __all__ = ["UnitResults", "gap", "meets", "message", "target_gap"]
 
@@ -201,7 +201,7 @@ def message(indicator: Indicator, target: Target, verdict: Verdict, observed: Fr
             parts[lang].append("Số liệu toàn tỉnh được tính gộp từ các đơn vị." if lang == "vi"
                                else "The province-wide figure is pooled from entity figures.")
         if verdict is Verdict.NOT_MET and units:
-            unit = indicator.unit.get(lang)
+            unit = unit_word(indicator.unit, units, lang, one=indicator.unit_one)
             # An "at most" target is met with fewer units, an "at least" one with more.
             way = GAP_WORDS[gap_direction(target.comparator)].text.get(lang)
             parts[lang].append(f"Cần {way} {format_number(units, lang=lang)} {unit} để đạt."

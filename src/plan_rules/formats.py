@@ -45,6 +45,8 @@ from .words import (
     STATUS_WORDS,
     gap_direction,
     show_value,
+    singular,
+    unit_word,
     verdict_words,
 )
 
@@ -194,6 +196,8 @@ class TargetRow:
     gap: str
     entities: str
     unit: str
+    #: The unit for one of them (English singular; Vietnamese the same word).
+    unit_one: str = ""
 
     @property
     def style(self) -> str:
@@ -201,9 +205,11 @@ class TargetRow:
         return _VERDICT_STYLE[self.finding.verdict]
 
 
-def _unit(finding: Finding, indicators: Mapping[str, Indicator], lang: str) -> str:
+def _unit(finding: Finding, indicators: Mapping[str, Indicator], lang: str,
+          n: int = 2) -> str:
+    """The finding's indicator's unit for ``n`` of them (several by default)."""
     ind = indicators.get(finding.indicator or "")
-    return ind.unit.get(lang) if ind else ""
+    return unit_word(ind.unit, n, lang, one=ind.unit_one) if ind else ""
 
 
 def _name(finding: Finding, cat: Catalogue, lang: str) -> str:
@@ -227,8 +233,11 @@ def requirement(comparator: Comparator | None, threshold: Fraction | None, kind:
     return f"{_SYMBOLS[comparator]} {show_value(threshold, kind, lang)}"
 
 
-def gap_text(finding: Finding, kind: Kind, unit: str, lang: str) -> str:
-    """How far from the threshold: ``12 more dossiers``, ``2.5 points``, or nothing when met.
+def gap_text(finding: Finding, kind: Kind, unit: str, lang: str, *,
+             unit_one: str | None = None) -> str:
+    """How far from the threshold: ``12 more dossiers``, ``1 more dossier``, ``2.5 points``,
+    or nothing when met. ``unit`` is the word for several, ``unit_one`` for one (by default
+    :func:`~plan_rules.words.singular` of ``unit`` in English).
 
     Never starts with a sign, so that a spreadsheet does not take it for a formula."""
     if finding.verdict is not Verdict.NOT_MET:
@@ -239,6 +248,8 @@ def gap_text(finding: Finding, kind: Kind, unit: str, lang: str) -> str:
         amount = abs(finding.gap)
     if amount is not None:
         n = format_number(amount, lang=lang)
+        if amount == 1 and lang != "vi":
+            unit = unit_one if unit_one is not None else singular(unit)
         if lang == "vi":
             return f"{direction.vi} {n} {unit}".rstrip()
         return f"{n} {direction.en} {unit}".rstrip()
@@ -264,13 +275,14 @@ def target_rows(report: Report, lang: str, cat: Catalogue | None = None) -> list
     rows = []
     for f in report.target_findings():
         kind = kind_of(f, indicators)
-        unit = _unit(f, indicators, lang)
+        unit, one = _unit(f, indicators, lang), _unit(f, indicators, lang, 1)
         rows.append(TargetRow(
             finding=f, kind=kind, name=_name(f, cat, lang),
             verdict=verdict_words(f.verdict).get(lang),
             observed=show_value(f.observed, kind, lang),
             threshold=requirement(f.comparator, f.threshold, kind, lang),
-            gap=gap_text(f, kind, unit, lang), entities=entities_text(f, lang), unit=unit,
+            gap=gap_text(f, kind, unit, lang, unit_one=one), entities=entities_text(f, lang),
+            unit=unit, unit_one=one,
         ))
     return rows
 

@@ -165,7 +165,8 @@ def _entities(report: Report, row: TargetRow, cat: Catalogue, lang: str) -> str:
     body = []
     for e in results:
         observed = show_value(e.observed, row.kind, lang)
-        gap = f"{e.gap_units} {row.unit}".strip() if e.gap_units else ""
+        unit = row.unit_one if e.gap_units == 1 else row.unit
+        gap = f"{e.gap_units} {unit}".strip() if e.gap_units else ""
         bar = _bar(e.verdict, row.kind, e.observed, f.threshold, scale,
                    f"{observed} / {row.threshold}", mini=True) \
             if row.kind is not Kind.MILESTONE else ""

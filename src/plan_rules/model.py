@@ -275,6 +275,8 @@ class Indicator:
     For a ``rate``, ``numerator`` and ``denominator`` say what each counts and ``excludes``
     what is outside both (e.g. documents under state secrecy). ``value_unit`` says how a bare
     number in the ``value`` column is read for a rate: ``percent`` (87.5 → 7/8) or ``ratio``.
+    ``unit`` is the word for several (``agencies``); ``unit_one`` the English word for one,
+    declared where it is not ``unit``'s plural ending taken off (``person`` for ``people``).
     """
 
     code: str = attrs.field(validator=_code)
@@ -285,6 +287,7 @@ class Indicator:
     name: Text = attrs.field(validator=v.instance_of(Text))
     description: Text = attrs.field(validator=v.instance_of(Text))
     unit: Text = attrs.field(validator=v.instance_of(Text))
+    unit_one: str | None = attrs.field(default=None, validator=v.optional(v.instance_of(str)))
     clause: Clause = attrs.field(validator=v.instance_of(Clause))
     numerator: Text | None = attrs.field(default=None, validator=v.optional(v.instance_of(Text)))
     denominator: Text | None = attrs.field(

@@ -35,7 +35,9 @@ __all__ = [
     "gap_direction",
     "milestone_words",
     "show_value",
+    "singular",
     "status_words",
+    "unit_word",
     "verdict_words",
 ]
 
@@ -162,6 +164,35 @@ def show_value(x: Fraction | int | None, kind: Kind, lang: str) -> str:
     if kind is Kind.MILESTONE:
         return milestone_words(x >= 1).get(lang)
     return format_number(x, lang=lang)
+
+
+#: English plurals that drop more than an ``s`` (a box, boxes): the singular's ending.
+_ES = ("sses", "shes", "ches", "xes", "zzes")
+
+
+def singular(plural: str) -> str:
+    """The English unit for one of them, from its regular plural (the last word's ending
+    taken off): ``agencies`` → ``agency``, ``heritage dossiers`` → ``heritage dossier``,
+    ``businesses`` → ``business``; a word not ending in ``s`` stays (``staff``). An
+    indicator whose unit is irregular (``people``) declares its ``unit_one``."""
+    head, _, last = plural.rpartition(" ")
+    if last.endswith("ies") and len(last) > 3:
+        last = last[:-3] + "y"
+    elif last.endswith(_ES):
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith(("ss", "us")):
+        last = last[:-1]
+    return f"{head} {last}" if head else last
+
+
+def unit_word(unit: Text, n: int | Fraction, lang: str, *, one: str | None = None) -> str:
+    """The unit for ``n`` of them in ``lang``: Vietnamese has one form ("thêm 1 cơ quan",
+    "thêm 2 cơ quan"); English the singular for exactly one ("1 more agency", "2 more
+    agencies"), ``one`` where it is declared.
+    """
+    if lang == "vi" or n != 1:
+        return unit.get(lang)
+    return one if one is not None else singular(unit.en)
 
 
 def value_beside_counts(value: Fraction, precision: Fraction | None, numerator: int,
