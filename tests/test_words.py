@@ -260,3 +260,8 @@ def test_the_gap_column_uses_a_declared_singular() -> None:
 ])
 def test_the_singular_of_a_regular_english_plural(plural: str, one: str) -> None:
     assert words.singular(plural) == one
+
+
+def test_a_built_in_level_is_named_in_vietnamese_in_vietnamese_text() -> None:
+    assert words.level_words("commune") == Text(vi="xã", en="commune")
+    assert words.level_words("ward-group") == Text.same("'ward-group'")

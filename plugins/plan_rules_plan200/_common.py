@@ -84,7 +84,7 @@ MILESTONE_UNIT = Text(vi="mốc công việc", en="milestone")
 #: What every milestone's description ends with: how "done" is reported.
 MILESTONE_RULE = Text(
     vi="Là mốc công việc: báo cáo giá trị 'hoàn thành' (1) hoặc 'chưa hoàn thành' (0) cho "
-    "toàn tỉnh (cấp province); 'hoàn thành' chỉ được công nhận khi cột nguồn ghi căn cứ "
+    "toàn tỉnh (cấp tỉnh); 'hoàn thành' chỉ được công nhận khi cột nguồn ghi căn cứ "
     "(số, ngày văn bản hoặc đường dẫn). Tình trạng mới nhất trong kỳ đánh giá được dùng.",
     en="A milestone: report 'done' (1) or 'not done' (0) for the province as a whole (level "
     "province); 'done' counts only with evidence (a document number and date, or a link) in "

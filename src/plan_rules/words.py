@@ -25,6 +25,7 @@ from .numbers import format_number, format_percent
 __all__ = [
     "GAP_WORDS",
     "ISSUE_CODES",
+    "LEVEL_WORDS",
     "MILESTONE_WORDS",
     "SEVERITY_WORDS",
     "STATUS_WORDS",
@@ -33,6 +34,7 @@ __all__ = [
     "IssueCode",
     "Word",
     "gap_direction",
+    "level_words",
     "milestone_words",
     "show_value",
     "singular",
@@ -153,6 +155,27 @@ MILESTONE_WORDS: Mapping[bool, Word] = {
     False: Word("not_done", Text(vi="chưa hoàn thành", en="not done"),
                 "the milestone is reported not done (value 0)"),
 }
+
+
+#: The built-in levels in words: Vietnamese prose names a level in Vietnamese ("cấp xã"),
+#: never by its code ("cấp commune").
+LEVEL_WORDS: Mapping[str, Word] = _words(
+    Word("province", Text(vi="tỉnh", en="province"), "the province as a whole"),
+    Word("department", Text(vi="sở, ngành", en="department"),
+         "a province-level agency (sở, ban, ngành)"),
+    Word("district", Text(vi="huyện", en="district"),
+         "a district, until the district level ended on 30 June 2025"),
+    Word("commune", Text(vi="xã", en="commune"), "a commune or ward (xã, phường)"),
+)
+
+
+def level_words(level: str | None) -> Text:
+    """A level in words: a built-in one by its name ("xã" / "commune"), a plugin's own by
+    its code in quotes, none as "không rõ" / "unknown"."""
+    if level is None:
+        return Text(vi="không rõ", en="unknown")
+    word = LEVEL_WORDS.get(level)
+    return word.text if word is not None else Text.same(f"'{level}'")
 
 
 def show_value(x: Fraction | int | None, kind: Kind, lang: str) -> str:
