@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import plan_rules
+from cli_support import run
 from plan_rules.testing import check_plugin
 
 PLUGIN = "example-province-2026"
@@ -54,3 +55,13 @@ def test_the_example_figures_evaluate_with_every_plugin_loaded() -> None:
                                  as_of=date(2026, 12, 31))
     assert report.finding("EX26.PS.1.province").verdict is plan_rules.Verdict.MET
     assert report.finding("EX26.DATA.C1").plugin == PLUGIN
+
+
+def test_the_example_plan_alone_is_evaluated_with_the_built_in_text_writer(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # The third party's plugin named alone: the writers are no plan, and stay.
+    monkeypatch.setenv("PLAN_RULES_PLUGINS", PLUGIN)
+    code, out, err = run(capsys, "evaluate", str(DATA), "--as-of", "2026-12-31",
+                         "--format", "text", "--lang", "en")
+    assert (code, err) == (0, "")
+    assert "EX26.PS.1.province" in out and "HY25." not in out

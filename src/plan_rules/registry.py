@@ -32,11 +32,17 @@ from .errors import DuplicateCodeError, PluginLoadError, Terminated, UnknownRefe
 from .model import Check, Indicator, Kind, Plan, ProgressMethod, Target
 from .writers import Writer
 
-__all__ = ["LoadProblem", "PluginHost", "PluginInfo", "Registry", "load_registry"]
+__all__ = ["BUILTIN", "LoadProblem", "PluginHost", "PluginInfo", "Registry", "load_registry"]
+
+#: The entry-point name of the plugin that ships with the core. Its writers, generic checks
+#: and progress methods are no plan's: an allow-list (``PLAN_RULES_PLUGINS``, ``allow``)
+#: names the plans' plugins to load and never leaves it out; only blocking it does.
+BUILTIN = "builtin"
 
 #: Comma-separated plugin names to skip.
 ENV_BLOCK = "PLAN_RULES_BLOCK_PLUGINS"
-#: Comma-separated plugin names; when set, only these load (an empty value loads none).
+#: Comma-separated plugin names; when set, only these load, and the built-in plugin (an empty
+#: value loads the built-in plugin alone).
 ENV_ALLOW = "PLAN_RULES_PLUGINS"
 #: "1" makes a broken plugin fatal instead of reported and skipped.
 ENV_STRICT = "PLAN_RULES_STRICT"
@@ -419,7 +425,8 @@ def load_registry(
         reference or a target added to another distribution's plan fatal (default: the
         ``PLAN_RULES_STRICT`` environment variable).
     :param block: plugin names to skip (added to ``PLAN_RULES_BLOCK_PLUGINS``).
-    :param allow: only these plugin names load (default: ``PLAN_RULES_PLUGINS`` when set).
+    :param allow: only these plugin names load, and the built-in plugin (:data:`BUILTIN`),
+        which is no plan (default: ``PLAN_RULES_PLUGINS`` when set).
     """
     if strict is None:
         strict = os.environ.get(ENV_STRICT) == "1"
@@ -432,7 +439,7 @@ def load_registry(
     owners: dict[str, str | None] = {}
 
     def wanted(name: str) -> bool:
-        return name not in blocked and (allowed is None or name in allowed)
+        return name not in blocked and (allowed is None or name in allowed or name == BUILTIN)
 
     def register(obj: object, name: str, info: PluginInfo) -> None:
         try:
@@ -548,3 +555,4 @@ def load_registry(
         problems=tuple(loader.problems),
         strict=strict,
     )
+
