@@ -6,6 +6,7 @@ import random
 from datetime import date
 from fractions import Fraction
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -376,3 +377,60 @@ def test_a_unit_given_two_levels_is_reported_whatever_the_row_order(
         assert sorted((i.code, i.row) for i in report.issues) == [
             ("level_conflict", 1), ("level_conflict", 2)]
         assert report.finding("T1.A.2.province").verdict is pr.Verdict.INVALID
+
+
+# -- choosing plans ------------------------------------------------------------------------
+
+def _two_plans() -> pr.Registry:
+    from plan_rules import builtin
+
+    return pr.load_registry(plugins=[sample_plugin, OTHER_PLAN, builtin], entry_points=False)
+
+
+class _OtherPlan:
+    """A second plan, P2, beside the sample plan T1: one rate indicator and target."""
+
+    name = "other-plan"
+
+    @pr.hookimpl
+    def plan_rules_plans(self) -> list[pr.Plan]:
+        return [pr.Plan(code="P2", number="2/KH-TEST", issuer=pr.Text.same("Other issuer"),
+                        issued=date(2024, 12, 31), deadline=date(2025, 12, 31),
+                        title=pr.Text.same("Other plan"),
+                        areas=[pr.Area(code="A", name=pr.Text(vi="Khu vực khác",
+                                                             en="Another area"))])]
+
+    @pr.hookimpl
+    def plan_rules_indicators(self) -> list[pr.Indicator]:
+        return [attrs.evolve(sample_plugin.indicator("P2.A.1"), plan="P2")]
+
+    @pr.hookimpl
+    def plan_rules_targets(self) -> list[pr.Target]:
+        return [sample_plugin.target("P2.A.1.pooled", "P2.A.1", Fraction(1, 2))]
+
+
+OTHER_PLAN = _OtherPlan()
+
+
+def _figures() -> list[pr.Observation]:
+    return [pr.Observation(indicator=code, entity="c1", level="commune",
+                           period=pr.Period.parse("Q1/2025"), numerator=3, denominator=4)
+            for code in ("T1.A.1", "P2.A.1")]
+
+
+def test_evaluating_chosen_plans_gives_only_their_targets() -> None:
+    report = pr.evaluate(_figures(), registry=_two_plans(), plans=["P2"],
+                         as_of=date(2025, 12, 31))
+    assert {f.plan for f in report.target_findings()} == {"P2"}
+    assert report.finding("P2.A.1.pooled").verdict is pr.Verdict.MET
+
+
+def test_a_figure_of_a_plan_not_chosen_is_read_and_named_unused() -> None:
+    report = pr.evaluate(_figures(), registry=_two_plans(), plans=["P2"],
+                         as_of=date(2025, 12, 31))
+    assert [(i.code, i.observation) for i in report.issues] == [("unused", 0)]
+
+
+def test_choosing_an_unknown_plan_names_the_plans_loaded() -> None:
+    with pytest.raises(pr.UnknownReferenceError, match=r"'NOPE'.*loaded plans: P2, T1"):
+        pr.evaluate(_figures(), registry=_two_plans(), plans=["NOPE"])

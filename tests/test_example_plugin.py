@@ -65,3 +65,23 @@ def test_the_example_plan_alone_is_evaluated_with_the_built_in_text_writer(
                          "--format", "text", "--lang", "en")
     assert (code, err) == (0, "")
     assert "EX26.PS.1.province" in out and "HY25." not in out
+
+
+def _plans_evaluated(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                     *plans: str) -> set[str | None]:
+    out = tmp_path / "report.json"
+    chosen = [arg for plan in plans for arg in ("--plan", plan)]
+    code, _, err = run(capsys, "evaluate", str(DATA), "--as-of", "2026-12-31", *chosen,
+                       "-o", str(out))
+    assert code == 0, err
+    report = plan_rules.Report.from_json(out.read_text(encoding="utf-8"))
+    return {f.plan for f in report.target_findings()}
+
+
+def test_plan_chooses_the_plan_evaluated(capsys: pytest.CaptureFixture[str],
+                                         tmp_path: Path) -> None:
+    assert _plans_evaluated(capsys, tmp_path, "EX26") == {"EX26"}
+
+
+def test_plan_is_repeatable(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert _plans_evaluated(capsys, tmp_path, "EX26", "HY25") == {"EX26", "HY25"}

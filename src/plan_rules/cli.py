@@ -186,8 +186,8 @@ def _read(args: argparse.Namespace, registry: Registry,
 
 def _evaluate(args: argparse.Namespace, registry: Registry) -> tuple[Report, Catalogue]:
     observations, issues, entities = _read(args, registry)
-    report = evaluate(observations, registry=registry, as_of=args.as_of, entities=entities,
-                      issues=issues, max_issues=args.max_issues)
+    report = evaluate(observations, registry=registry, plans=args.plan, as_of=args.as_of,
+                      entities=entities, issues=issues, max_issues=args.max_issues)
     return report, Catalogue(indicators=registry.indicators, targets=registry.targets,
                              plans=registry.plans, entities={e.code: e for e in entities})
 
@@ -678,6 +678,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "(and entities.*)")
     inputs.add_argument("--entities", type=Path,
                         help="the entities file (code, name, level, groups, parent, validity)")
+    inputs.add_argument("--plan", action="append", metavar="CODE",
+                        help="only this plan's targets and checks (repeatable; default: every "
+                             "plan loaded), e.g. --plan HY25")
     inputs.add_argument("--as-of", type=_date, default=None,
                         help="evaluation date (default: today); later periods are not used")
     inputs.add_argument("--engine", choices=("python", "pyarrow"), default="python",

@@ -32,7 +32,8 @@ from .errors import DuplicateCodeError, PluginLoadError, Terminated, UnknownRefe
 from .model import Check, Indicator, Kind, Plan, ProgressMethod, Target
 from .writers import Writer
 
-__all__ = ["BUILTIN", "LoadProblem", "PluginHost", "PluginInfo", "Registry", "load_registry"]
+__all__ = ["BUILTIN", "LoadProblem", "PluginHost", "PluginInfo", "Registry", "load_registry",
+           "select_plans"]
 
 #: The entry-point name of the plugin that ships with the core. Its writers, generic checks
 #: and progress methods are no plan's: an allow-list (``PLAN_RULES_PLUGINS``, ``allow``)
@@ -556,3 +557,31 @@ def load_registry(
         strict=strict,
     )
 
+
+def select_plans(registry: Registry, plans: Iterable[str]) -> Registry:
+    """``registry`` with only the plans coded in ``plans``: their targets, and the checks that
+    read their indicators (or read none). What is no plan's stays whole: the writers, the
+    progress methods, the plugins and their problems, and every indicator, so that a figure
+    of another plan's indicator is still read and named (``unused``), not refused as
+    unknown.
+
+    :raises UnknownReferenceError: a code names no loaded plan.
+    """
+    chosen = set(plans)
+    unknown = sorted(chosen - set(registry.plans))
+    if unknown:
+        raise UnknownReferenceError(
+            f"no loaded plugin contributes plan {', '.join(map(repr, unknown))}; loaded "
+            f"plans: {', '.join(registry.plans) or 'none'}", code=unknown[0])
+
+    def chosen_indicator(code: str) -> bool:
+        indicator = registry.indicators.get(code)
+        return indicator is not None and indicator.plan in chosen
+
+    return attrs.evolve(
+        registry,
+        plans={c: p for c, p in registry.plans.items() if c in chosen},
+        targets={c: t for c, t in registry.targets.items() if chosen_indicator(t.indicator)},
+        checks={c: k for c, k in registry.checks.items()
+                if not k.indicators or any(map(chosen_indicator, k.indicators))},
+    )
