@@ -6,7 +6,6 @@ import random
 from datetime import date
 from fractions import Fraction
 
-import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -384,32 +383,8 @@ def test_a_unit_given_two_levels_is_reported_whatever_the_row_order(
 def _two_plans() -> pr.Registry:
     from plan_rules import builtin
 
-    return pr.load_registry(plugins=[sample_plugin, OTHER_PLAN, builtin], entry_points=False)
-
-
-class _OtherPlan:
-    """A second plan, P2, beside the sample plan T1: one rate indicator and target."""
-
-    name = "other-plan"
-
-    @pr.hookimpl
-    def plan_rules_plans(self) -> list[pr.Plan]:
-        return [pr.Plan(code="P2", number="2/KH-TEST", issuer=pr.Text.same("Other issuer"),
-                        issued=date(2024, 12, 31), deadline=date(2025, 12, 31),
-                        title=pr.Text.same("Other plan"),
-                        areas=[pr.Area(code="A", name=pr.Text(vi="Khu vực khác",
-                                                             en="Another area"))])]
-
-    @pr.hookimpl
-    def plan_rules_indicators(self) -> list[pr.Indicator]:
-        return [attrs.evolve(sample_plugin.indicator("P2.A.1"), plan="P2")]
-
-    @pr.hookimpl
-    def plan_rules_targets(self) -> list[pr.Target]:
-        return [sample_plugin.target("P2.A.1.pooled", "P2.A.1", Fraction(1, 2))]
-
-
-OTHER_PLAN = _OtherPlan()
+    other = sample_plugin.OnePlan("P2", "A", pr.Text(vi="Khu vực khác", en="Another area"))
+    return pr.load_registry(plugins=[sample_plugin, other, builtin], entry_points=False)
 
 
 def _figures() -> list[pr.Observation]:

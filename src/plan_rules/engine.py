@@ -134,7 +134,7 @@ def evaluate(
     findings.extend(checks.run_checks(ctx, len(table), is_strict, timings))
     with collector_paused():
         account.account(table, findings, when, valid.unit_of, sink)
-    areas = {a.code: a.name for p in reg.plans.values() for a in p.areas}
+    areas = {p.code: {a.code: a.name for a in p.areas} for p in reg.plans.values()}
     return Report(
         findings=tuple(findings),
         issues=tuple(ledger.listed),

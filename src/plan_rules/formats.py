@@ -309,7 +309,8 @@ def area_titles(report: Report, keys: Iterable[AreaKey], lang: str,
     out = {}
     for plan, area in keys:
         found = plans[plan].area(area) if plan in plans else None
-        name = found.name if found is not None else report.areas.get(area)
+        name = found.name if found is not None else (
+            report.areas.get(plan, {}).get(area) or report.areas.get("", {}).get(area))
         prefix = f"{plan} · " if several and plan else ""
         out[plan, area] = f"{prefix}{area} — {name.get(lang)}" if name else f"{prefix}{area}"
     return out
@@ -523,7 +524,7 @@ def render_markdown(report: Report, lang: str = "en", *,
 
 # -- CSV -----------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("record", "code", "area", "indicator", "name", "scope", "aggregation",
+CSV_COLUMNS = ("record", "code", "plan", "area", "indicator", "name", "scope", "aggregation",
                "verdict", "verdict_text", "observed", "observed_text", "comparator",
                "threshold", "threshold_text", "gap_text", "gap_units", "entities_met",
                "entities_total", "entity", "file", "row", "field", "severity", "message")
@@ -547,7 +548,8 @@ def render_csv(report: Report, lang: str = "en", *,
 
     for r in target_rows(report, lang, catalogue):
         f, s = r.finding, r.finding.statistics
-        put(record="target", code=f.code, area=f.area, indicator=f.indicator, name=r.name,
+        put(record="target", code=f.code, plan=f.plan, area=f.area, indicator=f.indicator,
+            name=r.name,
             scope=f.scope, aggregation=f.aggregation and f.aggregation.value,
             verdict=f.verdict.value, verdict_text=r.verdict, observed=_decimal(f.observed),
             observed_text=r.observed, comparator=f.comparator and f.comparator.value,
@@ -556,14 +558,16 @@ def render_csv(report: Report, lang: str = "en", *,
             entities_total=s.n_entities if s else None, message=f.message.get(lang))
         for e in f.entities if f.aggregation is Aggregation.EACH else ():
             files = sorted({str(report.source(i)[0] or "") for i in e.observations})
-            put(record="entity", code=f.code, area=f.area, indicator=f.indicator, entity=e.entity,
+            put(record="entity", code=f.code, plan=f.plan, area=f.area, indicator=f.indicator,
+                entity=e.entity,
                 name=current(catalogue).entity_name(e.entity),
                 verdict=e.verdict.value, verdict_text=verdict_words(e.verdict).get(lang),
                 observed=_decimal(e.observed), observed_text=show_value(e.observed, r.kind, lang),
                 gap_units=e.gap_units, file=";".join(files),
                 row=";".join(str(report.source(i)[1]) for i in e.observations))
     for f in report.check_findings():
-        put(record="check", code=f.code, indicator=f.indicator, verdict=f.verdict.value,
+        put(record="check", code=f.code, plan=f.plan, indicator=f.indicator,
+            verdict=f.verdict.value,
             verdict_text=verdict_words(f.verdict).get(lang), message=f.message.get(lang))
     for i in report.issues:
         put(record="issue", code=i.code, indicator=i.indicator, entity=i.entity, file=i.file,
