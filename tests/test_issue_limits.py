@@ -196,6 +196,19 @@ def test_the_summary_reads_as_rows_of_a_file_in_both_languages(many: pr.Report) 
                           "kê từng vấn đề: dòng 12–5.000 của tệp f.csv")
 
 
+def test_one_issue_not_listed_on_one_row_is_said_in_the_singular_in_english() -> None:
+    summary = IssueSummary(code="duplicate", severity="error", count=2, listed=1,
+                           rows=(("f.csv", ((5, 5),)),))
+    assert summary.message().en == ("1 more 'duplicate' issue (2 in all) is not listed: row 5 "
+                                    "of f.csv")
+
+
+def test_one_more_range_is_said_in_the_singular_in_english() -> None:
+    summary = IssueSummary(code="x", severity="error", count=5, listed=1,
+                           rows=(("f.csv", ((2, 2), (4, 4))),))
+    assert summary.where("en", limit=1) == "rows 2 and 1 more range of f.csv"
+
+
 def test_a_long_list_of_ranges_is_cut_in_the_message_and_says_how_many_more() -> None:
     spans = tuple((n, n) for n in range(2, 200, 2))
     summary = IssueSummary(code="x", severity="error", count=100, listed=1,

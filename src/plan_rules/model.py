@@ -636,10 +636,12 @@ class IssueSummary:
             more = len(spans) - len(shown)
             if more:
                 ranges += (f" và {show(more)} khoảng khác" if lang == "vi"
-                           else f" and {show(more)} more ranges")
+                           else f" and {show(more)} more range{'s' if more != 1 else ''}")
             name = file or ("(không rõ tệp)" if lang == "vi" else "(no file)")
+            # English says "row" for one row alone, "rows" for a range or several.
+            one_row = not more and len(shown) == 1 and shown[0][0] == shown[0][1]
             parts.append(f"dòng {ranges} của tệp {name}" if lang == "vi"
-                         else f"rows {ranges} of {name}")
+                         else f"row{'' if one_row else 's'} {ranges} of {name}")
         return "; ".join(parts)
 
     def message(self, *, limit: int | None = 20) -> Text:
@@ -654,7 +656,9 @@ class IssueSummary:
                 text = (f"Còn {omitted} vấn đề '{self.code}' khác (tổng cộng {count}) không "
                         "được liệt kê từng vấn đề")
             else:
-                text = (f"{omitted} more '{self.code}' issues ({count} in all) are not listed "
+                text = (f"{omitted} more '{self.code}' issue ({count} in all) is not listed"
+                        if self.omitted == 1 else
+                        f"{omitted} more '{self.code}' issues ({count} in all) are not listed "
                         "one by one")
             texts[lang] = f"{text}: {where}" if where else text
         return Text(vi=texts["vi"], en=texts["en"])
