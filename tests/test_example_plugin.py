@@ -85,3 +85,12 @@ def test_plan_chooses_the_plan_evaluated(capsys: pytest.CaptureFixture[str],
 
 def test_plan_is_repeatable(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert _plans_evaluated(capsys, tmp_path, "EX26", "HY25") == {"EX26", "HY25"}
+
+
+def test_the_indicator_list_heads_each_plans_area_ps_with_its_own_name(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "indicators", "--lang", "en")
+    assert code == 0
+    assert "EX26 · PS — Online public services" in out.splitlines()
+    assert "HY25 · PS — Information and public services for citizens and businesses" \
+        in out.splitlines()

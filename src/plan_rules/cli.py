@@ -472,13 +472,16 @@ def cmd_indicators(args: argparse.Namespace, registry: Registry) -> int:
         _emit_lines(args, lines)
     else:
         lines = []
-        area = None
+        key: tuple[str, str] | None = None
+        # Two plans may both have an area PS: each is headed by its own plan's name for it.
+        several = len({ind.plan for ind, _ in rows}) > 1
         for ind, targets in rows:
-            if ind.area != area:
-                area = ind.area
-                name = next((a.name.get(lang) for p in registry.plans.values()
-                             for a in p.areas if a.code == area), "")
-                lines.append(f"{area} — {name}" if name else area)
+            if (ind.plan, ind.area) != key:
+                key = (ind.plan, ind.area)
+                plan = registry.plans.get(ind.plan)
+                found = plan.area(ind.area) if plan else None
+                title = f"{ind.plan} · {ind.area}" if several else ind.area
+                lines.append(f"{title} — {found.name.get(lang)}" if found else title)
             lines.append(f"  {ind.code:<14} {ind.kind.value:<9} {ind.name.get(lang)}")
             for t in targets:
                 lines.append(f"      {t.code:<30} {_threshold(t, ind, lang):<10} "
