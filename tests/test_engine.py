@@ -310,7 +310,7 @@ def test_each_summary_counts_only_applicable_units(registry: pr.Registry) -> Non
                          registry=registry, as_of=AS_OF, entities=[old])
     finding = report.finding("T1.A.1.each")
     assert finding.verdict is pr.Verdict.MET
-    assert "1 of 1 entities meet it" in finding.message.en
+    assert "1 of 1 entity meets it" in finding.message.en
 
 
 class _Extra:

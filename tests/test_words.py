@@ -265,3 +265,8 @@ def test_the_singular_of_a_regular_english_plural(plural: str, one: str) -> None
 def test_a_built_in_level_is_named_in_vietnamese_in_vietnamese_text() -> None:
     assert words.level_words("commune") == Text(vi="xã", en="commune")
     assert words.level_words("ward-group") == Text.same("'ward-group'")
+
+
+@pytest.mark.parametrize(("n", "word"), [(0, "entities"), (1, "entity"), (2, "entities")])
+def test_a_count_of_exactly_one_takes_the_singular_noun(n: int, word: str) -> None:
+    assert words.noun(n, "entity", "entities") == word

@@ -231,7 +231,8 @@ def consistency_finding(
             window=ctx.window,
             observations=tuple(sorted(cited | extra)),
             message=Text(vi=f"{len(checked)} số liệu đều thỏa mãn: {rule.vi}.",
-                         en=f"All {len(checked)} figures satisfy: {rule.en}."),
+                         en=(f"The one figure satisfies: {rule.en}." if len(checked) == 1
+                             else f"All {len(checked)} figures satisfy: {rule.en}.")),
         )
     # Reading order (file, row), not input order: the message must not depend on row order.
     violations = sorted(violations, key=lambda v: (
@@ -258,7 +259,8 @@ def consistency_finding(
         message=Text(
             vi=f"{len(violations)}/{len(checked)} số liệu vi phạm: {rule.vi}. "
             f"{listed}{tail_vi}.",
-            en=f"{len(violations)} of {len(checked)} figures break: {rule.en}. "
+            en=f"{len(violations)} of {len(checked)} "
+            f"{'figure breaks' if len(checked) == 1 else 'figures break'}: {rule.en}. "
             f"{listed}{tail_en}.",
         ),
     )

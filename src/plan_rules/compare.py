@@ -27,7 +27,7 @@ from .model import (
     Verdict,
 )
 from .numbers import format_number, format_percent
-from .words import GAP_WORDS, gap_direction, show_value, unit_word, verdict_words
+from .words import GAP_WORDS, gap_direction, noun, show_value, unit_word, verdict_words
 
 __all__ = ["UnitResults", "gap", "meets", "message", "target_gap"]
 
@@ -183,15 +183,16 @@ def message(indicator: Indicator, target: Target, verdict: Verdict, observed: Fr
         parts[lang].append(f"{head}; {want} → {verdict_words(verdict).get(lang)}.")
         applicable = stats.n_entities - stats.not_applicable
         if target.aggregation is Aggregation.EACH and applicable:
-            parts[lang].append(
-                f"{stats.met}/{applicable} đơn vị đạt." if lang == "vi"
-                else f"{stats.met} of {applicable} entities meet it.")
+            meet = noun(applicable, "entity meets", "entities meet")
+            parts[lang].append(f"{stats.met}/{applicable} đơn vị đạt." if lang == "vi"
+                               else f"{stats.met} of {applicable} {meet} it.")
         reporting = stats.met + stats.not_met
         if target.aggregation is Aggregation.MEAN and stats.pooled is not None:
             pooled = format_percent(stats.pooled, lang=lang)
             parts[lang].append(
                 f"Bình quân {reporting} đơn vị có số liệu; tỷ lệ gộp {pooled}." if lang == "vi"
-                else f"Mean of {reporting} entities with figures; pooled ratio {pooled}.")
+                else f"Mean of {reporting} {noun(reporting, 'entity', 'entities')} with "
+                     f"figures; pooled ratio {pooled}.")
         if target.aggregation is not Aggregation.MEAN and stats.mean is not None \
                 and stats.n_entities > 1 and indicator.kind is Kind.RATE:
             mean_text = format_percent(stats.mean, lang=lang)

@@ -36,6 +36,7 @@ __all__ = [
     "gap_direction",
     "level_words",
     "milestone_words",
+    "noun",
     "show_value",
     "singular",
     "status_words",
@@ -206,6 +207,12 @@ def singular(plural: str) -> str:
     elif last.endswith("s") and not last.endswith(("ss", "us")):
         last = last[:-1]
     return f"{head} {last}" if head else last
+
+
+def noun(n: int, one: str, several: str) -> str:
+    """The English noun for ``n`` things: ``one`` for exactly one, else ``several`` ("1 of 1
+    entity", "3 of 4 entities")."""
+    return one if n == 1 else several
 
 
 def unit_word(unit: Text, n: int | Fraction, lang: str, *, one: str | None = None) -> str:
