@@ -88,6 +88,14 @@ def test_an_unused_figure_without_a_unit_gives_the_level_of_its_row() -> None:
     assert "level district" in unused(sink)[0][1]
 
 
+def test_an_unused_figure_names_its_level_in_vietnamese_in_the_vietnamese_text() -> None:
+    table = table_of(3)
+    sink = IssueSink(table, IssueLedger(None))
+    account(table, [finding(observations=(0, 2))], AS_OF, [X1] * 3, sink)
+    [issue] = sink.ledger.listed
+    assert "(kỳ 02/2025, cấp xã)" in issue.message.vi
+
+
 def test_every_figure_is_used_or_named_after_accounting() -> None:
     table = table_of(6)
     sink = IssueSink(table, IssueLedger(None))

@@ -15,6 +15,7 @@ from .compare import UnitResults
 from .dataissues import IssueSink
 from .figures import FigureTable
 from .model import Entity, Finding
+from .words import level_words
 
 __all__ = ["account", "cited", "referenced"]
 
@@ -62,10 +63,10 @@ def account(table: FigureTable, findings: Iterable[Finding], as_of: date,
                       f"period {period} ends after the as-of date {as_of:%d/%m/%Y}")
         else:
             unit = unit_of[i]
-            level = unit.level if unit is not None else levels[table.level[i]]
-            vi, en = (f"không chỉ tiêu nào dùng số liệu này (kỳ {period}, cấp {level}): "
+            level = level_words(unit.level if unit is not None else levels[table.level[i]])
+            vi, en = (f"không chỉ tiêu nào dùng số liệu này (kỳ {period}, cấp {level.vi}): "
                       "ngoài phạm vi hoặc ngoài kỳ đo của mọi chỉ tiêu",
-                      f"no target uses this figure (period {period}, level {level}): it is "
+                      f"no target uses this figure (period {period}, level {level.en}): it is "
                       "outside the scope or the measurement window of every target")
         sink.issue("unused", i, vi, en, field="period", text=str(period), blocking=False,
                    severity="warning")

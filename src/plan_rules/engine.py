@@ -41,7 +41,7 @@ from .model import (
     Verdict,
 )
 from .periods import Period
-from .registry import Registry, load_registry
+from .registry import Registry, load_registry, select_plans
 from .report import DEFAULT_MAX_ISSUES, CheckTiming, IssueLedger, Report, RunInfo
 from .resolve import Units
 
@@ -52,6 +52,7 @@ def evaluate(
     observations: Iterable[Observation],
     *,
     registry: Registry | None = None,
+    plans: Iterable[str] | None = None,
     as_of: date | None = None,
     entities: Iterable[Entity] | Mapping[str, Entity] | None = None,
     issues: Iterable[DataIssue] = (),
@@ -65,6 +66,9 @@ def evaluate(
         :class:`~plan_rules.figures.FigureTable` as the readers return it, or any iterable
         of :class:`~plan_rules.Observation`.
     :param registry: what to evaluate; default :func:`plan_rules.load_registry`.
+    :param plans: the codes of the plans to evaluate: their targets, and the checks that
+        read their indicators (see :func:`~plan_rules.registry.select_plans`); default every
+        plan loaded. A figure of another plan's indicator is read and named ``unused``.
     :param as_of: the date of the evaluation; figures for later periods are not used.
     :param entities: the reporting units with their levels, groups and validity dates; units
         seen only in the data are taken with the level their rows give.
@@ -78,7 +82,7 @@ def evaluate(
     :param max_issues: how many data issues of each code and severity the report lists in
         full (``issues`` given included); the others are counted and named by row ranges in
         ``report.issue_summaries``, and never built as objects. ``None`` or 0: list all.
-    :raises UnknownReferenceError: a progress method named is not loaded.
+    :raises UnknownReferenceError: a plan or a progress method named is not loaded.
     :raises ValueError: ``max_issues`` is negative or not a whole number.
 
     Python's cyclic garbage collector is paused while the library's own stages run, and
@@ -91,6 +95,8 @@ def evaluate(
     from . import __version__
 
     reg = registry if registry is not None else load_registry()
+    if plans is not None:
+        reg = select_plans(reg, plans)
     when = as_of or date.today()
     table = FigureTable.from_observations(observations)
     known = dict(entities.items()) if isinstance(entities, Mapping) else {
@@ -130,7 +136,7 @@ def evaluate(
     findings.extend(checks.run_checks(ctx, len(table), is_strict, timings))
     with collector_paused():
         account.account(table, findings, when, valid.unit_of, sink)
-    areas = {a.code: a.name for p in reg.plans.values() for a in p.areas}
+    areas = {p.code: {a.code: a.name for a in p.areas} for p in reg.plans.values()}
     return Report(
         findings=tuple(findings),
         issues=tuple(ledger.listed),
