@@ -141,7 +141,7 @@ def with_plan_rules(path: Path, registry: pr.Registry, *,
 
 
 def attrs_summary(report: pr.Report) -> dict[str, Any]:
-    """The report's counts by area and verdict, as JSON-ready data."""
+    """The report's counts by plan, area and verdict, as JSON-ready data."""
     summary = report.summary()
     return {"targets": summary.targets, "checks": summary.checks, "issues": summary.issues,
             "findings": len(report.findings)}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
+import attrs
+
 import plan_rules as pr
 
 PLAN = pr.Plan(
@@ -69,3 +71,29 @@ def plan_rules_indicators() -> list[pr.Indicator]:
 @pr.hookimpl
 def plan_rules_targets() -> list[pr.Target]:
     return TARGETS
+
+
+class OnePlan:
+    """A plugin of one more plan: ``code``, with one area ``area`` called ``name``, one rate
+    indicator ``<code>.<area>.1`` and its pooled target ``<code>.<area>.1.pooled`` (50%,
+    communes). Two of them with one area code are two plans that share it."""
+
+    def __init__(self, code: str, area: str, name: pr.Text) -> None:
+        self.name = f"plan-{code}"
+        self.code, self.area, self.area_name = code, area, name
+        self.indicator = f"{code}.{area}.1"
+
+    @pr.hookimpl
+    def plan_rules_plans(self) -> list[pr.Plan]:
+        return [pr.Plan(code=self.code, number=f"1/KH-{self.code}",
+                        issuer=pr.Text.same(f"Issuer {self.code}"), issued=date(2024, 12, 31),
+                        deadline=date(2025, 12, 31), title=pr.Text.same(f"Plan {self.code}"),
+                        areas=[pr.Area(code=self.area, name=self.area_name)])]
+
+    @pr.hookimpl
+    def plan_rules_indicators(self) -> list[pr.Indicator]:
+        return [attrs.evolve(indicator(self.indicator), plan=self.code, area=self.area)]
+
+    @pr.hookimpl
+    def plan_rules_targets(self) -> list[pr.Target]:
+        return [target(f"{self.indicator}.pooled", self.indicator, Fraction(1, 2))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 
 import plan_rules as pr
 from plan_rules.account import account, referenced
@@ -87,6 +88,14 @@ def test_an_unused_figure_without_a_unit_gives_the_level_of_its_row() -> None:
     assert "level district" in unused(sink)[0][1]
 
 
+def test_an_unused_figure_names_its_level_in_vietnamese_in_the_vietnamese_text() -> None:
+    table = table_of(3)
+    sink = IssueSink(table, IssueLedger(None))
+    account(table, [finding(observations=(0, 2))], AS_OF, [X1] * 3, sink)
+    [issue] = sink.ledger.listed
+    assert "(kỳ 02/2025, cấp xã)" in issue.message.vi
+
+
 def test_every_figure_is_used_or_named_after_accounting() -> None:
     table = table_of(6)
     sink = IssueSink(table, IssueLedger(None))
@@ -96,3 +105,17 @@ def test_every_figure_is_used_or_named_after_accounting() -> None:
     named = {i for seen in sink.named.values() for i in seen}
     assert named | {0, 1} == set(range(6))
     assert named.isdisjoint({0, 1})
+
+
+def test_a_targets_unit_results_cite_only_figures_its_finding_lists() -> None:
+    # The accounting reads a target's figures from the finding, not from its results per
+    # unit: on the shipped example, every figure a unit result cites is among them.
+    example = Path(__file__).parent.parent / "examples" / "hung-yen-2025"
+    read = pr.read_observations(example / "figures.csv")
+    report = pr.evaluate(read.observations, issues=read.issues, as_of=date(2025, 12, 31),
+                         entities=pr.read_entities(example / "entities.csv").entities)
+    targets = [f for f in report.findings if f.kind == "target" and len(f.entities)]
+    assert targets
+    for f in targets:
+        cited_by_units = {i for r in f.entities for i in r.observations}
+        assert cited_by_units <= referenced(f), f.code

@@ -455,3 +455,13 @@ def test_an_internal_error_shows_its_traceback_when_asked(
     monkeypatch.setenv("PLAN_RULES_TRACEBACK", "1")
     code, _, err = run(capsys, "plugins")
     assert code == cli.EXIT_ERROR and "Traceback" in err
+
+
+
+def test_an_unknown_plan_exits_2_naming_the_plans_loaded(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(FIGURES, encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", str(path), "--plan", "NOPE", "--lang", "en")
+    assert code == 2
+    assert "no loaded plugin contributes plan 'NOPE'; loaded plans: T1" in err

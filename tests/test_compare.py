@@ -183,14 +183,20 @@ def test_a_missed_at_least_target_says_how_many_more_units_meet_it() -> None:
     text = message(RATE, at(">="), pr.Verdict.NOT_MET, Fraction(12, 20),
                    pr.Statistics(numerator=12, denominator=20), 1, None, False)
     assert "12/20" in text.en
-    assert "1 more dossiers would meet it." in text.en
+    assert "1 more dossier would meet it." in text.en
     assert "Cần thêm 1 hồ sơ để đạt." in text.vi
+
+
+def test_the_message_says_several_units_in_the_plural() -> None:
+    text = message(RATE, at(">="), pr.Verdict.NOT_MET, Fraction(11, 20),
+                   pr.Statistics(numerator=11, denominator=20), 2, None, False)
+    assert "2 more dossiers would meet it." in text.en
 
 
 def test_a_missed_at_most_target_says_how_many_fewer_units_meet_it() -> None:
     text = message(RATE, at("<="), pr.Verdict.NOT_MET, Fraction(14, 20),
                    pr.Statistics(numerator=14, denominator=20), 1, None, False)
-    assert "1 fewer dossiers would meet it." in text.en
+    assert "1 fewer dossier would meet it." in text.en
 
 
 def test_the_message_says_why_there_is_no_window() -> None:

@@ -49,7 +49,7 @@ def test_one_unit_below_threshold_is_not_met_with_exact_gap(registry: pr.Registr
     assert finding.observed == Fraction(129, 200)
     assert finding.gap == Fraction(1, 200)
     assert finding.gap_units == 1
-    assert "1 more dossiers would meet it" in finding.message.en
+    assert "1 more dossier would meet it" in finding.message.en
     assert "Cần thêm 1 hồ sơ" in finding.message.vi
 
 
@@ -310,7 +310,7 @@ def test_each_summary_counts_only_applicable_units(registry: pr.Registry) -> Non
                          registry=registry, as_of=AS_OF, entities=[old])
     finding = report.finding("T1.A.1.each")
     assert finding.verdict is pr.Verdict.MET
-    assert "1 of 1 entities meet it" in finding.message.en
+    assert "1 of 1 entity meets it" in finding.message.en
 
 
 class _Extra:
@@ -376,3 +376,36 @@ def test_a_unit_given_two_levels_is_reported_whatever_the_row_order(
         assert sorted((i.code, i.row) for i in report.issues) == [
             ("level_conflict", 1), ("level_conflict", 2)]
         assert report.finding("T1.A.2.province").verdict is pr.Verdict.INVALID
+
+
+# -- choosing plans ------------------------------------------------------------------------
+
+def _two_plans() -> pr.Registry:
+    from plan_rules import builtin
+
+    other = sample_plugin.OnePlan("P2", "A", pr.Text(vi="Khu vực khác", en="Another area"))
+    return pr.load_registry(plugins=[sample_plugin, other, builtin], entry_points=False)
+
+
+def _figures() -> list[pr.Observation]:
+    return [pr.Observation(indicator=code, entity="c1", level="commune",
+                           period=pr.Period.parse("Q1/2025"), numerator=3, denominator=4)
+            for code in ("T1.A.1", "P2.A.1")]
+
+
+def test_evaluating_chosen_plans_gives_only_their_targets() -> None:
+    report = pr.evaluate(_figures(), registry=_two_plans(), plans=["P2"],
+                         as_of=date(2025, 12, 31))
+    assert {f.plan for f in report.target_findings()} == {"P2"}
+    assert report.finding("P2.A.1.pooled").verdict is pr.Verdict.MET
+
+
+def test_a_figure_of_a_plan_not_chosen_is_read_and_named_unused() -> None:
+    report = pr.evaluate(_figures(), registry=_two_plans(), plans=["P2"],
+                         as_of=date(2025, 12, 31))
+    assert [(i.code, i.observation) for i in report.issues] == [("unused", 0)]
+
+
+def test_choosing_an_unknown_plan_names_the_plans_loaded() -> None:
+    with pytest.raises(pr.UnknownReferenceError, match=r"'NOPE'.*loaded plans: P2, T1"):
+        pr.evaluate(_figures(), registry=_two_plans(), plans=["NOPE"])

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import plan_rules
+from cli_support import run
 from plan_rules.testing import check_plugin
 
 PLUGIN = "example-province-2026"
@@ -54,3 +55,42 @@ def test_the_example_figures_evaluate_with_every_plugin_loaded() -> None:
                                  as_of=date(2026, 12, 31))
     assert report.finding("EX26.PS.1.province").verdict is plan_rules.Verdict.MET
     assert report.finding("EX26.DATA.C1").plugin == PLUGIN
+
+
+def test_the_example_plan_alone_is_evaluated_with_the_built_in_text_writer(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # The third party's plugin named alone: the writers are no plan, and stay.
+    monkeypatch.setenv("PLAN_RULES_PLUGINS", PLUGIN)
+    code, out, err = run(capsys, "evaluate", str(DATA), "--as-of", "2026-12-31",
+                         "--format", "text", "--lang", "en")
+    assert (code, err) == (0, "")
+    assert "EX26.PS.1.province" in out and "HY25." not in out
+
+
+def _plans_evaluated(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                     *plans: str) -> set[str | None]:
+    out = tmp_path / "report.json"
+    chosen = [arg for plan in plans for arg in ("--plan", plan)]
+    code, _, err = run(capsys, "evaluate", str(DATA), "--as-of", "2026-12-31", *chosen,
+                       "-o", str(out))
+    assert code == 0, err
+    report = plan_rules.Report.from_json(out.read_text(encoding="utf-8"))
+    return {f.plan for f in report.target_findings()}
+
+
+def test_plan_chooses_the_plan_evaluated(capsys: pytest.CaptureFixture[str],
+                                         tmp_path: Path) -> None:
+    assert _plans_evaluated(capsys, tmp_path, "EX26") == {"EX26"}
+
+
+def test_plan_is_repeatable(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert _plans_evaluated(capsys, tmp_path, "EX26", "HY25") == {"EX26", "HY25"}
+
+
+def test_the_indicator_list_heads_each_plans_area_ps_with_its_own_name(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "indicators", "--lang", "en")
+    assert code == 0
+    assert "EX26 · PS — Online public services" in out.splitlines()
+    assert "HY25 · PS — Information and public services for citizens and businesses" \
+        in out.splitlines()

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 
+import attrs
 import pytest
 
 import plan_rules as pr
-from plan_rules.aggregate import TargetData, measure
+from plan_rules.aggregate import Measured, TargetData, measure
 from plan_rules.errors import CheckError, UnknownReferenceError
 from plan_rules.figures import FigureTable
 from plan_rules.history import assess, history, methods_of
@@ -47,18 +48,24 @@ def data_of(tgt: pr.Target, observations: Sequence[pr.Observation],
                       blocks_scope=False)
 
 
-def finding_of(data: TargetData, when: date = WHEN) -> pr.Finding:
-    """The target's finding as of ``when``, as much of it as the history reads."""
+def finding_of(data: TargetData, when: date = WHEN) -> tuple[pr.Finding, Measured | None]:
+    """The target's finding as of ``when``, as much of it as the history reads, with what
+    it was measured on."""
     window = opening(data.target, when)
     if not isinstance(window, pr.Period):
         return pr.Finding(code=data.target.code, kind="target",
-                          verdict=pr.Verdict.NOT_APPLICABLE, message=pr.Text.same("n/a"))
+                          verdict=pr.Verdict.NOT_APPLICABLE, message=pr.Text.same("n/a")), None
     m = measure(data, window, when, None)
     return pr.Finding(
         code=data.target.code, kind="target", verdict=m.verdict, observed=m.observed,
-        message=pr.Text.same("finding"), window=window, observations=m.used,
-        details={"history": tuple(sorted(i for c in m.figures.combined.values()
-                                         for i in c.history))})
+        message=pr.Text.same("finding"), window=window, observations=m.used), m
+
+
+def past(data: TargetData, methods: Sequence[pr.ProgressMethod],
+         when: date = WHEN) -> tuple[pr.Point | None, list[pr.Point]] | None:
+    """The history of ``data``'s target as of ``when``."""
+    finding, measured = finding_of(data, when)
+    return history(data, finding, measured, when, methods)
 
 
 def _method(code: str = "fixed",
@@ -88,7 +95,7 @@ def test_each_earlier_quarter_gives_a_point_dated_by_the_last_period_end_used() 
     # Figures of January, May and November: the quarters ending 31 March and 30 June are
     # earlier cut-offs; each point is dated by its last figure's end, not the quarter's.
     data = data_of(goal(), [month(1, 1, 2), month(5, 3, 4), month(11, 9, 10)])
-    latest, earlier = history(data, finding_of(data), WHEN, [_method()]) or (None, [])
+    latest, earlier = past(data, [_method()]) or (None, [])
     assert latest == pr.Point(on=date(2025, 11, 30), value=Fraction(13, 16))
     assert earlier == [pr.Point(on=date(2025, 1, 31), value=Fraction(1, 2)),
                        pr.Point(on=date(2025, 5, 31), value=Fraction(4, 6))]
@@ -97,7 +104,7 @@ def test_each_earlier_quarter_gives_a_point_dated_by_the_last_period_end_used() 
 def test_a_cut_off_without_a_judged_statistic_gives_no_point() -> None:
     # By 31 March the only figure has a zero denominator: no statistic, no point.
     data = data_of(goal(), [month(1, 0, 0), month(5, 3, 4)])
-    latest, earlier = history(data, finding_of(data), WHEN, [_method()]) or (None, [])
+    latest, earlier = past(data, [_method()]) or (None, [])
     assert latest == pr.Point(on=date(2025, 5, 31), value=Fraction(3, 4))
     assert earlier == []
 
@@ -107,7 +114,7 @@ def test_a_cut_off_with_a_figure_but_no_verdict_gives_no_point() -> None:
     # no data then, though its weakest figure is known: no point.
     data = data_of(goal(aggregation="each"), [month(1, 19, 20), month(5, 3, 4, "X2")],
                    in_scope=(X1, X2))
-    latest, earlier = history(data, finding_of(data), WHEN, [_method()]) or (None, [])
+    latest, earlier = past(data, [_method()]) or (None, [])
     assert latest == pr.Point(on=date(2025, 5, 31), value=Fraction(3, 4))
     assert earlier == []
 
@@ -115,20 +122,20 @@ def test_a_cut_off_with_a_figure_but_no_verdict_gives_no_point() -> None:
 def test_there_is_no_point_before_the_target_applies() -> None:
     data = data_of(goal(valid_from=date(2025, 4, 1)),
                    [month(1, 1, 2), month(5, 3, 4), month(8, 9, 10)])
-    _, earlier = history(data, finding_of(data), WHEN, [_method()]) or (None, [])
+    _, earlier = past(data, [_method()]) or (None, [])
     assert [p.on for p in earlier] == [date(2025, 5, 31)]
 
 
 def test_there_is_no_history_without_a_method_or_for_a_target_that_does_not_apply() -> None:
     data = data_of(goal(), [month(1, 1, 2)])
-    assert history(data, finding_of(data), WHEN, []) is None
+    assert past(data, []) is None
     late = data_of(goal(valid_from=date(2026, 1, 1)), [month(1, 1, 2)])
-    assert history(late, finding_of(late), WHEN, [_method()]) is None
+    assert past(late, [_method()]) is None
 
 
 def test_a_finding_without_a_judged_figure_has_no_latest_point() -> None:
     data = data_of(goal(), [month(1, 0, 0)])
-    assert history(data, finding_of(data), WHEN, [_method()]) == (None, [])
+    assert past(data, [_method()]) == (None, [])
 
 
 # -- methods ---------------------------------------------------------------------------------
@@ -153,11 +160,10 @@ def test_an_unknown_method_is_refused(registry: pr.Registry) -> None:
 
 def test_an_assessment_sees_the_history_and_gives_the_headline_progress() -> None:
     data = data_of(goal(), [month(1, 1, 2), month(5, 3, 4)])
-    finding = finding_of(data)
+    finding, _ = finding_of(data)
     seen: list[pr.ProgressInput] = []
     method = _method(seen=seen)
-    past = history(data, finding, WHEN, [method])
-    out = assess(data.target, RATE, finding, past, [method], WHEN, False)
+    out = assess(data.target, RATE, finding, past(data, [method]), [method], WHEN, False)
     assert out.progress is pr.Progress.ON_TRACK
     assert [p.on for p in out.history] == [date(2025, 1, 31), date(2025, 5, 31)]
     (given,) = seen
@@ -168,10 +174,9 @@ def test_an_assessment_sees_the_history_and_gives_the_headline_progress() -> Non
 
 def test_a_raising_method_becomes_an_error_assessment_and_the_next_gives_the_headline() -> None:
     data = data_of(goal(), [month(1, 1, 2)])
-    finding = finding_of(data)
+    finding, _ = finding_of(data)
     methods = [_raising(), _method()]
-    out = assess(data.target, RATE, finding, history(data, finding, WHEN, methods), methods,
-                 WHEN, False)
+    out = assess(data.target, RATE, finding, past(data, methods), methods, WHEN, False)
     broken, fixed = out.assessments
     assert (broken.grade, broken.status) == ("error", pr.Progress.INSUFFICIENT_DATA)
     assert "RuntimeError: boom" in broken.message.en
@@ -180,25 +185,40 @@ def test_a_raising_method_becomes_an_error_assessment_and_the_next_gives_the_hea
 
 def test_a_raising_method_is_re_raised_in_strict_mode() -> None:
     data = data_of(goal(), [month(1, 1, 2)])
-    finding = finding_of(data)
+    finding, _ = finding_of(data)
     methods = [_raising()]
     with pytest.raises(CheckError, match="broken"):
-        assess(data.target, RATE, finding, history(data, finding, WHEN, methods), methods,
-               WHEN, True)
+        assess(data.target, RATE, finding, past(data, methods), methods, WHEN, True)
 
 
 def test_a_finding_without_history_is_left_as_it_is() -> None:
     data = data_of(goal(), [month(1, 1, 2)])
-    finding = finding_of(data)
+    finding, _ = finding_of(data)
     assert assess(data.target, RATE, finding, None, [_method()], WHEN, False) is finding
 
 
 def test_a_cut_off_before_the_target_applies_gives_no_point() -> None:
-    # A finding naming a figure that ended before the target applied (here set aside as an
-    # older one): its cut-off, 31 March, opens no window, so it gives no point.
-    data = data_of(goal(valid_from=date(2025, 4, 1)), [month(1, 1, 2), month(5, 3, 4)])
+    # A stock's older figure, set aside, ended before the target applied: its cut-off,
+    # 31 March, opens no window, so it gives no point. (Measured as a target without that
+    # validity would measure it, so that the January figure is among those set aside.)
+    stock = indicator("S", temporal="stock")
+    figures = [month(1, 1, 2), month(5, 3, 4)]
+    table = FigureTable.from_observations(
+        [attrs.evolve(o, indicator="S") for o in figures])
+    unit_of = [X1, X1]
+
+    def data(tgt: pr.Target) -> TargetData:
+        return TargetData(table=table, target=attrs.evolve(tgt, indicator="S"),
+                          indicator=stock, series=series(table, range(2), unit_of),
+                          unit_of=unit_of, in_scope=[X1], blocked={},
+                          blocks_indicator=False, blocks_scope=False)
+
+    window = opening(goal(), WHEN)
+    assert isinstance(window, pr.Period)
+    measured = measure(data(goal()), window, WHEN, None)
+    assert list(measured.figures.combined["X1"].history) == [0]
     finding = pr.Finding(code="R.t", kind="target", verdict=pr.Verdict.NOT_MET,
                          observed=Fraction(3, 4), message=pr.Text.same("finding"),
-                         observations=(1,), details={"history": (0,)})
-    assert history(data, finding, WHEN, [_method()]) == (
-        pr.Point(on=date(2025, 5, 31), value=Fraction(3, 4)), [])
+                         observations=(1,))
+    assert history(data(goal(valid_from=date(2025, 4, 1))), finding, measured, WHEN,
+                   [_method()]) == (pr.Point(on=date(2025, 5, 31), value=Fraction(3, 4)), [])

@@ -6,6 +6,7 @@ import pickle
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from typing import Literal
 
 import pytest
 from hypothesis import assume, given
@@ -16,14 +17,17 @@ from plan_rules.numbers import (
     MAX_DECIMALS,
     MAX_WHOLE_DIGITS,
     NumberParseError,
+    agrees_at_precision,
     bounded,
     ceil_fraction,
     floor_fraction,
     format_number,
     format_percent,
+    literal_precision,
     parse_decimal,
     parse_int,
     parse_literal,
+    parse_published_rate,
     parse_rate,
     parse_threshold,
     to_fraction,
@@ -613,3 +617,29 @@ def test_bounded_refuses_a_value_beyond_any_figure(value: Fraction) -> None:
                                    F(1, 10**MAX_DECIMALS), F(1, 2**MAX_DECIMALS)])
 def test_bounded_passes_every_figure_through(value: Fraction) -> None:
     assert bounded(value, "x") is value
+
+
+@pytest.mark.parametrize(("text", "unit", "precision"), [
+    ("95,9%", "percent", Fraction(1, 1000)),
+    ("95.90%", "percent", Fraction(1, 10000)),
+    ("96%", "percent", Fraction(1, 100)),
+    ("96", "percent", Fraction(1, 100)),
+    ("0,959", "ratio", Fraction(1, 1000)),
+])
+def test_a_published_rate_keeps_the_precision_it_is_written_to(
+        text: str, unit: Literal["percent", "ratio"], precision: Fraction) -> None:
+    assert parse_published_rate(text, default_unit=unit).precision == precision
+
+
+@pytest.mark.parametrize(("text", "precision"), [
+    ("95.9", Fraction(1, 10)), ("0.959", Fraction(1, 1000)), ("96", Fraction(1)),
+    ("9.6e1", Fraction(1)), ("1E+2", Fraction(100)), ("2E-4", Fraction(1, 10000)),
+])
+def test_a_stored_number_is_precise_to_its_last_digit(text: str, precision: Fraction) -> None:
+    assert literal_precision(text) == precision
+
+
+def test_agreement_at_a_precision_rounds_half_away_from_zero() -> None:
+    # 1/8 is 12.5%: to whole percents it is 13%, not 12%.
+    assert agrees_at_precision(Fraction(13, 100), Fraction(1, 100), Fraction(1, 8))
+    assert not agrees_at_precision(Fraction(12, 100), Fraction(1, 100), Fraction(1, 8))

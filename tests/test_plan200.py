@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
 
+import attrs
 import pytest
 
 import plan_rules
@@ -29,6 +31,7 @@ from plan_rules import (
     Registry,
     Report,
     Temporal,
+    Text,
     Verdict,
 )
 from plan_rules_plan200 import (
@@ -664,3 +667,86 @@ def test_example_exact_thresholds_are_met_and_strict_one_is_not(
     assert example_report.finding("HY25.IIT.5.province").observed == 130
     assert example_report.finding("HY25.PS.8.province").observed == Fraction(3, 5)
     assert example_report.finding("HY25.DE.1.province").observed == Fraction(1, 2)
+
+
+# -- words ----------------------------------------------------------------------------------
+
+#: The level codes, which Vietnamese prose names in Vietnamese ("cấp xã", never "cấp commune");
+#: a code to be typed in a file is marked as one: `departments`.
+_LEVEL_CODE = re.compile(r"(?<![\w`])(?:province|department|district|commune)s?(?![\w`])")
+
+
+def _vietnamese_texts(value: object, seen: set[int]) -> Iterator[tuple[str, str]]:
+    """Every Vietnamese text reachable from ``value`` (attrs classes, mappings, sequences),
+    with where it was found."""
+    if id(value) in seen or isinstance(value, str | bytes | int | Fraction | date):
+        return
+    seen.add(id(value))
+    if isinstance(value, Text):
+        yield "", value.vi
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            for where, vi in _vietnamese_texts(getattr(value, field.name), seen):
+                yield f".{field.name}{where}", vi
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            for where, vi in _vietnamese_texts(item, seen):
+                yield f"[{key}]{where}", vi
+    elif isinstance(value, Sequence | Set):
+        for n, item in enumerate(value):
+            for where, vi in _vietnamese_texts(item, seen):
+                yield f"[{n}]{where}", vi
+
+
+def test_no_vietnamese_text_of_the_registry_names_a_level_by_its_code() -> None:
+    reg = _installed()
+    parts = {"plans": reg.plans, "indicators": reg.indicators, "targets": reg.targets,
+             "checks": reg.checks, "writers": reg.writers,
+             "progress methods": reg.progress_methods}
+    found = [(f"{name}{where}", vi) for name, part in parts.items()
+             for where, vi in _vietnamese_texts(part, set()) if _LEVEL_CODE.search(vi)]
+    assert found == []
+
+
+def test_no_vietnamese_text_of_an_evaluation_names_a_level_by_its_code() -> None:
+    reg = _installed()
+    read = plan_rules.read_observations(EXAMPLE / "figures.csv", registry=reg)
+    entities = plan_rules.read_entities(EXAMPLE / "entities.csv")
+    # A commune's figure for a province-wide indicator: no target uses it, and the issue
+    # that says so names the commune's level.
+    stray = obs("HY25.DE.1", COMMUNE, "Q2/2025", 1, 2)
+    report = plan_rules.evaluate([*read.observations, stray], registry=reg, as_of=YEAR_END,
+                                 entities=[*entities.entities, COMMUNE], issues=read.issues)
+    assert "unused" in {i.code for i in report.issues}
+    texts = [(f.code, f.message.vi) for f in report.findings]
+    texts += [(i.code, i.message.vi) for i in report.issues]
+    assert [t for t in texts if _LEVEL_CODE.search(t[1])] == []
+
+
+def test_iit5_says_all_130_listed_types_are_read_as_a_count_of_at_least_130(
+        registry: Registry) -> None:
+    text = registry.indicators["HY25.IIT.5"].description
+    assert "all 130 listed types" in text.en
+    assert "read as a count of at least 130" in text.en
+    assert "because the figures report how many types are provided, not which" in text.en
+    assert "đạt từ 130 trở lên" in text.vi
+    assert "tối thiểu" not in text.vi  # the plan does not use the word
+
+
+def test_de4_counts_adults_issued_a_certificate(registry: Registry) -> None:
+    ind = registry.indicators["HY25.DE.4"]
+    assert "được cấp" in ind.name.vi
+    assert "issued" in ind.name.en and "holding" not in ind.name.en + ind.description.en
+
+
+def test_ps6_is_where_the_rules_require_the_result_as_a_written_document(
+        registry: Registry) -> None:
+    ind = registry.indicators["HY25.PS.6"]
+    for text in (ind.name.en, ind.description.en):
+        assert "where the rules require the result as a written document" in text
+
+
+def test_iit6_counts_monitoring_and_inspection_exercises(registry: Registry) -> None:
+    ind = registry.indicators["HY25.IIT.6"]
+    assert ind.unit.en == "monitoring and inspection exercises"
+    assert "Monitoring and inspection exercises" in ind.name.en

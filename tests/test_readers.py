@@ -567,3 +567,25 @@ def test_plain_rows_and_rows_read_in_full_keep_row_order(tmp_path: Path) -> None
     assert [o.row for o in whole.observations] == sorted(o.row for o in whole.observations)
     assert [o.source for o in whole.observations][:3] == [None, "QĐ 1", None]
     assert len(whole.observations) == 40 + 14 and len(whole.issues) == 6
+
+
+def test_a_json_rate_keeps_the_precision_its_number_is_written_to(
+        tmp_path: Path, registry: pr.Registry) -> None:
+    text = json.dumps([{"indicator": "T1.A.2", "entity": "hy", "level": "province",
+                        "period": "Q4/2025", "value": 95.9}])
+    read = pr.read_observations(write(tmp_path, "f.json", text), registry=registry)
+    [obs] = read.observations
+    assert (obs.value, obs.precision) == (Fraction(959, 1000), Fraction(1, 1000))
+
+
+def test_a_spreadsheet_percentage_keeps_the_precision_its_stored_number_has(
+        tmp_path: Path, registry: pr.Registry) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["indicator", "entity", "level", "period", "numerator", "denominator",
+                        "value"])
+    book.active.append(["T1.A.1", "c1", "commune", "Q1/2025", 1872, 1952, 0.959])
+    book.active["G2"].number_format = "0.0%"
+    book.save(tmp_path / "f.xlsx")
+    [obs] = pr.read_observations(tmp_path / "f.xlsx", registry=registry).observations
+    assert (obs.value, obs.precision) == (Fraction(959, 1000), Fraction(1, 1000))

@@ -153,6 +153,20 @@ def test_allow_list_by_api_and_by_environment(monkeypatch: pytest.MonkeyPatch) -
     assert [p.name for p in pr.load_registry().plugins] == ["builtin"]
 
 
+def test_an_allow_list_that_leaves_out_the_built_in_plugin_keeps_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The built-in writers and checks are no plan: naming a plan's plugin alone keeps them.
+    monkeypatch.setenv("PLAN_RULES_PLUGINS", "plan200")
+    reg = pr.load_registry()
+    assert {p.name for p in reg.plugins} == {"builtin", "plan200"}
+    assert {"text", "json"} <= set(reg.writers)
+
+
+def test_blocking_the_built_in_plugin_still_removes_it() -> None:
+    reg = pr.load_registry(allow=["plan200"], block=["builtin"])
+    assert [p.name for p in reg.plugins] == ["plan200"]
+
+
 def _raising_check(ctx: pr.CheckContext) -> list[pr.Finding]:
     raise ZeroDivisionError("division by nothing")
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import plan_rules as pr
 from plan_rules.dataissues import IssueSink
 from plan_rules.figures import FigureTable
+from plan_rules.numbers import parse_published_rate
 from plan_rules.report import IssueLedger
 from plan_rules.resolve import Units
 from plan_rules.validate import Valid, validate
@@ -251,3 +254,68 @@ def test_a_row_without_a_level_is_judged_alike_whatever_the_order_of_the_rows() 
     with_level = rate(1, 2, entity="NEW", level="commune")
     without = rate(1, 4, entity="NEW", period=pr.Period.month(2025, 2))
     assert _usable_figures([with_level, without]) == _usable_figures([without, with_level])
+
+
+# -- a value beside counts, to its published precision ---------------------------------------
+
+PUBLISHED = """indicator,entity,level,period,numerator,denominator,value
+T1.A.1,c1,commune,Q1/2025,1872,1952,"95,9%"
+T1.A.1,c2,commune,Q1/2025,951,1834,"59,6%"
+"""
+
+
+def _read_published(tmp_path: Path, registry: pr.Registry, engine: str) -> pr.ReadResult:
+    path = tmp_path / "published.csv"
+    path.write_text(PUBLISHED, encoding="utf-8")
+    return pr.read_observations(path, registry=registry, engine=engine)
+
+
+def _disagreements(read: pr.ReadResult, registry: pr.Registry) -> list[pr.DataIssue]:
+    table = FigureTable.from_observations(read.observations)
+    sink = IssueSink(table, IssueLedger(None))
+    units = Units(table, {c: pr.Entity(code=c, level="commune") for c in ("c1", "c2")})
+    validate(table, registry.indicators, units, sink)
+    return list(sink.ledger.listed)
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+def test_a_published_rate_rounded_to_its_own_precision_agrees_with_its_counts(
+        tmp_path: Path, registry: pr.Registry, engine: str) -> None:
+    # 1,872/1,952 is 95.90…%: "95,9%" is that rate to the one decimal it was published with.
+    issues = _disagreements(_read_published(tmp_path, registry, engine), registry)
+    assert [i.row for i in issues if i.code == "value_disagrees_with_counts"] == [3]
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+def test_a_published_rate_that_is_not_its_counts_rounded_says_both_numbers(
+        tmp_path: Path, registry: pr.Registry, engine: str) -> None:
+    # 951/1,834 is 51.85…%: "59,6%" is not a rounding of it.
+    [issue] = _disagreements(_read_published(tmp_path, registry, engine), registry)
+    assert (issue.code, issue.row) == ("value_disagrees_with_counts", 3)
+    assert "59.6% (951/1,834 = 51.9%)" in issue.message.en
+    assert "59,6% (951/1.834 = 51,9%)" in issue.message.vi
+
+
+def test_a_value_given_in_code_without_precision_must_equal_its_counts_exactly() -> None:
+    _, sink = run([rate(1872, 1952, value=Fraction(959, 1000))])
+    assert codes(sink) == [("value_disagrees_with_counts", 0)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(den=st.integers(1, 10**7), share=st.fractions(0, 1), places=st.integers(0, 4),
+       off=st.sampled_from([-1, 0, 1]))
+def test_a_rate_agrees_with_its_counts_exactly_when_it_is_their_rate_rounded_to_its_places(
+        den: int, share: Fraction, places: int, off: int) -> None:
+    num = int(share * den)
+    # The counts' rate as a percentage rounded half up to ``places`` decimals, written out
+    # with every decimal, then moved ``off`` units of its last place.
+    units = (Fraction(num, den) * 100 * 10**places + Fraction(1, 2)).__floor__() + off
+    if units < 0:
+        return
+    whole, part = divmod(units, 10**places)
+    text = f"{whole},{part:0{places}d}%" if places else f"{whole}%"  # "100.000" is 10^5
+    published = parse_published_rate(text)
+    _, sink = run([pr.Observation(indicator="R", entity="X1", period=JAN, numerator=num,
+                                  denominator=den, value=published.value,
+                                  precision=published.precision)])
+    assert (codes(sink) == []) is (off == 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -124,6 +125,20 @@ def test_a_series_is_disjoint_only_when_no_two_periods_share_a_day() -> None:
     first, second = series(table, range(4), unit_of)
     assert first.disjoint(table)
     assert not second.disjoint(table)
+
+
+_PERIODS = st.sampled_from([
+    *(month(m) for m in range(1, 13)), *(pr.Period.quarter(2025, q) for q in range(1, 5)),
+    pr.Period.between(date(2025, 1, 15), date(2025, 2, 14)), pr.Period.year(2025)])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_PERIODS, min_size=1, max_size=6))
+def test_a_series_is_disjoint_exactly_when_its_periods_are(periods: list[pr.Period]) -> None:
+    table, unit_of = table_of([(X1, p) for p in periods])
+    (s,) = series(table, range(len(periods)), unit_of)
+    spans = sorted((p.start, p.end) for p in periods)
+    assert s.disjoint(table) == all(a[1] < b[0] for a, b in pairwise(spans))
 
 
 # -- prefix ----------------------------------------------------------------------------------

@@ -230,3 +230,44 @@ def test_the_html_report_names_a_progress_status_as_every_other_report_does() ->
     for status in shown:
         assert status_words(status).vi in page
     assert "cần đẩy nhanh" not in page
+
+
+# -- units, one and several -------------------------------------------------------------------
+
+def _short_by(units: int) -> Finding:
+    return Finding(code="T.1", verdict=Verdict.NOT_MET, message=Text.same("x"), kind="target",
+                   comparator=Comparator.GE, threshold=Fraction(5), observed=Fraction(5 - units),
+                   gap=Fraction(units), gap_units=units)
+
+
+@pytest.mark.parametrize(("units", "en"), [(1, "1 more agency"), (2, "2 more agencies")])
+def test_the_gap_column_says_one_unit_in_the_singular_in_english(units: int, en: str) -> None:
+    assert gap_text(_short_by(units), Kind.COUNT, "agencies", "en") == en
+
+
+def test_the_gap_column_keeps_the_one_vietnamese_form_for_one_unit() -> None:
+    assert gap_text(_short_by(1), Kind.COUNT, "cơ quan", "vi") == "thêm 1 cơ quan"
+
+
+def test_the_gap_column_uses_a_declared_singular() -> None:
+    assert gap_text(_short_by(1), Kind.COUNT, "people", "en", unit_one="person") \
+        == "1 more person"
+
+
+@pytest.mark.parametrize(("plural", "one"), [
+    ("agencies", "agency"), ("heritage dossiers", "heritage dossier"),
+    ("businesses", "business"), ("boxes", "box"), ("staff", "staff"),
+    ("monitoring and inspection exercises", "monitoring and inspection exercise"),
+])
+def test_the_singular_of_a_regular_english_plural(plural: str, one: str) -> None:
+    assert words.singular(plural) == one
+
+
+def test_a_built_in_level_is_named_in_vietnamese_in_vietnamese_text() -> None:
+    assert words.level_words("commune") == Text(vi="xã", en="commune")
+    assert words.level_words("ward-group") == Text.same("'ward-group'")
+
+
+@pytest.mark.parametrize(("n", "word"), [(0, "entities"), (1, "entity"), (2, "entities")])
+def test_a_count_of_exactly_one_takes_the_singular_noun(n: int, word: str) -> None:
+    assert words.noun(n, "entity", "entities") == word

@@ -84,7 +84,7 @@ MILESTONE_UNIT = Text(vi="mốc công việc", en="milestone")
 #: What every milestone's description ends with: how "done" is reported.
 MILESTONE_RULE = Text(
     vi="Là mốc công việc: báo cáo giá trị 'hoàn thành' (1) hoặc 'chưa hoàn thành' (0) cho "
-    "toàn tỉnh (cấp province); 'hoàn thành' chỉ được công nhận khi cột nguồn ghi căn cứ "
+    "toàn tỉnh (cấp tỉnh); 'hoàn thành' chỉ được công nhận khi cột nguồn ghi căn cứ "
     "(số, ngày văn bản hoặc đường dẫn). Tình trạng mới nhất trong kỳ đánh giá được dùng.",
     en="A milestone: report 'done' (1) or 'not done' (0) for the province as a whole (level "
     "province); 'done' counts only with evidence (a document number and date, or a link) in "
@@ -110,6 +110,7 @@ def indicator(
     numerator: Text | None = None,
     denominator: Text | None = None,
     excludes: Text | None = None,
+    unit_one: str | None = None,
 ) -> Indicator:
     """An indicator of this plan, coded ``HY25.<area>.<number>``."""
     return Indicator(
@@ -121,6 +122,7 @@ def indicator(
         name=name,
         description=description,
         unit=unit,
+        unit_one=unit_one,
         clause=clause,
         numerator=numerator,
         denominator=denominator,
@@ -229,7 +231,8 @@ def consistency_finding(
             window=ctx.window,
             observations=tuple(sorted(cited | extra)),
             message=Text(vi=f"{len(checked)} số liệu đều thỏa mãn: {rule.vi}.",
-                         en=f"All {len(checked)} figures satisfy: {rule.en}."),
+                         en=(f"The one figure satisfies: {rule.en}." if len(checked) == 1
+                             else f"All {len(checked)} figures satisfy: {rule.en}.")),
         )
     # Reading order (file, row), not input order: the message must not depend on row order.
     violations = sorted(violations, key=lambda v: (
@@ -256,7 +259,8 @@ def consistency_finding(
         message=Text(
             vi=f"{len(violations)}/{len(checked)} số liệu vi phạm: {rule.vi}. "
             f"{listed}{tail_vi}.",
-            en=f"{len(violations)} of {len(checked)} figures break: {rule.en}. "
+            en=f"{len(violations)} of {len(checked)} "
+            f"{'figure breaks' if len(checked) == 1 else 'figures break'}: {rule.en}. "
             f"{listed}{tail_en}.",
         ),
     )

@@ -115,21 +115,21 @@ INDICATORS: tuple[Indicator, ...] = (
     _rate(
         4,
         name=Text(vi="Tỷ lệ dân số trưởng thành được cấp chứng thư chữ ký số, chữ ký điện tử",
-                  en="Adults holding a digital- or electronic-signature certificate"),
+                  en="Adults issued a digital- or electronic-signature certificate"),
         description=Text(
             vi="Tỷ lệ dân số trưởng thành được cấp chứng thư chữ ký số, chứng thư chữ ký điện "
             "tử. 'Đạt trên 50%' được hiểu là lớn hơn hẳn 50%: đúng 50% là chưa đạt. Không phải "
             "tập con hay tập cha của PS-5 (định danh VNeID).",
-            en="Share of the adult population holding a digital-signature or "
-            "electronic-signature certificate. 'Đạt trên 50%' means strictly more than 50%: "
-            "exactly 50% is not met. Neither a subset nor a superset of PS-5 (VNeID "
-            "identity)."),
+            en="Share of the adult population issued a digital-signature or electronic-signature "
+            "certificate ('được cấp': issued to them, not merely held). 'Đạt trên 50%' means "
+            "strictly more than 50%: exactly 50% is not met. Neither a subset nor a superset of "
+            "PS-5 (VNeID identity)."),
         unit=Text(vi="người", en="adults"),
         quote="tỷ lệ dân số trưởng thành được cấp chứng thư chữ ký số, chứng thư chữ ký điện "
               "tử đạt trên 50%",
         numerator=Text(vi="Số người trưởng thành được cấp chứng thư chữ ký số hoặc chữ ký điện "
                        "tử",
-                       en="Adults holding a digital- or electronic-signature certificate"),
+                       en="Adults issued a digital- or electronic-signature certificate"),
         denominator=Text(vi="Dân số trưởng thành", en="Adult population"),
     ),
     _rate(

@@ -30,7 +30,7 @@ INDICATORS: tuple[Indicator, ...] = (
             vi="Tỷ lệ cơ quan nhà nước từ cấp tỉnh đến cấp xã kết nối, sử dụng Mạng truyền số "
             "liệu chuyên dùng của các cơ quan Đảng, Nhà nước. Chỉ tiêu thời điểm: dùng số liệu "
             "mới nhất trong kỳ đánh giá. Mỗi dòng số liệu là một đơn vị báo cáo các cơ quan "
-            "thuộc phạm vi của mình: cơ quan cấp tỉnh (cấp department) báo cáo bản thân và các "
+            "thuộc phạm vi của mình: cơ quan cấp tỉnh (sở, ngành) báo cáo bản thân và các "
             "đơn vị trực thuộc; huyện báo cáo các cơ quan cấp huyện; xã báo cáo các cơ quan cấp "
             "xã. Mỗi cấp một chỉ tiêu (cấp tỉnh, cấp huyện, cấp xã), tính gộp trên các đơn vị "
             "của cấp đó (tổng số cơ quan đã kết nối trên tổng số cơ quan). Với ngưỡng 100%, "

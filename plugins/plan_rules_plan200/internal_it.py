@@ -108,7 +108,7 @@ INDICATORS: tuple[Indicator, ...] = (
             vi="Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng, không tính hồ sơ công "
             "việc thuộc phạm vi bí mật nhà nước. Chỉ tiêu luồng: số hồ sơ của các kỳ được cộng "
             "dồn. Ba chỉ tiêu theo cấp: 'cấp tỉnh' được hiểu là các cơ quan cấp tỉnh (sở, ban, "
-            "ngành — cấp department) đạt 90%; cấp huyện đạt 80%, chỉ áp dụng đến 30/6/2025 khi "
+            "ngành) đạt 90%; cấp huyện đạt 80%, chỉ áp dụng đến 30/6/2025 khi "
             "cấp huyện kết thúc hoạt động; cấp xã đạt 60%. Mỗi cấp tính gộp (tổng hồ sơ xử lý "
             "trên mạng trên tổng hồ sơ của các đơn vị cùng cấp), vì kế hoạch nêu tỷ lệ hồ sơ "
             "của một cấp, không nói 'trung bình'.",
@@ -178,12 +178,21 @@ INDICATORS: tuple[Indicator, ...] = (
         AREA, 5, kind=Kind.COUNT, temporal=Temporal.STOCK,
         name=Text(vi="Số loại dữ liệu mở được cung cấp", en="Open-data types provided"),
         description=Text(
-            vi="Số loại dữ liệu mở khác nhau mà các cơ quan nhà nước của tỉnh cung cấp, yêu "
-            "cầu tối thiểu 130 loại. Chỉ tiêu thời điểm: dùng số liệu mới nhất trong kỳ, không "
-            "cộng các kỳ. Báo cáo cho toàn tỉnh (cấp province): số của các cơ quan không được "
-            "cộng lại vì một loại dữ liệu do nhiều cơ quan cung cấp chỉ tính một lần.",
-            en="Number of distinct open-data types the province's state agencies provide; at "
-            "least 130 are required. A stock: the latest snapshot in the window counts, "
+            vi="Số loại dữ liệu mở khác nhau mà các cơ quan nhà nước của tỉnh cung cấp. Kế "
+            "hoạch yêu cầu cung cấp đầy đủ 130 loại dữ liệu mở (một danh mục 130 loại); chỉ "
+            "tiêu được đo là số loại đã cung cấp đạt từ 130 trở lên, vì số liệu báo cáo là số "
+            "lượng loại chứ không phải danh mục: đủ 130 loại của danh mục thì số đạt 130, "
+            "nhưng một loại ngoài danh mục cũng được đếm, nên muốn biết đủ từng loại của danh "
+            "mục phải đối chiếu với chính danh mục. Chỉ tiêu thời điểm: dùng số liệu mới nhất "
+            "trong kỳ, không cộng các kỳ. Báo cáo cho toàn tỉnh (cấp tỉnh): số của các cơ quan "
+            "không được cộng lại vì một loại dữ liệu do nhiều cơ quan cung cấp chỉ tính một "
+            "lần.",
+            en="Number of distinct open-data types the province's state agencies provide. The "
+            "plan asks for all 130 listed types ('đầy đủ 130 loại', a list of 130); it is read "
+            "as a count of at least 130 types provided, because the figures report how many "
+            "types are provided, not which: all 130 of the list give a count of 130, but a type "
+            "outside the list counts too, so whether every listed type is provided is checked "
+            "against the list itself. A stock: the latest snapshot in the window counts, "
             "periods are not added. Report it for the province (level province): agencies' "
             "counts are not added up, because a type provided by several agencies counts "
             "once."),
@@ -194,22 +203,23 @@ INDICATORS: tuple[Indicator, ...] = (
     indicator(
         AREA, 6, kind=Kind.RATE, temporal=Temporal.FLOW,
         name=Text(vi="Tỷ lệ cuộc giám sát, kiểm tra được thực hiện qua môi trường mạng",
-                  en="Supervisions and inspections carried out online"),
+                  en="Monitoring and inspection exercises carried out online"),
         description=Text(
             vi="Tỷ lệ cuộc giám sát, kiểm tra của cơ quan quản lý được thực hiện qua môi trường "
             "mạng (bằng hình thức báo cáo và trực tiếp trên các hệ thống thông tin dùng chung "
             "của tỉnh). Chỉ tiêu luồng, đánh giá cho toàn tỉnh.",
-            en="Share of supervisions and inspections by management agencies carried out "
-            "online (through reports and directly on the province's shared information "
-            "systems). A flow, assessed for the province as a whole."),
-        unit=Text(vi="cuộc giám sát, kiểm tra", en="supervisions and inspections"),
+            en="Share of the monitoring and inspection exercises of management agencies "
+            "carried out online (through reports and directly on the province's shared "
+            "information systems). A flow, assessed for the province as a whole."),
+        unit=Text(vi="cuộc giám sát, kiểm tra", en="monitoring and inspection exercises"),
         clause=clause("B3", "50% cuộc giám sát, kiểm tra của cơ quan quản lý được thực hiện qua "
                             "môi trường mạng (bằng hình thức báo cáo và trực tiếp trên các hệ "
                             "thống thông tin dùng chung của tỉnh)"),
         numerator=Text(vi="Số cuộc giám sát, kiểm tra thực hiện qua môi trường mạng",
-                       en="Supervisions and inspections carried out online"),
+                       en="Monitoring and inspection exercises carried out online"),
         denominator=Text(vi="Tổng số cuộc giám sát, kiểm tra của cơ quan quản lý",
-                         en="Supervisions and inspections by management agencies"),
+                         en="Monitoring and inspection exercises of management "
+                         "agencies"),
     ),
 )
 

@@ -103,17 +103,17 @@ INDICATORS: tuple[Indicator, ...] = (
                   en="Eligible procedures provided as full-process online public services"),
         description=Text(
             vi="Tỷ lệ thủ tục hành chính có đủ điều kiện được cung cấp dưới hình thức dịch vụ "
-            "công trực tuyến toàn trình. Chỉ tiêu thời điểm. Ba chỉ tiêu, đều là bình quân "
-            "không trọng số của tỷ lệ từng đơn vị ('trung bình'), không phải tỷ lệ gộp: (1) "
-            "chung, bình quân trên mọi sở, ngành và địa phương, đạt 90%; (2) các sở, ngành "
-            "(nhóm departments), tối thiểu 80%; (3) các địa phương (nhóm localities), tối thiểu "
-            "95%. 'Các địa phương' là các đơn vị cấp huyện đến 30/6/2025 và các đơn vị cấp xã "
-            "từ 1/7/2025, khi cấp huyện kết thúc hoạt động; điều này được thể hiện qua nhóm và "
-            "thời hạn hiệu lực của từng đơn vị trong tệp đơn vị (huyện thuộc nhóm localities "
-            "đến 30/6/2025, xã mới thuộc nhóm từ 1/7/2025), không phải bằng quy tắc riêng. Vì "
-            "một phạm vi chỉ nêu một nhóm, mọi sở, ngành và địa phương còn thuộc nhóm "
-            "departments_and_localities, là phạm vi của chỉ tiêu chung. Bình quân chung không "
-            "phải là bình quân của hai bình quân nhóm.",
+            "công trực tuyến toàn trình. Chỉ tiêu thời điểm. Ba chỉ tiêu, đều là bình quân không "
+            "trọng số của tỷ lệ từng đơn vị ('trung bình'), không phải tỷ lệ gộp: (1) chung, bình "
+            "quân trên mọi sở, ngành và địa phương, đạt 90%; (2) các sở, ngành (mã nhóm trong tệp "
+            "đơn vị: `departments`), tối thiểu 80%; (3) các địa phương (mã nhóm: `localities`), "
+            "tối thiểu 95%. 'Các địa phương' là các đơn vị cấp huyện đến 30/6/2025 và các đơn vị "
+            "cấp xã từ 1/7/2025, khi cấp huyện kết thúc hoạt động; điều này được thể hiện qua "
+            "nhóm và thời hạn hiệu lực của từng đơn vị trong tệp đơn vị (huyện thuộc nhóm địa "
+            "phương đến 30/6/2025, xã mới thuộc nhóm từ 1/7/2025), không phải bằng quy tắc riêng. "
+            "Vì một phạm vi chỉ nêu một nhóm, mọi sở, ngành và địa phương còn thuộc nhóm chung "
+            "(mã nhóm: `departments_and_localities`), là phạm vi của chỉ tiêu chung. Bình quân "
+            "chung không phải là bình quân của hai bình quân nhóm.",
             en="Share of the procedures eligible for it that are provided as full-process "
             "online public services. A stock. Three targets, each an unweighted mean of the "
             "units' own rates (the plan's 'trung bình'), not a pooled ratio: (1) overall, the "
@@ -213,14 +213,15 @@ INDICATORS: tuple[Indicator, ...] = (
     indicator(
         AREA, 6, kind=Kind.RATE, temporal=Temporal.FLOW,
         name=Text(vi="Tỷ lệ cấp kết quả giải quyết TTHC điện tử",
-                  en="Electronic results issued for procedures whose results are due in "
-                  "writing"),
+                  en="Electronic results issued for procedures where the rules require the "
+                  "result as a written document"),
         description=Text(
             vi="Tỷ lệ kết quả giải quyết thủ tục hành chính được cấp dưới dạng điện tử, đối "
             "với các thủ tục có quy định trả kết quả giải quyết bằng văn bản. Chỉ tiêu luồng, "
             "đánh giá cho toàn tỉnh.",
-            en="Share of procedure results issued electronically, for the procedures whose "
-            "results are due in writing. A flow, assessed for the province."),
+            en="Share of procedure results issued electronically, for the procedures where "
+            "the rules require the result as a written document ('có quy định trả kết quả "
+            "giải quyết bằng văn bản'). A flow, assessed for the province."),
         unit=Text(vi="kết quả", en="results"),
         clause=clause("B4", "100% cấp kết quả giải quyết thủ tục hành chính điện tử có quy định "
                             "trả kết quả giải quyết bằng văn bản"),
@@ -228,7 +229,8 @@ INDICATORS: tuple[Indicator, ...] = (
                        en="Results issued electronically"),
         denominator=Text(vi="Tổng số kết quả giải quyết của các thủ tục có quy định trả kết "
                          "quả bằng văn bản",
-                         en="Results of procedures whose results are due in writing"),
+                         en="Results of procedures where the rules require the result as "
+                         "a written document"),
     ),
     indicator(
         AREA, 7, kind=Kind.RATE, temporal=Temporal.FLOW,
@@ -283,6 +285,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "districts until 30/6/2025, communes), and each unit must reach 100% over its own "
             "portals and websites."),
         unit=Text(vi="cổng/trang thông tin điện tử", en="portals and websites"),
+        unit_one="portal or website",
         clause=clause("B4", "100% cổng/trang thông tin điện tử của cơ quan nhà nước tỉnh Hưng "
                             "Yên cung cấp đầy đủ thông tin theo quy định tại Nghị định số "
                             "42/2022/NĐ-CP ngày 24/6/2022 của Chính phủ"),

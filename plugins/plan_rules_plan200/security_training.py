@@ -85,7 +85,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "the year (each person once), the denominator the headcount; periods are not "
             "added. Assessed for the province; when the province gives no figure of its own, "
             "the province-wide figure is pooled from the agencies' figures."),
-        unit=Text(vi="người", en="people"),
+        unit=Text(vi="người", en="people"), unit_one="person",
         clause=clause("B7", "30% cán bộ, công chức, viên chức được tập huấn, bồi dưỡng kỹ năng "
                             "số cơ bản"),
         numerator=Text(vi="Số cán bộ, công chức, viên chức đã được tập huấn kỹ năng số cơ bản",

@@ -7,29 +7,36 @@ the user gave vanishes from the report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from itertools import chain
 
 from .compare import UnitResults
 from .dataissues import IssueSink
 from .figures import FigureTable
 from .model import Entity, Finding
+from .words import level_words
 
-__all__ = ["account", "referenced"]
+__all__ = ["account", "cited", "referenced"]
+
+
+def cited(finding: Finding) -> Iterator[Sequence[int]]:
+    """The positions of the observations a finding used, set aside as older, or excluded,
+    a sequence at a time (a position may come more than once)."""
+    yield finding.observations
+    for key in ("excluded", "history"):
+        yield finding.details.get(key, ())
+    entities = finding.entities
+    # A target's results per unit cite the figures the target used or excluded, which the
+    # finding lists itself: they are not walked again, nor built.
+    if not isinstance(entities, UnitResults):
+        for result in entities:
+            yield result.observations
 
 
 def referenced(finding: Finding) -> set[int]:
     """Positions of the observations a finding used, set aside as older, or excluded."""
-    out = set(finding.observations)
-    for key in ("excluded", "history"):
-        out.update(finding.details.get(key, ()))
-    entities = finding.entities
-    if isinstance(entities, UnitResults):
-        out.update(entities.positions())  # without building a result per unit
-    else:
-        for result in entities:
-            out.update(result.observations)
-    return out
+    return set(chain.from_iterable(cited(finding)))
 
 
 def account(table: FigureTable, findings: Iterable[Finding], as_of: date,
@@ -39,8 +46,9 @@ def account(table: FigureTable, findings: Iterable[Finding], as_of: date,
     # positions would take a hundred times the memory.
     named = bytearray(len(table))
     for f in findings:
-        for i in referenced(f):
-            named[i] = 1
+        for positions in cited(f):
+            for i in positions:
+                named[i] = 1
     for seen in sink.named.values():
         for position in seen:
             if position is not None:
@@ -55,10 +63,10 @@ def account(table: FigureTable, findings: Iterable[Finding], as_of: date,
                       f"period {period} ends after the as-of date {as_of:%d/%m/%Y}")
         else:
             unit = unit_of[i]
-            level = unit.level if unit is not None else levels[table.level[i]]
-            vi, en = (f"không chỉ tiêu nào dùng số liệu này (kỳ {period}, cấp {level}): "
+            level = level_words(unit.level if unit is not None else levels[table.level[i]])
+            vi, en = (f"không chỉ tiêu nào dùng số liệu này (kỳ {period}, cấp {level.vi}): "
                       "ngoài phạm vi hoặc ngoài kỳ đo của mọi chỉ tiêu",
-                      f"no target uses this figure (period {period}, level {level}): it is "
+                      f"no target uses this figure (period {period}, level {level.en}): it is "
                       "outside the scope or the measurement window of every target")
         sink.issue("unused", i, vi, en, field="period", text=str(period), blocking=False,
                    severity="warning")

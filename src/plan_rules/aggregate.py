@@ -16,11 +16,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from functools import cached_property
+from itertools import chain
 
 import attrs
 
 from . import aggregation as agg
-from .combine import Combined, combine
+from .combine import Combined, combine_units
 from .compare import meets
 from .dataissues import IssueSink
 from .figures import FigureTable
@@ -261,13 +262,26 @@ class Measured:
     @property
     def used(self) -> tuple[int, ...]:
         """The positions of the figures used, in order."""
-        return tuple(sorted(i for c in self.figures.combined.values() for i in c.used))
+        return tuple(sorted(chain.from_iterable(c.used for c in self.figures.combined.values())))
 
     def last_end(self, table: FigureTable) -> date | None:
         """The last period end among the figures used (None if none was): each unit's are in
         period order, so its last one ends last."""
-        return max((table.period_of(c.used[-1]).end for c in self.figures.combined.values()),
+        ends, period = [p.end for p in table.periods.values], table.period
+        return max((ends[period[c.used[-1]]] for c in self.figures.combined.values()),
                    default=None)
+
+    def ends(self, table: FigureTable) -> set[date]:
+        """The period ends of the figures used and of those set aside (older snapshots)."""
+        out: set[date] = set()
+        for c in self.figures.combined.values():
+            for positions in (c.used, c.history):
+                if isinstance(positions, Prefix):
+                    # A prefix's ends are its series' first ends: no figure is looked up.
+                    out.update(positions.series.ends[:positions.n])
+                else:
+                    out.update(table.period_of(i).end for i in positions)
+        return out
 
 
 def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None) -> Measured:
@@ -278,15 +292,13 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
     """
     table, target, indicator = data.table, data.target, data.indicator
     chosen = select(table, target, indicator, data.series, window, when)
-    combined = {code: combine(table, indicator, _unit(data, idxs), idxs, sink)
-                for code, idxs in sorted(chosen.own.items())}
+    combined = combine_units(table, indicator, chosen.own, data.unit_of, sink)
     derived = False
     # The scope unit's own figure is derived from its units only when it gave none: a figure
     # it gave that a data issue blocks makes the target invalid instead.
     if target.aggregation is Aggregation.REPORTED and not combined and chosen.others \
             and indicator.kind is Kind.RATE and not data.blocks_scope:
-        combined = {code: combine(table, indicator, _unit(data, idxs), idxs, sink)
-                    for code, idxs in sorted(chosen.others.items())}
+        combined = combine_units(table, indicator, chosen.others, data.unit_of, sink)
         derived = True
     figures = Figures(indicator, target, combined)
     names = table.entities.values
@@ -299,10 +311,3 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
     return Measured(selection=chosen, figures=figures, missing=missing, derived=derived,
                     verdict=verdict, observed=observed)
 
-
-def _unit(data: TargetData, positions: Sequence[int]) -> Entity:
-    if isinstance(positions, Prefix):
-        return positions.series.entity
-    unit = data.unit_of[positions[0]]
-    assert unit is not None
-    return unit

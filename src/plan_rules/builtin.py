@@ -13,6 +13,7 @@ from .checks import CheckContext
 from .hookspecs import hookimpl
 from .model import Check, Finding, Observation, ProgressMethod, Text, Verdict
 from .report import Report
+from .words import noun
 from .writers import TextSink, Writer
 
 __all__ = ["render_json", "render_text", "stream_json"]
@@ -83,7 +84,7 @@ def _violations(code: str, ctx: CheckContext, bad: list[Observation], what: Text
         code=code, verdict=Verdict.NOT_MET,
         observations=tuple(sorted(ctx.index(o) for o in bad)),
         message=Text(vi=f"{len(bad)} dòng có {what.vi}: {where}.",
-                     en=f"{len(bad)} rows with {what.en}: {where}."),
+                     en=f"{len(bad)} {noun(len(bad), 'row', 'rows')} with {what.en}: {where}."),
     )
 
 

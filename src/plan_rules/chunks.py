@@ -55,7 +55,7 @@ from typing import BinaryIO, cast
 import attrs
 
 from .errors import ReadError
-from .figures import Codes, FigureTable
+from .figures import RARE, Codes, FigureTable
 from .model import DataIssue, Observation
 from .readers import read_observations
 from .readers.cells import Cell
@@ -285,7 +285,7 @@ def _joined(tables: Sequence[FigureTable]) -> FigureTable:
                 mine = list(mine)  # a count past 64 bits: the column as Python integers
                 setattr(out, name, mine)
             mine.extend(theirs)
-        for name in ("value", "reported_on", "source", "note"):
+        for name in RARE:
             getattr(out, name).extend(getattr(table, name))
     return out
 

@@ -186,8 +186,8 @@ def _read(args: argparse.Namespace, registry: Registry,
 
 def _evaluate(args: argparse.Namespace, registry: Registry) -> tuple[Report, Catalogue]:
     observations, issues, entities = _read(args, registry)
-    report = evaluate(observations, registry=registry, as_of=args.as_of, entities=entities,
-                      issues=issues, max_issues=args.max_issues)
+    report = evaluate(observations, registry=registry, plans=args.plan, as_of=args.as_of,
+                      entities=entities, issues=issues, max_issues=args.max_issues)
     return report, Catalogue(indicators=registry.indicators, targets=registry.targets,
                              plans=registry.plans, entities={e.code: e for e in entities})
 
@@ -472,13 +472,16 @@ def cmd_indicators(args: argparse.Namespace, registry: Registry) -> int:
         _emit_lines(args, lines)
     else:
         lines = []
-        area = None
+        key: tuple[str, str] | None = None
+        # Two plans may both have an area PS: each is headed by its own plan's name for it.
+        several = len({ind.plan for ind, _ in rows}) > 1
         for ind, targets in rows:
-            if ind.area != area:
-                area = ind.area
-                name = next((a.name.get(lang) for p in registry.plans.values()
-                             for a in p.areas if a.code == area), "")
-                lines.append(f"{area} — {name}" if name else area)
+            if (ind.plan, ind.area) != key:
+                key = (ind.plan, ind.area)
+                plan = registry.plans.get(ind.plan)
+                found = plan.area(ind.area) if plan else None
+                title = f"{ind.plan} · {ind.area}" if several else ind.area
+                lines.append(f"{title} — {found.name.get(lang)}" if found else title)
             lines.append(f"  {ind.code:<14} {ind.kind.value:<9} {ind.name.get(lang)}")
             for t in targets:
                 lines.append(f"      {t.code:<30} {_threshold(t, ind, lang):<10} "
@@ -678,6 +681,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "(and entities.*)")
     inputs.add_argument("--entities", type=Path,
                         help="the entities file (code, name, level, groups, parent, validity)")
+    inputs.add_argument("--plan", action="append", metavar="CODE",
+                        help="only this plan's targets and checks (repeatable; default: every "
+                             "plan loaded), e.g. --plan HY25")
     inputs.add_argument("--as-of", type=_date, default=None,
                         help="evaluation date (default: today); later periods are not used")
     inputs.add_argument("--engine", choices=("python", "pyarrow"), default="python",

@@ -8,7 +8,7 @@ percentage cannot be added: the latest percentage stands for the window.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 
@@ -19,7 +19,7 @@ from .figures import NONE, FigureTable
 from .model import Entity, Indicator, Kind
 from .window import Prefix, disjoint
 
-__all__ = ["Combined", "combine"]
+__all__ = ["Combined", "combine", "combine_units"]
 
 
 @attrs.define
@@ -29,8 +29,9 @@ class Combined:
     (older snapshots)."""
 
     entity: Entity
-    used: list[int]
-    history: list[int] = attrs.field(factory=list)
+    # A series prefix, a tuple or a list: equal when they hold the same positions.
+    used: Sequence[int] = attrs.field(eq=tuple)
+    history: Sequence[int] = attrs.field(default=(), eq=tuple)
     numerator: int | None = None
     denominator: int | None = None
     value: Fraction | None = None
@@ -42,6 +43,29 @@ class Combined:
         return self.value
 
 
+def combine_units(table: FigureTable, indicator: Indicator,
+                  chosen: Mapping[str, Sequence[int]], unit_of: Sequence[Entity | None],
+                  sink: IssueSink | None) -> dict[str, Combined]:
+    """Each unit's figure from its figures chosen (positions by unit code, each unit's in
+    order of period end), the units in code order.
+
+    ``unit_of`` gives the unit of a position that is not a series prefix.
+    """
+    out: dict[str, Combined] = {}
+    snapshot = indicator.snapshot
+    for code in sorted(chosen):
+        positions = chosen[code]
+        if isinstance(positions, Prefix):
+            usual = _usual(table, snapshot, positions)
+            out[code] = usual if usual is not None else combine(
+                table, indicator, positions.series.entity, positions, sink)
+        else:
+            entity = unit_of[positions[0]]
+            assert entity is not None
+            out[code] = combine(table, indicator, entity, positions, sink)
+    return out
+
+
 def combine(table: FigureTable, indicator: Indicator, entity: Entity,
             positions: Sequence[int], sink: IssueSink | None) -> Combined:
     """``entity``'s figure from its figures at ``positions`` (in order of period end).
@@ -49,22 +73,12 @@ def combine(table: FigureTable, indicator: Indicator, entity: Entity,
     ``sink`` hears of overlapping periods; None when the figure is one of a target's earlier
     points, whose data was already spoken of as of the run's date.
     """
+    if isinstance(positions, Prefix):
+        usual = _usual(table, indicator.snapshot, positions)
+        if usual is not None:
+            return usual
     if indicator.snapshot:
-        if isinstance(positions, Prefix):
-            series, n = positions.series, positions.n
-            if n == 1 or series.ends[n - 2] != series.ends[n - 1]:
-                # The usual snapshot: one figure ends last, and it is the prefix's last.
-                return _snapshot(table, entity, series.positions[n - 1],
-                                 list(series.positions[:n - 1]))
         return _latest(table, entity, list(positions), by_end=True)
-    if isinstance(positions, Prefix) and positions.series.disjoint(table):
-        # The usual flow: months that follow one another, all giving counts.
-        missing, num, den = positions.series.sums(table, positions.n)
-        if not missing:
-            # A series is in order of period end, and periods that follow one another are in
-            # period order too.
-            return Combined(entity=entity, used=list(positions), numerator=num,
-                            denominator=den)
     kept = _without_overlaps(table, positions, sink)
     nums, dens = table.numerator, table.denominator
     if all(nums[i] != NONE for i in kept):
@@ -76,6 +90,25 @@ def combine(table: FigureTable, indicator: Indicator, entity: Entity,
                         value=sum((values[i] or Fraction(0) for i in kept), Fraction(0)))
     # Percentages cannot be added: without counts the latest figure stands for the window.
     return _latest(table, entity, kept)
+
+
+def _usual(table: FigureTable, snapshot: bool, prefix: Prefix) -> Combined | None:
+    """The figure of a series prefix in constant time, in the usual cases: a snapshot (of
+    ``snapshot``'s indicator) whose latest figure ends alone, a flow of periods that follow
+    one another, all with counts. None otherwise."""
+    series, n = prefix.series, prefix.n
+    entity = series.entity
+    if snapshot:
+        if n == 1 or series.ends[n - 2] != series.ends[n - 1]:
+            return _snapshot(table, entity, series.positions[n - 1], Prefix(series, n - 1))
+        return None
+    if series.disjoint(table):
+        missing, num, den = series.sums(table, n)
+        if not missing:
+            # A series is in order of period end, and periods that follow one another are in
+            # period order too.
+            return Combined(entity=entity, used=prefix, numerator=num, denominator=den)
+    return None
 
 
 def _end(table: FigureTable, i: int) -> date:
@@ -103,10 +136,11 @@ def _latest(table: FigureTable, entity: Entity, idxs: list[int], *,
     return _snapshot(table, entity, latest, [i for i in idxs if i != latest])
 
 
-def _snapshot(table: FigureTable, entity: Entity, latest: int, older: list[int]) -> Combined:
+def _snapshot(table: FigureTable, entity: Entity, latest: int,
+              older: Sequence[int]) -> Combined:
     """The figure at ``latest`` standing for the window, the ``older`` ones set aside."""
     num, den = table.numerator[latest], table.denominator[latest]
-    return Combined(entity=entity, used=[latest], numerator=None if num == NONE else num,
+    return Combined(entity=entity, used=(latest,), numerator=None if num == NONE else num,
                     denominator=None if den == NONE else den, value=table.value[latest],
                     history=older)
 

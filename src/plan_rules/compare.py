@@ -27,7 +27,7 @@ from .model import (
     Verdict,
 )
 from .numbers import format_number, format_percent
-from .words import GAP_WORDS, gap_direction, show_value, verdict_words
+from .words import GAP_WORDS, gap_direction, noun, show_value, unit_word, verdict_words
 
 __all__ = ["UnitResults", "gap", "meets", "message", "target_gap"]
 
@@ -68,8 +68,9 @@ class UnitResults(LazySequence[EntityResult]):
     and the figures behind it; the units in scope that gave nothing usable come last.
 
     A national report has a hundred thousand of them, and most runs only count them: the
-    counts, the positions cited and the units' gaps are read from the combined figures
-    without building a result.
+    counts and the units' gaps are read from the combined figures without building a
+    result. The figures they cite are those the finding used or excluded, which the finding
+    lists itself.
     """
 
     __slots__ = (
@@ -127,13 +128,6 @@ class UnitResults(LazySequence[EntityResult]):
     def __repr__(self) -> str:
         return f"<UnitResults of {len(self)} units>"
 
-    def positions(self) -> set[int]:
-        """Every figure the results cite: those used and those set aside as not applying."""
-        out = {i for c in self._combined for i in c.used}
-        for r in self._missing:
-            out.update(r.observations)
-        return out
-
     def short_units(self) -> list[int | None]:
         """The gap in the indicator's units of each unit that falls short."""
         return [self._gap(k)[1] for k, v in enumerate(self._verdicts) if v is Verdict.NOT_MET]
@@ -183,15 +177,16 @@ def message(indicator: Indicator, target: Target, verdict: Verdict, observed: Fr
         parts[lang].append(f"{head}; {want} → {verdict_words(verdict).get(lang)}.")
         applicable = stats.n_entities - stats.not_applicable
         if target.aggregation is Aggregation.EACH and applicable:
-            parts[lang].append(
-                f"{stats.met}/{applicable} đơn vị đạt." if lang == "vi"
-                else f"{stats.met} of {applicable} entities meet it.")
+            meet = noun(applicable, "entity meets", "entities meet")
+            parts[lang].append(f"{stats.met}/{applicable} đơn vị đạt." if lang == "vi"
+                               else f"{stats.met} of {applicable} {meet} it.")
         reporting = stats.met + stats.not_met
         if target.aggregation is Aggregation.MEAN and stats.pooled is not None:
             pooled = format_percent(stats.pooled, lang=lang)
             parts[lang].append(
                 f"Bình quân {reporting} đơn vị có số liệu; tỷ lệ gộp {pooled}." if lang == "vi"
-                else f"Mean of {reporting} entities with figures; pooled ratio {pooled}.")
+                else f"Mean of {reporting} {noun(reporting, 'entity', 'entities')} with "
+                     f"figures; pooled ratio {pooled}.")
         if target.aggregation is not Aggregation.MEAN and stats.mean is not None \
                 and stats.n_entities > 1 and indicator.kind is Kind.RATE:
             mean_text = format_percent(stats.mean, lang=lang)
@@ -201,7 +196,7 @@ def message(indicator: Indicator, target: Target, verdict: Verdict, observed: Fr
             parts[lang].append("Số liệu toàn tỉnh được tính gộp từ các đơn vị." if lang == "vi"
                                else "The province-wide figure is pooled from entity figures.")
         if verdict is Verdict.NOT_MET and units:
-            unit = indicator.unit.get(lang)
+            unit = unit_word(indicator.unit, units, lang, one=indicator.unit_one)
             # An "at most" target is met with fewer units, an "at least" one with more.
             way = GAP_WORDS[gap_direction(target.comparator)].text.get(lang)
             parts[lang].append(f"Cần {way} {format_number(units, lang=lang)} {unit} để đạt."

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from . import account, aggregate, checks, compare, history, validate, window
@@ -40,7 +41,7 @@ from .model import (
     Verdict,
 )
 from .periods import Period
-from .registry import Registry, load_registry
+from .registry import Registry, load_registry, select_plans
 from .report import DEFAULT_MAX_ISSUES, CheckTiming, IssueLedger, Report, RunInfo
 from .resolve import Units
 
@@ -51,6 +52,7 @@ def evaluate(
     observations: Iterable[Observation],
     *,
     registry: Registry | None = None,
+    plans: Iterable[str] | None = None,
     as_of: date | None = None,
     entities: Iterable[Entity] | Mapping[str, Entity] | None = None,
     issues: Iterable[DataIssue] = (),
@@ -64,6 +66,9 @@ def evaluate(
         :class:`~plan_rules.figures.FigureTable` as the readers return it, or any iterable
         of :class:`~plan_rules.Observation`.
     :param registry: what to evaluate; default :func:`plan_rules.load_registry`.
+    :param plans: the codes of the plans to evaluate: their targets, and the checks that
+        read their indicators (see :func:`~plan_rules.registry.select_plans`); default every
+        plan loaded. A figure of another plan's indicator is read and named ``unused``.
     :param as_of: the date of the evaluation; figures for later periods are not used.
     :param entities: the reporting units with their levels, groups and validity dates; units
         seen only in the data are taken with the level their rows give.
@@ -77,7 +82,7 @@ def evaluate(
     :param max_issues: how many data issues of each code and severity the report lists in
         full (``issues`` given included); the others are counted and named by row ranges in
         ``report.issue_summaries``, and never built as objects. ``None`` or 0: list all.
-    :raises UnknownReferenceError: a progress method named is not loaded.
+    :raises UnknownReferenceError: a plan or a progress method named is not loaded.
     :raises ValueError: ``max_issues`` is negative or not a whole number.
 
     Python's cyclic garbage collector is paused while the library's own stages run, and
@@ -90,6 +95,8 @@ def evaluate(
     from . import __version__
 
     reg = registry if registry is not None else load_registry()
+    if plans is not None:
+        reg = select_plans(reg, plans)
     when = as_of or date.today()
     table = FigureTable.from_observations(observations)
     known = dict(entities.items()) if isinstance(entities, Mapping) else {
@@ -117,8 +124,9 @@ def evaluate(
         for target in reg.targets.values():
             data = _target_data(table, target, reg, series_of(target.indicator), valid, units,
                                 sink)
-            finding = _finding(data, when, sink, plan=reg.plans.get(data.indicator.plan))
-            measured.append((data, finding, history.history(data, finding, when, methods)))
+            finding, made_of = _finding(data, when, sink, plan=reg.plans.get(data.indicator.plan))
+            measured.append((data, finding, history.history(data, finding, made_of, when,
+                                                            methods)))
     # The plugins' code (progress methods, checks) runs with the collector as the caller had
     # it: what it allocates is its own business.
     findings = [history.assess(data.target, data.indicator, finding, past, methods, when,
@@ -128,7 +136,7 @@ def evaluate(
     findings.extend(checks.run_checks(ctx, len(table), is_strict, timings))
     with collector_paused():
         account.account(table, findings, when, valid.unit_of, sink)
-    areas = {a.code: a.name for p in reg.plans.values() for a in p.areas}
+    areas = {p.code: {a.code: a.name for a in p.areas} for p in reg.plans.values()}
     return Report(
         findings=tuple(findings),
         issues=tuple(ledger.listed),
@@ -174,8 +182,9 @@ def _target_data(table: FigureTable, target: Target, registry: Registry,
 
 
 def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
-             plan: object) -> Finding:
-    """The finding of ``data``'s target as of ``when``."""
+             plan: object) -> tuple[Finding, aggregate.Measured | None]:
+    """The finding of ``data``'s target as of ``when``, with what it was measured on (None
+    when the target has no window yet)."""
     target, indicator = data.target, data.indicator
     base: dict[str, Any] = dict(
         window=None, code=target.code, kind="target", indicator=indicator.code,
@@ -190,7 +199,7 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
         stats = Statistics()
         return Finding(**base, verdict=verdict, statistics=stats, details={},
                        message=compare.message(indicator, target, verdict, None, stats, None,
-                                               reason, False))
+                                               reason, False)), None
     base["window"] = opened
     measured = aggregate.measure(data, opened, when, sink)
     figures = measured.figures
@@ -204,7 +213,8 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
                                     is Aggregation.EACH else ())
     details: dict[str, Any] = {
         "excluded": tuple(sorted(measured.selection.excluded)),
-        "history": tuple(sorted(i for c in figures.combined.values() for i in c.history)),
+        "history": tuple(sorted(chain.from_iterable(c.history
+                                                    for c in figures.combined.values()))),
     }
     if measured.derived:
         details["derived"] = True
@@ -215,4 +225,4 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
         gap_units=units, entities=results, observations=measured.used, details=details,
         message=compare.message(indicator, target, verdict, observed, stats, units, None,
                                 measured.derived),
-    )
+    ), measured

@@ -30,6 +30,10 @@ __all__ = ["Codes", "FigureTable"]
 #: Where a count column has no figure (a percentage-only rate, a count, a milestone).
 NONE = -1
 
+#: The columns most figures leave empty, kept as lists with None where absent: a reader
+#: fills them at the end from the few figures that have them.
+RARE = ("value", "precision", "reported_on", "source", "note")
+
 
 class Codes:
     """A dictionary of distinct values, each with a small integer code in order of arrival."""
@@ -102,8 +106,8 @@ class FigureTable(LazySequence[Observation]):
     Codes (``indicator``, ``entity``, ``level``, ``period``, ``file``) index the dictionaries
     ``indicators``, ``entities``, ``levels``, ``periods`` and ``files``. ``numerator`` and
     ``denominator`` hold :data:`NONE` where the figure gives no counts, ``row`` where it
-    names no row. ``value`` (exact), ``reported_on``, ``source`` and ``note`` are lists with
-    None where absent.
+    names no row. ``value`` (exact), its published ``precision``, ``reported_on``, ``source``
+    and ``note`` are lists with None where absent.
 
     Indexing and iterating give :class:`Observation` objects, built on demand; the stages of
     the evaluation read the columns.
@@ -119,7 +123,7 @@ class FigureTable(LazySequence[Observation]):
 
     __slots__ = (
         "denominator", "engine", "entities", "entity", "file", "files", "indicator",
-        "indicators", "level", "levels", "note", "numerator", "period", "periods",
+        "indicators", "level", "levels", "note", "numerator", "period", "periods", "precision",
         "reported_on", "row", "source", "value",
     )
 
@@ -138,6 +142,7 @@ class FigureTable(LazySequence[Observation]):
         self.denominator: MutableSequence[int] = array("q")
         self.row: MutableSequence[int] = array("q")
         self.value: list[Fraction | None] = []
+        self.precision: list[Fraction | None] = []
         self.reported_on: list[date | None] = []
         self.source: list[str | None] = []
         self.note: list[str | None] = []
@@ -164,6 +169,7 @@ class FigureTable(LazySequence[Observation]):
             dens.append(NONE if o.denominator is None else o.denominator)
             rows.append(o.row)  # type: ignore[arg-type]
             table.value.append(o.value)
+            table.precision.append(o.precision)
             table.reported_on.append(o.reported_on)
             table.source.append(o.source)
             table.note.append(o.note)
@@ -185,7 +191,7 @@ class FigureTable(LazySequence[Observation]):
             column = getattr(self, name)
             setattr(view, name, memoryview(column).toreadonly() if isinstance(column, array)
                     else tuple(column))
-        for name in ("value", "reported_on", "source", "note"):
+        for name in RARE:
             setattr(view, name, _ReadOnly(getattr(self, name)))
         return view
 
@@ -204,6 +210,7 @@ class FigureTable(LazySequence[Observation]):
         put(obs, "numerator", None if num == NONE else num)
         put(obs, "denominator", None if den == NONE else den)
         put(obs, "value", self.value[i])
+        put(obs, "precision", self.precision[i])
         put(obs, "reported_on", self.reported_on[i])
         put(obs, "source", self.source[i])
         put(obs, "note", self.note[i])

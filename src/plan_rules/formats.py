@@ -45,6 +45,8 @@ from .words import (
     STATUS_WORDS,
     gap_direction,
     show_value,
+    singular,
+    unit_word,
     verdict_words,
 )
 
@@ -194,6 +196,8 @@ class TargetRow:
     gap: str
     entities: str
     unit: str
+    #: The unit for one of them (English singular; Vietnamese the same word).
+    unit_one: str = ""
 
     @property
     def style(self) -> str:
@@ -201,9 +205,11 @@ class TargetRow:
         return _VERDICT_STYLE[self.finding.verdict]
 
 
-def _unit(finding: Finding, indicators: Mapping[str, Indicator], lang: str) -> str:
+def _unit(finding: Finding, indicators: Mapping[str, Indicator], lang: str,
+          n: int = 2) -> str:
+    """The finding's indicator's unit for ``n`` of them (several by default)."""
     ind = indicators.get(finding.indicator or "")
-    return ind.unit.get(lang) if ind else ""
+    return unit_word(ind.unit, n, lang, one=ind.unit_one) if ind else ""
 
 
 def _name(finding: Finding, cat: Catalogue, lang: str) -> str:
@@ -227,8 +233,11 @@ def requirement(comparator: Comparator | None, threshold: Fraction | None, kind:
     return f"{_SYMBOLS[comparator]} {show_value(threshold, kind, lang)}"
 
 
-def gap_text(finding: Finding, kind: Kind, unit: str, lang: str) -> str:
-    """How far from the threshold: ``12 more dossiers``, ``2.5 points``, or nothing when met.
+def gap_text(finding: Finding, kind: Kind, unit: str, lang: str, *,
+             unit_one: str | None = None) -> str:
+    """How far from the threshold: ``12 more dossiers``, ``1 more dossier``, ``2.5 points``,
+    or nothing when met. ``unit`` is the word for several, ``unit_one`` for one (by default
+    :func:`~plan_rules.words.singular` of ``unit`` in English).
 
     Never starts with a sign, so that a spreadsheet does not take it for a formula."""
     if finding.verdict is not Verdict.NOT_MET:
@@ -239,6 +248,8 @@ def gap_text(finding: Finding, kind: Kind, unit: str, lang: str) -> str:
         amount = abs(finding.gap)
     if amount is not None:
         n = format_number(amount, lang=lang)
+        if amount == 1 and lang != "vi":
+            unit = unit_one if unit_one is not None else singular(unit)
         if lang == "vi":
             return f"{direction.vi} {n} {unit}".rstrip()
         return f"{n} {direction.en} {unit}".rstrip()
@@ -264,13 +275,14 @@ def target_rows(report: Report, lang: str, cat: Catalogue | None = None) -> list
     rows = []
     for f in report.target_findings():
         kind = kind_of(f, indicators)
-        unit = _unit(f, indicators, lang)
+        unit, one = _unit(f, indicators, lang), _unit(f, indicators, lang, 1)
         rows.append(TargetRow(
             finding=f, kind=kind, name=_name(f, cat, lang),
             verdict=verdict_words(f.verdict).get(lang),
             observed=show_value(f.observed, kind, lang),
             threshold=requirement(f.comparator, f.threshold, kind, lang),
-            gap=gap_text(f, kind, unit, lang), entities=entities_text(f, lang), unit=unit,
+            gap=gap_text(f, kind, unit, lang, unit_one=one), entities=entities_text(f, lang),
+            unit=unit, unit_one=one,
         ))
     return rows
 
@@ -297,7 +309,8 @@ def area_titles(report: Report, keys: Iterable[AreaKey], lang: str,
     out = {}
     for plan, area in keys:
         found = plans[plan].area(area) if plan in plans else None
-        name = found.name if found is not None else report.areas.get(area)
+        name = found.name if found is not None else (
+            report.areas.get(plan, {}).get(area) or report.areas.get("", {}).get(area))
         prefix = f"{plan} · " if several and plan else ""
         out[plan, area] = f"{prefix}{area} — {name.get(lang)}" if name else f"{prefix}{area}"
     return out
@@ -511,7 +524,7 @@ def render_markdown(report: Report, lang: str = "en", *,
 
 # -- CSV -----------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("record", "code", "area", "indicator", "name", "scope", "aggregation",
+CSV_COLUMNS = ("record", "code", "plan", "area", "indicator", "name", "scope", "aggregation",
                "verdict", "verdict_text", "observed", "observed_text", "comparator",
                "threshold", "threshold_text", "gap_text", "gap_units", "entities_met",
                "entities_total", "entity", "file", "row", "field", "severity", "message")
@@ -535,7 +548,8 @@ def render_csv(report: Report, lang: str = "en", *,
 
     for r in target_rows(report, lang, catalogue):
         f, s = r.finding, r.finding.statistics
-        put(record="target", code=f.code, area=f.area, indicator=f.indicator, name=r.name,
+        put(record="target", code=f.code, plan=f.plan, area=f.area, indicator=f.indicator,
+            name=r.name,
             scope=f.scope, aggregation=f.aggregation and f.aggregation.value,
             verdict=f.verdict.value, verdict_text=r.verdict, observed=_decimal(f.observed),
             observed_text=r.observed, comparator=f.comparator and f.comparator.value,
@@ -544,14 +558,16 @@ def render_csv(report: Report, lang: str = "en", *,
             entities_total=s.n_entities if s else None, message=f.message.get(lang))
         for e in f.entities if f.aggregation is Aggregation.EACH else ():
             files = sorted({str(report.source(i)[0] or "") for i in e.observations})
-            put(record="entity", code=f.code, area=f.area, indicator=f.indicator, entity=e.entity,
+            put(record="entity", code=f.code, plan=f.plan, area=f.area, indicator=f.indicator,
+                entity=e.entity,
                 name=current(catalogue).entity_name(e.entity),
                 verdict=e.verdict.value, verdict_text=verdict_words(e.verdict).get(lang),
                 observed=_decimal(e.observed), observed_text=show_value(e.observed, r.kind, lang),
                 gap_units=e.gap_units, file=";".join(files),
                 row=";".join(str(report.source(i)[1]) for i in e.observations))
     for f in report.check_findings():
-        put(record="check", code=f.code, indicator=f.indicator, verdict=f.verdict.value,
+        put(record="check", code=f.code, plan=f.plan, indicator=f.indicator,
+            verdict=f.verdict.value,
             verdict_text=verdict_words(f.verdict).get(lang), message=f.message.get(lang))
     for i in report.issues:
         put(record="issue", code=i.code, indicator=i.indicator, entity=i.entity, file=i.file,

@@ -19,9 +19,8 @@ from fractions import Fraction
 
 import attrs
 
-from .aggregate import TargetData, measure
+from .aggregate import Measured, TargetData, measure
 from .errors import CheckError, UnknownReferenceError
-from .figures import FigureTable
 from .model import (
     Finding,
     Indicator,
@@ -57,26 +56,26 @@ def methods_of(registry: Registry, chosen: Sequence[str] | None) -> list[Progres
     return [registry.progress_methods[c] for c in chosen]
 
 
-def _last_end(table: FigureTable, positions: Sequence[int]) -> date:
-    return max(table.period_of(i).end for i in positions)
-
-
-def history(data: TargetData, finding: Finding, as_of: date,
+def history(data: TargetData, finding: Finding, measured: Measured | None, as_of: date,
             methods: Sequence[ProgressMethod]) -> History | None:
     """The latest figure (the finding's own) and the statistic at the end of each earlier
     reporting period of the target's schedule in which its figures ended; None when there is
-    no progress to assess (no method, or a target that does not apply)."""
+    no progress to assess (no method, or a target that does not apply).
+
+    ``measured`` is what the finding was made of (None when the target had no window yet).
+    """
     if not methods or finding.verdict is Verdict.NOT_APPLICABLE:
         return None
     table, target = data.table, data.target
+    if measured is None:
+        return None, []
     latest = None
-    if finding.verdict in _JUDGED and finding.observed is not None and finding.observations:
-        latest = Point(on=_last_end(table, finding.observations), value=finding.observed)
+    on = measured.last_end(table)
+    if finding.verdict in _JUDGED and finding.observed is not None and on is not None:
+        latest = Point(on=on, value=finding.observed)
     schedule = target.schedule or DEFAULT_SCHEDULE
     limit = latest.on if latest is not None else as_of
-    considered = (*finding.observations, *finding.details.get("history", ()))
-    boundaries = {schedule.period_end(e) for e in {table.period_of(i).end
-                                                   for i in considered}}
+    boundaries = {schedule.period_end(e) for e in measured.ends(table)}
     points: dict[date, Fraction] = {}
     for boundary in sorted(b for b in boundaries if b < limit):
         window = opening(target, boundary)

@@ -165,7 +165,8 @@ def _entities(report: Report, row: TargetRow, cat: Catalogue, lang: str) -> str:
     body = []
     for e in results:
         observed = show_value(e.observed, row.kind, lang)
-        gap = f"{e.gap_units} {row.unit}".strip() if e.gap_units else ""
+        unit = row.unit_one if e.gap_units == 1 else row.unit
+        gap = f"{e.gap_units} {unit}".strip() if e.gap_units else ""
         bar = _bar(e.verdict, row.kind, e.observed, f.threshold, scale,
                    f"{observed} / {row.threshold}", mini=True) \
             if row.kind is not Kind.MILESTONE else ""
@@ -243,7 +244,8 @@ def _summary(report: Report, rows: Sequence[TargetRow], titles: Mapping[AreaKey,
         items = "".join(
             f'<li><span class="dot" style="background:var(--{v.value})"></span>'
             f"{_e(verdict_words(v).get(lang))}: <b>{n}</b></li>" for v, n in by.items() if n)
-        cards.append(f'<article class="card" data-area="{_e(key[1])}"><h3><a href="#'
+        cards.append(f'<article class="card" data-plan="{_e(key[0])}" data-area="{_e(key[1])}">'
+                     f'<h3><a href="#'
                      f'{_e(_area_anchor(key))}">{_e(titles[key])}</a></h3>'
                      f'<div class="stack" role="img" aria-label="{_e(titles[key])}">{stack}'
                      f'</div><ul class="counts">{items}</ul></article>')

@@ -275,6 +275,8 @@ class Indicator:
     For a ``rate``, ``numerator`` and ``denominator`` say what each counts and ``excludes``
     what is outside both (e.g. documents under state secrecy). ``value_unit`` says how a bare
     number in the ``value`` column is read for a rate: ``percent`` (87.5 → 7/8) or ``ratio``.
+    ``unit`` is the word for several (``agencies``); ``unit_one`` the English word for one,
+    declared where it is not ``unit``'s plural ending taken off (``person`` for ``people``).
     """
 
     code: str = attrs.field(validator=_code)
@@ -285,6 +287,7 @@ class Indicator:
     name: Text = attrs.field(validator=v.instance_of(Text))
     description: Text = attrs.field(validator=v.instance_of(Text))
     unit: Text = attrs.field(validator=v.instance_of(Text))
+    unit_one: str | None = attrs.field(default=None, validator=v.optional(v.instance_of(str)))
     clause: Clause = attrs.field(validator=v.instance_of(Clause))
     numerator: Text | None = attrs.field(default=None, validator=v.optional(v.instance_of(Text)))
     denominator: Text | None = attrs.field(
@@ -454,6 +457,11 @@ class Observation:
     or a ``value`` (a fraction of one: 7/8 for 87.5%) where only the percentage is. A count
     gives ``value`` as a whole number; a milestone gives ``value`` 1 (done) or 0 (not done),
     with its evidence (document number, date or link) in ``source``.
+
+    ``precision`` is how precisely a rate's ``value`` was published: the unit of its last
+    written digit, on the value's scale (1/1000 for "95.9%"). A value given beside counts
+    agrees with them when it is their rate rounded to it; without one (a value given in
+    code) the value must equal the counts' rate exactly.
     """
 
     indicator: str = attrs.field(validator=[v.instance_of(str), _non_empty])
@@ -463,6 +471,7 @@ class Observation:
     numerator: int | None = attrs.field(default=None, validator=_count)
     denominator: int | None = attrs.field(default=None, validator=_count)
     value: Fraction | None = attrs.field(default=None, converter=_exact_optional)
+    precision: Fraction | None = attrs.field(default=None, converter=_exact_optional)
     reported_on: date | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(date))
     )
@@ -478,6 +487,9 @@ class Observation:
             raise ValueError("an observation needs numerator and denominator, or a value")
         if self.value is not None and self.value < 0:
             raise ValueError(f"value must not be negative, got {self.value}")
+        if self.precision is not None and (self.value is None or self.precision <= 0):
+            raise ValueError(f"precision must be positive and go with a value, got "
+                             f"{self.precision}")
 
     @classmethod
     def _trusted(cls, indicator: str, entity: str, period: Period, level: str | None,
@@ -489,7 +501,8 @@ class Observation:
         for name, value in (("indicator", indicator), ("entity", entity), ("period", period),
                             ("level", level), ("numerator", numerator),
                             ("denominator", denominator), ("value", None),
-                            ("reported_on", None), ("source", None), ("note", None),
+                            ("precision", None), ("reported_on", None), ("source", None),
+                            ("note", None),
                             ("file", file), ("row", row)):
             object.__setattr__(obs, name, value)
         return obs
@@ -623,10 +636,12 @@ class IssueSummary:
             more = len(spans) - len(shown)
             if more:
                 ranges += (f" và {show(more)} khoảng khác" if lang == "vi"
-                           else f" and {show(more)} more ranges")
+                           else f" and {show(more)} more range{'s' if more != 1 else ''}")
             name = file or ("(không rõ tệp)" if lang == "vi" else "(no file)")
+            # English says "row" for one row alone, "rows" for a range or several.
+            one_row = not more and len(shown) == 1 and shown[0][0] == shown[0][1]
             parts.append(f"dòng {ranges} của tệp {name}" if lang == "vi"
-                         else f"rows {ranges} of {name}")
+                         else f"row{'' if one_row else 's'} {ranges} of {name}")
         return "; ".join(parts)
 
     def message(self, *, limit: int | None = 20) -> Text:
@@ -641,7 +656,9 @@ class IssueSummary:
                 text = (f"Còn {omitted} vấn đề '{self.code}' khác (tổng cộng {count}) không "
                         "được liệt kê từng vấn đề")
             else:
-                text = (f"{omitted} more '{self.code}' issues ({count} in all) are not listed "
+                text = (f"{omitted} more '{self.code}' issue ({count} in all) is not listed"
+                        if self.omitted == 1 else
+                        f"{omitted} more '{self.code}' issues ({count} in all) are not listed "
                         "one by one")
             texts[lang] = f"{text}: {where}" if where else text
         return Text(vi=texts["vi"], en=texts["en"])

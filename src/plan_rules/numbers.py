@@ -19,7 +19,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .errors import PlanRulesError
 
@@ -28,14 +28,18 @@ __all__ = [
     "MAX_WHOLE_DIGITS",
     "DecimalMark",
     "NumberParseError",
+    "Published",
+    "agrees_at_precision",
     "bounded",
     "ceil_fraction",
     "floor_fraction",
     "format_number",
     "format_percent",
+    "literal_precision",
     "parse_decimal",
     "parse_int",
     "parse_literal",
+    "parse_published_rate",
     "parse_rate",
     "parse_threshold",
     "to_fraction",
@@ -172,6 +176,12 @@ def _check_digits(whole: str, decimals: str, text: str, expected: str) -> None:
 
 
 def _read_decimal(text: str, decimal_mark: DecimalMark | None, expected: str) -> Fraction:
+    return _read_written(text, decimal_mark, expected)[0]
+
+
+def _read_written(text: str, decimal_mark: DecimalMark | None,
+                  expected: str) -> tuple[Fraction, int]:
+    """The number ``text`` writes and how many decimals it is written with."""
     if not isinstance(text, str):
         raise TypeError(f"expected a str, got {type(text).__name__}")
     _check_length(text, expected)
@@ -183,7 +193,7 @@ def _read_decimal(text: str, decimal_mark: DecimalMark | None, expected: str) ->
     digits = re.sub(r"[^0-9]", "", m["int"])
     frac = m["frac"] or ""
     _check_digits(digits, frac, text, expected)
-    return sign * Fraction(int(digits + frac), 10 ** len(frac))
+    return sign * Fraction(int(digits + frac), 10 ** len(frac)), len(frac)
 
 
 def parse_decimal(text: str, *, decimal_mark: DecimalMark | None = None) -> Fraction:
@@ -309,6 +319,15 @@ def _split_percent(text: str) -> tuple[str, bool]:
     return cleaned, False
 
 
+class Published(NamedTuple):
+    """A number as a report published it: its exact ``value`` and its ``precision``, the
+    unit of its last written digit on the same scale (``"95.9%"`` is 959/1000 to 1/1000,
+    ``"95.90%"`` is the same value to 1/10000, ``"96%"`` is 24/25 to 1/100)."""
+
+    value: Fraction
+    precision: Fraction
+
+
 def parse_rate(
     text: str,
     *,
@@ -324,6 +343,22 @@ def parse_rate(
     :raises NumberParseError: the text is not a number, or the rate is negative.
     :raises ValueError: ``default_unit`` is neither ``"percent"`` nor ``"ratio"``.
     """
+    return parse_published_rate(text, default_unit=default_unit,
+                                decimal_mark=decimal_mark).value
+
+
+def parse_published_rate(
+    text: str,
+    *,
+    default_unit: Literal["percent", "ratio"] = "percent",
+    decimal_mark: DecimalMark | None = None,
+) -> Published:
+    """:func:`parse_rate`, with the precision the rate is written to: ``"95,9%"`` is
+    959/1000 to 1/1000 (see :class:`Published`).
+
+    :raises NumberParseError: as :func:`parse_rate`.
+    :raises ValueError: as :func:`parse_rate`.
+    """
     if default_unit not in ("percent", "ratio"):
         raise ValueError(f"default_unit must be 'percent' or 'ratio', not {default_unit!r}")
     _check_mark(decimal_mark)
@@ -331,17 +366,49 @@ def parse_rate(
         raise TypeError(f"expected a str, got {type(text).__name__}")
     number, percent = _split_percent(text)
     try:
-        value = _read_decimal(number, decimal_mark, _A_RATE)
+        value, places = _read_written(number, decimal_mark, _A_RATE)
     except NumberParseError as exc:
         if exc.expected != _A_RATE:  # too long, or beyond the bounds: say which
             raise NumberParseError(exc.text, exc.expected, exc.expected_vi) from None
         # Quote the text as given, "%" and all, not the part that was read.
         raise NumberParseError(text, _A_RATE) from None
+    precision = Fraction(1, 10**places)
     if percent or default_unit == "percent":
         value /= 100
+        precision /= 100
     if value < 0:
         raise NumberParseError(text, _A_NON_NEGATIVE_RATE)
-    return value
+    return Published(value, precision)
+
+
+def literal_precision(text: str) -> Fraction:
+    """The unit of the last digit of a number written as a file stores it (see
+    :func:`parse_literal`): ``"95.9"`` is to 1/10, ``"0.959"`` to 1/1000, ``"96"`` and
+    ``"9.6e1"`` to 1, ``"1e2"`` to 100.
+
+    :raises NumberParseError: the text is not such a number.
+    """
+    exponent = Decimal(text).as_tuple().exponent if _LITERAL.fullmatch(text) else None
+    if not isinstance(exponent, int):
+        raise NumberParseError(text if len(text) <= 40 else text[:40] + "…", _A_LITERAL)
+    return Fraction(10) ** exponent
+
+
+def _round_half_away(x: Fraction) -> int:
+    """``x`` rounded to a whole number, half away from zero, exactly."""
+    rounded = (2 * abs(x.numerator) + x.denominator) // (2 * x.denominator)
+    return rounded if x >= 0 else -rounded
+
+
+def agrees_at_precision(value: Fraction, precision: Fraction | None, exact: Fraction) -> bool:
+    """Whether a published ``value`` is ``exact`` rounded to the value's own ``precision``
+    (half away from zero, as spreadsheets' ``ROUND`` and statistical yearbooks round):
+    95.9% to 1/1000 agrees with 1,872/1,952 (95.90…%), 59.6% with 951/1,834 (51.85…%) does
+    not. A value with no precision (given exactly, in code) agrees only with itself.
+    """
+    if precision is None:
+        return value == exact
+    return _round_half_away(exact / precision) * precision == value
 
 
 def parse_threshold(text: str, *, decimal_mark: DecimalMark | None = None) -> Fraction:
@@ -431,9 +498,7 @@ def _render(x: int | Fraction, digits: int, lang: str) -> str:
         raise ValueError(f"digits must be a whole number not below 0, not {digits!r}")
     thousands, decimal = _marks(lang)
     value = Fraction(x)
-    scaled = abs(value) * 10**digits
-    # Round half away from zero on exact integers: floor(|x|·10^d + 1/2).
-    rounded = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
+    rounded = _round_half_away(abs(value) * 10**digits)
     whole, part = divmod(rounded, 10**digits)
     text = f"{whole:,}".replace(",", thousands)
     decimals = f"{part:0{digits}d}".rstrip("0") if digits else ""

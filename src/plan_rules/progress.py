@@ -40,7 +40,7 @@ from .model import (
 )
 from .numbers import format_number
 from .periods import fractional_years
-from .words import show_value, status_words
+from .words import show_value, status_words, unit_word
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -347,7 +347,8 @@ def _points_a_year(s: _Setup, pace: Fraction, lang: str) -> str:
         number = format_number(abs(pace) * 100, lang=lang, digits=1)
         return f"{sign}{number} điểm %/năm" if lang == "vi" else f"{sign}{number} points a year"
     number = format_number(abs(pace), lang=lang, digits=1)
-    unit = s.inp.indicator.unit.get(lang)
+    ind = s.inp.indicator
+    unit = unit_word(ind.unit, 1 if number == "1" else 2, lang, one=ind.unit_one)
     return f"{sign}{number} {unit}/năm" if lang == "vi" else f"{sign}{number} {unit} a year"
 
 

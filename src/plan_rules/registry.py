@@ -32,11 +32,18 @@ from .errors import DuplicateCodeError, PluginLoadError, Terminated, UnknownRefe
 from .model import Check, Indicator, Kind, Plan, ProgressMethod, Target
 from .writers import Writer
 
-__all__ = ["LoadProblem", "PluginHost", "PluginInfo", "Registry", "load_registry"]
+__all__ = ["BUILTIN", "LoadProblem", "PluginHost", "PluginInfo", "Registry", "load_registry",
+           "select_plans"]
+
+#: The entry-point name of the plugin that ships with the core. Its writers, generic checks
+#: and progress methods are no plan's: an allow-list (``PLAN_RULES_PLUGINS``, ``allow``)
+#: names the plans' plugins to load and never leaves it out; only blocking it does.
+BUILTIN = "builtin"
 
 #: Comma-separated plugin names to skip.
 ENV_BLOCK = "PLAN_RULES_BLOCK_PLUGINS"
-#: Comma-separated plugin names; when set, only these load (an empty value loads none).
+#: Comma-separated plugin names; when set, only these load, and the built-in plugin (an empty
+#: value loads the built-in plugin alone).
 ENV_ALLOW = "PLAN_RULES_PLUGINS"
 #: "1" makes a broken plugin fatal instead of reported and skipped.
 ENV_STRICT = "PLAN_RULES_STRICT"
@@ -419,7 +426,8 @@ def load_registry(
         reference or a target added to another distribution's plan fatal (default: the
         ``PLAN_RULES_STRICT`` environment variable).
     :param block: plugin names to skip (added to ``PLAN_RULES_BLOCK_PLUGINS``).
-    :param allow: only these plugin names load (default: ``PLAN_RULES_PLUGINS`` when set).
+    :param allow: only these plugin names load, and the built-in plugin (:data:`BUILTIN`),
+        which is no plan (default: ``PLAN_RULES_PLUGINS`` when set).
     """
     if strict is None:
         strict = os.environ.get(ENV_STRICT) == "1"
@@ -432,7 +440,7 @@ def load_registry(
     owners: dict[str, str | None] = {}
 
     def wanted(name: str) -> bool:
-        return name not in blocked and (allowed is None or name in allowed)
+        return name not in blocked and (allowed is None or name in allowed or name == BUILTIN)
 
     def register(obj: object, name: str, info: PluginInfo) -> None:
         try:
@@ -547,4 +555,33 @@ def load_registry(
         plugins=plugin_infos,
         problems=tuple(loader.problems),
         strict=strict,
+    )
+
+
+def select_plans(registry: Registry, plans: Iterable[str]) -> Registry:
+    """``registry`` with only the plans coded in ``plans``: their targets, and the checks that
+    read their indicators (or read none). What is no plan's stays whole: the writers, the
+    progress methods, the plugins and their problems, and every indicator, so that a figure
+    of another plan's indicator is still read and named (``unused``), not refused as
+    unknown.
+
+    :raises UnknownReferenceError: a code names no loaded plan.
+    """
+    chosen = set(plans)
+    unknown = sorted(chosen - set(registry.plans))
+    if unknown:
+        raise UnknownReferenceError(
+            f"no loaded plugin contributes plan {', '.join(map(repr, unknown))}; loaded "
+            f"plans: {', '.join(registry.plans) or 'none'}", code=unknown[0])
+
+    def chosen_indicator(code: str) -> bool:
+        indicator = registry.indicators.get(code)
+        return indicator is not None and indicator.plan in chosen
+
+    return attrs.evolve(
+        registry,
+        plans={c: p for c, p in registry.plans.items() if c in chosen},
+        targets={c: t for c, t in registry.targets.items() if chosen_indicator(t.indicator)},
+        checks={c: k for c, k in registry.checks.items()
+                if not k.indicators or any(map(chosen_indicator, k.indicators))},
     )

@@ -19,7 +19,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -52,14 +52,22 @@ __all__ = ["DEFAULT_MAX_ISSUES", "LATEST_SCHEMA_VERSION", "SCHEMA_VERSION", "Che
            "Conservation", "IssueLedger", "Report", "RunInfo", "Summary"]
 
 #: The newest version of the JSON form, bumped on any change to it: major when a reader of
-#: the old form would break. 1.2 added ``issue_summaries``.
-LATEST_SCHEMA_VERSION = "1.2"
+#: the old form would break. 1.2 added ``issue_summaries``; 2.0 keys ``areas`` and
+#: ``summary.targets`` by plan, and writes a finding's exact numbers and dates in
+#: ``details`` as tagged values (docs/report-schema.json says how to migrate).
+LATEST_SCHEMA_VERSION = "2.0"
 
 #: The version a report declares unless it needs a newer one. A report declares the oldest
-#: version that describes it, as a zip file states the version needed to extract it: a
-#: report with no issue summaries is a 1.1 document, read by 1.1 readers as it always was;
-#: one with summaries declares 1.2.
-SCHEMA_VERSION = "1.1"
+#: version that describes it, as a zip file states the version needed to extract it; every
+#: report of this library needs 2.0.
+SCHEMA_VERSION = "2.0"
+
+#: The major versions :meth:`Report.from_dict` reads: 1.x reports are migrated as they are read.
+_READABLE = ("1", "2")
+
+#: A finding's details hold exact numbers and dates as one-key objects, so that they come back
+#: as what they were and not as texts: ``{"$fraction": "7/8"}``, ``{"$date": "2025-06-30"}``.
+_TAGS = ("$fraction", "$date", "$datetime")
 
 #: How many data issues of one code and severity a report lists in full, unless told.
 DEFAULT_MAX_ISSUES = 100
@@ -177,16 +185,21 @@ class Conservation:
 
 @attrs.frozen(kw_only=True)
 class Summary:
-    """Counts of findings by area and verdict, for targets and for checks."""
+    """Counts of findings by plan, area and verdict, for targets; by verdict, for checks.
 
-    targets: Mapping[str, Mapping[str, int]]
+    ``targets[plan][area][verdict]``: two plans may both have an area ``PS``, and each keeps
+    its own counts (``-`` stands for a finding that names no plan or no area).
+    """
+
+    targets: Mapping[str, Mapping[str, Mapping[str, int]]]
     checks: Mapping[str, int]
     issues: int
     problems: int
 
     def total(self, verdict: Verdict) -> int:
-        """How many targets have this verdict, over all areas."""
-        return sum(by.get(verdict.value, 0) for by in self.targets.values())
+        """How many targets have this verdict, over all plans and areas."""
+        return sum(by.get(verdict.value, 0) for areas in self.targets.values()
+                   for by in areas.values())
 
 
 @attrs.frozen(kw_only=True)
@@ -223,7 +236,10 @@ class Report:
     library_version: str
     plugins: tuple[PluginInfo, ...] = ()
     problems: tuple[LoadProblem, ...] = ()
-    areas: Mapping[str, Text] = attrs.field(factory=dict)
+    #: The names of the areas, by plan code then area code: ``areas["HY25"]["PS"]``. A report
+    #: of schema 1.x, which named areas without their plan, is read with each area under the
+    #: one plan its findings give it, or under ``""`` where that is not one plan.
+    areas: Mapping[str, Mapping[str, Text]] = attrs.field(factory=dict)
     observations: Sequence[Observation] = attrs.field(default=(), eq=False, repr=False)
     sources: tuple[tuple[str | None, int | None], ...] | None = attrs.field(
         default=None, eq=False, repr=False
@@ -296,13 +312,15 @@ class Report:
         raise KeyError(code)
 
     def summary(self) -> Summary:
-        """Counts by area and verdict."""
-        targets: dict[str, Counter[str]] = {}
+        """Counts by plan, area and verdict."""
+        targets: dict[str, dict[str, Counter[str]]] = {}
         for f in self.target_findings():
-            targets.setdefault(f.area or "-", Counter())[f.verdict.value] += 1
+            areas = targets.setdefault(f.plan or "-", {})
+            areas.setdefault(f.area or "-", Counter())[f.verdict.value] += 1
         checks = Counter(f.verdict.value for f in self.check_findings())
         return Summary(
-            targets={a: dict(c) for a, c in sorted(targets.items())},
+            targets={p: {a: dict(c) for a, c in sorted(areas.items())}
+                     for p, areas in sorted(targets.items())},
             checks=dict(checks),
             issues=self.issue_count(),
             problems=len(self.problems),
@@ -354,7 +372,8 @@ class Report:
             "n_observations": self.n_observations,
             "plugins": [_plugin_dict(p) for p in self.plugins],
             "problems": [attrs.asdict(p) for p in self.problems],
-            "areas": {code: _text(t) for code, t in self.areas.items()},
+            "areas": {plan: {code: _text(t) for code, t in areas.items()}
+                      for plan, areas in self.areas.items()},
             "summary": attrs.asdict(self.summary()),
             "findings": (_Items(_finding_dict(f, streamed=True) for f in self.findings)
                          if streamed else [_finding_dict(f) for f in self.findings]),
@@ -407,15 +426,20 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
-        """Rebuild a report from :meth:`to_dict` output (the observations become sources)."""
+        """Rebuild a report from :meth:`to_dict` output (the observations become sources).
+
+        A report of schema 1.x is read too, and migrated (``docs/report-schema.json``): its
+        areas go under the plan their findings give them, its details stay as written.
+        """
         major = str(data.get("schema_version", "")).split(".")[0]
-        if major != LATEST_SCHEMA_VERSION.split(".")[0]:
+        if major not in _READABLE:
             raise ValueError(
                 f"report schema version {data.get('schema_version')!r} is not readable by "
                 f"this library (schema {LATEST_SCHEMA_VERSION})"
             )
+        findings = tuple(_finding_from(f, tagged=major != "1") for f in data["findings"])
         return cls(
-            findings=tuple(_finding_from(f) for f in data["findings"]),
+            findings=findings,
             issues=tuple(_issue_from(i) for i in data["issues"]),
             as_of=date.fromisoformat(data["as_of"]),
             library_version=data["library_version"],
@@ -426,10 +450,15 @@ class Report:
                 for p in data["plugins"]
             ),
             problems=tuple(LoadProblem(**p) for p in data["problems"]),
-            areas={k: Text(**v) for k, v in data["areas"].items()},
+            areas=(_areas_of_1(data["areas"], findings) if major == "1" else
+                   {plan: {k: Text(**v) for k, v in areas.items()}
+                    for plan, areas in data["areas"].items()}),
             sources=tuple((s[0], s[1]) for s in data["sources"]),
             n_observations=data["n_observations"],
-            schema_version=data["schema_version"],
+            # A 1.x report read is migrated: written again, it is what this library writes.
+            schema_version=(data["schema_version"] if major != "1" else
+                            LATEST_SCHEMA_VERSION if data.get("issue_summaries") else
+                            SCHEMA_VERSION),
             # Since schema 1.2; a report of an earlier version lists every issue in full.
             issue_summaries=tuple(_summary_from(s) for s in data.get("issue_summaries", ())),
             # Optional: a report written before timings were kept has no "run".
@@ -503,17 +532,54 @@ def _entity_from(d: Mapping[str, Any]) -> EntityResult:
     )
 
 
+def _areas_of_1(areas: Mapping[str, Mapping[str, str]],
+                findings: Sequence[Finding]) -> dict[str, dict[str, Text]]:
+    """The areas of a schema 1.x report, which named them by area code alone, under the plan
+    its findings give each; under ``""`` where they give none or several (one name was kept
+    for two plans' areas of one code, and whose it is cannot be told)."""
+    plans: dict[str, set[str]] = {}
+    for f in findings:
+        if f.area is not None and f.plan is not None:
+            plans.setdefault(f.area, set()).add(f.plan)
+    out: dict[str, dict[str, Text]] = {}
+    for code, name in areas.items():
+        of = plans.get(code, set())
+        out.setdefault(next(iter(of)) if len(of) == 1 else "", {})[code] = Text(**name)
+    return out
+
+
 def _json_safe(value: Any) -> Any:
+    """``value`` as JSON holds it: exact numbers and dates tagged (:data:`_TAGS`), mappings
+    with text keys, sequences as lists."""
     if isinstance(value, Fraction):
-        return _frac(value)
+        return {"$fraction": _frac(value)}
     if isinstance(value, Mapping):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         if all(type(v) is int for v in value):
             return list(value)  # positions of observations: often long, never nested
         return [_json_safe(v) for v in value]
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
     if isinstance(value, date):
-        return value.isoformat()
+        return {"$date": value.isoformat()}
+    return value
+
+
+def _typed(value: Any) -> Any:
+    """What :func:`_json_safe` made of a value, as the value again."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((key, text),) = value.items()
+            if key in _TAGS and isinstance(text, str):
+                return (Fraction(text) if key == "$fraction" else
+                        date.fromisoformat(text) if key == "$date" else
+                        datetime.fromisoformat(text))
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        if all(type(v) is int for v in value):
+            return value  # positions of observations: often long, never tagged
+        return [_typed(v) for v in value]
     return value
 
 
@@ -552,7 +618,9 @@ def _details(details: Mapping[str, Any]) -> dict[str, Any]:
             for k, v in keyed.items()}
 
 
-def _finding_from(d: Mapping[str, Any]) -> Finding:
+def _finding_from(d: Mapping[str, Any], *, tagged: bool = True) -> Finding:
+    """A finding from its JSON form; ``tagged``: its details hold tagged values (since 2.0;
+    a 1.x report wrote exact numbers and dates in them as plain texts, read as texts)."""
     w = d["window"]
     return Finding(
         code=d["code"], kind=d["kind"], verdict=Verdict(d["verdict"]),
@@ -567,7 +635,7 @@ def _finding_from(d: Mapping[str, Any]) -> Finding:
         gap_units=d["gap_units"], entities=tuple(_entity_from(e) for e in d["entities"]),
         observations=tuple(d["observations"]),
         progress=None if d["progress"] is None else Progress(d["progress"]),
-        details=d["details"],
+        details=_typed(d["details"]) if tagged else d["details"],
         # Optional since schema 1.1: a 1.0 report has neither.
         assessments=tuple(_assessment_from(a) for a in d.get("assessments", ())),
         history=tuple(_point_from(p) for p in d.get("history", ())),

@@ -32,7 +32,7 @@ from . import strategies
 from .errors import PlanRulesError
 from .hookspecs import PROJECT, hookimpl
 from .model import CODE_PATTERN, Check, Finding, Indicator, Plan, ProgressMethod, Target
-from .registry import PluginHost, Registry, _fits_kind, discover, load_registry
+from .registry import BUILTIN, PluginHost, Registry, _fits_kind, discover, load_registry
 from .report import Report
 from .writers import Writer
 
@@ -150,10 +150,6 @@ def _raw(name: str, plugin: object) -> tuple[dict[str, tuple[Any, ...]], list[st
             except Exception as exc:
                 failures.append(f"its {what} hook raised {type(exc).__name__}: {exc}")
     return contributions, failures
-
-
-#: The entry-point name of the plugin that ships with plan_rules; loaded beside every plugin.
-BUILTIN = "builtin"
 
 
 def load_plugin(plugin: object | str, *, requires: Iterable[object | str] = ()) -> PluginUnderTest:

@@ -28,8 +28,9 @@ from . import _arrow
 from .dataissues import IssueSink
 from .figures import NONE, FigureTable
 from .model import Entity, Indicator, Kind
-from .numbers import format_percent
+from .numbers import agrees_at_precision, format_percent
 from .resolve import Units, Unresolved
+from .words import value_beside_counts
 
 __all__ = ["Valid", "validate"]
 
@@ -325,11 +326,14 @@ def _valid_for_kind(table: FigureTable, i: int, ind: Indicator, sink: Says) -> b
                            field="numerator", text=str(num),
                            expected=f"a whole number from 0 to {den}")
                 return False
-            if value is not None and den and Fraction(num, den) != value:
+            if value is not None and den and not agrees_at_precision(
+                    value, table.precision[i], Fraction(num, den)):
+                both = value_beside_counts(value, table.precision[i], num, den)
                 sink.issue("value_disagrees_with_counts", i,
-                           "giá trị không khớp với tử số/mẫu số; dùng tử số/mẫu số",
-                           "the value disagrees with numerator/denominator; the counts are "
-                           "used", field="value", blocking=False, severity="warning")
+                           f"giá trị {both.vi} không khớp với tử số/mẫu số; dùng tử số/mẫu số",
+                           f"the value {both.en} disagrees with numerator/denominator; the "
+                           "counts are used",
+                           field="value", blocking=False, severity="warning")
         elif value is not None and value > 1:
             sink.issue("rate_above_one", i,
                        f"tỷ lệ {format_percent(value, lang='vi')} vượt 100%",

@@ -15,6 +15,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from itertools import accumulate
+from typing import Any
 
 import attrs
 
@@ -44,33 +46,39 @@ class Series:
         self.positions = positions
         self.ends = ends
         self.first_start = first_start
-        self._sums: tuple[list[int], list[int], list[int]] | None = None
+        # How many of the first n give no counts (None: none), and the sums of the others.
+        self._sums: tuple[list[int] | None, list[int], list[int]] | None = None
         self._disjoint: bool | None = None
 
     def disjoint(self, table: FigureTable) -> bool:
-        """Whether no two of the series' periods share a day (then no prefix's do either)."""
+        """Whether no two of the series' periods share a day (then no prefix's do either).
+
+        In order of period end, periods share no day exactly when each starts after the one
+        before it ends, so one pass over the series decides it, without sorting."""
         if self._disjoint is None:
-            self._disjoint = disjoint(map(table.period_of, self.positions))
+            periods, period = table.periods.values, table.period
+            starts = [periods[period[i]].start for i in self.positions]
+            # Each start after it against the end before it (the last end has none after).
+            self._disjoint = all(start > end for start, end in zip(starts[1:], self.ends,
+                                                                    strict=False))
         return self._disjoint
 
     def sums(self, table: FigureTable, n: int) -> tuple[int, int, int]:
         """Over the first ``n`` figures: how many give no counts, and the sums of numerators
         and denominators of those that do."""
         if self._sums is None:
-            missing, nums, dens = [0], [0], [0]
-            for i in self.positions:
-                num = table.numerator[i]
-                if num == NONE:
-                    missing.append(missing[-1] + 1)
-                    nums.append(nums[-1])
-                    dens.append(dens[-1])
-                else:
-                    missing.append(missing[-1])
-                    nums.append(nums[-1] + num)
-                    dens.append(dens[-1] + table.denominator[i])
-            self._sums = (missing, nums, dens)
+            nums = [table.numerator[i] for i in self.positions]
+            dens = [table.denominator[i] for i in self.positions]
+            missing = None
+            if NONE in nums:
+                given = [num != NONE for num in nums]
+                missing = list(accumulate((not g for g in given), initial=0))
+                nums = [num if g else 0 for num, g in zip(nums, given, strict=True)]
+                dens = [den if g else 0 for den, g in zip(dens, given, strict=True)]
+            self._sums = (missing, list(accumulate(nums, initial=0)),
+                          list(accumulate(dens, initial=0)))
         missing, nums, dens = self._sums
-        return missing[n], nums[n], dens[n]
+        return 0 if missing is None else missing[n], nums[n], dens[n]
 
 
 class Prefix(LazySequence[int]):
@@ -87,6 +95,13 @@ class Prefix(LazySequence[int]):
 
     def _item(self, index: int) -> int:
         return self.series.positions[index]
+
+    def __getitem__(self, index: int | slice) -> Any:
+        # The last figure of a unit is asked for by every target at every date: straight
+        # from the series, without the general sequence's checks.
+        if index == -1 and self.n:
+            return self.series.positions[self.n - 1]
+        return super().__getitem__(index)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.series.positions[:self.n])

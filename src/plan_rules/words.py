@@ -25,6 +25,7 @@ from .numbers import format_number, format_percent
 __all__ = [
     "GAP_WORDS",
     "ISSUE_CODES",
+    "LEVEL_WORDS",
     "MILESTONE_WORDS",
     "SEVERITY_WORDS",
     "STATUS_WORDS",
@@ -33,9 +34,13 @@ __all__ = [
     "IssueCode",
     "Word",
     "gap_direction",
+    "level_words",
     "milestone_words",
+    "noun",
     "show_value",
+    "singular",
     "status_words",
+    "unit_word",
     "verdict_words",
 ]
 
@@ -153,6 +158,27 @@ MILESTONE_WORDS: Mapping[bool, Word] = {
 }
 
 
+#: The built-in levels in words: Vietnamese prose names a level in Vietnamese ("cấp xã"),
+#: never by its code ("cấp commune").
+LEVEL_WORDS: Mapping[str, Word] = _words(
+    Word("province", Text(vi="tỉnh", en="province"), "the province as a whole"),
+    Word("department", Text(vi="sở, ngành", en="department"),
+         "a province-level agency (sở, ban, ngành)"),
+    Word("district", Text(vi="huyện", en="district"),
+         "a district, until the district level ended on 30 June 2025"),
+    Word("commune", Text(vi="xã", en="commune"), "a commune or ward (xã, phường)"),
+)
+
+
+def level_words(level: str | None) -> Text:
+    """A level in words: a built-in one by its name ("xã" / "commune"), a plugin's own by
+    its code in quotes, none as "không rõ" / "unknown"."""
+    if level is None:
+        return Text(vi="không rõ", en="unknown")
+    word = LEVEL_WORDS.get(level)
+    return word.text if word is not None else Text.same(f"'{level}'")
+
+
 def show_value(x: Fraction | int | None, kind: Kind, lang: str) -> str:
     """A figure for people: ``87.5%`` for a rate, ``1,234`` for a count, done / not done."""
     if x is None:
@@ -162,6 +188,60 @@ def show_value(x: Fraction | int | None, kind: Kind, lang: str) -> str:
     if kind is Kind.MILESTONE:
         return milestone_words(x >= 1).get(lang)
     return format_number(x, lang=lang)
+
+
+#: English plurals that drop more than an ``s`` (a box, boxes): the singular's ending.
+_ES = ("sses", "shes", "ches", "xes", "zzes")
+
+
+def singular(plural: str) -> str:
+    """The English unit for one of them, from its regular plural (the last word's ending
+    taken off): ``agencies`` → ``agency``, ``heritage dossiers`` → ``heritage dossier``,
+    ``businesses`` → ``business``; a word not ending in ``s`` stays (``staff``). An
+    indicator whose unit is irregular (``people``) declares its ``unit_one``."""
+    head, _, last = plural.rpartition(" ")
+    if last.endswith("ies") and len(last) > 3:
+        last = last[:-3] + "y"
+    elif last.endswith(_ES):
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith(("ss", "us")):
+        last = last[:-1]
+    return f"{head} {last}" if head else last
+
+
+def noun(n: int, one: str, several: str) -> str:
+    """The English noun for ``n`` things: ``one`` for exactly one, else ``several`` ("1 of 1
+    entity", "3 of 4 entities")."""
+    return one if n == 1 else several
+
+
+def unit_word(unit: Text, n: int | Fraction, lang: str, *, one: str | None = None) -> str:
+    """The unit for ``n`` of them in ``lang``: Vietnamese has one form ("thêm 1 cơ quan",
+    "thêm 2 cơ quan"); English the singular for exactly one ("1 more agency", "2 more
+    agencies"), ``one`` where it is declared.
+    """
+    if lang == "vi" or n != 1:
+        return unit.get(lang)
+    return one if one is not None else singular(unit.en)
+
+
+def value_beside_counts(value: Fraction, precision: Fraction | None, numerator: int,
+                        denominator: int) -> Text:
+    """A published rate and its counts' rate side by side, both to the value's own
+    precision: ``59.6% (951/1,834 = 51.9%)``. A value with no precision (given exactly, in
+    code) and the counts' rate are shown to six decimals of a percent."""
+    digits = 6
+    if precision is not None:
+        # The decimals of a percent the precision is: 1/1000 of one is 1 (95.9%).
+        digits = next((d for d in range(7) if (precision * 100 * 10**d).denominator == 1), 6)
+    rate = Fraction(numerator, denominator)
+
+    def said(lang: str) -> str:
+        return (f"{format_percent(value, digits=digits, lang=lang)} "
+                f"({format_number(numerator, lang=lang)}/{format_number(denominator, lang=lang)}"
+                f" = {format_percent(rate, digits=digits, lang=lang)})")
+
+    return Text(vi=said("vi"), en=said("en"))
 
 
 def milestone_words(done: bool) -> Text:
@@ -258,7 +338,8 @@ ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
           "numerator exceeds denominator", "a rate's numerator is larger than its denominator"),
     _code("value_disagrees_with_counts", "giá trị không khớp tử số/mẫu số",
           "value disagrees with counts",
-          "a row's value is not its numerator over its denominator; the counts are used",
+          "a row's value is not its numerator over its denominator rounded to the value's own "
+          "precision (95.9% beside 1,872/1,952 agrees); both are said, the counts are used",
           "warning"),
     _code("rate_above_one", "tỷ lệ trên 100%", "rate above 100%", "a rate is more than 100%"),
     _code("unexpected_counts", "không cần tử số/mẫu số", "unexpected counts",

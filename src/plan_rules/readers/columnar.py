@@ -57,7 +57,7 @@ import attrs
 
 from .._arrow import to_array as _array
 from .._bulk import collector_paused
-from ..figures import Codes, FigureTable
+from ..figures import RARE, Codes, FigureTable
 from ..model import DataIssue, Kind
 from ..periods import Period, PeriodParseError
 from ..registry import Registry
@@ -504,8 +504,7 @@ class _Fast:
             setattr(table, field, _array("q", placed(
                 self.counts.pop(field), pa.array(list(getattr(slow, field)), pa.int64()))))
             pool.release_unused()
-        rare: dict[str, list[Any]] = {"value": slow.value, "reported_on": slow.reported_on,
-                                      "source": slow.source, "note": slow.note}
+        rare: dict[str, list[Any]] = {name: getattr(slow, name) for name in RARE}
         at: list[int] = []
         if any(v is not None for column in rare.values() for v in column):
             lines = _ints(pa, self.lines)

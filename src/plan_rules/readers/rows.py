@@ -19,15 +19,16 @@ import attrs
 
 from .._bulk import collector_paused
 from ..cells import unneutralise
-from ..figures import NONE, Codes, FigureTable
+from ..figures import NONE, RARE, Codes, FigureTable
 from ..model import DataIssue, Indicator, Kind, Observation
 from ..numbers import (
     NumberParseError,
     bounded,
     format_percent,
+    literal_precision,
     parse_decimal,
     parse_int,
-    parse_rate,
+    parse_published_rate,
 )
 from ..periods import Period, PeriodParseError
 from ..registry import Registry
@@ -145,7 +146,7 @@ class _RowReader:
         if n:
             t.files = Codes((self.file,))
             t.file = array("i", bytes(4 * n))  # every figure's file is code 0
-        for name in ("value", "reported_on", "source", "note"):
+        for name in RARE:
             column: list[object] = [None] * n
             for position, obs in self._rare:
                 column[position] = getattr(obs, name)
@@ -305,7 +306,7 @@ class _RowReader:
                                  "tử số và mẫu số phải có cả hai hoặc bỏ trống cả hai",
                                  "numerator and denominator go together: fill both or neither",
                                  expected="a whole number"))
-        value = self._value(record.get("value"), indicator, row, issues)
+        value, precision = self._value(record.get("value"), indicator, row, issues)
         if numerator is None and denominator is None and value is None and not issues:
             issues.append(_issue("missing_figure", self.file, row, "value",
                                  "dòng không có số liệu: cần tử số và mẫu số, hoặc giá trị",
@@ -320,7 +321,7 @@ class _RowReader:
                 indicator=code, entity=get["entity"],
                 level=level_key(get["level"]) if get["level"] else None,
                 period=period, numerator=numerator, denominator=denominator, value=value,
-                reported_on=reported_on, source=get["source"] or None,
+                precision=precision, reported_on=reported_on, source=get["source"] or None,
                 note=get["note"] or None, file=self.file, row=row,
             )
         except (TypeError, ValueError) as exc:
@@ -391,29 +392,32 @@ class _RowReader:
         return number
 
     def _value(self, cell: Cell | None, indicator: Indicator | None, row: int,
-               issues: list[DataIssue]) -> Fraction | None:
+               issues: list[DataIssue]) -> tuple[Fraction | None, Fraction | None]:
+        """The value of a cell, and for a rate the precision it is written to."""
         text = _text(cell)
         if not text:
-            return None
+            return None, None
         folded = unicodedata.normalize("NFC", text).casefold()
         kind = indicator.kind if indicator else None
         if kind is Kind.MILESTONE or (kind is None and (folded in _DONE - {"1", "x"}
                                                         or folded in _NOT_DONE - {"0"})):
             if folded in _DONE:
-                return Fraction(1)
+                return Fraction(1), None
             if folded in _NOT_DONE:
-                return Fraction(0)
+                return Fraction(0), None
             issues.append(_issue("bad_milestone", self.file, row, "value",
                                  f"mốc công việc: ghi 'hoàn thành' hoặc 'chưa', nhận {text!r}",
                                  f"a milestone is 'done' or 'not done', got {text!r}",
                                  text=text, expected="done / not done (hoàn thành / chưa)"))
-            return None
+            return None, None
+        precision: Fraction | None = None
         try:
             if isinstance(cell, Number):
-                value = self._number_value(cell, kind, indicator)
+                value, precision = self._number_value(cell, kind, indicator)
             elif kind is Kind.RATE or (kind is None and text.endswith("%")):
                 unit = indicator.value_unit if indicator else "percent"
-                value = parse_rate(text, default_unit="ratio" if unit == "ratio" else "percent")
+                value, precision = parse_published_rate(
+                    text, default_unit="ratio" if unit == "ratio" else "percent")
                 if unit == "percent" and not text.endswith("%") and 0 < value <= Fraction(1, 100):
                     # "0,95" meant as 95% reads as 0.95%: used as written, but said.
                     self.warnings.append(_issue(
@@ -431,21 +435,25 @@ class _RowReader:
         except NumberParseError as exc:
             issues.append(_issue("bad_number", self.file, row, "value", exc.message_vi,
                                  exc.message, text=text, expected=exc.expected))
-            return None
-        return value
+            return None, None
+        return value, precision
 
     @staticmethod
-    def _number_value(cell: Number, kind: Kind | None, indicator: Indicator | None) -> Fraction:
+    def _number_value(cell: Number, kind: Kind | None,
+                      indicator: Indicator | None) -> tuple[Fraction, Fraction | None]:
+        """A stored number's value, and for a rate the precision its stored text has."""
         bounded(cell.value, cell.text)  # a spreadsheet's 1e300 is no figure either
         if cell.value < 0:
             raise NumberParseError(cell.text, "a number that is not negative")
+        precision = literal_precision(cell.text) if kind is Kind.RATE else None
         if cell.percent:
-            return cell.value
+            return cell.value, precision
         if kind is Kind.RATE and indicator is not None and indicator.value_unit == "percent":
-            return cell.value / 100
+            assert precision is not None  # a rate's
+            return cell.value / 100, precision / 100
         if kind is Kind.COUNT and cell.value.denominator != 1:
             raise NumberParseError(cell.text, "a whole number")
-        return cell.value
+        return cell.value, precision
 
 
 _EXPECTED = {
