@@ -270,12 +270,15 @@ def figures(draw: st.DrawFn) -> pr.Observation:
     value = draw(st.one_of(st.none(), st.sampled_from(
         [Fraction(0), Fraction(1), Fraction(1, 2), Fraction(3, 2), Fraction(2)])))
     assume(counts is not None or value is not None)
+    # A value published rounded: beside its counts it may agree only at its precision.
+    precision = None if value is None else draw(st.sampled_from([None, Fraction(1, 10),
+                                                                 Fraction(1)]))
     return pr.Observation(
         indicator=code, entity=draw(st.sampled_from(["X1", "X2", "X3", "NEW", "ALSO"])),
         period=draw(st.sampled_from(PERIODS)),
         level=draw(st.sampled_from([None, None, "commune", "district"])),
         numerator=None if counts is None else counts[0],
-        denominator=None if counts is None else counts[1], value=value,
+        denominator=None if counts is None else counts[1], value=value, precision=precision,
         reported_on=draw(st.sampled_from([None, date(2025, 2, 1), date(2025, 3, 1)])),
         source=draw(st.sampled_from([None, "QĐ 1", " "])),
         row=draw(st.one_of(st.none(), st.integers(2, 50))))
