@@ -77,8 +77,8 @@ class Columns:
 
     def pairs(self) -> list[tuple[int, int]]:
         """The distinct (entity, level) code pairs of the table, in no set order: on the
-        national benchmark file 0.04 s, where a set of the zipped columns takes 0.23 s
-        (fresh processes, medians of 3, load 5.2–5.5 on 2 cores)."""
+        national benchmark file 0.02 s, where a set of the zipped columns takes 0.09 s
+        (fresh processes, medians of 3, load 1.9–2.2 on 2 cores)."""
         n_lev = max(len(self.table.levels), 1)
         return [divmod(p, n_lev) for p in self.pc.unique(self.pair_codes()).to_pylist()]
 
@@ -144,9 +144,9 @@ def series_parts(cols: Columns, positions: Sequence[int]) -> Parts:
 
     One stable sort of the figures by (unit, rank of period end) and a split into groups,
     where the pure path sorts each unit's list with a key function. On the national
-    benchmark file (1.3 M figures, 108,663 series of 33 indicators) every series took 0.67 s
-    against 1.54 s (a fresh process per run, the engines in turn, medians of 3; load
-    average 5.2–5.5 on 2 shared cores).
+    benchmark file (1.3 M figures, 108,663 series of 33 indicators) every series took 0.35 s
+    against 0.60 s (a fresh process per run, the engines in turn, medians of 3; load
+    average 1.9–2.2 on 2 shared cores).
     """
     pa, pc, table = cols.pa, cols.pc, cols.table
     int64 = pa.int64()
