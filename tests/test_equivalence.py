@@ -14,6 +14,7 @@ example plugin, in CI) does not change the reports.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import sys
@@ -32,6 +33,8 @@ UPDATE = bool(os.environ.get("PLAN_RULES_UPDATE_GOLDEN"))
 PLAN_200 = ("builtin,plan200,plan200-infrastructure,plan200-internal-it,plan200-public-services,"
             "plan200-digital-economy,plan200-security-training")
 AS_OF = (date(2025, 12, 31), date(2025, 6, 30))
+#: The engines installed: each gives the same reports.
+ENGINES = ["python"] + (["pyarrow"] if importlib.util.find_spec("pyarrow") else [])
 CASES = [(fmt, lang, day) for day in AS_OF for fmt in ("text", "markdown", "csv", "html")
          for lang in ("en", "vi")] + [("json", "en", day) for day in AS_OF]
 
@@ -74,10 +77,25 @@ def test_the_example_report_is_byte_for_byte_as_recorded(
     held(f"example {day.isoformat()} {fmt} {lang}", digest)
 
 
+@pytest.mark.skipif(importlib.util.find_spec("pyarrow") is None,
+                    reason="pyarrow is not installed")
+@pytest.mark.parametrize("day", AS_OF)
+def test_the_example_report_of_the_pyarrow_engine_is_the_recorded_one(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        day: date) -> None:
+    # Read, validated and put in series on pyarrow: the pure engine's report, byte for byte.
+    monkeypatch.chdir(ROOT)
+    digest = digest_of(capsys, tmp_path / "report.json", "evaluate", str(EXAMPLE),
+                       "--as-of", day.isoformat(), "--format", "json", "--lang", "en",
+                       "--engine", "pyarrow")
+    held(f"example {day.isoformat()} json en", digest)
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES)
 def test_the_national_slice_report_is_byte_for_byte_as_recorded(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> None:
+        tmp_path: Path, engine: str) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import generate
@@ -91,5 +109,5 @@ def test_the_national_slice_report_is_byte_for_byte_as_recorded(
     monkeypatch.chdir(tmp_path)  # the report names "slice.csv", wherever the test runs
     digest = digest_of(capsys, tmp_path / "report.json", "evaluate", "slice.csv",
                        "--entities", "slice-entities.csv", "--as-of", "2025-12-31",
-                       "--format", "json")
+                       "--format", "json", "--engine", engine)
     held("national slice 232000 2025-12-31 json", digest)

@@ -78,8 +78,9 @@ def expected(file: str, json: bool = False) -> list[pr.Observation]:
 
 
 def columns(table: FigureTable) -> dict[str, Any]:
-    """Every column and dictionary of a table, as plain lists."""
-    found = {name: getattr(table, name) for name in FigureTable.__slots__}
+    """Every column and dictionary of a table, as plain lists (not the engine it asks the
+    stages for, which tells which reader made it)."""
+    found = {name: getattr(table, name) for name in FigureTable.__slots__ if name != "engine"}
     return {name: list(c.values if isinstance(c, Codes) else c) for name, c in found.items()}
 
 

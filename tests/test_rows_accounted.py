@@ -25,6 +25,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import plan_rules as pr
+from plan_rules import _arrow
+from plan_rules.figures import FigureTable
 
 AS_OF = date(2025, 12, 31)
 COLUMNS = ("indicator", "entity", "level", "period", "numerator", "denominator", "value",
@@ -292,3 +294,7 @@ def test_both_engines_give_the_same_report_on_a_hostile_csv_file(
     python, arrow = (evaluate(path, registry, engine, max_issues).to_json()
                      for engine in ("python", "pyarrow"))
     assert arrow == python
+    # And the pyarrow engine's table is validated and split into series on pyarrow too.
+    read = pr.read_observations(path, registry=registry, engine="pyarrow")
+    assert isinstance(read.observations, FigureTable)
+    assert _arrow.columns_of(read.observations) is not None

@@ -3,7 +3,7 @@ names each other one (src/plan_rules/validate.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -38,6 +38,10 @@ def run(observations: Sequence[pr.Observation],
     return validate(table, INDICATORS, units, sink), sink
 
 
+def lists(usable: Mapping[str, Sequence[int]]) -> dict[str, list[int]]:
+    return {code: list(positions) for code, positions in usable.items()}
+
+
 def codes(sink: IssueSink) -> list[tuple[str, int | None]]:
     return [(i.code, i.observation) for i in sink.ledger.listed]
 
@@ -52,7 +56,7 @@ def rate(num: int, den: int, *, entity: str = "X1", period: pr.Period = JAN,
 
 def test_a_figure_in_order_is_usable_with_its_unit() -> None:
     valid, sink = run([rate(3, 4)])
-    assert valid.usable == {"R": [0]}
+    assert lists(valid.usable) == {"R": [0]}
     assert valid.unit_of == [COMMUNE]
     assert codes(sink) == []
 
@@ -61,7 +65,7 @@ def test_an_unknown_indicator_is_named_and_not_used() -> None:
     valid, sink = run([pr.Observation(indicator="NOPE", entity="X1", period=JAN, value=1),
                        rate(1, 2)])
     assert codes(sink) == [("unknown_indicator", 0)]
-    assert valid.usable == {"R": [1]}
+    assert lists(valid.usable) == {"R": [1]}
     assert valid.unit_of[0] is None
     assert 0 in sink.blocked
 
@@ -69,12 +73,12 @@ def test_an_unknown_indicator_is_named_and_not_used() -> None:
 def test_a_numerator_above_its_denominator_is_refused() -> None:
     valid, sink = run([rate(5, 4)])
     assert codes(sink) == [("numerator_exceeds_denominator", 0)]
-    assert valid.usable == {}
+    assert lists(valid.usable) == {}
 
 
 def test_a_numerator_equal_to_its_denominator_is_usable() -> None:
     valid, sink = run([rate(4, 4)])
-    assert valid.usable == {"R": [0]}
+    assert lists(valid.usable) == {"R": [0]}
     assert codes(sink) == []
 
 
@@ -82,25 +86,25 @@ def test_a_rate_above_100_percent_is_refused() -> None:
     valid, sink = run([pr.Observation(indicator="R", entity="X1", period=JAN,
                                       value=Fraction(101, 100))])
     assert codes(sink) == [("rate_above_one", 0)]
-    assert valid.usable == {}
+    assert lists(valid.usable) == {}
 
 
 def test_a_rate_of_exactly_100_percent_is_usable() -> None:
     valid, _ = run([pr.Observation(indicator="R", entity="X1", period=JAN, value=1)])
-    assert valid.usable == {"R": [0]}
+    assert lists(valid.usable) == {"R": [0]}
 
 
 def test_a_value_disagreeing_with_counts_is_a_warning_and_the_figure_stays() -> None:
     valid, sink = run([rate(1, 4, value=Fraction(1, 2))])
     assert codes(sink) == [("value_disagrees_with_counts", 0)]
     assert sink.ledger.listed[0].severity == "warning"
-    assert valid.usable == {"R": [0]}
+    assert lists(valid.usable) == {"R": [0]}
     assert not sink.blocked
 
 
 def test_a_value_agreeing_with_its_counts_says_nothing() -> None:
     valid, sink = run([rate(1, 4, value=Fraction(1, 4))])
-    assert valid.usable == {"R": [0]}
+    assert lists(valid.usable) == {"R": [0]}
     assert codes(sink) == []
 
 
@@ -109,14 +113,14 @@ def test_a_figure_an_earlier_blocking_issue_names_is_not_usable() -> None:
     sink = IssueSink(table, IssueLedger(None))
     sink.issue("bad_cell", 1, "ô hỏng", "bad cell")
     valid = validate(table, INDICATORS, Units(table, {"X1": COMMUNE}), sink)
-    assert valid.usable == {"R": [0]}
+    assert lists(valid.usable) == {"R": [0]}
 
 
 def test_of_three_duplicates_only_the_latest_report_is_used() -> None:
     valid, sink = run([rate(1, 2, reported_on=date(2025, 3, 1)),
                        rate(2, 2, reported_on=date(2025, 2, 1)),
                        rate(0, 2, reported_on=date(2025, 4, 1))])
-    assert valid.usable == {"R": [2]}
+    assert lists(valid.usable) == {"R": [2]}
     assert sorted(codes(sink)) == [("duplicate", 0), ("duplicate", 1)]
 
 
@@ -124,19 +128,19 @@ def test_a_count_that_is_not_whole_is_refused() -> None:
     valid, sink = run([pr.Observation(indicator="C", entity="X1", period=JAN,
                                       value=Fraction(5, 2))])
     assert codes(sink) == [("count_not_whole", 0)]
-    assert valid.usable == {}
+    assert lists(valid.usable) == {}
 
 
 def test_a_whole_count_is_usable() -> None:
     valid, _ = run([pr.Observation(indicator="C", entity="X1", period=JAN, value=7)])
-    assert valid.usable == {"C": [0]}
+    assert lists(valid.usable) == {"C": [0]}
 
 
 def test_counts_given_for_a_count_indicator_are_refused() -> None:
     valid, sink = run([pr.Observation(indicator="C", entity="X1", period=JAN, numerator=1,
                                       denominator=2)])
     assert codes(sink) == [("unexpected_counts", 0)]
-    assert valid.usable == {}
+    assert lists(valid.usable) == {}
 
 
 def test_a_milestone_done_without_evidence_is_refused() -> None:
@@ -144,51 +148,51 @@ def test_a_milestone_done_without_evidence_is_refused() -> None:
                        pr.Observation(indicator="M", entity="X1", period=JAN, value=1,
                                       source="  ")])
     assert codes(sink) == [("milestone_without_evidence", 0), ("milestone_without_evidence", 1)]
-    assert valid.usable == {}
+    assert lists(valid.usable) == {}
 
 
 def test_a_milestone_done_with_evidence_is_usable() -> None:
     valid, sink = run([pr.Observation(indicator="M", entity="X1", period=JAN, value=1,
                                       source="QĐ 12/2025")])
-    assert valid.usable == {"M": [0]}
+    assert lists(valid.usable) == {"M": [0]}
     assert codes(sink) == []
 
 
 def test_a_milestone_not_done_needs_no_evidence() -> None:
     valid, _ = run([pr.Observation(indicator="M", entity="X1", period=JAN, value=0)])
-    assert valid.usable == {"M": [0]}
+    assert lists(valid.usable) == {"M": [0]}
 
 
 def test_a_milestone_neither_done_nor_not_done_is_refused() -> None:
     valid, sink = run([pr.Observation(indicator="M", entity="X1", period=JAN,
                                       value=Fraction(1, 2), source="QĐ 1")])
     assert codes(sink) == [("milestone_value", 0)]
-    assert valid.usable == {}
+    assert lists(valid.usable) == {}
 
 
 def test_a_unit_whose_level_cannot_be_told_is_refused() -> None:
     valid, sink = run([rate(1, 2, entity="NEW")], entities=())
     assert codes(sink) == [("unknown_level", 0)]
-    assert valid.usable == {}
+    assert lists(valid.usable) == {}
 
 
 def test_a_row_giving_another_level_than_the_entities_file_is_refused() -> None:
     valid, sink = run([rate(1, 2, level="district")])
     assert codes(sink) == [("level_mismatch", 0)]
-    assert valid.usable == {}
+    assert lists(valid.usable) == {}
 
 
 def test_of_a_duplicate_the_later_report_date_wins_and_the_other_is_named() -> None:
     valid, sink = run([rate(1, 2, reported_on=date(2025, 3, 1)),
                        rate(2, 2, reported_on=date(2025, 2, 1))])
-    assert valid.usable == {"R": [0]}
+    assert lists(valid.usable) == {"R": [0]}
     assert codes(sink) == [("duplicate", 1)]
     assert sink.ledger.listed[0].observation == 1
 
 
 def test_of_a_duplicate_without_report_dates_the_later_row_wins() -> None:
     valid, sink = run([rate(1, 2, row=2), rate(2, 2, row=3)])
-    assert valid.usable == {"R": [1]}
+    assert lists(valid.usable) == {"R": [1]}
     assert codes(sink) == [("duplicate", 0)]
     assert "(row 3)" in sink.ledger.listed[0].message.en
 
@@ -196,20 +200,20 @@ def test_of_a_duplicate_without_report_dates_the_later_row_wins() -> None:
 def test_of_a_duplicate_with_equal_report_dates_the_later_row_wins() -> None:
     day = date(2025, 2, 1)
     valid, sink = run([rate(1, 2, reported_on=day), rate(2, 2, reported_on=day)])
-    assert valid.usable == {"R": [1]}
+    assert lists(valid.usable) == {"R": [1]}
     assert codes(sink) == [("duplicate", 0)]
 
 
 def test_a_duplicate_is_the_same_dates_however_the_period_was_written() -> None:
     same_dates = pr.Period.parse("2025-01-01/2025-01-31")
     valid, sink = run([rate(1, 2, period=JAN), rate(2, 2, period=same_dates)])
-    assert valid.usable == {"R": [1]}
+    assert lists(valid.usable) == {"R": [1]}
     assert codes(sink) == [("duplicate", 0)]
 
 
 def test_figures_of_different_periods_are_not_duplicates() -> None:
     valid, sink = run([rate(1, 2), rate(1, 2, period=pr.Period.month(2025, 2))])
-    assert valid.usable == {"R": [0, 1]}
+    assert lists(valid.usable) == {"R": [0, 1]}
     assert codes(sink) == []
 
 
@@ -217,7 +221,7 @@ def test_the_usable_figures_are_in_input_order_by_indicator() -> None:
     valid, _ = run([rate(1, 2, period=pr.Period.month(2025, 3)),
                     pr.Observation(indicator="C", entity="X1", period=JAN, value=3),
                     rate(1, 2, period=JAN)])
-    assert valid.usable == {"R": [0, 2], "C": [1]}
+    assert lists(valid.usable) == {"R": [0, 2], "C": [1]}
 
 
 _FIGURES = [

@@ -114,6 +114,7 @@ _RAISING = {"_issue", "issue", "DataIssue", "Unreadable", "Unresolved"}
 _PASSED_ON = {
     ("dataissues.py", "DataIssue", "code"),  # IssueSink.issue, called with literal codes
     ("validate.py", "issue", "found.code"),  # a resolve.Unresolved's code, a literal where made
+    ("validate.py", "issue", "*args"),  # validate._Kept.say: what the checks said, in turn
     ("result.py", "DataIssue", "code"),  # readers.result._issue, called with literal codes
     ("table.py", "_issue", "cell.code"),  # an Unreadable cell's code, a literal where made
     ("strategies.py", "DataIssue", "draw(codes(max_parts=2))"),

@@ -687,8 +687,9 @@ def build_parser() -> argparse.ArgumentParser:
     inputs.add_argument("--as-of", type=_date, default=None,
                         help="evaluation date (default: today); later periods are not used")
     inputs.add_argument("--engine", choices=("python", "pyarrow"), default="python",
-                        help="how CSV is parsed: python (default) or pyarrow (the columnar "
-                             "extra; the same result, sooner for large files)")
+                        help="how CSV is parsed and the figures validated: python (default) "
+                             "or pyarrow (the columnar extra; the same result, sooner for "
+                             "large files)")
     inputs.add_argument("--max-issues", type=_max_issues, default=DEFAULT_MAX_ISSUES, metavar="N",
                         help=f"list at most N data issues of each code in full (default "
                              f"{DEFAULT_MAX_ISSUES}; 0: all); the rest are counted and named "

@@ -111,14 +111,19 @@ class FigureTable(LazySequence[Observation]):
 
     Indexing and iterating give :class:`Observation` objects, built on demand; the stages of
     the evaluation read the columns.
+
+    ``engine`` says how validation and each unit's series are worked out: ``"python"``
+    (the default), or ``"pyarrow"`` (the columnar reader's tables; set it on any table to
+    ask for it), which runs them vectorised when pyarrow can be imported and the counts fit
+    64 bits, with the same result.
     """
 
     #: The count (or row) of a figure that gives none: counts are never negative.
     NONE = NONE
 
     __slots__ = (
-        "denominator", "entities", "entity", "file", "files", "indicator", "indicators",
-        "level", "levels", "note", "numerator", "period", "periods", "precision",
+        "denominator", "engine", "entities", "entity", "file", "files", "indicator",
+        "indicators", "level", "levels", "note", "numerator", "period", "periods", "precision",
         "reported_on", "row", "source", "value",
     )
 
@@ -141,6 +146,7 @@ class FigureTable(LazySequence[Observation]):
         self.reported_on: list[date | None] = []
         self.source: list[str | None] = []
         self.note: list[str | None] = []
+        self.engine: str = "python"
 
     @classmethod
     def from_observations(cls, observations: Iterable[Observation]) -> FigureTable:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import attrs
 
+from . import _arrow
 from .figures import FigureTable
 from .model import Entity
 
@@ -35,7 +36,10 @@ class Units:
         self.entities = entities
         names, levels = table.entities.values, table.levels.values
         seen: dict[str, set[str]] = {}
-        for e, lv in set(zip(table.entity, table.level, strict=True)):
+        cols = _arrow.columns_of(table)
+        pairs = cols.pairs() if cols is not None else set(zip(table.entity, table.level,
+                                                              strict=True))
+        for e, lv in pairs:
             name, level = names[e], levels[lv]
             if level is not None and name not in entities:
                 seen.setdefault(name, set()).add(level)

@@ -6,7 +6,10 @@ milestone done without evidence), or when its unit cannot be told. Of two figure
 indicator, unit and period the later report is used and the other named a duplicate.
 
 The usual figure of a national file, a rate given as counts in order for a known unit, is
-recognised from its columns alone; only the others are looked at closely.
+recognised from its columns alone; only the others are looked at closely. A table that asks
+for pyarrow (``table.engine``) is sorted the same way with masks and sorts; the checks of one
+figure (:func:`_admitted`), of its unit (:func:`_unresolved`) and the duplicate rule
+(:func:`_duplicate`) are the same functions on both paths.
 """
 
 from __future__ import annotations
@@ -15,14 +18,18 @@ from array import array
 from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
+from itertools import compress, count, repeat
+from operator import is_not
+from typing import Any, Protocol
 
 import attrs
 
+from . import _arrow
 from .dataissues import IssueSink
 from .figures import NONE, FigureTable
 from .model import Entity, Indicator, Kind
 from .numbers import agrees_at_precision, format_percent
-from .resolve import Units
+from .resolve import Units, Unresolved
 from .words import value_beside_counts
 
 __all__ = ["Valid", "validate"]
@@ -30,25 +37,46 @@ __all__ = ["Valid", "validate"]
 
 @attrs.frozen
 class Valid:
-    """The figures fit for evaluation: their positions by indicator (in input order), and the
-    unit of each (None for a figure not used)."""
+    """The figures fit for evaluation: their positions by indicator (in input order, as
+    64-bit columns), and the unit of each (None for a figure not used)."""
 
-    usable: Mapping[str, list[int]]
+    usable: Mapping[str, array[int]]
     unit_of: list[Entity | None]
     #: Every figure's position by indicator code, usable or not, in input order.
     given: Mapping[str, array[int]]
 
 
+#: The pyarrow path keys a figure's indicator, unit and period dates as one signed 64-bit
+#: integer: a table with more combinations than that takes the pure path.
+_KEY_LIMIT = 1 << 63
+
+
+class Says(Protocol):
+    """Where a check of one figure says what is wrong with it: the run's
+    :class:`~plan_rules.dataissues.IssueSink`, or a note of what to say to it later."""
+
+    def issue(self, code: str, index: int | None, vi: str, en: str, *,
+              field: str | None = None, text: str | None = None, expected: str | None = None,
+              blocking: bool = True, severity: str = "error") -> None: ...
+
+
 def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Units,
              sink: IssueSink) -> Valid:
-    """Sort the figures of ``table`` into those fit for evaluation and those ``sink`` names."""
+    """Sort the figures of ``table`` into those fit for evaluation and those ``sink`` names.
+
+    A table whose ``engine`` is ``"pyarrow"`` is sorted with pyarrow when it can be (see
+    :mod:`plan_rules._arrow`), with the same result: the same :class:`Valid`, the same
+    issues in the same order.
+    """
     by_code = [indicators.get(code) for code in table.indicators.values]
+    span_of, n_span = _spans(table)
+    n_ent = len(table.entities)
+    columns = _arrow.columns_of(table) if len(table) else None
+    if columns is not None and len(by_code) * n_ent * n_span < _KEY_LIMIT:
+        valid = _validate_columns(columns, by_code, span_of, units, sink)
+        columns.release()  # once the arrays it made are gone
+        return valid
     names, levels = table.entities.values, table.levels.values
-    # The start and end of each distinct period: a duplicate is the same dates, whatever the
-    # label they were written with.
-    spans: dict[tuple[date, date], int] = {}
-    span_of = [spans.setdefault((p.start, p.end), len(spans)) for p in table.periods.values]
-    n_ent, n_span = len(table.entities), max(len(spans), 1)
     unit_of: list[Entity | None] = [None] * len(table)
     # The unit of each (unit, level) pair once a row of it was taken: every later row of the
     # pair is taken the same way.
@@ -60,50 +88,223 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
     for i, (ind_c, ent_c, lev_c, per_c, num, den, value) in enumerate(rows):
         given[ind_c].append(i)
         ind = by_code[ind_c]
-        if ind is None:
-            code = table.indicators.values[ind_c]
-            sink.issue("unknown_indicator", i,
-                       f"chỉ tiêu '{code}' không có trong các plugin đã nạp",
-                       f"indicator '{code}' is not contributed by any loaded plugin",
-                       field="indicator", text=code,
-                       expected="an indicator code from `plan-rules indicators`")
-            continue
-        # The usual row, a rate given as counts in order, has nothing to report.
-        if not (ind.kind is Kind.RATE and value is None and num != NONE and den != NONE
-                and num <= den) and not _valid_for_kind(table, i, ind, sink):
+        # The usual row, a rate given as counts in order, has nothing to report (the
+        # columnar path recognises it by the same test, as masks).
+        if (ind is None or not (ind.kind is Kind.RATE and value is None and num != NONE
+                                and den != NONE and num <= den)) \
+                and not _admitted(table, i, ind, sink):
             continue
         entity = taken.get((ent_c, lev_c))
         if entity is None:
             found = units.resolve(names[ent_c], levels[lev_c])
             if not isinstance(found, Entity):
-                sink.issue(found.code, i, found.vi, found.en, field=found.field,
-                           text=found.text, expected=found.expected)
+                _unresolved(sink, i, found)
                 continue
             entity = taken[(ent_c, lev_c)] = found
         unit_of[i] = entity
         key = (ind_c * n_ent + ent_c) * n_span + span_of[per_c]
         other = latest.get(key)
-        if other is None:
-            latest[key] = i
-            continue
-        # Keep the later report (by date, then by position); the other is a duplicate.
-        keep, drop = (i, other) if _later(table, i, other) else (other, i)
-        latest[key] = keep
-        o_ind, o_ent, period = table.indicators.values[ind_c], names[ent_c], table.period_of(i)
-        sink.issue("duplicate", drop,
-                   f"trùng số liệu {o_ind}/{o_ent}/{period}; dùng dòng báo cáo sau "
-                   f"({table.where(keep)})",
-                   f"duplicate figure for {o_ind}/{o_ent}/{period}; the later report "
-                   f"({table.where(keep)}) is used",
-                   field="period", text=str(period),
-                   expected="one figure per indicator, entity and period")
-    usable: dict[str, list[int]] = {}
+        latest[key] = i if other is None else _duplicate(table, sink, i, other)
+    usable: dict[str, array[int]] = {}
     codes = table.indicators.values
     for i in sorted(latest.values()):
         if i not in sink.blocked:
-            usable.setdefault(codes[table.indicator[i]], []).append(i)
+            code = codes[table.indicator[i]]
+            part = usable.get(code)
+            if part is None:
+                part = usable[code] = array("q")
+            part.append(i)
     return Valid(usable=usable, unit_of=unit_of,
                  given=dict(zip(table.indicators.values, given, strict=True)))
+
+
+class _Kept:
+    """What the checks said of one figure, kept to be said to the sink in its turn: the
+    columnar path checks the unusual figures first and says what it found in input order."""
+
+    __slots__ = ("said",)
+
+    def __init__(self) -> None:
+        self.said: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def issue(self, *args: Any, **kwargs: Any) -> None:
+        self.said.append((args, kwargs))
+
+    def say(self, sink: IssueSink) -> None:
+        for args, kwargs in self.said:
+            sink.issue(*args, **kwargs)
+
+
+def _validate_columns(cols: _arrow.Columns, by_code: list[Indicator | None],
+                      span_of: list[int], units: Units, sink: IssueSink) -> Valid:
+    """:func:`validate` on pyarrow: the usual figure (a known rate indicator, counts in
+    order, no value) is recognised by masks, each (unit, level) pair resolved once, and
+    duplicates found by one sort; every other figure, each unit that cannot be told and
+    each duplicate goes through the pure path's own functions, in input order.
+
+    On the national benchmark file (1.3 M figures, 2,448 with a value, no issue) this took
+    0.45 s where the pure loop took 1.25 s (a fresh process per run, the engines in turn,
+    medians of 3; load average 1.9–2.2 on the 2 shared cores).
+    """
+    table, pa, pc, n = cols.table, cols.pa, cols.pc, cols.n
+    names, levels = table.entities.values, table.levels.values
+    int64 = pa.int64()
+    # The usual figure: the pure loop's own test, as masks.
+    usual = pc.and_(pc.take(pa.array([ind is not None and ind.kind is Kind.RATE
+                                      for ind in by_code], pa.bool_()), cols.indicator),
+                    pc.and_(pc.and_(pc.not_equal(cols.numerator, NONE),
+                                    pc.not_equal(cols.denominator, NONE)),
+                            pc.less_equal(cols.numerator, cols.denominator)))
+    if table.value.count(None) != n:
+        # The positions of the few values, found at C speed (a Fraction of 0 is false).
+        given_value = compress(count(), map(is_not, table.value, repeat(None)))
+        usual = pc.and_(usual, pc.invert(cols.marks(list(given_value))))
+    # Every other figure is checked by the pure path's function; what it says waits its turn.
+    unusual = pc.invert(usual)
+    rare = cols.ints(pc.indices_nonzero(unusual)).tolist()
+    kept: dict[int, _Kept] = {}
+    admitted: list[bool] = []
+    for i in rare:
+        note = _Kept()
+        admitted.append(_admitted(table, i, by_code[table.indicator[i]], note))
+        if note.said:
+            kept[i] = note
+    valid = pc.replace_with_mask(usual, unusual, pa.array(admitted, pa.bool_())) \
+        if rare else usual
+    # Each (unit, level) pair resolved once, in the order of its first valid figure, as the
+    # pure loop meets them (a unit met only in the data joins the units then).
+    n_lev = max(len(levels), 1)
+    pair = cols.pair_codes()
+    at = pc.indices_nonzero(valid)
+    firsts = pa.table({"pair": pc.filter(pair, valid), "at": at}).group_by(
+        "pair", use_threads=False).aggregate([("at", "min")]).sort_by("at_min")
+    pairs = firsts.column("pair").to_pylist()
+    found = [units.resolve(names[p // n_lev], levels[p % n_lev]) for p in pairs]
+    known = [isinstance(f, Entity) for f in found]
+    pair_at = pc.index_in(pair, value_set=pa.array(pairs, int64))
+    resolved = pc.fill_null(pc.and_(valid, pc.take(pa.array(known, pa.bool_()), pair_at)),
+                            False)
+    unresolved = cols.ints(pc.indices_nonzero(pc.and_(valid, pc.invert(resolved)))).tolist()
+    # Duplicates: the same indicator, unit and period dates; one sort of the taken figures
+    # puts each group's figures side by side.
+    n_ent, n_span = len(names), max(span_of, default=0) + 1
+    key = pc.add(pc.multiply(pc.add(pc.multiply(pc.cast(cols.indicator, int64), n_ent),
+                                    cols.entity), n_span),
+                 pc.take(pa.array(span_of, int64), cols.period))
+    taken_at = pc.indices_nonzero(resolved)
+    keys = pc.filter(key, resolved)
+    twice: list[int] = []
+    if len(keys) > 1:
+        order = pc.sort_indices(keys)
+        ordered = pc.take(keys, order)
+        same = pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+        if pc.any(same).as_py():
+            false = pa.array([False])
+            member = pc.or_(pa.concat_arrays([false, same]), pa.concat_arrays([same, false]))
+            twice = sorted(cols.ints(pc.take(taken_at, pc.filter(order, member))).tolist())
+    # The figures with something to say, in input order, through the pure path's rules.
+    found_of = dict(zip(pairs, found, strict=True))
+    to_say, no_unit, doubled = set(rare), set(unresolved), set(twice)
+    latest: dict[int, int] = {}
+    for i in sorted(to_say | no_unit | doubled):
+        said = kept.get(i)
+        if said is not None:
+            said.say(sink)
+        if i in no_unit:
+            why = found_of[table.entity[i] * n_lev + table.level[i]]
+            assert isinstance(why, Unresolved)
+            _unresolved(sink, i, why)
+        elif i in doubled:
+            k = (table.indicator[i] * n_ent + table.entity[i]) * n_span \
+                + span_of[table.period[i]]
+            other = latest.get(k)
+            latest[k] = i if other is None else _duplicate(table, sink, i, other)
+    # The unit of each figure taken.
+    units_by_pair: list[Entity | None] = [f if isinstance(f, Entity) else None
+                                          for f in found] + [None]
+    codes = pc.fill_null(pc.if_else(resolved, pair_at, len(pairs)), len(pairs))
+    unit_of = list(map(units_by_pair.__getitem__, cols.ints(codes, "i")))
+    # The usable figures: those taken, less the duplicates not kept and what is blocked.
+    dropped = doubled.difference(latest.values())
+    if dropped or sink.blocked:
+        use = pc.and_(resolved, pc.invert(cols.marks([*dropped, *sink.blocked])))
+    else:
+        use = resolved
+    # One stable sort by indicator gives every figure's position by indicator, in input
+    # order, and the usable ones among them.
+    by_indicator = pc.sort_indices(cols.indicator)
+    positions = cols.ints(by_indicator)
+    usable_mask = pc.take(use, by_indicator)
+    usable_positions = cols.ints(pc.filter(by_indicator, usable_mask))
+    codes_sorted = pc.take(cols.indicator, by_indicator)
+    count_all = _counts(pc, codes_sorted, len(by_code))
+    count_usable = _counts(pc, pc.filter(codes_sorted, usable_mask), len(by_code))
+    given: dict[str, array[int]] = {}
+    firsts_usable: list[tuple[int, str, array[int]]] = []
+    start = start_u = 0
+    for c, code in enumerate(table.indicators.values):
+        given[code] = positions[start:start + count_all[c]]
+        start += count_all[c]
+        if count_usable[c]:
+            part = usable_positions[start_u:start_u + count_usable[c]]
+            firsts_usable.append((part[0], code, part))
+            start_u += count_usable[c]
+    # By indicator in the order of its first usable figure, as the pure path fills them.
+    usable = {code: part for _, code, part in sorted(firsts_usable)}
+    return Valid(usable=usable, unit_of=unit_of, given=given)
+
+
+def _counts(pc: Any, codes: Any, n: int) -> list[int]:
+    """How many of ``codes`` (an Arrow integer array) are each of ``0 .. n - 1``."""
+    out = [0] * n
+    for item in pc.value_counts(codes).to_pylist():
+        out[item["values"]] = item["counts"]
+    return out
+
+
+def _spans(table: FigureTable) -> tuple[list[int], int]:
+    """The start and end of each distinct period, numbered: a duplicate is the same dates,
+    whatever the label they were written with. The number of each period's, and how many."""
+    spans: dict[tuple[date, date], int] = {}
+    span_of = [spans.setdefault((p.start, p.end), len(spans)) for p in table.periods.values]
+    return span_of, max(len(spans), 1)
+
+
+def _admitted(table: FigureTable, i: int, ind: Indicator | None, sink: Says) -> bool:
+    """Whether the figure at ``i`` is one its indicator ``ind`` (None: unknown) takes; if
+    not, ``sink`` names it. Both paths ask this of every figure but the usual one."""
+    if ind is None:
+        code = table.indicators.values[table.indicator[i]]
+        sink.issue("unknown_indicator", i,
+                   f"chỉ tiêu '{code}' không có trong các plugin đã nạp",
+                   f"indicator '{code}' is not contributed by any loaded plugin",
+                   field="indicator", text=code,
+                   expected="an indicator code from `plan-rules indicators`")
+        return False
+    return _valid_for_kind(table, i, ind, sink)
+
+
+def _unresolved(sink: Says, i: int, found: Unresolved) -> None:
+    """Name the figure at ``i``, whose unit cannot be told."""
+    sink.issue(found.code, i, found.vi, found.en, field=found.field, text=found.text,
+               expected=found.expected)
+
+
+def _duplicate(table: FigureTable, sink: Says, i: int, other: int) -> int:
+    """The duplicate rule, for two figures of the same indicator, unit and period dates: the
+    one of them kept (the later report, by date, then by position); ``sink`` names the
+    other. ``other`` is the one kept so far, ``i`` the figure met now."""
+    keep, drop = (i, other) if _later(table, i, other) else (other, i)
+    o_ind = table.indicators.values[table.indicator[i]]
+    o_ent, period = table.entities.values[table.entity[i]], table.period_of(i)
+    sink.issue("duplicate", drop,
+               f"trùng số liệu {o_ind}/{o_ent}/{period}; dùng dòng báo cáo sau "
+               f"({table.where(keep)})",
+               f"duplicate figure for {o_ind}/{o_ent}/{period}; the later report "
+               f"({table.where(keep)}) is used",
+               field="period", text=str(period),
+               expected="one figure per indicator, entity and period")
+    return keep
 
 
 def _later(table: FigureTable, a: int, b: int) -> bool:
@@ -113,7 +314,7 @@ def _later(table: FigureTable, a: int, b: int) -> bool:
     return a > b
 
 
-def _valid_for_kind(table: FigureTable, i: int, ind: Indicator, sink: IssueSink) -> bool:
+def _valid_for_kind(table: FigureTable, i: int, ind: Indicator, sink: Says) -> bool:
     num, den, value = table.numerator[i], table.denominator[i], table.value[i]
     if ind.kind is Kind.RATE:
         if num != NONE and den != NONE:

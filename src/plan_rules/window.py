@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from . import _arrow
 from .figures import NONE, FigureTable
 from .lazy import LazySequence
 from .model import Aggregation, Entity, Indicator, Target, Text
@@ -123,7 +124,19 @@ def ceased(indicator: Indicator, entity: Entity, window: Period) -> bool:
 def series(table: FigureTable, positions: Sequence[int],
            unit_of: Sequence[Entity | None]) -> list[Series]:
     """The series of each unit among ``positions`` (in input order), units in the order of
-    their first figure."""
+    their first figure (on pyarrow for a table that asks for it: the same series)."""
+    columns = _arrow.columns_of(table) if len(positions) > 1 else None
+    if columns is not None:
+        parts = _arrow.series_parts(columns, positions)
+        columns.release()
+        made, start = [], 0
+        for size, first in zip(parts.sizes, parts.first_starts, strict=True):
+            stop = start + size
+            unit = unit_of[parts.positions[start]]
+            assert unit is not None
+            made.append(Series(unit, parts.positions[start:stop], parts.ends[start:stop], first))
+            start = stop
+        return made
     ends = [p.end for p in table.periods.values]
     starts = [p.start for p in table.periods.values]
     entity, period = table.entity, table.period

@@ -49,12 +49,13 @@ import csv
 import os
 import re
 from array import array
-from collections.abc import Callable, MutableSequence, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from .._arrow import to_array as _array
 from .._bulk import collector_paused
 from ..figures import RARE, Codes, FigureTable
 from ..model import DataIssue, Kind
@@ -125,9 +126,12 @@ def read_observations(path: str | os.PathLike[str], *, registry: Registry | None
     reg = registry if registry is not None else load_registry()
     parsed = _parse(p, reg, pa, pc, pacsv)
     pa.default_memory_pool().release_unused()  # what parsing used and no longer needs
-    if parsed is None:
-        return read_pure(p, registry=reg, progress=progress)
-    return parsed.result(progress)
+    result = read_pure(p, registry=reg, progress=progress) if parsed is None \
+        else parsed.result(progress)
+    # Asked for pyarrow: the stages after reading use it too (validation, the series).
+    if isinstance(result.observations, FigureTable):
+        result.observations.engine = "pyarrow"
+    return result
 
 
 # -- parsing ----------------------------------------------------------------------------------
@@ -523,18 +527,6 @@ class _Fast:
 def _whole(values: Any) -> Any:
     """An Arrow array in one piece (a chunked array's chunks combined)."""
     return values.combine_chunks() if hasattr(values, "combine_chunks") else values
-
-
-def _array(typecode: str, values: Any) -> MutableSequence[int]:
-    """An Arrow integer array without nulls (int32 for "i", int64 for "q") copied into an
-    ``array`` from its buffer: no Python integer per value."""
-    values = _whole(values)
-    out = array(typecode)
-    if len(values):
-        width = out.itemsize
-        data = memoryview(values.buffers()[1])
-        out.frombytes(data[values.offset * width:(values.offset + len(values)) * width])
-    return out
 
 
 def _line_of(k: int, blank_at: list[int]) -> int:
