@@ -1,17 +1,6 @@
-"""Hypothesis strategies for every public type of plan_rules, valid by construction.
+"""The strategies of every public type of plan_rules, and whole registries and scenarios.
 
-Every strategy here generates objects that pass the model's validators, and the scenario
-strategies generate whole evaluations: a registry whose targets name its indicators with
-thresholds that fit their kinds, entities whose levels the targets' scopes name, and
-observations for them. They are also registered with Hypothesis (through its ``hypothesis``
-entry point), so ``st.from_type(plan_rules.Observation)`` and ``@given(report=...)`` with a
-type annotation work without importing this module.
-
-Shrinking goes toward simple values: the shortest code (``A``), the text ``a``, the year
-``min_year``, the first level (``province``), a threshold of 0 (a rate) or 0 (a count), the
-figure exactly on a target's threshold, no optional fields, and as few entities and
-observations as the property still fails with. Import it as ``from plan_rules import
-strategies as prs`` (it needs the ``testing`` extra: ``pip install "plan-rules[testing]"``).
+See :mod:`plan_rules.strategies` (the public names are imported from there).
 """
 
 from __future__ import annotations
@@ -28,8 +17,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from .engine import CheckContext, evaluate
-from .model import (
+from ..engine import CheckContext, evaluate
+from ..model import (
     Aggregation,
     Area,
     Check,
@@ -55,12 +44,12 @@ from .model import (
     Text,
     Verdict,
 )
-from .periods import Period
-from .readers import ReadResult
-from .registry import LoadProblem, PluginInfo, Registry
-from .report import Report, Summary
-from .schedule import Frequency, Schedule
-from .writers import Writer
+from ..periods import Period
+from ..readers import ReadResult
+from ..registry import LoadProblem, PluginInfo, Registry
+from ..report import Report, Summary
+from ..schedule import Frequency, Schedule
+from ..writers import Writer
 
 __all__ = [
     "LEVELS",

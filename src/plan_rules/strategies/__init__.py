@@ -1,0 +1,99 @@
+"""Hypothesis strategies for every public type of plan_rules, valid by construction.
+
+Every strategy here generates objects that pass the model's validators, and the scenario
+strategies generate whole evaluations: a registry whose targets name its indicators with
+thresholds that fit their kinds, entities whose levels the targets' scopes name, and
+observations for them. They are also registered with Hypothesis (through its ``hypothesis``
+entry point), so ``st.from_type(plan_rules.Observation)`` and ``@given(report=...)`` with a
+type annotation work without importing this module.
+
+Shrinking goes toward simple values: the shortest code (``A``), the text ``a``, the year
+``min_year``, the first level (``province``), a threshold of 0 (a rate) or 0 (a count), the
+figure exactly on a target's threshold, no optional fields, and as few entities and
+observations as the property still fails with. Import it as ``from plan_rules import
+strategies as prs`` (it needs the ``testing`` extra: ``pip install "plan-rules[testing]"``).
+"""
+
+from __future__ import annotations
+
+from .core import (
+    LEVELS,
+    Scenario,
+    areas,
+    check_contexts,
+    checks,
+    clauses,
+    codes,
+    data_issues,
+    entities,
+    entity_results,
+    entity_sets,
+    findings,
+    indicators,
+    load_problems,
+    near_threshold,
+    observations,
+    observations_for,
+    panels,
+    periods,
+    periods_within,
+    plans,
+    plugin_infos,
+    points,
+    progress_assessments,
+    progress_inputs,
+    progress_methods,
+    read_results,
+    registries,
+    reports,
+    scenarios,
+    schedules,
+    scopes,
+    statistics,
+    summaries,
+    targets,
+    texts,
+    thresholds,
+    writers,
+)
+
+__all__ = [
+    "LEVELS",
+    "Scenario",
+    "areas",
+    "check_contexts",
+    "checks",
+    "clauses",
+    "codes",
+    "data_issues",
+    "entities",
+    "entity_results",
+    "entity_sets",
+    "findings",
+    "indicators",
+    "load_problems",
+    "near_threshold",
+    "observations",
+    "observations_for",
+    "panels",
+    "periods",
+    "periods_within",
+    "plans",
+    "plugin_infos",
+    "points",
+    "progress_assessments",
+    "progress_inputs",
+    "progress_methods",
+    "read_results",
+    "registries",
+    "reports",
+    "scenarios",
+    "schedules",
+    "scopes",
+    "statistics",
+    "summaries",
+    "targets",
+    "texts",
+    "thresholds",
+    "writers",
+]
