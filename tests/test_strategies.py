@@ -248,3 +248,42 @@ def test_near_threshold_shrinks_to_exactly_the_threshold() -> None:
     target = attrs.evolve(find(prs.targets(indicator), lambda _: True), threshold=Fraction(130),
                           comparator=Comparator.GE)
     assert find(prs.near_threshold(target, indicator), lambda _: True).value == 130
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_a_pooled_rate_target_judges_a_figure_near_its_threshold_exactly(
+        data: st.DataObject) -> None:
+    indicator = data.draw(prs.indicators(kinds=[Kind.RATE]))
+    target = attrs.evolve(data.draw(prs.targets(indicator)), scope=Scope(level="province"),
+                          aggregation=Aggregation.POOLED, valid_from=None, valid_to=None)
+    obs = data.draw(prs.near_threshold(target, indicator))
+    report = plan_rules.evaluate([obs], registry=_alone(indicator, target),
+                                 as_of=target.deadline)
+    figure = obs.rate()
+    assert figure is not None
+    expected = Verdict.MET if target.comparator.holds(figure, target.threshold) \
+        else Verdict.NOT_MET
+    assert report.finding(target.code).verdict is expected
+
+
+# -- validity windows ------------------------------------------------------------------------
+
+
+def _leaves_nothing_to_measure(target: Target) -> bool:
+    """Whether the target's validity window shares no day with its window start (or 1
+    January of the deadline's year) to its deadline."""
+    start = target.window_start or date(target.deadline.year, 1, 1)
+    return ((target.valid_to is not None and target.valid_to < start)
+            or (target.valid_from is not None and target.valid_from > target.deadline))
+
+
+@settings(max_examples=100, deadline=None)
+@given(prs.targets())
+def test_generated_targets_are_valid_on_some_day_they_measure(target: Target) -> None:
+    assert not _leaves_nothing_to_measure(target)
+
+
+def test_targets_with_nothing_to_measure_are_drawn_when_asked_for() -> None:
+    found = find(prs.targets(degenerate=True), _leaves_nothing_to_measure)
+    assert _leaves_nothing_to_measure(found)

@@ -344,18 +344,31 @@ def targets(
     number: int | None = None,
     levels: Sequence[str] = LEVELS,
     groups: Sequence[str] = GROUPS,
+    degenerate: bool = False,
 ) -> Target:
     """Targets whose threshold and comparator fit ``indicator``'s kind (a milestone is
     ``>= 1`` or ``== 1``), coded ``<indicator>.T<number>``, with an optional validity window.
 
+    The validity window shares at least one day with the span the target measures (its
+    window start, or 1 January of the deadline's year, to its deadline), so that the target
+    measures something: a window that ends before the span starts, or starts after the
+    deadline, leaves a target that is ``not_applicable`` whatever the figures.
+
     :param indicator: the indicator the target measures (drawn when not given).
     :param deadline: the target's deadline (drawn when not given).
+    :param degenerate: also draw such windows (anywhere in the deadline's year), for a
+        property that must hold for them too.
     """
     ind = indicator if indicator is not None else draw(indicators())
     due = deadline or draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)))
     year = Period.year(due.year)
-    valid_from, valid_to = draw(_optional_window(year))
-    window_start = draw(st.none() | st.dates(min_value=year.start, max_value=due))
+    if degenerate:
+        valid_from, valid_to = draw(_optional_window(year))
+        window_start = draw(st.none() | st.dates(min_value=year.start, max_value=due))
+    else:
+        window_start = draw(st.none() | st.dates(min_value=year.start, max_value=due))
+        span = Period.between(window_start or year.start, due)
+        valid_from, valid_to = draw(_optional_window(span))
     return Target(
         code=f"{ind.code}.T{number if number is not None else draw(st.integers(1, 9))}",
         indicator=ind.code,
@@ -658,7 +671,8 @@ def near_threshold(
     For a rate with counts the denominator is drawn and the numerator is one of the whole
     numbers around ``threshold × denominator``; for a rate given as a value, a count or a
     milestone, the value is the threshold or one step from it (never below zero, never a
-    rate above 100%).
+    rate above 100%). A ``pooled`` rate target takes a ratio of sums, which a percentage
+    alone cannot enter (``counts_needed``): its figures always carry counts.
 
     :param entity: the reporting unit (default: the scope's entity, or a unit at the scope's
         level). For a scope that names a group, pass an entity of the group and give it to
@@ -678,7 +692,7 @@ def near_threshold(
     elif indicator.kind is Kind.COUNT:
         figure = {"value": Fraction(draw(st.sampled_from(
             [n for n in _neighbours(t) if n >= 0]))), }
-    elif draw(st.booleans()):
+    elif target.aggregation is not Aggregation.POOLED and draw(st.booleans()):
         step = Fraction(1, 10 ** draw(st.integers(1, 6)))
         value = t + draw(st.sampled_from((0, -1, 1))) * step
         figure = {"value": min(max(value, Fraction(0)), Fraction(1))}
