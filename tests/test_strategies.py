@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import subprocess
 import sys
+from collections import Counter
 from datetime import date
 from fractions import Fraction
 
 import attrs
 import pytest
-from hypothesis import find, given, settings
+from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 import plan_rules
@@ -287,3 +289,50 @@ def test_generated_targets_are_valid_on_some_day_they_measure(target: Target) ->
 def test_targets_with_nothing_to_measure_are_drawn_when_asked_for() -> None:
     found = find(prs.targets(degenerate=True), _leaves_nothing_to_measure)
     assert _leaves_nothing_to_measure(found)
+
+
+# -- decided verdicts ------------------------------------------------------------------------
+
+
+@functools.cache
+def _verdicts(shipped: bool, draws: int) -> Counter[Verdict]:
+    """The target verdicts of ``draws`` decided scenarios (the same draws every run), of the
+    shipped plans or of generated registries."""
+    found: Counter[Verdict] = Counter()
+    registries = st.just(load_registry()) if shipped else prs.registries(min_targets=1)
+
+    @settings(max_examples=draws, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(st.data())
+    def run(data: st.DataObject) -> None:
+        registry = data.draw(registries)
+        report = data.draw(prs.decided_scenarios(registry)).evaluate(registry)
+        found.update(f.verdict for f in report.target_findings())
+
+    run()
+    return found
+
+
+def _decided(verdicts: Counter[Verdict]) -> Fraction:
+    return Fraction(verdicts[Verdict.MET] + verdicts[Verdict.NOT_MET], verdicts.total())
+
+
+def test_decided_scenarios_decide_most_verdicts_of_generated_registries() -> None:
+    assert _decided(_verdicts(shipped=False, draws=40)) > Fraction(8, 10)
+
+
+def test_decided_scenarios_decide_most_verdicts_of_the_shipped_plans() -> None:
+    assert _decided(_verdicts(shipped=True, draws=10)) > Fraction(8, 10)
+
+
+def test_decided_scenarios_both_meet_and_miss_targets() -> None:
+    verdicts = _verdicts(shipped=False, draws=40)
+    assert verdicts[Verdict.MET] > 0 and verdicts[Verdict.NOT_MET] > 0
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_decided_scenarios_raise_no_data_issue(data: st.DataObject) -> None:
+    registry = data.draw(prs.registries(min_targets=1))
+    report = data.draw(prs.decided_scenarios(registry)).evaluate(registry)
+    assert list(report.issues) == []

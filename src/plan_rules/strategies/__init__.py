@@ -56,6 +56,7 @@ from .core import (
     thresholds,
     writers,
 )
+from .decided import decided_scenarios
 
 __all__ = [
     "LEVELS",
@@ -66,6 +67,7 @@ __all__ = [
     "clauses",
     "codes",
     "data_issues",
+    "decided_scenarios",
     "entities",
     "entity_results",
     "entity_sets",
