@@ -57,15 +57,18 @@ from .core import (
     writers,
 )
 from .decided import decided_scenarios
+from .files import CsvFile, csv_files
 
 __all__ = [
     "LEVELS",
+    "CsvFile",
     "Scenario",
     "areas",
     "check_contexts",
     "checks",
     "clauses",
     "codes",
+    "csv_files",
     "data_issues",
     "decided_scenarios",
     "entities",
