@@ -7,6 +7,12 @@ observations for them. They are also registered with Hypothesis (through its ``h
 entry point), so ``st.from_type(plan_rules.Observation)`` and ``@given(report=...)`` with a
 type annotation work without importing this module.
 
+Two strategies draw what a property suite written from the outside needs most:
+:func:`decided_scenarios` (in :mod:`.decided`), figures of a registry whose target verdicts
+are met or not met rather than ``no_data``, and :func:`csv_files` (in :mod:`.files`), the CSV
+text people really send, which reads back to the figures it was drawn from. The other
+strategies are in :mod:`.core`.
+
 Shrinking goes toward simple values: the shortest code (``A``), the text ``a``, the year
 ``min_year``, the first level (``province``), a threshold of 0 (a rate) or 0 (a count), the
 figure exactly on a target's threshold, no optional fields, and as few entities and
