@@ -336,3 +336,23 @@ def test_decided_scenarios_raise_no_data_issue(data: st.DataObject) -> None:
     registry = data.draw(prs.registries(min_targets=1))
     report = data.draw(prs.decided_scenarios(registry)).evaluate(registry)
     assert list(report.issues) == []
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_decided_scenarios_keep_to_their_bounds_on_units_and_periods(
+        data: st.DataObject) -> None:
+    registry = data.draw(prs.registries(min_targets=1))
+    scenario = data.draw(prs.decided_scenarios(registry, max_units=1, max_periods=1))
+    per_unit = Counter((o.indicator, o.entity) for o in scenario.observations)
+    scopes = {(t.scope.level, t.scope.group, t.scope.entity) for t in registry.targets.values()}
+    assert set(per_unit.values()) <= {1} and len(scenario.entities) <= len(scopes)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_decided_scenarios_are_judged_after_every_target_window_ends(
+        data: st.DataObject) -> None:
+    registry = data.draw(prs.registries(min_targets=1))
+    scenario = data.draw(prs.decided_scenarios(registry))
+    assert all(t.measurement.end <= scenario.as_of for t in registry.targets.values())
