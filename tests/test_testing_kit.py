@@ -407,7 +407,8 @@ def test_the_testing_extra_installs_jsonschema() -> None:
 
 def test_the_shipped_report_schema_is_the_documented_one() -> None:
     # docs/report-schema.json is where the schema is written; the package ships a copy.
-    assert kit.report_schema() == json.loads(DOCUMENTED_SCHEMA.read_text(encoding="utf-8"))
+    assert kit.report_schema() == json.loads(DOCUMENTED_SCHEMA.read_text(encoding="utf-8")), (
+        "src/plan_rules/schemas/report.json is stale: run `python -m plan_rules._docgen`")
 
 
 @settings(max_examples=10, deadline=None)
