@@ -991,6 +991,9 @@ def scenarios(
     name, observations of its indicators for them, and an as-of date in the plans' years
     (shrinking toward the latest deadline, the usual evaluation date).
 
+    Most of its targets see no figure in their window (``no_data``): for verdicts that are
+    met or not met, draw :func:`~plan_rules.strategies.decided_scenarios`.
+
     :param clean: figures without data issues; with ``False`` also figures that the engine
         reports as data issues but a check must still cope with, and rows with file and row.
     """
