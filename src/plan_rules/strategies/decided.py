@@ -149,7 +149,8 @@ def decided_scenarios(
     For each target: units in its scope (one for a ``reported`` target, up to ``max_units``
     otherwise, existing throughout), each reporting one to ``max_periods`` figures that
     share no day, inside the target's measurement window (inside every window, where
-    several targets of one indicator take the same unit), in the form its aggregation
+    several targets of one indicator take the same unit; one in each, where those windows
+    share no day), in the form its aggregation
     needs (counts for a rate, evidence for a milestone done); the as-of date is the first
     on which every window has passed, or up to a year later. The figures come in any order.
 
