@@ -76,3 +76,14 @@ def test_the_docs_generator_reports_a_stale_file(tmp_path: Path) -> None:
     assert _docgen.main(["--check", "--output", str(stale)]) == 1
     assert _docgen.main(["--output", str(stale)]) == 0
     assert _docgen.main(["--check", "--output", str(stale)]) == 0
+
+
+def test_the_docs_generator_ships_the_report_schema_as_documented(tmp_path: Path) -> None:
+    hooks, schema, shipped = (tmp_path / n for n in ("hooks.md", "schema.json", "report.json"))
+    hooks.write_text(_docgen.hook_reference(), encoding="utf-8")
+    schema.write_text('{"title": "changed by hand"}\n', encoding="utf-8")
+    shipped.write_text('{"title": "as it was"}\n', encoding="utf-8")
+    paths = ["--output", str(hooks), "--schema", str(schema), "--shipped-schema", str(shipped)]
+    assert _docgen.main(["--check", *paths]) == 1
+    assert _docgen.main(paths) == 0
+    assert shipped.read_text(encoding="utf-8") == schema.read_text(encoding="utf-8")

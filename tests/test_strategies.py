@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import subprocess
 import sys
+from collections import Counter
 from datetime import date
 from fractions import Fraction
 
 import attrs
 import pytest
-from hypothesis import find, given, settings
+from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 import plan_rules
@@ -248,3 +250,111 @@ def test_near_threshold_shrinks_to_exactly_the_threshold() -> None:
     target = attrs.evolve(find(prs.targets(indicator), lambda _: True), threshold=Fraction(130),
                           comparator=Comparator.GE)
     assert find(prs.near_threshold(target, indicator), lambda _: True).value == 130
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_a_pooled_rate_target_judges_a_figure_near_its_threshold_exactly(
+        data: st.DataObject) -> None:
+    indicator = data.draw(prs.indicators(kinds=[Kind.RATE]))
+    target = attrs.evolve(data.draw(prs.targets(indicator)), scope=Scope(level="province"),
+                          aggregation=Aggregation.POOLED, valid_from=None, valid_to=None)
+    obs = data.draw(prs.near_threshold(target, indicator))
+    report = plan_rules.evaluate([obs], registry=_alone(indicator, target),
+                                 as_of=target.deadline)
+    figure = obs.rate()
+    assert figure is not None
+    expected = Verdict.MET if target.comparator.holds(figure, target.threshold) \
+        else Verdict.NOT_MET
+    assert report.finding(target.code).verdict is expected
+
+
+# -- validity windows ------------------------------------------------------------------------
+
+
+def _leaves_nothing_to_measure(target: Target) -> bool:
+    """Whether the target's validity window shares no day with its window start (or 1
+    January of the deadline's year) to its deadline."""
+    start = target.window_start or date(target.deadline.year, 1, 1)
+    return ((target.valid_to is not None and target.valid_to < start)
+            or (target.valid_from is not None and target.valid_from > target.deadline))
+
+
+@settings(max_examples=100, deadline=None)
+@given(prs.targets())
+def test_generated_targets_are_valid_on_some_day_they_measure(target: Target) -> None:
+    assert not _leaves_nothing_to_measure(target)
+
+
+def test_targets_with_nothing_to_measure_are_drawn_when_asked_for() -> None:
+    found = find(prs.targets(degenerate=True), _leaves_nothing_to_measure)
+    assert _leaves_nothing_to_measure(found)
+
+
+# -- decided verdicts ------------------------------------------------------------------------
+
+
+@functools.cache
+def _verdicts(shipped: bool, draws: int) -> Counter[Verdict]:
+    """The target verdicts of ``draws`` decided scenarios (the same draws every run), of the
+    shipped plans or of generated registries."""
+    found: Counter[Verdict] = Counter()
+    registries = st.just(load_registry()) if shipped else prs.registries(min_targets=1)
+
+    @settings(max_examples=draws, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(st.data())
+    def run(data: st.DataObject) -> None:
+        registry = data.draw(registries)
+        report = data.draw(prs.decided_scenarios(registry)).evaluate(registry)
+        found.update(f.verdict for f in report.target_findings())
+
+    run()
+    return found
+
+
+def _decided(verdicts: Counter[Verdict]) -> Fraction:
+    return Fraction(verdicts[Verdict.MET] + verdicts[Verdict.NOT_MET], verdicts.total())
+
+
+def test_decided_scenarios_decide_most_verdicts_of_generated_registries() -> None:
+    assert _decided(_verdicts(shipped=False, draws=40)) > Fraction(8, 10)
+
+
+def test_decided_scenarios_decide_most_verdicts_of_the_shipped_plans() -> None:
+    assert _decided(_verdicts(shipped=True, draws=10)) > Fraction(8, 10)
+
+
+def test_decided_scenarios_both_meet_and_miss_targets() -> None:
+    verdicts = _verdicts(shipped=False, draws=40)
+    assert verdicts[Verdict.MET] > 0 and verdicts[Verdict.NOT_MET] > 0
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_decided_scenarios_raise_no_data_issue(data: st.DataObject) -> None:
+    registry = data.draw(prs.registries(min_targets=1))
+    report = data.draw(prs.decided_scenarios(registry)).evaluate(registry)
+    assert list(report.issues) == []
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_decided_scenarios_keep_to_their_bounds_on_units_and_periods(
+        data: st.DataObject) -> None:
+    # One target per indicator: where two targets' windows share no day, a unit reports
+    # in each.
+    registry = data.draw(prs.registries(min_targets=1, max_targets=1))
+    scenario = data.draw(prs.decided_scenarios(registry, max_units=1, max_periods=1))
+    per_unit = Counter((o.indicator, o.entity) for o in scenario.observations)
+    scopes = {(t.scope.level, t.scope.group, t.scope.entity) for t in registry.targets.values()}
+    assert set(per_unit.values()) <= {1} and len(scenario.entities) <= len(scopes)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_decided_scenarios_are_judged_after_every_target_window_ends(
+        data: st.DataObject) -> None:
+    registry = data.draw(prs.registries(min_targets=1))
+    scenario = data.draw(prs.decided_scenarios(registry))
+    assert all(t.measurement.end <= scenario.as_of for t in registry.targets.values())

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import importlib.metadata
 import itertools
+import json
 from collections.abc import Callable, Iterator
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
 
 import plan_rules
 from plan_rules import (
@@ -32,6 +35,7 @@ from plan_rules import (
     Writer,
     hookimpl,
 )
+from plan_rules import strategies as prs
 from plan_rules import testing as kit
 from plan_rules.testing import Contributions, PluginConformance
 
@@ -385,3 +389,44 @@ def test_every_bundled_plugin_conforms(name: str) -> None:
     # so they are checked beside every bundled plugin.
     requires = [n for n in _bundled() if n != name] if name == "builtin" else ["plan200"]
     kit.check_plugin(name, requires=[r for r in requires if r != name], max_examples=30)
+
+
+# -- the report schema ---------------------------------------------------------------------
+
+DOCUMENTED_SCHEMA = Path(__file__).parents[1] / "docs" / "report-schema.json"
+
+
+def _empty_report() -> plan_rules.Report:
+    return plan_rules.evaluate([], registry=plan_rules.load_registry(), as_of=date(2025, 12, 31))
+
+
+def test_the_testing_extra_installs_jsonschema() -> None:
+    wanted = importlib.metadata.requires("plan-rules") or []
+    assert any(r.startswith("jsonschema") and 'extra == "testing"' in r for r in wanted)
+
+
+def test_the_shipped_report_schema_is_the_documented_one() -> None:
+    # docs/report-schema.json is where the schema is written; the package ships a copy.
+    assert kit.report_schema() == json.loads(DOCUMENTED_SCHEMA.read_text(encoding="utf-8")), (
+        "src/plan_rules/schemas/report.json is stale: run `python -m plan_rules._docgen`")
+
+
+@settings(max_examples=10, deadline=None)
+@given(prs.reports())
+def test_a_generated_report_follows_the_report_schema(report: plan_rules.Report) -> None:
+    kit.check_report_json(report)
+
+
+def test_the_json_text_of_a_report_is_checked_as_the_report() -> None:
+    kit.check_report_json(_empty_report().to_json())
+
+
+def test_a_report_that_breaks_the_schema_is_refused_with_every_place_named() -> None:
+    data = _empty_report().to_dict()
+    data["findings"][0]["verdict"] = "maybe"
+    del data["as_of"]
+    with pytest.raises(kit.ReportSchemaError) as caught:
+        kit.check_report_json(data)
+    assert len(caught.value.problems) == 2
+    assert any(p.startswith("$.findings[0].verdict: 'maybe'") for p in caught.value.problems)
+    assert any("'as_of' is a required property" in p for p in caught.value.problems)

@@ -117,7 +117,7 @@ _PASSED_ON = {
     ("validate.py", "issue", "*args"),  # validate._Kept.say: what the checks said, in turn
     ("result.py", "DataIssue", "code"),  # readers.result._issue, called with literal codes
     ("table.py", "_issue", "cell.code"),  # an Unreadable cell's code, a literal where made
-    ("strategies.py", "DataIssue", "draw(codes(max_parts=2))"),
+    ("core.py", "DataIssue", "draw(codes(max_parts=2))"),  # strategies/core.py
 }
 
 

@@ -1,12 +1,14 @@
 """Generates the hook reference, ``docs/hooks.md``, from the hook specifications themselves,
-and the table of every data-issue code in ``docs/cli.md`` from :mod:`plan_rules.words`.
+the table of every data-issue code in ``docs/cli.md`` from :mod:`plan_rules.words`, and the
+copy of the report schema the package ships (``src/plan_rules/schemas/report.json``, for
+:func:`plan_rules.testing.check_report_json`) from ``docs/report-schema.json``.
 
 Each hook gets a section headed by its exact signature, followed by its docstring with the
 ``:param:`` and ``:return:`` fields turned into lists, so the reference cannot drift from the
-code. ``python -m plan_rules._docgen`` rewrites ``docs/hooks.md`` and the marked section of
-``docs/cli.md``; with ``--check`` it only says whether both are current (exit status 1 when
-one is stale). The tests run the same comparison, and fail when a hook lacks a docstring, a
-``:return:`` or a ``:param:``.
+code. ``python -m plan_rules._docgen`` rewrites ``docs/hooks.md``, the marked section of
+``docs/cli.md`` and the shipped schema; with ``--check`` it only says whether all are current
+(exit status 1 when one is stale). The tests run the same comparison, and fail when a hook
+lacks a docstring, a ``:return:`` or a ``:param:``.
 """
 
 from __future__ import annotations
@@ -220,13 +222,18 @@ def _current(path: Path) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write the hook reference and the table of issue codes, or with ``--check`` report
-    whether they are current."""
+    """Write the hook reference, the table of issue codes and the shipped report schema, or
+    with ``--check`` report whether they are current."""
     parser = argparse.ArgumentParser(prog="python -m plan_rules._docgen",
                                      description=textwrap.dedent(__doc__ or "").strip())
     parser.add_argument("--output", type=Path, default=Path("docs/hooks.md"))
     parser.add_argument("--cli", type=Path, default=Path("docs/cli.md"),
                         help="the page whose table of data-issue codes is generated")
+    parser.add_argument("--schema", type=Path, default=Path("docs/report-schema.json"),
+                        help="the report schema, written by hand")
+    parser.add_argument("--shipped-schema", type=Path,
+                        default=Path("src/plan_rules/schemas/report.json"),
+                        help="the package's copy of the report schema")
     parser.add_argument("--check", action="store_true", help="exit 1 if a file is stale")
     args = parser.parse_args(argv)
     missing = problems()
@@ -237,8 +244,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if cli_text is None:
         print(f"{args.cli} is missing", file=sys.stderr)
         return 1
+    schema_text = _current(args.schema)
+    if schema_text is None:
+        print(f"{args.schema} is missing", file=sys.stderr)
+        return 1
     try:
-        wanted = {args.output: hook_reference(), args.cli: with_issue_table(cli_text)}
+        wanted = {args.output: hook_reference(), args.cli: with_issue_table(cli_text),
+                  args.shipped_schema: schema_text}
     except ValueError as exc:
         print(f"{args.cli}: {exc}", file=sys.stderr)
         return 1

@@ -11,13 +11,16 @@ report, and every progress method assesses any history, deterministically.
 :class:`PluginConformance` runs the
 same rules as one pytest test each. :func:`fake_distribution` and :func:`installed` write
 flake8-style fake ``*.dist-info`` folders, to test discovery through entry points without
-installing anything. Needs the ``testing`` extra (Hypothesis).
+installing anything. :func:`check_report_json` checks a report's JSON against the report
+schema shipped with plan_rules. Needs the ``testing`` extra (Hypothesis, jsonschema).
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.resources
+import json
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -44,10 +47,13 @@ __all__ = [
     "PluginConformance",
     "PluginUnderTest",
     "Problem",
+    "ReportSchemaError",
     "check_plugin",
+    "check_report_json",
     "fake_distribution",
     "installed",
     "load_plugin",
+    "report_schema",
 ]
 
 
@@ -697,3 +703,52 @@ def installed(
             for module in modules or {}:
                 sys.modules.pop(module, None)
             importlib.invalidate_caches()
+
+
+# -- the report schema ---------------------------------------------------------------------
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON schema of a report (``docs/report-schema.json``), as shipped with
+    plan_rules: the one its ``to_json`` writes to."""
+    text = importlib.resources.files("plan_rules").joinpath("schemas", "report.json")
+    found: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
+    return found
+
+
+class ReportSchemaError(PlanRulesError, AssertionError):
+    """A report's JSON does not follow the report schema; ``problems`` lists every place
+    that does not (``$.findings[0].verdict: 'maybe' is not one of …``)."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"the report does not follow the report schema, in "
+                         f"{len(self.problems)} place(s):\n{lines}")
+
+
+def check_report_json(report: Report | str | bytes | Mapping[str, Any]) -> None:
+    """Check a report's JSON against the report schema shipped with plan_rules.
+
+    :param report: a :class:`~plan_rules.Report` (checked as ``to_json(run=True)`` writes
+        it), the JSON text of one (what a writer or ``plan-rules run --format json``
+        wrote), or that text already parsed.
+    :raises ReportSchemaError: listing every place where it does not follow the schema.
+    :raises ImportError: jsonschema is not installed (``pip install "plan-rules[testing]"``).
+    """
+    try:
+        import jsonschema
+    except ImportError as exc:  # pragma: no cover - the testing extra installs it
+        raise ImportError("check_report_json needs jsonschema: pip install "
+                          "\"plan-rules[testing]\"") from exc
+    if isinstance(report, Report):
+        data: Any = json.loads(report.to_json(run=True))
+    elif isinstance(report, str | bytes):
+        data = json.loads(report)
+    else:
+        data = report
+    schema = report_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    if errors:
+        raise ReportSchemaError([f"{e.json_path}: {e.message}" for e in errors])
