@@ -842,9 +842,10 @@ class Evaluated:
 def finish(partial: PartialAggregate, *, registry: Registry | None = None,
            entities: Iterable[Entity] | Mapping[str, Entity] | None = None,
            strict: bool | None = None, progress_methods: Sequence[str] | None = None,
-           mapper: Callable[..., Iterable[Any]] = map,
+           mapper: Callable[..., Iterable[Any]] = map, issues: Iterable[DataIssue] = (),
            max_issues: int | None = DEFAULT_MAX_ISSUES) -> Evaluated:
-    """Evaluate the merged partial of every chunk of a file, once, here.
+    """Evaluate the merged partial of every chunk of a file, once, here; ``issues`` (e.g.
+    an entities file's) come after the reader's, as :func:`plan_rules.evaluate` takes them.
 
     The rows of units that must be kept as rows after all (periods in two chunks that share
     a day, rows another chunk kept) are read again from the chunks that summarised them, with
@@ -864,7 +865,8 @@ def finish(partial: PartialAggregate, *, registry: Registry | None = None,
     if partial.whole:
         read = read_observations(partial.file, registry=reg)
         table = FigureTable.from_observations(read.observations)
-        return Evaluated(report=evaluate(table, issues=read.issues, **run), table=table,
+        report = evaluate(table, issues=[*read.issues, *issues], **run)
+        return Evaluated(report=report, table=table,
                          partial=partial, bucket=array("q", [-1] * len(table)),
                          weights=array("q", [1] * len(table)), given=len(table))
     missing = sorted(set(range(partial.count)) - partial.chunks_merged)
@@ -887,8 +889,8 @@ def finish(partial: PartialAggregate, *, registry: Registry | None = None,
         jobs = [(by_index[c], frozenset(k)) for c, k in sorted(again.items())]
         rows.extend(mapper(bind(_rows_again, registry=registry), jobs))
     table, bucket, weights = _compact(partial, rows, conflict)
-    issues = [i for _, chunk_issues in partial.issues for i in chunk_issues]
-    report = evaluate(table, issues=issues, **run)
+    given = [*(i for _, chunk_issues in partial.issues for i in chunk_issues), *issues]
+    report = evaluate(table, issues=given, **run)
     findings = tuple(_counted(f, weights) for f in report.findings)
     return Evaluated(report=attrs.evolve(report, findings=findings), table=table,
                      partial=partial, bucket=bucket, weights=weights, given=partial.given)
@@ -1008,28 +1010,41 @@ def evaluate_in_chunks(path: str | os.PathLike[str], n: int, *, as_of: date,
                        entities: Iterable[Entity] = (), registry: Registry | None = None,
                        mapper: Callable[..., Iterable[Any]] = map,
                        progress_methods: Sequence[str] | None = None,
-                       strict: bool | None = None,
+                       strict: bool | None = None, issues: Iterable[DataIssue] = (),
                        max_issues: int | None = DEFAULT_MAX_ISSUES) -> Evaluated:
     """Cut ``path`` into ``n`` chunks; read, validate and combine each with ``mapper`` (e.g.
     ``ProcessPoolExecutor(2).map``; then leave ``registry`` None, each worker loading the
-    installed plugins); merge the partials here and evaluate once (:func:`finish`).
+    installed plugins); merge the partials here as they come and evaluate once
+    (:func:`finish`).
 
-    A chunk whose range ended inside a quoted field is read again here with the next one,
-    as :meth:`plan_rules.chunks.Partial.to_read_result` does.
+    ``mapper`` must give the results in the order of the chunks, as ``map``, an executor's
+    ``map`` and ``dask.compute`` do: a chunk whose range ended inside a quoted field is read
+    again here with the next one (as :meth:`plan_rules.chunks.Partial.to_read_result`
+    does), whose own partial is then left out. Partials are merged as they arrive, so this
+    process holds one merged partial and the few not yet merged, whatever the number of
+    chunks.
     """
     known = tuple(entities)
-    plan = {c.index: c for c in plan_chunks(path, n)}
+    plan = plan_chunks(path, n)
     work = bind(combine_chunk, as_of=as_of, entities=known, registry=registry)
-    partials = {min(p.chunks_merged): p for p in mapper(work, plan.values())}
-    while any(p.open_ends for p in partials.values()):
-        k = min(i for i, p in partials.items() if p.open_ends)
-        nxt = min(i for i in partials if i > k)  # the last chunk asks to be read whole
-        joined = attrs.evolve(plan[k], end=plan[nxt].end)
-        reg = registry if registry is not None else load_registry()
-        merged = _aggregate(read_range(joined, reg), joined, as_of, known, reg)
-        together = partials[k].chunks_merged | partials.pop(nxt).chunks_merged
-        partials[k] = attrs.evolve(merged, chunks_merged=together)
-        plan[k] = joined
-    return finish(merge_all(partials.values()), registry=registry, entities=known,
+    merged: PartialAggregate | None = None
+    open_range: Chunk | None = None
+    pending: PartialAggregate | None = None
+    for chunk, part in zip(plan, mapper(work, plan), strict=True):
+        if pending is not None and open_range is not None:
+            # The previous range ended inside a quoted field: it and this one, as one.
+            joined = attrs.evolve(open_range, end=chunk.end)
+            reg = registry if registry is not None else load_registry()
+            part = attrs.evolve(_aggregate(read_range(joined, reg), joined, as_of, known, reg),
+                                chunks_merged=pending.chunks_merged | part.chunks_merged)
+            chunk, pending = joined, None
+        if part.open_ends:
+            pending, open_range = part, chunk
+            continue
+        merged = part if merged is None else merge(merged, part)
+    if pending is not None:  # pragma: no cover - the last chunk asks to be read whole instead
+        merged = pending if merged is None else merge(merged, pending)
+    assert merged is not None  # a file is one chunk at least
+    return finish(merged, registry=registry, entities=known,
                   strict=strict, progress_methods=progress_methods, mapper=mapper,
-                  max_issues=max_issues)
+                  issues=issues, max_issues=max_issues)
