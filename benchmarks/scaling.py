@@ -1,0 +1,105 @@
+"""Evaluating a figures file in one pass against reading, validating and combining it in
+chunks (mergeable partials), each job in a fresh process, alternating, medians.
+
+    python benchmarks/scaling.py FIGURES ENTITIES [--runs 3] [--jobs plain,1,2] [--chunks N]
+
+A job is ``plain`` (``read_observations`` then ``evaluate``) or a number of worker processes
+(``1``: the chunks combined one after another in the driver; ``2`` or more: a process pool).
+``--chunks`` (default: the number of workers) cuts the file into that many chunks. Each job
+prints its wall time and the driver's peak resident memory (``ru_maxrss`` of the process
+that evaluates: with a pool, the workers' own memory is not in it). The findings of every job
+are checked equal to the first job's (verdicts, figures, statistics, history, progress and
+messages). See docs/scaling.md for the figures on the benchmark machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import plan_rules as pr
+from plan_rules.partials import evaluate_in_chunks
+
+AS_OF = date(2025, 12, 31)
+
+
+def job(figures: str, entities: str, mode: str, chunks: int) -> dict[str, object]:
+    """Run one job here; its time, the driver's peak memory and its findings."""
+    start = time.perf_counter()
+    registry = pr.load_registry()
+    units = pr.read_entities(entities)
+    if mode == "plain":
+        read = pr.read_observations(figures, registry=registry)
+        report = pr.evaluate(read.observations, registry=registry, entities=units.entities,
+                             issues=[*read.issues, *units.issues], as_of=AS_OF)
+    elif mode == "1":
+        report = evaluate_in_chunks(figures, chunks, as_of=AS_OF, entities=units.entities,
+                                    registry=registry, issues=units.issues).report
+    else:
+        with ProcessPoolExecutor(int(mode)) as pool:
+            report = evaluate_in_chunks(figures, chunks, as_of=AS_OF, entities=units.entities,
+                                        mapper=pool.map, issues=units.issues).report
+    seconds = time.perf_counter() - start
+    findings = []
+    for f in report.to_dict()["findings"]:
+        fields = {k: v for k, v in f.items() if k not in ("observations", "details",
+                                                          "entities")}
+        fields["units"] = [{k: v for k, v in r.items() if k not in ("observations", "periods")}
+                           for r in f.get("entities") or ()]
+        findings.append(fields)
+    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            / 1024, "findings": findings}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("figures")
+    parser.add_argument("entities")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", default="plain,1,2")
+    parser.add_argument("--chunks", type=int, default=0)
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # a single job, in this process
+    args = parser.parse_args()
+    if args.one:
+        out = job(args.figures, args.entities, args.one, args.chunks or max(int(
+            args.one) if args.one != "plain" else 1, 1))
+        json.dump(out, sys.stdout)
+        return
+    jobs = args.jobs.split(",")
+    times: dict[str, list[float]] = {j: [] for j in jobs}
+    peaks: dict[str, list[float]] = {j: [] for j in jobs}
+    reference = None
+    loads = []
+    for _ in range(args.runs):
+        for j in jobs:
+            loads.append(Path("/proc/loadavg").read_text().split()[0])
+            done = subprocess.run(
+                [sys.executable, __file__, args.figures, args.entities, "--one", j,
+                 "--chunks", str(args.chunks)], check=True, capture_output=True, text=True)
+            result = json.loads(done.stdout)
+            if reference is None:
+                reference = result["findings"]
+            elif result["findings"] != reference:
+                raise SystemExit(f"job {j}: the findings differ from the first job's")
+            times[j].append(result["seconds"])
+            peaks[j].append(result["peak_mb"])
+    print(f"load averages at each start: {', '.join(loads)}")
+    print("| job | median s | runs s | driver peak MB (median) |")
+    print("|---|---|---|---|")
+    for j in jobs:
+        name = "one pass" if j == "plain" else f"partials, {j} worker(s)"
+        runs = ", ".join(f"{t:.2f}" for t in times[j])
+        print(f"| {name} | {statistics.median(times[j]):.2f} | {runs} | "
+              f"{statistics.median(peaks[j]):.0f} |")
+
+
+if __name__ == "__main__":
+    main()
