@@ -486,3 +486,13 @@ def test_random_cuts_of_the_example_read_as_the_whole(registry: pr.Registry) -> 
     rng = random.Random(7)
     for n in rng.sample(range(2, 60), 5):
         assert read_in_chunks(figures, n, registry=registry) == whole
+
+
+def test_the_command_line_refuses_fewer_than_one_worker(tmp_path: Path) -> None:
+    example = ROOT / "examples" / "hung-yen-2025"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-m", "plan_rules", "evaluate", str(example / "figures.csv"),
+         "--workers", "0"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert "--workers takes a whole number ≥ 1" in done.stderr

@@ -6,7 +6,8 @@ What a target needs of a unit's figures is known before any row is read: the as-
 windows of the targets and the reporting periods of their schedules fix every date at which
 anything is measured. Figures of one indicator and unit that no such date tells apart (the same
 *class*: which window starts they follow, which of those dates they end by, which reporting
-period of each schedule they end in) are always selected together, so a flow's class keeps
+period of each schedule they end in, where the targets with dates apply) are always selected
+or set aside together, so a flow's class keeps
 only its count of figures, the sums of its counts (Python integers) and the first start and last
 end; a stock's or milestone's keeps its latest figure by the combine stage's own order (end,
 length, report date, then position in the file). Figures that no window can select (before every
@@ -16,8 +17,8 @@ overlap across chunks are noticed when merging.
 
 Where a summary could not be exact the rows themselves are kept, for that indicator and unit
 only, and evaluated as one pass evaluates them: a row named by a data issue (validation's
-rules, a duplicate, a unit not described in the entities given), a unit or a target with
-validity dates, a rate given only as a percentage, a zero denominator, periods of one chunk
+rules, a duplicate, a unit not described in the entities given), a unit with dates of
+existence, a rate given only as a percentage, a zero denominator, periods of one chunk
 that overlap, the indicators a check reads, and a unit whose periods in two chunks share a day
 (its rows are read again from those chunks when the summary is finished). The duplicate rule
 across chunks is :func:`plan_rules.validate.validate`'s own, applied to those rows.
