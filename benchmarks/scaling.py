@@ -34,19 +34,26 @@ AS_OF = date(2025, 12, 31)
 def job(figures: str, entities: str, mode: str, chunks: int) -> dict[str, object]:
     """Run one job here; its time, the driver's peak memory and its findings."""
     start = time.perf_counter()
+    sizes = {}
     registry = pr.load_registry()
     units = pr.read_entities(entities)
     if mode == "plain":
         read = pr.read_observations(figures, registry=registry)
         report = pr.evaluate(read.observations, registry=registry, entities=units.entities,
                              issues=[*read.issues, *units.issues], as_of=AS_OF)
-    elif mode == "1":
-        report = evaluate_in_chunks(figures, chunks, as_of=AS_OF, entities=units.entities,
-                                    registry=registry, issues=units.issues).report
     else:
-        with ProcessPoolExecutor(int(mode)) as pool:
-            report = evaluate_in_chunks(figures, chunks, as_of=AS_OF, entities=units.entities,
-                                        mapper=pool.map, issues=units.issues).report
+        if mode == "1":
+            evaluated = evaluate_in_chunks(figures, chunks, as_of=AS_OF,
+                                           entities=units.entities, registry=registry,
+                                           issues=units.issues)
+        else:
+            with ProcessPoolExecutor(int(mode)) as pool:
+                evaluated = evaluate_in_chunks(figures, chunks, as_of=AS_OF,
+                                               entities=units.entities, mapper=pool.map,
+                                               issues=units.issues)
+        report = evaluated.report
+        sizes = {"figures": evaluated.given, "compact": len(evaluated.table),
+                 "kept": sum(1 for j in evaluated.bucket if j < 0)}
     seconds = time.perf_counter() - start
     findings = []
     for f in report.to_dict()["findings"]:
@@ -56,7 +63,7 @@ def job(figures: str, entities: str, mode: str, chunks: int) -> dict[str, object
                            for r in f.get("entities") or ()]
         findings.append(fields)
     return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            / 1024, "findings": findings}
+            / 1024, "findings": findings, "sizes": sizes}
 
 
 def main() -> None:
@@ -78,6 +85,7 @@ def main() -> None:
     peaks: dict[str, list[float]] = {j: [] for j in jobs}
     reference = None
     loads = []
+    sizes: dict[str, object] = {}
     for _ in range(args.runs):
         for j in jobs:
             loads.append(Path("/proc/loadavg").read_text().split()[0])
@@ -89,9 +97,13 @@ def main() -> None:
                 reference = result["findings"]
             elif result["findings"] != reference:
                 raise SystemExit(f"job {j}: the findings differ from the first job's")
+            sizes[j] = result["sizes"]
             times[j].append(result["seconds"])
             peaks[j].append(result["peak_mb"])
     print(f"load averages at each start: {', '.join(loads)}")
+    for j, found in sizes.items():
+        if found:
+            print(f"partials, {j} worker(s): {found}")
     print("| job | median s | runs s | driver peak MB (median) |")
     print("|---|---|---|---|")
     for j in jobs:
