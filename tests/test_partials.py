@@ -191,14 +191,16 @@ def test_merging_refuses_partials_of_other_files_or_the_same_chunk(
 # -- the report, once --------------------------------------------------------------------------
 
 
+def evaluated_in_chunks(path: Path, n: int, registry: pr.Registry) -> Evaluated:
+    return evaluate_in_chunks(path, n, as_of=AS_OF, entities=ENTITIES, registry=registry)
+
+
 @PROPERTY
 @given(data=plan_files(), n=st.integers(1, 8))
 def test_merged_partials_give_the_one_pass_findings(
         registry: pr.Registry, tmp_path: Path, data: bytes, n: int) -> None:
     path = write(tmp_path, data)
-    evaluated = evaluate_in_chunks(path, n, as_of=AS_OF, entities=ENTITIES,
-                                   registry=registry)
-    assert_same_findings(evaluated, one_pass(path, registry))
+    assert_same_findings(evaluated_in_chunks(path, n, registry), one_pass(path, registry))
 
 
 @PROPERTY
@@ -206,9 +208,7 @@ def test_merged_partials_give_the_one_pass_findings(
 def test_hostile_files_give_the_one_pass_findings(
         registry: pr.Registry, tmp_path: Path, figures: Figures, n: int) -> None:
     path = write(tmp_path, figures.data)
-    evaluated = evaluate_in_chunks(path, n, as_of=AS_OF, entities=ENTITIES,
-                                   registry=registry)
-    assert_same_findings(evaluated, one_pass(path, registry))
+    assert_same_findings(evaluated_in_chunks(path, n, registry), one_pass(path, registry))
 
 
 @PROPERTY
@@ -216,8 +216,7 @@ def test_hostile_files_give_the_one_pass_findings(
 def test_the_rows_behind_a_finding_are_exactly_those_one_pass_cites(
         registry: pr.Registry, tmp_path: Path, data: bytes, n: int) -> None:
     path = write(tmp_path, data)
-    evaluated = evaluate_in_chunks(path, n, as_of=AS_OF, entities=ENTITIES,
-                                   registry=registry)
+    evaluated = evaluated_in_chunks(path, n, registry)
     report = one_pass(path, registry)
     table = report.observations
     for mine, theirs in zip(evaluated.report.findings, report.findings, strict=True):
