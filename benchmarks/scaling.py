@@ -4,7 +4,9 @@ chunks (mergeable partials), each job in a fresh process, alternating, medians.
     python benchmarks/scaling.py FIGURES ENTITIES [--runs 3] [--jobs plain,1,2] [--chunks N]
 
 A job is ``plain`` (``read_observations`` then ``evaluate``) or a number of worker processes
-(``1``: the chunks combined one after another in the driver; ``2`` or more: a process pool).
+(``1``: the chunks combined one after another in the driver; ``2`` or more: a process pool);
+``2-unchecked`` is ``2`` with a registry without the plugins' checks, which shows what the
+driver holds when no check needs its indicators' rows (its findings are not compared).
 ``--chunks`` (default: the number of workers) cuts the file into that many chunks. Each job
 prints its wall time and the driver's peak resident memory (``ru_maxrss`` of the process
 that evaluates: with a pool, the workers' own memory is not in it). The findings of every job
@@ -21,14 +23,39 @@ import statistics
 import subprocess
 import sys
 import time
+import types
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
+import attrs
+
 import plan_rules as pr
-from plan_rules.partials import evaluate_in_chunks
+from plan_rules.chunks import Chunk, plan_chunks
+from plan_rules.partials import (
+    PartialAggregate,
+    combine_chunk,
+    evaluate_in_chunks,
+    finish,
+    merge_all,
+)
 
 AS_OF = date(2025, 12, 31)
+
+
+def unchecked() -> pr.Registry:
+    """The installed plugins without their checks (the library's own two stay)."""
+    registry = pr.load_registry()
+    checks = {c: k for c, k in registry.checks.items() if k.plugin == "plan_rules.builtin"}
+    return attrs.evolve(registry, checks=types.MappingProxyType(checks))
+
+
+def combine_unchecked(chunk: Chunk) -> PartialAggregate:
+    """A chunk's partial for the registry without checks (in a worker)."""
+    return combine_chunk(chunk, as_of=AS_OF, entities=ENTITIES, registry=unchecked())
+
+
+ENTITIES: tuple[pr.Entity, ...] = ()
 
 
 def job(figures: str, entities: str, mode: str, chunks: int) -> dict[str, object]:
@@ -37,7 +64,18 @@ def job(figures: str, entities: str, mode: str, chunks: int) -> dict[str, object
     sizes = {}
     registry = pr.load_registry()
     units = pr.read_entities(entities)
-    if mode == "plain":
+    if mode == "2-unchecked":
+        global ENTITIES
+        ENTITIES = units.entities  # the workers are forked: they see it
+        registry = unchecked()
+        with ProcessPoolExecutor(2) as pool:
+            merged = merge_all(pool.map(combine_unchecked, plan_chunks(figures, chunks)))
+        evaluated = finish(merged, registry=registry, entities=units.entities,
+                           issues=units.issues)
+        report = evaluated.report
+        sizes = {"figures": evaluated.given, "compact": len(evaluated.table),
+                 "kept": sum(1 for j in evaluated.bucket if j < 0)}
+    elif mode == "plain":
         read = pr.read_observations(figures, registry=registry)
         report = pr.evaluate(read.observations, registry=registry, entities=units.entities,
                              issues=[*read.issues, *units.issues], as_of=AS_OF)
@@ -76,8 +114,8 @@ def main() -> None:
     parser.add_argument("--one", help=argparse.SUPPRESS)  # a single job, in this process
     args = parser.parse_args()
     if args.one:
-        out = job(args.figures, args.entities, args.one, args.chunks or max(int(
-            args.one) if args.one != "plain" else 1, 1))
+        workers = 1 if args.one == "plain" else int(args.one.split("-")[0])
+        out = job(args.figures, args.entities, args.one, args.chunks or workers)
         json.dump(out, sys.stdout)
         return
     jobs = args.jobs.split(",")
@@ -95,7 +133,7 @@ def main() -> None:
             result = json.loads(done.stdout)
             if reference is None:
                 reference = result["findings"]
-            elif result["findings"] != reference:
+            elif result["findings"] != reference and j != "2-unchecked":
                 raise SystemExit(f"job {j}: the findings differ from the first job's")
             sizes[j] = result["sizes"]
             times[j].append(result["seconds"])
