@@ -7,6 +7,11 @@ gives every unit its level and the groups the plan's "mean over departments / lo
 targets read. The data are random but seeded, so every run measures the same files.
 
     python benchmarks/generate.py [--out benchmarks/data/national.csv] [--seed 2025]
+        [--years 1]
+
+``--years 10`` writes ten years of monthly figures (2016 to 2025) for the same units, ten
+times the rows (about 13 million, 640 MB): the scaling benchmark of ``docs/scaling.md``. Write
+it outside the repository (e.g. ``--out /tmp/national-10y.csv``); it is never committed.
 """
 
 from __future__ import annotations
@@ -53,8 +58,9 @@ def write_entities(path: Path) -> None:
             out.writerow((code, code, level, GROUPS[level], code[:3], "", ""))
 
 
-def generate(path: Path, seed: int = 2025, months: int = 12) -> int:
-    """Write the workload to ``path``; returns the number of figure rows."""
+def generate(path: Path, seed: int = 2025, months: int = 12, years: int = 1) -> int:
+    """Write the workload to ``path``: ``months`` months of each of ``years`` years ending
+    with 2025 (one year gives the file it always gave); returns the number of figure rows."""
     registry = pr.load_registry()
     rng = random.Random(seed)
     rates = [i for i in registry.indicators.values() if i.kind is pr.Kind.RATE]
@@ -66,8 +72,9 @@ def generate(path: Path, seed: int = 2025, months: int = 12) -> int:
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(pr.readers.FIELDS)
-        for month in range(1, months + 1):
-            period = f"{month:02d}/2025"
+        for year, month in ((y, m) for y in range(2026 - years, 2026)
+                            for m in range(1, months + 1)):
+            period = f"{month:02d}/{year}"
             for code, level in reporting:
                 for ind in rates:
                     den = rng.randint(20, 400)
@@ -80,7 +87,7 @@ def generate(path: Path, seed: int = 2025, months: int = 12) -> int:
                     if ind.kind is pr.Kind.COUNT:
                         value, source = str(rng.randint(100, 160)), ""
                     else:
-                        value, source = rng.choice(("done", "not done")), f"QĐ {month}/2025"
+                        value, source = rng.choice(("done", "not done")), f"QĐ {month}/{year}"
                     out.writerow((ind.code, f"p{p:02d}", "province", period, "", "", value,
                                   "", source, ""))
                     rows += 1
@@ -93,8 +100,10 @@ def main() -> None:
                         "national.csv")
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--years", type=int, default=1,
+                        help="years of monthly figures, the last one 2025 (default 1)")
     args = parser.parse_args()
-    rows = generate(args.out, args.seed, args.months)
+    rows = generate(args.out, args.seed, args.months, args.years)
     print(f"wrote {rows} rows to {args.out}")
 
 

@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -431,8 +432,24 @@ def test_chunk_objects_are_plain_data() -> None:
 # -- the Dask example --------------------------------------------------------------------------
 
 
+#: What a finding cites by position (the partials' compact figures, not the file's rows).
+_PROVENANCE = {"observations", "details"}
+
+
+def _findings(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The JSON report's findings without their provenance (units' results included)."""
+    out = []
+    for f in report["findings"]:
+        fields = {k: v for k, v in f.items() if k not in _PROVENANCE | {"entities"}}
+        fields["entities"] = [{k: v for k, v in r.items() if k not in {"observations",
+                                                                       "periods"}}
+                              for r in f.get("entities") or ()]
+        out.append(fields)
+    return out
+
+
 @pytest.mark.parametrize(("scheduler", "fan_in"), [("processes", "2"), ("threads", "0")])
-def test_the_dask_example_writes_the_report_the_command_line_writes(
+def test_the_dask_example_gives_the_findings_the_command_line_gives(
         tmp_path: Path, scheduler: str, fan_in: str) -> None:
     pytest.importorskip("dask")
     example = ROOT / "examples" / "hung-yen-2025"
@@ -448,7 +465,19 @@ def test_the_dask_example_writes_the_report_the_command_line_writes(
         [sys.executable, "-m", "plan_rules", "evaluate", str(figures), "--entities",
          str(entities), "--as-of", "2025-12-31", "--format", "json"],
         check=True, env=env, capture_output=True, text=True, timeout=300)
-    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(plain.stdout)
+    assert _findings(json.loads(out.read_text(encoding="utf-8"))) == _findings(
+        json.loads(plain.stdout))
+
+
+def test_the_command_line_in_workers_gives_the_findings_of_one_pass(tmp_path: Path) -> None:
+    example = ROOT / "examples" / "hung-yen-2025"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    reports = [json.loads(subprocess.run(
+        [sys.executable, "-m", "plan_rules", "evaluate", str(example / "figures.csv"),
+         "--entities", str(example / "entities.csv"), "--as-of", "2025-12-31", "--format",
+         "json", *extra], check=True, env=env, capture_output=True, text=True,
+        timeout=300).stdout) for extra in ((), ("--workers", "2"))]
+    assert _findings(reports[1]) == _findings(reports[0])
 
 
 def test_random_cuts_of_the_example_read_as_the_whole(registry: pr.Registry) -> None:
@@ -457,3 +486,13 @@ def test_random_cuts_of_the_example_read_as_the_whole(registry: pr.Registry) -> 
     rng = random.Random(7)
     for n in rng.sample(range(2, 60), 5):
         assert read_in_chunks(figures, n, registry=registry) == whole
+
+
+def test_the_command_line_refuses_fewer_than_one_worker(tmp_path: Path) -> None:
+    example = ROOT / "examples" / "hung-yen-2025"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-m", "plan_rules", "evaluate", str(example / "figures.csv"),
+         "--workers", "0"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert "--workers takes a whole number ≥ 1" in done.stderr

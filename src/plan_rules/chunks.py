@@ -11,9 +11,9 @@ commutative), so a map and a tree reduction on Dask, Spark or a process pool can
 issues, in the same order, with the same file and row numbers; every data row an observation
 or named by an issue.
 
-Evaluation itself runs once, on the merged observations: a target pools figures across units
-and periods and a check may compare any figure with any other, so the engine needs all of
-them. See ``docs/scaling.md``.
+Evaluation then runs once, on the merged observations, which all travel to one process.
+:mod:`plan_rules.partials` sends less: each chunk is also validated and combined where it is
+read, into the sums and latest snapshots the targets need. See ``docs/scaling.md``.
 
 How the whole-file result is kept, row for row:
 

@@ -185,11 +185,48 @@ def _read(args: argparse.Namespace, registry: Registry,
 
 
 def _evaluate(args: argparse.Namespace, registry: Registry) -> tuple[Report, Catalogue]:
+    if getattr(args, "workers", 0):
+        report, entities = _evaluate_in_workers(args, registry)
+        return report, Catalogue(indicators=registry.indicators, targets=registry.targets,
+                                 plans=registry.plans, entities={e.code: e for e in entities})
     observations, issues, entities = _read(args, registry)
     report = evaluate(observations, registry=registry, plans=args.plan, as_of=args.as_of,
                       entities=entities, issues=issues, max_issues=args.max_issues)
     return report, Catalogue(indicators=registry.indicators, targets=registry.targets,
                              plans=registry.plans, entities={e.code: e for e in entities})
+
+
+def _evaluate_in_workers(args: argparse.Namespace,
+                         registry: Registry) -> tuple[Report, tuple[Entity, ...]]:
+    """``evaluate --workers N``: the file's chunks read, validated and combined in N
+    processes (each loading the installed plugins), the merged partials evaluated here."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .partials import evaluate_in_chunks
+
+    figures, entities_path = _inputs(Path(args.file), args.entities)
+    _not_an_input(args.output, figures, entities_path)
+    entities: tuple[Entity, ...] = ()
+    issues: list[DataIssue] = []
+    if entities_path is not None:
+        ent = read_entities(entities_path)
+        entities, issues = ent.entities, list(ent.issues)
+    with ProcessPoolExecutor(args.workers) as pool:
+        # The workers load the installed plugins: a registry is not sent between processes.
+        evaluated = evaluate_in_chunks(figures, args.workers, as_of=args.as_of or date.today(),
+                                       entities=entities, mapper=pool.map, issues=issues,
+                                       strict=registry.strict, max_issues=args.max_issues)
+    return evaluated.report, entities
+
+
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--workers takes a whole number ≥ 1, not {text!r}")
+    return n
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -702,6 +739,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--fail-on", action="append", type=_fail_on, metavar="not_met,issues",
                     help="exit 1 when a target is not met (or invalid) / a data error is found; "
                          "either also exits 1 when a plugin problem may have removed targets")
+    ev.add_argument("--workers", type=_workers, default=0, metavar="N",
+                    help="read, validate and combine a CSV file in N processes, then evaluate "
+                         "once (the same findings; a finding cites the combined figures: see "
+                         "docs/scaling.md)")
     ev.add_argument("--timings", action="store_true",
                     help="print each check's duration to stderr (a check taking 10 s or more "
                          "is always named)")
