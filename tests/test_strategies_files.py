@@ -110,7 +110,9 @@ def _drawn(draws: int = 60) -> list[prs.CsvFile]:
 def test_files_of_given_figures_read_back_to_them() -> None:
     for drawn in _drawn():
         read = _read_back(PLANS, drawn)
-        assert (_figures(read), read.issues) == (FIGURES, ())
+        # The figures given, each rate's percentage with the precision it was typed to.
+        assert tuple(attrs.evolve(o, precision=None) for o in drawn.observations) == FIGURES
+        assert (_figures(read), read.issues) == (drawn.observations, ())
 
 
 def test_files_are_drawn_with_every_separator_and_encoding() -> None:

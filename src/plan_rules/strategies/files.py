@@ -25,6 +25,7 @@ import attrs
 from hypothesis import strategies as st
 
 from ..model import Entity, Indicator, Kind, Observation
+from ..numbers import parse_published_rate
 from ..periods import Period
 from ..readers import FIELDS, header_key
 from ..registry import Registry
@@ -256,6 +257,14 @@ def _writable(o: Observation, indicator: Indicator) -> Observation:
                         file=None, row=None)
 
 
+def _published(o: Observation, indicator: Indicator, text: str | None) -> Observation:
+    """The figure with the precision a reader finds in its value's ``text`` (a rate's)."""
+    if indicator.kind is not Kind.RATE or text is None:
+        return o
+    unit = "ratio" if indicator.value_unit == "ratio" else "percent"
+    return attrs.evolve(o, precision=parse_published_rate(text, default_unit=unit).precision)
+
+
 def _sendable(indicator: Indicator, o: Observation) -> bool:
     """Whether a file can hold the figure at all (a percentage with no exact decimals and
     no counts cannot be typed)."""
@@ -314,6 +323,9 @@ def csv_files(
     for code in inds:
         folded[code.casefold()] = folded.get(code.casefold(), 0) + 1
     rows = [_cells(draw, o, inds[o.indicator], folded) for o in figures]
+    # A rate's percentage reads back with the precision it was typed to.
+    figures = [_published(o, inds[o.indicator], r.get("value")) for o, r in
+               zip(figures, rows, strict=True)]
     needed = [f for f in FIELDS if f in ("indicator", "entity", "period")
               or any(f in r for r in rows)]
     # The template's columns, all of them, now and then; the explanatory ones too.
