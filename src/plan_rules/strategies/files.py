@@ -261,8 +261,9 @@ def _published(o: Observation, indicator: Indicator, text: str | None) -> Observ
     """The figure with the precision a reader finds in its value's ``text`` (a rate's)."""
     if indicator.kind is not Kind.RATE or text is None:
         return o
-    unit = "ratio" if indicator.value_unit == "ratio" else "percent"
-    return attrs.evolve(o, precision=parse_published_rate(text, default_unit=unit).precision)
+    read = parse_published_rate(
+        text, default_unit="ratio" if indicator.value_unit == "ratio" else "percent")
+    return attrs.evolve(o, precision=read.precision)
 
 
 def _sendable(indicator: Indicator, o: Observation) -> bool:
