@@ -376,3 +376,23 @@ def test_a_unit_given_two_levels_is_reported_whatever_the_row_order(
         assert sorted((i.code, i.row) for i in report.issues) == [
             ("level_conflict", 1), ("level_conflict", 2)]
         assert report.finding("T1.A.2.province").verdict is pr.Verdict.INVALID
+
+
+@pytest.mark.parametrize("code", ["T1.A.1.pooled", "T1.A.1.mean", "T1.A.1.each"])
+def test_a_flow_given_as_percentages_of_several_periods_is_invalid(
+        registry: pr.Registry, code: str) -> None:
+    # 60% in Q1 and 62% in Q2 say nothing of the half-year's rate without the counts.
+    report = pr.evaluate([obs(period="Q1/2025", value=Fraction(60, 100), row=2),
+                          obs(period="Q2/2025", value=Fraction(62, 100), row=3),
+                          obs(entity="xa-b", period="Q1/2025", numerator=9, denominator=10)],
+                         registry=registry, as_of=AS_OF)
+    assert verdict(report, code) is pr.Verdict.INVALID
+    assert [(i.code, i.row) for i in report.issues if i.code == "counts_needed"] == [
+        ("counts_needed", 2), ("counts_needed", 3)]
+
+
+def test_a_single_percentage_of_a_flow_is_the_units_figure(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(period="2025", value=Fraction(60, 100))],
+                         registry=registry, as_of=AS_OF)
+    finding = report.finding("T1.A.1.mean")
+    assert (finding.verdict, finding.observed) == (pr.Verdict.NOT_MET, Fraction(60, 100))

@@ -58,8 +58,9 @@ class Figures:
     @cached_property
     def verdicts(self) -> list[Verdict]:
         """Each unit's own verdict, in the order of ``combined``."""
-        return [Verdict.NO_DATA if m is None else Verdict.MET if m else Verdict.NOT_MET
-                for m in (meets(c, self.target) for c in self.combined.values())]
+        return [Verdict.INVALID if c.counts_needed else Verdict.NO_DATA if m is None
+                else Verdict.MET if m else Verdict.NOT_MET
+                for c, m in ((c, meets(c, self.target)) for c in self.combined.values())]
 
     @cached_property
     def values(self) -> list[Fraction]:
@@ -198,6 +199,11 @@ def headline(figures: Figures, missing: Sequence[Verdict], derived: bool, exclud
         pooling = target.aggregation is Aggregation.POOLED or derived or len(combined) > 1
         if combined and indicator.kind is Kind.RATE and pooling:
             return _unpoolable(combined, sink), None
+    if any(c.counts_needed for c in combined.values()):
+        # A unit's flow over several periods given as percentages has no figure: the
+        # statistic of the others would not be the scope's.
+        return Verdict.INVALID, None
+    if observed is None:
         if excluded and not combined:
             return Verdict.NOT_APPLICABLE, None
         if Verdict.INVALID in missing:

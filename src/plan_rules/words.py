@@ -281,7 +281,8 @@ ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
     _code("overlapping_periods", "kỳ chồng lấn", "overlapping periods",
           "two reported periods overlap without one covering the other"),
     _code("counts_needed", "cần tử số và mẫu số", "counts needed",
-          "a pooled target needs a numerator and denominator; the row gives only a percentage"),
+          "a pooled target, or a flow over several periods, needs a numerator and "
+          "denominator; the row gives only a percentage"),
     _code("zero_denominator", "mẫu số bằng 0", "zero denominator",
           "a rate's denominator is 0: there is nothing to take a rate of", "warning"),
     _code("unused", "số liệu không được dùng", "unused figure",
