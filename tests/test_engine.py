@@ -6,6 +6,7 @@ import random
 from datetime import date
 from fractions import Fraction
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -218,10 +219,24 @@ def test_figures_after_the_as_of_date_are_not_used(registry: pr.Registry) -> Non
 
 
 def test_duplicate_rows_keep_the_later_report(registry: pr.Registry) -> None:
-    report = pr.evaluate([obs(numerator=1, denominator=10), obs(numerator=9, denominator=10)],
+    report = pr.evaluate([attrs.evolve(obs(numerator=1, denominator=10),
+                                       reported_on=date(2025, 4, 2)),
+                          attrs.evolve(obs(numerator=9, denominator=10),
+                                       reported_on=date(2025, 4, 20))],
                          registry=registry, as_of=AS_OF)
     assert report.finding("T1.A.1.pooled").observed == Fraction(9, 10)
     assert [(i.code, i.observation) for i in report.issues] == [("duplicate", 0)]
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_conflicting_duplicates_without_report_dates_make_the_target_invalid(
+        registry: pr.Registry, order: tuple[int, int]) -> None:
+    rows = [obs(indicator="T1.A.2", entity="tinh", level="province", period="Q4/2025",
+                numerator=n, denominator=100, row=2 + k) for k, n in enumerate((60, 40))]
+    report = pr.evaluate([rows[k] for k in order], registry=registry, as_of=AS_OF)
+    assert verdict(report, "T1.A.2.province") is pr.Verdict.INVALID
+    assert sorted((i.code, i.row) for i in report.issues) == [
+        ("conflicting_duplicates", 2), ("conflicting_duplicates", 3)]
 
 
 def test_unknown_indicator_is_a_data_issue(registry: pr.Registry) -> None:

@@ -2,8 +2,11 @@
 
 A figure is refused when its indicator is unknown, when it is not what its indicator's kind
 takes (a numerator above its denominator, a rate above 100%, a count that is not whole, a
-milestone done without evidence), or when its unit cannot be told. Of two figures for the same
-indicator, unit and period the later report is used and the other named a duplicate.
+milestone done without evidence), or when its unit cannot be told. Of figures given more than
+once for the same indicator, unit and period the latest report is used (when every one gives
+its report date) and the others are named duplicates; the same figure given twice is one
+figure; different figures that no report date orders are each named
+``conflicting_duplicates`` and none is used: the order of the rows never decides.
 
 The usual figure of a national file, a rate given as counts in order for a known unit, is
 recognised from its columns alone; only the others are looked at closely.
@@ -23,6 +26,7 @@ from .figures import NONE, FigureTable
 from .model import Entity, Indicator, Kind
 from .numbers import format_percent
 from .resolve import Units
+from .words import show_value
 
 __all__ = ["Valid", "validate"]
 
@@ -53,6 +57,8 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
     # pair is taken the same way.
     taken: dict[tuple[int, int], Entity] = {}
     latest: dict[int, int] = {}
+    # The figures of each (indicator, unit, period) given more than once, in input order.
+    duplicates: dict[int, list[int]] = {}
     rows = zip(table.indicator, table.entity, table.level, table.period, table.numerator,
                table.denominator, table.value, strict=True)
     given = [array("q") for _ in table.indicators.values]
@@ -84,18 +90,12 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
         other = latest.get(key)
         if other is None:
             latest[key] = i
-            continue
-        # Keep the later report (by date, then by position); the other is a duplicate.
-        keep, drop = (i, other) if _later(table, i, other) else (other, i)
-        latest[key] = keep
-        o_ind, o_ent, period = table.indicators.values[ind_c], names[ent_c], table.period_of(i)
-        sink.issue("duplicate", drop,
-                   f"trùng số liệu {o_ind}/{o_ent}/{period}; dùng dòng báo cáo sau "
-                   f"({table.where(keep)})",
-                   f"duplicate figure for {o_ind}/{o_ent}/{period}; the later report "
-                   f"({table.where(keep)}) is used",
-                   field="period", text=str(period),
-                   expected="one figure per indicator, entity and period")
+        else:
+            duplicates.setdefault(key, [other]).append(i)
+    for key, group in duplicates.items():
+        ind = by_code[table.indicator[group[0]]]
+        assert ind is not None  # a figure of an unknown indicator is never a duplicate
+        latest[key] = _duplicates(table, group, ind.kind, sink)
     usable: dict[str, list[int]] = {}
     codes = table.indicators.values
     for i in sorted(latest.values()):
@@ -105,11 +105,56 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
                  given=dict(zip(table.indicators.values, given, strict=True)))
 
 
-def _later(table: FigureTable, a: int, b: int) -> bool:
-    ra, rb = table.reported_on[a], table.reported_on[b]
-    if ra and rb and ra != rb:
-        return ra > rb
-    return a > b
+def _duplicates(table: FigureTable, group: list[int], kind: Kind, sink: IssueSink) -> int:
+    """Which of ``group``, figures of one indicator, unit and period, is the one: the latest
+    report when every row gives its date; of the rest (all, when a date is missing) one
+    figure when they agree, and none when they do not (each named with the others: which
+    came first in the file must not decide). Returns the position kept (blocked, when none
+    is used)."""
+    dates = [d for d in (table.reported_on[i] for i in group) if d is not None]
+    last = max(dates) if len(dates) == len(group) else None
+    latest = [i for i in group if last is None or table.reported_on[i] == last]
+    # Among the same figures, which row is kept is decided by what the rows say.
+    keep = max(latest, key=lambda i: (table.source[i] or "", table.note[i] or "", i))
+    o_ind = table.indicators.values[table.indicator[keep]]
+    o_ent = table.entities.values[table.entity[keep]]
+    period = table.period_of(keep)
+    conflict = len({_figure(table, i) for i in latest}) > 1
+    if conflict:
+        given = {lang: ", ".join(f"{_shown(table, i, kind, lang)} ({table.where(i)})"
+                                 for i in latest) for lang in ("vi", "en")}
+        for i in latest:
+            sink.issue("conflicting_duplicates", i,
+                       f"số liệu {o_ind}/{o_ent}/{period} được báo cáo khác nhau: "
+                       f"{given['vi']}; không có ngày báo cáo sau hơn nên không dùng dòng nào",
+                       f"figures for {o_ind}/{o_ent}/{period} disagree: {given['en']}; "
+                       "no later report date tells which stands, so none is used",
+                       field="period", text=str(period),
+                       expected="one figure per indicator, entity and period, or report "
+                                "dates that tell which is later")
+    for i in group:
+        if i == keep or (conflict and i in latest):
+            continue
+        later = i not in latest
+        sink.issue("duplicate", i,
+                   f"trùng số liệu {o_ind}/{o_ent}/{period}; dùng "
+                   f"{'dòng báo cáo sau' if later else 'dòng cùng số liệu'} "
+                   f"({table.where(keep)})",
+                   f"duplicate figure for {o_ind}/{o_ent}/{period}; "
+                   f"{'the later report' if later else 'the same figure'} "
+                   f"({table.where(keep)}) is used",
+                   field="period", text=str(period),
+                   expected="one figure per indicator, entity and period")
+    return keep
+
+
+def _figure(table: FigureTable, i: int) -> tuple[int, int, Fraction | None]:
+    return table.numerator[i], table.denominator[i], table.value[i]
+
+
+def _shown(table: FigureTable, i: int, kind: Kind, lang: str) -> str:
+    num, den = table.numerator[i], table.denominator[i]
+    return f"{num}/{den}" if num != NONE else show_value(table.value[i], kind, lang)
 
 
 def _valid_for_kind(table: FigureTable, i: int, ind: Indicator, sink: IssueSink) -> bool:

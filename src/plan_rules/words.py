@@ -253,7 +253,11 @@ ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
     _code("unknown_indicator", "chỉ số không rõ", "unknown indicator",
           "the row's indicator is in no loaded plan"),
     _code("duplicate", "số liệu trùng", "duplicate figure",
-          "the same indicator, entity and period is given more than once; one row is kept"),
+          "the same indicator, entity and period is given more than once: the same figure, or "
+          "an earlier report than another; one row is kept"),
+    _code("conflicting_duplicates", "số liệu trùng mâu thuẫn", "conflicting duplicates",
+          "the same indicator, entity and period is given with different figures and no "
+          "later report date tells which stands; none is used"),
     _code("numerator_exceeds_denominator", "tử số lớn hơn mẫu số",
           "numerator exceeds denominator", "a rate's numerator is larger than its denominator"),
     _code("value_disagrees_with_counts", "giá trị không khớp tử số/mẫu số",
