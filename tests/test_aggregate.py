@@ -219,20 +219,26 @@ def test_a_reported_statistic_is_only_the_scope_units_own_figure() -> None:
 # -- measure ---------------------------------------------------------------------------------
 
 def _data(tgt: pr.Target, observations: Sequence[pr.Observation],
-          entities: Sequence[pr.Entity], *, blocks_scope: bool = False) -> TargetData:
+          entities: Sequence[pr.Entity], *, blocked: Sequence[int] = ()) -> TargetData:
+    """``blocked``: the positions of figures a data issue blocks (of units in scope)."""
     table = FigureTable.from_observations(observations)
     by_code = {e.code: e for e in entities}
     unit_of = [by_code[o.entity] for o in observations]
+    usable = [i for i in range(len(table)) if i not in blocked]
+    by_unit: dict[str, list[int]] = {}
+    for i in blocked:
+        by_unit.setdefault(observations[i].entity, []).append(i)
     return TargetData(table=table, target=tgt, indicator=RATE,
-                      series=series(table, range(len(table)), unit_of), unit_of=unit_of,
+                      series=series(table, usable, unit_of), unit_of=unit_of,
                       in_scope=sorted((e for e in entities if e.in_scope(tgt.scope)),
                                       key=lambda e: e.code),
-                      blocked={}, blocks_indicator=blocks_scope, blocks_scope=blocks_scope)
+                      blocked=by_unit, blocked_in_scope=frozenset(blocked))
 
 
-def _rate(entity: str, num: int, den: int) -> pr.Observation:
-    return pr.Observation(indicator="R", entity=entity, period=pr.Period.month(2025, 1),
-                          numerator=num, denominator=den)
+def _rate(entity: str, num: int, den: int, period: pr.Period | None = None) -> pr.Observation:
+    return pr.Observation(indicator="R", entity=entity,
+                          period=period or pr.Period.month(2025, 1), numerator=num,
+                          denominator=den)
 
 
 WHEN = date(2025, 12, 31)
@@ -255,9 +261,30 @@ def test_a_reported_target_uses_its_own_figure_when_it_gave_one() -> None:
 
 
 def test_a_reported_target_whose_own_figure_is_blocked_is_not_pooled() -> None:
-    data = _data(REPORTED, [_rate("X1", 1, 2)], [PROVINCE, X1], blocks_scope=True)
+    data = _data(REPORTED, [_rate("X1", 1, 2), _rate("P", 3, 2)], [PROVINCE, X1], blocked=[1])
     m = measure(data, YEAR, WHEN, None)
     assert (m.derived, m.verdict, m.observed) == (False, V.INVALID, None)
+
+
+def test_a_blocked_figure_after_the_window_does_not_block_the_target() -> None:
+    # Q4's blocked figure as of 31 March: the target measures January to March only.
+    data = _data(at("pooled"), [_rate("X1", 3, 2, pr.Period.quarter(2025, 4))], [X1],
+                 blocked=[0])
+    m = measure(data, pr.Period.parse("Q1/2025"), date(2025, 3, 31), None)
+    assert (m.verdict, [r.verdict for r in m.missing]) == (V.NO_DATA, [V.NO_DATA])
+
+
+def test_a_blocked_figure_before_the_window_does_not_block_the_target() -> None:
+    data = _data(at("pooled"), [_rate("X1", 3, 2, pr.Period.quarter(2024, 4))], [X1],
+                 blocked=[0])
+    m = measure(data, YEAR, WHEN, None)
+    assert (m.verdict, [r.verdict for r in m.missing]) == (V.NO_DATA, [V.NO_DATA])
+
+
+def test_a_blocked_figure_inside_the_window_blocks_its_unit_and_the_target() -> None:
+    data = _data(at("pooled"), [_rate("X1", 3, 2)], [X1], blocked=[0])
+    m = measure(data, YEAR, WHEN, None)
+    assert (m.verdict, [r.verdict for r in m.missing]) == (V.INVALID, [V.INVALID])
 
 
 def test_measuring_a_pooled_target_lists_its_silent_units() -> None:

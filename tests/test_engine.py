@@ -411,3 +411,20 @@ def test_a_single_percentage_of_a_flow_is_the_units_figure(registry: pr.Registry
                          registry=registry, as_of=AS_OF)
     finding = report.finding("T1.A.1.mean")
     assert (finding.verdict, finding.observed) == (pr.Verdict.NOT_MET, Fraction(60, 100))
+
+
+@pytest.mark.parametrize(("period", "as_of"), [("Q4/2025", date(2025, 3, 31)),
+                                               ("Q4/2024", AS_OF)])
+def test_a_blocked_figure_outside_the_window_leaves_the_target_without_data(
+        registry: pr.Registry, period: str, as_of: date) -> None:
+    report = pr.evaluate([obs(period=period, numerator=6, denominator=5)],
+                         registry=registry, as_of=as_of)
+    assert verdict(report, "T1.A.1.pooled") is pr.Verdict.NO_DATA
+    assert verdict(report, "T1.A.1.each") is pr.Verdict.NO_DATA
+
+
+def test_a_blocked_figure_inside_the_window_makes_the_target_invalid(
+        registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(period="Q1/2025", numerator=6, denominator=5)],
+                         registry=registry, as_of=AS_OF)
+    assert verdict(report, "T1.A.1.pooled") is pr.Verdict.INVALID
