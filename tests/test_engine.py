@@ -428,3 +428,21 @@ def test_a_blocked_figure_inside_the_window_makes_the_target_invalid(
     report = pr.evaluate([obs(period="Q1/2025", numerator=6, denominator=5)],
                          registry=registry, as_of=AS_OF)
     assert verdict(report, "T1.A.1.pooled") is pr.Verdict.INVALID
+
+
+_NEVER_VALID = [
+    attrs.evolve(sample_plugin.TARGETS[0], code="T1.A.1.after", valid_from=date(2026, 1, 1)),
+    attrs.evolve(sample_plugin.TARGETS[0], code="T1.A.1.before", valid_to=date(2024, 12, 31)),
+]
+
+
+@pytest.mark.parametrize("code", ["T1.A.1.after", "T1.A.1.before"])
+@pytest.mark.parametrize("as_of", [AS_OF, date(2026, 3, 1)])
+@pytest.mark.parametrize("figures", [[], [obs(period="01/01/2025", numerator=1, denominator=2)],
+                                     [obs(period="2025", numerator=1, denominator=2)]])
+def test_a_target_never_valid_inside_its_window_does_not_apply_whatever_the_figures(
+        code: str, as_of: date, figures: list[pr.Observation]) -> None:
+    registry = pr.load_registry(plugins=[sample_plugin, Contributions(
+        name="never-valid", targets=_NEVER_VALID)], entry_points=False)
+    report = pr.evaluate(figures, registry=registry, as_of=as_of)
+    assert verdict(report, code) is pr.Verdict.NOT_APPLICABLE

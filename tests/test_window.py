@@ -86,6 +86,24 @@ def test_before_the_measurement_start_there_is_no_window_and_no_data_yet() -> No
     assert "01/04/2025" in reason.en
 
 
+@pytest.mark.parametrize("when", [date(2025, 12, 31), date(2026, 3, 1)])
+def test_a_target_valid_only_after_its_deadline_never_applies(when: date) -> None:
+    opened = opening(_pooled("F.after", valid_from=date(2026, 1, 1)), when)
+    assert isinstance(opened, tuple)
+    reason, not_applicable = opened
+    assert not_applicable is True
+    assert "01/01/2026" in reason.en and "31/12/2025" in reason.vi
+
+
+@pytest.mark.parametrize("when", [date(2025, 1, 1), date(2025, 12, 31)])
+def test_a_target_whose_validity_ends_before_its_window_never_applies(when: date) -> None:
+    opened = opening(_pooled("F.before", valid_to=date(2024, 12, 31)), when)
+    assert isinstance(opened, tuple)
+    reason, not_applicable = opened
+    assert not_applicable is True
+    assert "31/12/2024" in reason.en and "01/01/2025" in reason.vi
+
+
 # -- series ----------------------------------------------------------------------------------
 
 def test_a_series_is_in_order_of_period_end_with_its_earliest_start() -> None:

@@ -136,6 +136,9 @@ def series(table: FigureTable, positions: Sequence[int],
 def opening(target: Target, when: date) -> Period | tuple[Text, bool]:
     """The window of ``target`` as of ``when``; or why there is none, with whether that makes
     the target not applicable (else: no data yet)."""
+    never = _never_valid(target)
+    if never is not None:
+        return never, True
     measure = target.measurement
     if target.valid_from and when < target.valid_from:
         return Text(vi=f"chỉ áp dụng từ {target.valid_from:%d/%m/%Y}",
@@ -144,6 +147,24 @@ def opening(target: Target, when: date) -> Period | tuple[Text, bool]:
         return Text(vi=f"kỳ đo bắt đầu {measure.start:%d/%m/%Y}",
                     en=f"measurement starts {measure.start:%d/%m/%Y}"), False
     return Period.between(measure.start, min(measure.end, when))
+
+
+def _never_valid(target: Target) -> Text | None:
+    """Why ``target`` applies on no day of its window (its window start, or 1 January of its
+    deadline's year, to its deadline), if it does not: it is then not applicable at every
+    date, whatever the figures."""
+    start = target.window_start or date(target.deadline.year, 1, 1)
+    if target.valid_from and target.valid_from > target.deadline:
+        return Text(vi=f"chỉ áp dụng từ {target.valid_from:%d/%m/%Y}, sau thời hạn "
+                       f"{target.deadline:%d/%m/%Y}",
+                    en=f"applies from {target.valid_from:%d/%m/%Y}, after its deadline "
+                       f"{target.deadline:%d/%m/%Y}")
+    if target.valid_to and target.valid_to < start:
+        return Text(vi=f"chỉ áp dụng đến {target.valid_to:%d/%m/%Y}, trước khi kỳ đo bắt đầu "
+                       f"{start:%d/%m/%Y}",
+                    en=f"applied until {target.valid_to:%d/%m/%Y}, before its measurement "
+                       f"starts {start:%d/%m/%Y}")
+    return None
 
 
 @attrs.frozen
