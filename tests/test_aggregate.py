@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 
+import pytest
+
 import plan_rules as pr
 from plan_rules.aggregate import Figures, TargetData, headline, measure, missing_units, statistics
 from plan_rules.combine import Combined
@@ -160,6 +162,15 @@ def test_a_pooled_target_without_figures_is_invalid_when_a_unit_is_blocked() -> 
     assert judged(figures(at("pooled")), [V.INVALID]) == (V.INVALID, None)
     assert judged(figures(at("pooled")), [V.NO_DATA]) == (V.NO_DATA, None)
     assert judged(figures(at("pooled")), excluded=True) == (V.NOT_APPLICABLE, None)
+
+
+@pytest.mark.parametrize("aggregation", ["pooled", "mean"])
+def test_figures_set_aside_do_not_hide_a_silent_unit(aggregation: str) -> None:
+    # A district's figure that no longer applies, beside a new commune that sent nothing.
+    missing = [V.NOT_APPLICABLE, V.NO_DATA]
+    assert judged(figures(at(aggregation)), missing, excluded=True) == (V.NO_DATA, None)
+    assert judged(figures(at(aggregation)), [V.NOT_APPLICABLE, V.INVALID],
+                  excluded=True) == (V.INVALID, None)
 
 
 # -- missing units ---------------------------------------------------------------------------

@@ -664,3 +664,24 @@ def test_example_exact_thresholds_are_met_and_strict_one_is_not(
     assert example_report.finding("HY25.IIT.5.province").observed == 130
     assert example_report.finding("HY25.PS.8.province").observed == Fraction(3, 5)
     assert example_report.finding("HY25.DE.1.province").observed == Fraction(1, 2)
+
+
+@pytest.mark.parametrize("code", ["HY25.PS.2.localities", "HY25.PS.2.overall"])
+def test_a_figure_set_aside_does_not_hide_a_new_commune_that_sent_nothing(
+        registry: Registry, code: str) -> None:
+    # The district's Q2 figure no longer counts in the year-end snapshot; the commune that
+    # took over on 1 July sent nothing: the target has no data, it is not "not applicable".
+    groups = ("localities", "departments_and_localities")
+    entities = [plan_rules.Entity(code="huyen-a", level="district", groups=groups,
+                                  valid_to=date(2025, 6, 30)),
+                plan_rules.Entity(code="xa-moi", level="commune", groups=groups,
+                                  valid_from=date(2025, 7, 1))]
+    report = plan_rules.evaluate(
+        [plan_rules.Observation(indicator="HY25.PS.2", entity="huyen-a", level="district",
+                                period=plan_rules.Period.parse("Q2/2025"), numerator=90,
+                                denominator=100)],
+        registry=registry, as_of=date(2025, 12, 31), entities=entities)
+    finding = report.finding(code)
+    assert finding.verdict is Verdict.NO_DATA
+    assert {(r.entity, r.verdict) for r in finding.entities} == {
+        ("huyen-a", Verdict.NOT_APPLICABLE), ("xa-moi", Verdict.NO_DATA)}

@@ -205,10 +205,11 @@ def headline(figures: Figures, missing: Sequence[Verdict], derived: bool, exclud
         # statistic of the others would not be the scope's.
         return Verdict.INVALID, None
     if observed is None:
-        if excluded and not combined:
-            return Verdict.NOT_APPLICABLE, None
         if Verdict.INVALID in missing:
             return Verdict.INVALID, None
+        # Figures set aside as not applying must not hide a unit in scope that sent nothing.
+        if excluded and not combined and Verdict.NO_DATA not in missing:
+            return Verdict.NOT_APPLICABLE, None
         return missing_verdict, None
     met = target.comparator.holds(observed, target.threshold)
     return (Verdict.MET if met else Verdict.NOT_MET), observed
