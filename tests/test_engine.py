@@ -446,3 +446,16 @@ def test_a_target_never_valid_inside_its_window_does_not_apply_whatever_the_figu
         name="never-valid", targets=_NEVER_VALID)], entry_points=False)
     report = pr.evaluate(figures, registry=registry, as_of=as_of)
     assert verdict(report, code) is pr.Verdict.NOT_APPLICABLE
+
+
+def test_the_reports_issues_are_in_file_and_row_order_whatever_the_input_order(
+        registry: pr.Registry) -> None:
+    # Row 2 is named last of all (unused, after every target), row 3 first (refused).
+    rows = [obs(period="Q4/2025", numerator=6, denominator=5, row=4),
+            obs(period="Q1/2025", numerator=7, denominator=5, row=3),
+            obs(period="Q4/2026", numerator=1, denominator=5, row=2)]
+    for order in (rows, rows[::-1]):
+        report = pr.evaluate(order, registry=registry, as_of=AS_OF)
+        assert [(i.row, i.code) for i in report.issues] == [
+            (2, "unused"), (3, "numerator_exceeds_denominator"),
+            (4, "numerator_exceeds_denominator")]

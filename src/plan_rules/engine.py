@@ -131,7 +131,7 @@ def evaluate(
     areas = {a.code: a.name for p in reg.plans.values() for a in p.areas}
     return Report(
         findings=tuple(findings),
-        issues=tuple(ledger.listed),
+        issues=tuple(ledger.in_row_order()),
         issue_summaries=ledger.summaries(),
         as_of=when,
         library_version=__version__,

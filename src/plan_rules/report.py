@@ -147,6 +147,13 @@ class IssueLedger:
         if observation is not None:
             self._observations.setdefault(key, _Spans()).add(observation)
 
+    def in_row_order(self) -> list[DataIssue]:
+        """The listed issues by file and row, as people read them: the issues of a whole
+        file before those of its rows; those of one row, or of figures given in code (no
+        file), in the order found."""
+        return sorted(self.listed, key=lambda i: (i.file is not None, i.file or "",
+                                                  i.row is not None, i.row or 0))
+
     def summaries(self) -> tuple[IssueSummary, ...]:
         """A summary per code and severity past the limit, in the order first found."""
         empty = _Spans()
