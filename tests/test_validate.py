@@ -276,3 +276,12 @@ def test_a_row_without_a_level_is_judged_alike_whatever_the_order_of_the_rows() 
     with_level = rate(1, 2, entity="NEW", level="commune")
     without = rate(1, 4, entity="NEW", period=pr.Period.month(2025, 2))
     assert _usable_figures([with_level, without]) == _usable_figures([without, with_level])
+
+
+def test_a_conflict_says_the_same_words_whatever_the_order_of_its_rows() -> None:
+    rows = [rate(60, 100, row=2), rate(40, 100, row=3), rate(60, 100, row=4)]
+    _, first = run(rows)
+    _, second = run(rows[::-1])
+    assert {i.message for i in first.ledger.listed} == {i.message for i in second.ledger.listed}
+    assert first.ledger.listed[0].message.en.startswith(
+        "figures for R/X1/01/2025 disagree: 40/100 (row 3), 60/100 (row 2, row 4)")

@@ -121,8 +121,15 @@ def _duplicates(table: FigureTable, group: list[int], kind: Kind, sink: IssueSin
     period = table.period_of(keep)
     conflict = len({_figure(table, i) for i in latest}) > 1
     if conflict:
-        given = {lang: ", ".join(f"{_shown(table, i, kind, lang)} ({table.where(i)})"
-                                 for i in latest) for lang in ("vi", "en")}
+        # Each figure once, in order of figure, with its rows by file and row: whichever
+        # came first in the input, the words are the same.
+        rows: dict[tuple[int, int, Fraction], list[int]] = {}
+        for i in sorted(latest, key=lambda i: _where_key(table, i)):
+            num, den, value = _figure(table, i)
+            rows.setdefault((num, den, Fraction(-1) if value is None else value), []).append(i)
+        given = {lang: ", ".join(
+            f"{_shown(table, idxs[0], kind, lang)} ({', '.join(map(table.where, idxs))})"
+            for _, idxs in sorted(rows.items())) for lang in ("vi", "en")}
         for i in latest:
             sink.issue("conflicting_duplicates", i,
                        f"số liệu {o_ind}/{o_ent}/{period} được báo cáo khác nhau: "
@@ -146,6 +153,11 @@ def _duplicates(table: FigureTable, group: list[int], kind: Kind, sink: IssueSin
                    field="period", text=str(period),
                    expected="one figure per indicator, entity and period")
     return keep
+
+
+def _where_key(table: FigureTable, i: int) -> tuple[str, int, int]:
+    file, row = table.source_of(i)
+    return file or "", -1 if row is None else row, i
 
 
 def _figure(table: FigureTable, i: int) -> tuple[int, int, Fraction | None]:
