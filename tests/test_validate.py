@@ -285,3 +285,10 @@ def test_a_conflict_says_the_same_words_whatever_the_order_of_its_rows() -> None
     assert {i.message for i in first.ledger.listed} == {i.message for i in second.ledger.listed}
     assert first.ledger.listed[0].message.en.startswith(
         "figures for R/X1/01/2025 disagree: 40/100 (row 3), 60/100 (row 2, row 4)")
+
+
+def test_of_the_same_figure_twice_the_row_kept_is_decided_by_what_the_rows_say() -> None:
+    dated, undated = rate(1, 2, reported_on=date(2025, 2, 1)), rate(1, 2)
+    for rows in ([dated, undated], [undated, dated]):
+        valid, _ = run(rows)
+        assert [rows[i] for i in valid.usable["R"]] == [dated]

@@ -114,8 +114,9 @@ def _duplicates(table: FigureTable, group: list[int], kind: Kind, sink: IssueSin
     dates = [d for d in (table.reported_on[i] for i in group) if d is not None]
     last = max(dates) if len(dates) == len(group) else None
     latest = [i for i in group if last is None or table.reported_on[i] == last]
-    # Among the same figures, which row is kept is decided by what the rows say.
-    keep = max(latest, key=lambda i: (table.source[i] or "", table.note[i] or "", i))
+    # Among the same figures, which row is kept is decided by what the rows say (the latest
+    # report date first), and by position only between rows that say the same.
+    keep = max(latest, key=lambda i: _said(table, i))
     o_ind = table.indicators.values[table.indicator[keep]]
     o_ent = table.entities.values[table.entity[keep]]
     period = table.period_of(keep)
@@ -153,6 +154,13 @@ def _duplicates(table: FigureTable, group: list[int], kind: Kind, sink: IssueSin
                    field="period", text=str(period),
                    expected="one figure per indicator, entity and period")
     return keep
+
+
+def _said(table: FigureTable, i: int) -> tuple[date, str, str, str, str, str, int]:
+    level = table.levels.values[table.level[i]]
+    return (table.reported_on[i] or date.min, table.files.values[table.file[i]] or "",
+            table.period_of(i).label, level or "", table.source[i] or "", table.note[i] or "",
+            i)
 
 
 def _where_key(table: FigureTable, i: int) -> tuple[str, int, int]:
