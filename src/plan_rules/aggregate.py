@@ -59,9 +59,10 @@ class Figures:
     @cached_property
     def verdicts(self) -> list[Verdict]:
         """Each unit's own verdict, in the order of ``combined``."""
-        return [Verdict.INVALID if c.counts_needed else Verdict.NO_DATA if m is None
-                else Verdict.MET if m else Verdict.NOT_MET
-                for c, m in ((c, meets(c, self.target)) for c in self.combined.values())]
+        target = self.target
+        return [Verdict.INVALID if c.counts_needed
+                else Verdict.NO_DATA if (m := meets(c, target)) is None
+                else Verdict.MET if m else Verdict.NOT_MET for c in self.combined.values()]
 
     @cached_property
     def values(self) -> list[Fraction]:
