@@ -459,3 +459,15 @@ def test_the_reports_issues_are_in_file_and_row_order_whatever_the_input_order(
         assert [(i.row, i.code) for i in report.issues] == [
             (2, "unused"), (3, "numerator_exceeds_denominator"),
             (4, "numerator_exceeds_denominator")]
+
+
+def test_a_units_figures_set_aside_are_cited_in_period_order_whatever_the_input_order(
+        registry: pr.Registry) -> None:
+    # The district ended on 30 June: its Q3 figures do not apply, and are cited as such.
+    district = pr.Entity(code="d", level="district", valid_to=date(2025, 6, 30))
+    rows = [obs(entity="d", level="district", period=p, numerator=1, denominator=2)
+            for p in ("09/2025", "Q3/2025")]
+    for order in (rows, rows[::-1]):
+        report = pr.evaluate(order, registry=registry, as_of=AS_OF, entities=[district])
+        (unit,) = report.finding("T1.A.1.district").entities
+        assert [order[i].period.label for i in unit.observations] == ["Q3/2025", "09/2025"]

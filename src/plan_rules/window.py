@@ -28,7 +28,8 @@ __all__ = ["Prefix", "Selection", "Series", "opening", "select", "series"]
 
 class Series:
     """One unit's usable figures of an indicator: positions in order of period end (equal
-    ends in input order), those ends, and the earliest start.
+    ends by start: a unit's usable periods are distinct, so never in input order), those
+    ends, and the earliest start.
 
     The figures a date can see are a prefix (:class:`Prefix`); the sums of counts over each
     prefix are computed once per series, so that every target of the indicator, at every
@@ -112,8 +113,10 @@ def series(table: FigureTable, positions: Sequence[int],
     ends = [p.end for p in table.periods.values]
     starts = [p.start for p in table.periods.values]
     entity, period = table.entity, table.period
-    rank = {end: k for k, end in enumerate(sorted(set(ends)))}
-    rank_of = [rank[end] for end in ends]
+    # By end, then start: which of a quarter and its last month came first must not decide.
+    spans = [(p.end, p.start) for p in table.periods.values]
+    rank = {span: k for k, span in enumerate(sorted(set(spans)))}
+    rank_of = [rank[span] for span in spans]
     # Grouped by the unit's code in the table: one unit, one code, one entity.
     groups: dict[int, list[int]] = {}
     for i in positions:
@@ -125,7 +128,7 @@ def series(table: FigureTable, positions: Sequence[int],
     out = []
     for idxs in groups.values():
         if len(idxs) > 1:
-            idxs.sort(key=lambda i: rank_of[period[i]])  # stable: equal ends keep input order
+            idxs.sort(key=lambda i: rank_of[period[i]])
         unit = unit_of[idxs[0]]
         assert unit is not None
         codes = [period[i] for i in idxs]
