@@ -86,21 +86,24 @@ def test_before_the_measurement_start_there_is_no_window_and_no_data_yet() -> No
     assert "01/04/2025" in reason.en
 
 
-@pytest.mark.parametrize("when", [date(2025, 12, 31), date(2026, 3, 1)])
-def test_a_target_valid_only_after_its_deadline_never_applies(when: date) -> None:
-    opened = opening(_pooled("F.after", valid_from=date(2026, 1, 1)), when)
+def _never_applies(tgt: pr.Target, when: date) -> pr.Text:
+    """Why ``tgt`` has no window as of ``when``, which must make it not applicable."""
+    opened = opening(tgt, when)
     assert isinstance(opened, tuple)
     reason, not_applicable = opened
     assert not_applicable is True
+    return reason
+
+
+@pytest.mark.parametrize("when", [date(2025, 12, 31), date(2026, 3, 1)])
+def test_a_target_valid_only_after_its_deadline_never_applies(when: date) -> None:
+    reason = _never_applies(_pooled("F.after", valid_from=date(2026, 1, 1)), when)
     assert "01/01/2026" in reason.en and "31/12/2025" in reason.vi
 
 
 @pytest.mark.parametrize("when", [date(2025, 1, 1), date(2025, 12, 31)])
 def test_a_target_whose_validity_ends_before_its_window_never_applies(when: date) -> None:
-    opened = opening(_pooled("F.before", valid_to=date(2024, 12, 31)), when)
-    assert isinstance(opened, tuple)
-    reason, not_applicable = opened
-    assert not_applicable is True
+    reason = _never_applies(_pooled("F.before", valid_to=date(2024, 12, 31)), when)
     assert "31/12/2024" in reason.en and "01/01/2025" in reason.vi
 
 
