@@ -121,6 +121,7 @@ def _duplicates(table: FigureTable, group: list[int], kind: Kind, sink: IssueSin
     o_ent = table.entities.values[table.entity[keep]]
     period = table.period_of(keep)
     conflict = len({_figure(table, i) for i in latest}) > 1
+    latest_set = set(latest)  # a million copies of one row are one group
     if conflict:
         # Each figure once, in order of figure, with its rows by file and row: whichever
         # came first in the input, the words are the same.
@@ -141,9 +142,9 @@ def _duplicates(table: FigureTable, group: list[int], kind: Kind, sink: IssueSin
                        expected="one figure per indicator, entity and period, or report "
                                 "dates that tell which is later")
     for i in group:
-        if i == keep or (conflict and i in latest):
+        if i == keep or (conflict and i in latest_set):
             continue
-        later = i not in latest
+        later = i not in latest_set
         sink.issue("duplicate", i,
                    f"trùng số liệu {o_ind}/{o_ent}/{period}; dùng "
                    f"{'dòng báo cáo sau' if later else 'dòng cùng số liệu'} "
