@@ -46,7 +46,7 @@ class IssueSink:
         file, row = t.source_of(index) if index is not None else (None, None)
         indicator = t.indicators.values[t.indicator[index]] if index is not None else None
         entity = t.entities.values[t.entity[index]] if index is not None else None
-        if self.ledger.wants(code, severity):
+        if self.ledger.wants(code, severity, file=file, row=row, observation=index):
             self.ledger.add(DataIssue(
                 code=code, message=Text(vi=vi, en=en), file=file, row=row, field=field,
                 text=text, expected=expected, severity=severity, observation=index,
