@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 
+import pytest
+
 import plan_rules as pr
 from plan_rules.aggregate import Figures, TargetData, headline, measure, missing_units, statistics
 from plan_rules.combine import Combined
@@ -162,6 +164,15 @@ def test_a_pooled_target_without_figures_is_invalid_when_a_unit_is_blocked() -> 
     assert judged(figures(at("pooled")), excluded=True) == (V.NOT_APPLICABLE, None)
 
 
+@pytest.mark.parametrize("aggregation", ["pooled", "mean"])
+def test_figures_set_aside_do_not_hide_a_silent_unit(aggregation: str) -> None:
+    # A district's figure that no longer applies, beside a new commune that sent nothing.
+    missing = [V.NOT_APPLICABLE, V.NO_DATA]
+    assert judged(figures(at(aggregation)), missing, excluded=True) == (V.NO_DATA, None)
+    assert judged(figures(at(aggregation)), [V.NOT_APPLICABLE, V.INVALID],
+                  excluded=True) == (V.INVALID, None)
+
+
 # -- missing units ---------------------------------------------------------------------------
 
 def test_units_in_scope_without_figures_are_no_data_invalid_or_not_applicable() -> None:
@@ -219,20 +230,26 @@ def test_a_reported_statistic_is_only_the_scope_units_own_figure() -> None:
 # -- measure ---------------------------------------------------------------------------------
 
 def _data(tgt: pr.Target, observations: Sequence[pr.Observation],
-          entities: Sequence[pr.Entity], *, blocks_scope: bool = False) -> TargetData:
+          entities: Sequence[pr.Entity], *, blocked: Sequence[int] = ()) -> TargetData:
+    """``blocked``: the positions of figures a data issue blocks (of units in scope)."""
     table = FigureTable.from_observations(observations)
     by_code = {e.code: e for e in entities}
     unit_of = [by_code[o.entity] for o in observations]
+    usable = [i for i in range(len(table)) if i not in blocked]
+    by_unit: dict[str, list[int]] = {}
+    for i in blocked:
+        by_unit.setdefault(observations[i].entity, []).append(i)
     return TargetData(table=table, target=tgt, indicator=RATE,
-                      series=series(table, range(len(table)), unit_of), unit_of=unit_of,
+                      series=series(table, usable, unit_of), unit_of=unit_of,
                       in_scope=sorted((e for e in entities if e.in_scope(tgt.scope)),
                                       key=lambda e: e.code),
-                      blocked={}, blocks_indicator=blocks_scope, blocks_scope=blocks_scope)
+                      blocked=by_unit, blocked_in_scope=frozenset(blocked))
 
 
-def _rate(entity: str, num: int, den: int) -> pr.Observation:
-    return pr.Observation(indicator="R", entity=entity, period=pr.Period.month(2025, 1),
-                          numerator=num, denominator=den)
+def _rate(entity: str, num: int, den: int, period: pr.Period | None = None) -> pr.Observation:
+    return pr.Observation(indicator="R", entity=entity,
+                          period=period or pr.Period.month(2025, 1), numerator=num,
+                          denominator=den)
 
 
 WHEN = date(2025, 12, 31)
@@ -255,9 +272,30 @@ def test_a_reported_target_uses_its_own_figure_when_it_gave_one() -> None:
 
 
 def test_a_reported_target_whose_own_figure_is_blocked_is_not_pooled() -> None:
-    data = _data(REPORTED, [_rate("X1", 1, 2)], [PROVINCE, X1], blocks_scope=True)
+    data = _data(REPORTED, [_rate("X1", 1, 2), _rate("P", 3, 2)], [PROVINCE, X1], blocked=[1])
     m = measure(data, YEAR, WHEN, None)
     assert (m.derived, m.verdict, m.observed) == (False, V.INVALID, None)
+
+
+def test_a_blocked_figure_after_the_window_does_not_block_the_target() -> None:
+    # Q4's blocked figure as of 31 March: the target measures January to March only.
+    data = _data(at("pooled"), [_rate("X1", 3, 2, pr.Period.quarter(2025, 4))], [X1],
+                 blocked=[0])
+    m = measure(data, pr.Period.parse("Q1/2025"), date(2025, 3, 31), None)
+    assert (m.verdict, [r.verdict for r in m.missing]) == (V.NO_DATA, [V.NO_DATA])
+
+
+def test_a_blocked_figure_before_the_window_does_not_block_the_target() -> None:
+    data = _data(at("pooled"), [_rate("X1", 3, 2, pr.Period.quarter(2024, 4))], [X1],
+                 blocked=[0])
+    m = measure(data, YEAR, WHEN, None)
+    assert (m.verdict, [r.verdict for r in m.missing]) == (V.NO_DATA, [V.NO_DATA])
+
+
+def test_a_blocked_figure_inside_the_window_blocks_its_unit_and_the_target() -> None:
+    data = _data(at("pooled"), [_rate("X1", 3, 2)], [X1], blocked=[0])
+    m = measure(data, YEAR, WHEN, None)
+    assert (m.verdict, [r.verdict for r in m.missing]) == (V.INVALID, [V.INVALID])
 
 
 def test_measuring_a_pooled_target_lists_its_silent_units() -> None:

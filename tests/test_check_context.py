@@ -66,7 +66,7 @@ def test_series_are_the_usable_figures_of_each_unit_in_order_of_period_end() -> 
         return iter(())
 
     # Given out of order, with a duplicate whose later report is the one used.
-    _run(check, [_obs("Q2/2025", 4), _obs("Q1/2025", 3, row=3),
+    _run(check, [_obs("Q2/2025", 4), _obs("Q1/2025", 3, row=3, reported_on=date(2025, 4, 2)),
                  _obs("Q1/2025", 9, row=4, reported_on=date(2025, 4, 20)),
                  _obs("Q1/2025", 6, entity="xa-2", row=5)])
     assert seen == {"xa-1": [9, 4], "xa-2": [6]}

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,16 +106,34 @@ def test_a_count_flow_adds_its_values() -> None:
     assert (c.value, c.numerator, list(c.used)) == (Fraction(7), None, [0, 1])
 
 
-def test_a_rate_given_only_as_percentages_takes_the_latest() -> None:
-    c, issues = run(FLOW, [value(month(2), Fraction(3, 4)), value(month(1), Fraction(1, 2))])
-    assert (c.value, c.numerator, list(c.used)) == (Fraction(3, 4), None, [0])
-    assert list(c.history) == [1]
+def test_a_flow_of_several_percentages_needs_counts_and_names_every_row() -> None:
+    c, issues = run(FLOW, [value(month(2), Fraction(62, 100)),
+                           value(month(1), Fraction(60, 100))])
+    assert (c.counts_needed, c.figure, list(c.used)) == (True, None, [1, 0])
+    assert issues == [("counts_needed", 1), ("counts_needed", 0)]
+
+
+def test_counts_needed_names_the_other_periods_in_both_languages() -> None:
+    table = FigureTable.from_observations([
+        attrs.evolve(value(month(1), Fraction(60, 100)), file="f.csv", row=2),
+        attrs.evolve(value(month(2), Fraction(62, 100)), file="f.csv", row=3)])
+    sink = IssueSink(table, IssueLedger(None))
+    combine(table, FLOW, X1, [0, 1], sink)
+    for issue in sink.ledger.listed:
+        for text in (issue.message.vi, issue.message.en):
+            assert "f.csv:2" in text and "f.csv:3" in text
+
+
+def test_a_flow_mixing_counts_and_percentages_needs_the_missing_counts() -> None:
+    c, issues = run(FLOW, [counts(month(1), 1, 4), value(month(2), Fraction(3, 4))])
+    assert (c.counts_needed, c.figure, list(c.used)) == (True, None, [0, 1])
+    assert issues == [("counts_needed", 1)]
+
+
+def test_a_single_percentage_of_a_flow_stands_for_the_window() -> None:
+    c, issues = run(FLOW, [value(pr.Period.year(2025), Fraction(3, 4))])
+    assert (c.counts_needed, c.figure, list(c.used)) == (False, Fraction(3, 4), [0])
     assert issues == []
-
-
-def test_a_rate_mixing_counts_and_percentages_takes_the_latest_figure() -> None:
-    c, _ = run(FLOW, [counts(month(1), 1, 4), value(month(2), Fraction(3, 4))])
-    assert (c.value, list(c.used)) == (Fraction(3, 4), [1])
 
 
 # -- snapshots -------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_a_blocking_issue_blocks_its_figure_and_its_indicator_and_unit() -> None
     sink = sink_of()
     sink.issue("rate_above_one", 0, "x", "x")
     assert sink.blocked == {0}
-    assert sink.blocked_levels == {("R", "X1"): {"commune"}}
+    assert sink.blocked_by == {("R", "X1"): [0]}
     assert sink.blocks_indicator("R")
     assert not sink.blocks_indicator("OTHER")
 

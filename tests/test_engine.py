@@ -6,6 +6,7 @@ import random
 from datetime import date
 from fractions import Fraction
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -218,10 +219,24 @@ def test_figures_after_the_as_of_date_are_not_used(registry: pr.Registry) -> Non
 
 
 def test_duplicate_rows_keep_the_later_report(registry: pr.Registry) -> None:
-    report = pr.evaluate([obs(numerator=1, denominator=10), obs(numerator=9, denominator=10)],
+    report = pr.evaluate([attrs.evolve(obs(numerator=1, denominator=10),
+                                       reported_on=date(2025, 4, 2)),
+                          attrs.evolve(obs(numerator=9, denominator=10),
+                                       reported_on=date(2025, 4, 20))],
                          registry=registry, as_of=AS_OF)
     assert report.finding("T1.A.1.pooled").observed == Fraction(9, 10)
     assert [(i.code, i.observation) for i in report.issues] == [("duplicate", 0)]
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_conflicting_duplicates_without_report_dates_make_the_target_invalid(
+        registry: pr.Registry, order: tuple[int, int]) -> None:
+    rows = [obs(indicator="T1.A.2", entity="tinh", level="province", period="Q4/2025",
+                numerator=n, denominator=100, row=2 + k) for k, n in enumerate((60, 40))]
+    report = pr.evaluate([rows[k] for k in order], registry=registry, as_of=AS_OF)
+    assert verdict(report, "T1.A.2.province") is pr.Verdict.INVALID
+    assert sorted((i.code, i.row) for i in report.issues) == [
+        ("conflicting_duplicates", 2), ("conflicting_duplicates", 3)]
 
 
 def test_unknown_indicator_is_a_data_issue(registry: pr.Registry) -> None:
@@ -409,3 +424,82 @@ def test_a_figure_of_a_plan_not_chosen_is_read_and_named_unused() -> None:
 def test_choosing_an_unknown_plan_names_the_plans_loaded() -> None:
     with pytest.raises(pr.UnknownReferenceError, match=r"'NOPE'.*loaded plans: P2, T1"):
         pr.evaluate(_figures(), registry=_two_plans(), plans=["NOPE"])
+
+@pytest.mark.parametrize("code", ["T1.A.1.pooled", "T1.A.1.mean", "T1.A.1.each"])
+def test_a_flow_given_as_percentages_of_several_periods_is_invalid(
+        registry: pr.Registry, code: str) -> None:
+    # 60% in Q1 and 62% in Q2 say nothing of the half-year's rate without the counts.
+    report = pr.evaluate([obs(period="Q1/2025", value=Fraction(60, 100), row=2),
+                          obs(period="Q2/2025", value=Fraction(62, 100), row=3),
+                          obs(entity="xa-b", period="Q1/2025", numerator=9, denominator=10)],
+                         registry=registry, as_of=AS_OF)
+    assert verdict(report, code) is pr.Verdict.INVALID
+    assert [(i.code, i.row) for i in report.issues if i.code == "counts_needed"] == [
+        ("counts_needed", 2), ("counts_needed", 3)]
+
+
+def test_a_single_percentage_of_a_flow_is_the_units_figure(registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(period="2025", value=Fraction(60, 100))],
+                         registry=registry, as_of=AS_OF)
+    finding = report.finding("T1.A.1.mean")
+    assert (finding.verdict, finding.observed) == (pr.Verdict.NOT_MET, Fraction(60, 100))
+
+
+@pytest.mark.parametrize(("period", "as_of"), [("Q4/2025", date(2025, 3, 31)),
+                                               ("Q4/2024", AS_OF)])
+def test_a_blocked_figure_outside_the_window_leaves_the_target_without_data(
+        registry: pr.Registry, period: str, as_of: date) -> None:
+    report = pr.evaluate([obs(period=period, numerator=6, denominator=5)],
+                         registry=registry, as_of=as_of)
+    assert verdict(report, "T1.A.1.pooled") is pr.Verdict.NO_DATA
+    assert verdict(report, "T1.A.1.each") is pr.Verdict.NO_DATA
+
+
+def test_a_blocked_figure_inside_the_window_makes_the_target_invalid(
+        registry: pr.Registry) -> None:
+    report = pr.evaluate([obs(period="Q1/2025", numerator=6, denominator=5)],
+                         registry=registry, as_of=AS_OF)
+    assert verdict(report, "T1.A.1.pooled") is pr.Verdict.INVALID
+
+
+_NEVER_VALID = [
+    attrs.evolve(sample_plugin.TARGETS[0], code="T1.A.1.after", valid_from=date(2026, 1, 1)),
+    attrs.evolve(sample_plugin.TARGETS[0], code="T1.A.1.before", valid_to=date(2024, 12, 31)),
+]
+
+
+@pytest.mark.parametrize("code", ["T1.A.1.after", "T1.A.1.before"])
+@pytest.mark.parametrize("as_of", [AS_OF, date(2026, 3, 1)])
+@pytest.mark.parametrize("figures", [[], [obs(period="01/01/2025", numerator=1, denominator=2)],
+                                     [obs(period="2025", numerator=1, denominator=2)]])
+def test_a_target_never_valid_inside_its_window_does_not_apply_whatever_the_figures(
+        code: str, as_of: date, figures: list[pr.Observation]) -> None:
+    registry = pr.load_registry(plugins=[sample_plugin, Contributions(
+        name="never-valid", targets=_NEVER_VALID)], entry_points=False)
+    report = pr.evaluate(figures, registry=registry, as_of=as_of)
+    assert verdict(report, code) is pr.Verdict.NOT_APPLICABLE
+
+
+def test_the_reports_issues_are_in_file_and_row_order_whatever_the_input_order(
+        registry: pr.Registry) -> None:
+    # Row 2 is named last of all (unused, after every target), row 3 first (refused).
+    rows = [obs(period="Q4/2025", numerator=6, denominator=5, row=4),
+            obs(period="Q1/2025", numerator=7, denominator=5, row=3),
+            obs(period="Q4/2026", numerator=1, denominator=5, row=2)]
+    for order in (rows, rows[::-1]):
+        report = pr.evaluate(order, registry=registry, as_of=AS_OF)
+        assert [(i.row, i.code) for i in report.issues] == [
+            (2, "unused"), (3, "numerator_exceeds_denominator"),
+            (4, "numerator_exceeds_denominator")]
+
+
+def test_a_units_figures_set_aside_are_cited_in_period_order_whatever_the_input_order(
+        registry: pr.Registry) -> None:
+    # The district ended on 30 June: its Q3 figures do not apply, and are cited as such.
+    district = pr.Entity(code="d", level="district", valid_to=date(2025, 6, 30))
+    rows = [obs(entity="d", level="district", period=p, numerator=1, denominator=2)
+            for p in ("09/2025", "Q3/2025")]
+    for order in (rows, rows[::-1]):
+        report = pr.evaluate(order, registry=registry, as_of=AS_OF, entities=[district])
+        (unit,) = report.finding("T1.A.1.district").entities
+        assert [order[i].period.label for i in unit.observations] == ["Q3/2025", "09/2025"]

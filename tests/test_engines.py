@@ -135,12 +135,19 @@ def test_a_value_of_zero_leaves_the_masks_like_any_other_value() -> None:
 
 
 def test_duplicates_are_named_in_input_order_with_the_kept_one_named_by_both() -> None:
-    out = both([rate(1, 2, reported_on=date(2025, 3, 1), row=2), rate(1, 3, row=3),
+    out = both([rate(1, 2, reported_on=date(2025, 3, 1), row=2),
+                rate(1, 3, reported_on=date(2025, 1, 1), row=3),
                 rate(2, 2, reported_on=date(2025, 2, 1), row=4),
                 rate(0, 2, period=JAN_AGAIN, reported_on=date(2025, 4, 1), row=5),
                 rate(1, 9, period=PERIODS[2], row=6)])
     assert codes(out) == [("duplicate", 0), ("duplicate", 1), ("duplicate", 2)]
     assert out.usable == {"R": [3, 4]}
+
+
+def test_a_conflict_is_named_alike_on_both_engines() -> None:
+    out = both([rate(1, 2, row=2), rate(1, 3, row=3), rate(1, 2, period=PERIODS[2], row=4)])
+    assert codes(out) == [("conflicting_duplicates", 0), ("conflicting_duplicates", 1)]
+    assert out.usable == {"R": [2]}
 
 
 def test_a_figure_an_earlier_issue_blocks_is_not_usable_on_either_engine() -> None:
@@ -185,12 +192,12 @@ def test_series_of_units_with_validity_windows_are_alike_on_both_engines() -> No
     assert [(e.code, p) for e, p, _, _ in out.series["R"]] == [("X3", [2, 0]), ("X2", [1, 3])]
 
 
-def test_equal_period_ends_keep_the_order_given_in_a_series() -> None:
-    # March, the first quarter and a period ending on 31 March too: equal ends, input order.
+def test_equal_period_ends_are_in_order_of_start_in_a_series() -> None:
+    # March, the first quarter and a period ending on 31 March too: equal ends, by start.
     march_end = pr.Period.parse("2025-02-01/2025-03-31")
     out = both([rate(1, 2, period=PERIODS[4]), rate(1, 3, period=PERIODS[3]),
                 rate(1, 4, period=march_end), rate(1, 5)])
-    assert out.series["R"][0][1:3] == ([3, 0, 1, 2], [JAN.end] + [PERIODS[4].end] * 3)
+    assert out.series["R"][0][1:3] == ([3, 1, 2, 0], [JAN.end] + [PERIODS[4].end] * 3)
 
 
 def test_series_of_positions_in_any_order_as_a_list_are_alike_on_both_engines() -> None:
@@ -205,7 +212,7 @@ def test_series_of_positions_in_any_order_as_a_list_are_alike_on_both_engines() 
         made.append([(s.entity.code, list(s.positions), list(s.ends), s.first_start)
                      for s in window.series(table, [4, 3, 2, 1, 0], valid.unit_of)])
     assert made[1] == made[0]
-    assert [(code, p) for code, p, _, _ in made[0]] == [("X2", [1, 4]), ("X1", [0, 3, 2])]
+    assert [(code, p) for code, p, _, _ in made[0]] == [("X2", [1, 4]), ("X1", [0, 2, 3])]
 
 
 def test_issues_past_the_limit_are_counted_alike_by_both_engines() -> None:

@@ -44,8 +44,7 @@ def data_of(tgt: pr.Target, observations: Sequence[pr.Observation],
     unit_of = [by_code[o.entity] for o in observations]
     return TargetData(table=table, target=tgt, indicator=RATE,
                       series=series(table, range(len(table)), unit_of), unit_of=unit_of,
-                      in_scope=list(in_scope), blocked={}, blocks_indicator=False,
-                      blocks_scope=False)
+                      in_scope=list(in_scope), blocked={})
 
 
 def finding_of(data: TargetData, when: date = WHEN) -> tuple[pr.Finding, Measured | None]:

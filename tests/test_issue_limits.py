@@ -429,3 +429,24 @@ def test_a_file_name_in_a_summary_line_cannot_drive_the_terminal() -> None:
     report = pr.Report(findings=(), issues=(), as_of=AS_OF, library_version="0",
                        issue_summaries=(summary,))
     assert "\x1b" not in render_text(report, "en")
+
+
+def test_the_issues_listed_past_a_limit_are_the_first_by_row_whatever_the_input_order(
+        registry: pr.Registry) -> None:
+    rows = [pr.Observation(indicator="T1.A.1", entity=f"xa-{r}", level="commune",
+                           period=pr.Period.parse("Q1/2025"), numerator=7, denominator=5,
+                           file="f.csv", row=r) for r in range(2, 8)]
+    for order in (rows, rows[::-1]):
+        report = pr.evaluate(order, registry=registry, as_of=AS_OF, max_issues=2)
+        assert [i.row for i in report.issues if i.code == "numerator_exceeds_denominator"] == [
+            2, 3]
+        (summary,) = [s for s in report.issue_summaries
+                      if s.code == "numerator_exceeds_denominator"]
+        assert (summary.count, summary.listed, summary.rows) == (6, 2, (("f.csv", ((4, 7),)),))
+
+
+def test_a_ledger_at_its_limit_wants_only_an_issue_before_its_last_by_row() -> None:
+    ledger = IssueLedger(1)
+    ledger.add(reader_issue("bad_number", 5))
+    assert not ledger.wants("bad_number", "error", file="f.csv", row=6)
+    assert ledger.wants("bad_number", "error", file="f.csv", row=3)

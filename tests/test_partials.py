@@ -243,18 +243,21 @@ def test_a_unit_summarised_in_most_chunks_stands_for_its_rows(registry: pr.Regis
 def test_a_duplicate_in_another_chunk_is_named_as_one_pass_names_it(
         registry: pr.Registry, tmp_path: Path) -> None:
     lines = [f"T1.A.1,c1,commune,{m:02d}/2025,{m},20" for m in range(1, 13)]
-    lines.append("T1.A.1,c1,commune,03/2025,19,20")  # March again, at the end: it wins
+    # March again, at the end, another figure and no report date: neither is used.
+    lines.append("T1.A.1,c1,commune,03/2025,19,20")
     path = write(tmp_path, ("indicator,entity,level,period,numerator,denominator\n"
                             + "\n".join(lines) + "\n").encode())
     evaluated = evaluate_in_chunks(path, 4, as_of=AS_OF, entities=ENTITIES,
                                    registry=registry)
     report = one_pass(path, registry)
     assert_same_findings(evaluated, report)
-    duplicates = [(i.row, i.message.en) for i in evaluated.report.issues
-                  if i.code == "duplicate"]
-    assert duplicates == [(i.row, i.message.en) for i in report.issues
-                          if i.code == "duplicate"]
-    assert [row for row, _ in duplicates] == [4]
+    named = ("duplicate", "conflicting_duplicates")
+    duplicates = [(i.code, i.row, i.message.en) for i in evaluated.report.issues
+                  if i.code in named]
+    assert duplicates == [(i.code, i.row, i.message.en) for i in report.issues
+                          if i.code in named]
+    assert [(code, row) for code, row, _ in duplicates] == [
+        ("conflicting_duplicates", 4), ("conflicting_duplicates", 14)]
 
 
 def test_the_example_gives_the_one_pass_findings(tmp_path: Path) -> None:

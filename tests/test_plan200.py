@@ -750,3 +750,23 @@ def test_iit6_counts_monitoring_and_inspection_exercises(registry: Registry) -> 
     ind = registry.indicators["HY25.IIT.6"]
     assert ind.unit.en == "monitoring and inspection exercises"
     assert "Monitoring and inspection exercises" in ind.name.en
+
+@pytest.mark.parametrize("code", ["HY25.PS.2.localities", "HY25.PS.2.overall"])
+def test_a_figure_set_aside_does_not_hide_a_new_commune_that_sent_nothing(
+        registry: Registry, code: str) -> None:
+    # The district's Q2 figure no longer counts in the year-end snapshot; the commune that
+    # took over on 1 July sent nothing: the target has no data, it is not "not applicable".
+    groups = ("localities", "departments_and_localities")
+    entities = [plan_rules.Entity(code="huyen-a", level="district", groups=groups,
+                                  valid_to=date(2025, 6, 30)),
+                plan_rules.Entity(code="xa-moi", level="commune", groups=groups,
+                                  valid_from=date(2025, 7, 1))]
+    report = plan_rules.evaluate(
+        [plan_rules.Observation(indicator="HY25.PS.2", entity="huyen-a", level="district",
+                                period=plan_rules.Period.parse("Q2/2025"), numerator=90,
+                                denominator=100)],
+        registry=registry, as_of=date(2025, 12, 31), entities=entities)
+    finding = report.finding(code)
+    assert finding.verdict is Verdict.NO_DATA
+    assert {(r.entity, r.verdict) for r in finding.entities} == {
+        ("huyen-a", Verdict.NOT_APPLICABLE), ("xa-moi", Verdict.NO_DATA)}

@@ -190,25 +190,54 @@ def test_of_a_duplicate_the_later_report_date_wins_and_the_other_is_named() -> N
     assert sink.ledger.listed[0].observation == 1
 
 
-def test_of_a_duplicate_without_report_dates_the_later_row_wins() -> None:
-    valid, sink = run([rate(1, 2, row=2), rate(2, 2, row=3)])
-    assert lists(valid.usable) == {"R": [1]}
-    assert codes(sink) == [("duplicate", 0)]
-    assert "(row 3)" in sink.ledger.listed[0].message.en
+def test_different_figures_without_report_dates_are_both_named_and_neither_used() -> None:
+    # 60/100 and 40/100 for one unit and period: which row came last must not decide.
+    valid, sink = run([rate(60, 100, row=2), rate(40, 100, row=3)])
+    assert valid.usable == {}
+    assert codes(sink) == [("conflicting_duplicates", 0), ("conflicting_duplicates", 1)]
+    assert sink.blocked == {0, 1}
 
 
-def test_of_a_duplicate_with_equal_report_dates_the_later_row_wins() -> None:
+def test_a_conflict_names_both_rows_and_figures_in_both_languages() -> None:
+    _, sink = run([rate(60, 100, row=2), rate(40, 100, row=3)])
+    for issue in sink.ledger.listed:
+        for text in (issue.message.vi, issue.message.en):
+            assert "60/100 (row 2)" in text and "40/100 (row 3)" in text
+
+
+def test_different_figures_with_equal_report_dates_are_a_conflict() -> None:
     day = date(2025, 2, 1)
     valid, sink = run([rate(1, 2, reported_on=day), rate(2, 2, reported_on=day)])
-    assert lists(valid.usable) == {"R": [1]}
-    assert codes(sink) == [("duplicate", 0)]
+    assert valid.usable == {}
+    assert codes(sink) == [("conflicting_duplicates", 0), ("conflicting_duplicates", 1)]
+
+
+def test_different_figures_one_without_a_report_date_are_a_conflict() -> None:
+    valid, sink = run([rate(1, 2, reported_on=date(2025, 2, 1)), rate(2, 2)])
+    assert valid.usable == {}
+    assert codes(sink) == [("conflicting_duplicates", 0), ("conflicting_duplicates", 1)]
+
+
+def test_the_same_figure_given_twice_is_one_figure_and_the_other_a_duplicate() -> None:
+    valid, sink = run([rate(1, 2, row=2), rate(1, 2, row=3)])
+    assert len(valid.usable["R"]) == 1
+    assert [c for c, _ in codes(sink)] == ["duplicate"]
+    assert "the same figure" in sink.ledger.listed[0].message.en
+
+
+def test_the_latest_report_supersedes_earlier_reports_that_disagree() -> None:
+    valid, sink = run([rate(1, 2, reported_on=date(2025, 2, 1)),
+                       rate(2, 2, reported_on=date(2025, 2, 1)),
+                       rate(0, 2, reported_on=date(2025, 3, 1))])
+    assert lists(valid.usable) == {"R": [2]}
+    assert codes(sink) == [("duplicate", 0), ("duplicate", 1)]
 
 
 def test_a_duplicate_is_the_same_dates_however_the_period_was_written() -> None:
     same_dates = pr.Period.parse("2025-01-01/2025-01-31")
-    valid, sink = run([rate(1, 2, period=JAN), rate(2, 2, period=same_dates)])
-    assert lists(valid.usable) == {"R": [1]}
-    assert codes(sink) == [("duplicate", 0)]
+    valid, sink = run([rate(1, 2, period=JAN), rate(1, 2, period=same_dates)])
+    assert len(valid.usable["R"]) == 1
+    assert [c for c, _ in codes(sink)] == ["duplicate"]
 
 
 def test_figures_of_different_periods_are_not_duplicates() -> None:
@@ -319,3 +348,18 @@ def test_a_rate_agrees_with_its_counts_exactly_when_it_is_their_rate_rounded_to_
                                   denominator=den, value=published.value,
                                   precision=published.precision)])
     assert (codes(sink) == []) is (off == 0)
+
+def test_a_conflict_says_the_same_words_whatever_the_order_of_its_rows() -> None:
+    rows = [rate(60, 100, row=2), rate(40, 100, row=3), rate(60, 100, row=4)]
+    _, first = run(rows)
+    _, second = run(rows[::-1])
+    assert {i.message for i in first.ledger.listed} == {i.message for i in second.ledger.listed}
+    assert first.ledger.listed[0].message.en.startswith(
+        "figures for R/X1/01/2025 disagree: 40/100 (row 3), 60/100 (row 2, row 4)")
+
+
+def test_of_the_same_figure_twice_the_row_kept_is_decided_by_what_the_rows_say() -> None:
+    dated, undated = rate(1, 2, reported_on=date(2025, 2, 1)), rate(1, 2)
+    for rows in ([dated, undated], [undated, dated]):
+        valid, _ = run(rows)
+        assert [rows[i] for i in valid.usable["R"]] == [dated]

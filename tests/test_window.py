@@ -87,15 +87,46 @@ def test_before_the_measurement_start_there_is_no_window_and_no_data_yet() -> No
     assert "01/04/2025" in reason.en
 
 
+def _never_applies(tgt: pr.Target, when: date) -> pr.Text:
+    """Why ``tgt`` has no window as of ``when``, which must make it not applicable."""
+    opened = opening(tgt, when)
+    assert isinstance(opened, tuple)
+    reason, not_applicable = opened
+    assert not_applicable is True
+    return reason
+
+
+@pytest.mark.parametrize("when", [date(2025, 12, 31), date(2026, 3, 1)])
+def test_a_target_valid_only_after_its_deadline_never_applies(when: date) -> None:
+    reason = _never_applies(_pooled("F.after", valid_from=date(2026, 1, 1)), when)
+    assert "01/01/2026" in reason.en and "31/12/2025" in reason.vi
+
+
+@pytest.mark.parametrize("when", [date(2025, 1, 1), date(2025, 12, 31)])
+def test_a_target_whose_validity_ends_before_its_window_never_applies(when: date) -> None:
+    reason = _never_applies(_pooled("F.before", valid_to=date(2024, 12, 31)), when)
+    assert "31/12/2024" in reason.en and "01/01/2025" in reason.vi
+
+
 # -- series ----------------------------------------------------------------------------------
+
+def test_a_series_with_equal_ends_is_in_the_same_order_whatever_the_input_order() -> None:
+    figures = [(X1, month(3)), (X1, pr.Period.quarter(2025, 1))]
+    orders = []
+    for rows in (figures, figures[::-1]):
+        table, unit_of = table_of(rows)
+        (s,) = series(table, range(2), unit_of)
+        orders.append([table.period_of(i) for i in s.positions])
+    assert orders[0] == orders[1] == [pr.Period.quarter(2025, 1), month(3)]
+
 
 def test_a_series_is_in_order_of_period_end_with_its_earliest_start() -> None:
     table, unit_of = table_of([(X1, month(3)), (X1, pr.Period.quarter(2025, 1)),
                                (X1, month(1)), (X1, month(2))])
     (s,) = series(table, range(4), unit_of)
     assert s.entity == X1
-    # Equal ends (March, Q1) stay in input order.
-    assert s.positions == [2, 3, 0, 1]
+    # Equal ends (March, Q1): the longer period, starting first, comes first.
+    assert s.positions == [2, 3, 1, 0]
     assert s.ends == [date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31),
                       date(2025, 3, 31)]
     assert s.first_start == date(2025, 1, 1)
@@ -260,6 +291,6 @@ def test_a_unit_that_always_applied_has_exactly_the_figures_wholly_in_the_window
     window = opening(POOLED, when)
     assert isinstance(window, pr.Period)
     wanted = sorted((i for i, p in enumerate(periods) if window.covers(p)),
-                    key=lambda i: (periods[i].end, i))
+                    key=lambda i: (periods[i].end, periods[i].start, i))
     assert [list(p) for p in sel.own.values()] == ([wanted] if wanted else [])
     assert sel.excluded == []

@@ -7,7 +7,8 @@ beside the one used, so that disagreement shows; each is computed only when aske
 target's earlier points need only the one it uses.
 
 A unit in scope that gave nothing usable counts too: ``no_data``, ``invalid`` when a data issue
-blocks its figure, ``not_applicable`` when target or unit did not apply to its figures.
+blocks a figure of it inside the window (one outside, Q4 as of 31 March or last year's, blocks
+nothing), ``not_applicable`` when target or unit did not apply to its figures.
 """
 
 from __future__ import annotations
@@ -59,8 +60,10 @@ class Figures:
     @cached_property
     def verdicts(self) -> list[Verdict]:
         """Each unit's own verdict, in the order of ``combined``."""
-        return [Verdict.NO_DATA if m is None else Verdict.MET if m else Verdict.NOT_MET
-                for m in (meets(c, self.target) for c in self.combined.values())]
+        target = self.target
+        return [Verdict.INVALID if c.counts_needed
+                else Verdict.NO_DATA if (m := meets(c, target)) is None
+                else Verdict.MET if m else Verdict.NOT_MET for c in self.combined.values()]
 
     @cached_property
     def values(self) -> list[Fraction]:
@@ -199,10 +202,16 @@ def headline(figures: Figures, missing: Sequence[Verdict], derived: bool, exclud
         pooling = target.aggregation is Aggregation.POOLED or derived or len(combined) > 1
         if combined and indicator.kind is Kind.RATE and pooling:
             return _unpoolable(combined, sink), None
-        if excluded and not combined:
-            return Verdict.NOT_APPLICABLE, None
+    if any(c.counts_needed for c in combined.values()):
+        # A unit's flow over several periods given as percentages has no figure: the
+        # statistic of the others would not be the scope's.
+        return Verdict.INVALID, None
+    if observed is None:
         if Verdict.INVALID in missing:
             return Verdict.INVALID, None
+        # Figures set aside as not applying must not hide a unit in scope that sent nothing.
+        if excluded and not combined and Verdict.NO_DATA not in missing:
+            return Verdict.NOT_APPLICABLE, None
         return missing_verdict, None
     met = target.comparator.holds(observed, target.threshold)
     return (Verdict.MET if met else Verdict.NOT_MET), observed
@@ -242,10 +251,11 @@ class TargetData:
     series: Sequence[Series]
     unit_of: Sequence[Entity | None]
     in_scope: Sequence[Entity]
-    blocked: Mapping[tuple[str, str], set[str | None]]
-    #: Whether an issue blocks a figure of the indicator, and one of a unit in scope.
-    blocks_indicator: bool
-    blocks_scope: bool
+    #: The positions of the indicator's figures that a data issue blocks, by unit code, and
+    #: those of them that put their unit in the scope: only those inside a date's window
+    #: block the target at that date.
+    blocked: Mapping[str, Sequence[int]]
+    blocked_in_scope: frozenset[int] = frozenset()
 
 
 @attrs.frozen
@@ -292,12 +302,13 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
     """
     table, target, indicator = data.table, data.target, data.indicator
     chosen = select(table, target, indicator, data.series, window, when)
+    blocked = _blocked_in(data, window)
     combined = combine_units(table, indicator, chosen.own, data.unit_of, sink)
     derived = False
     # The scope unit's own figure is derived from its units only when it gave none: a figure
     # it gave that a data issue blocks makes the target invalid instead.
     if target.aggregation is Aggregation.REPORTED and not combined and chosen.others \
-            and indicator.kind is Kind.RATE and not data.blocks_scope:
+            and indicator.kind is Kind.RATE and not any(blocked.values()):
         combined = combine_units(table, indicator, chosen.others, data.unit_of, sink)
         derived = True
     figures = Figures(indicator, target, combined)
@@ -305,9 +316,24 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
     missing = missing_units(indicator, target, window, data.in_scope, figures,
                             chosen.excluded,
                             {i: names[table.entity[i]] for i in chosen.excluded},
-                            data.blocked)
+                            blocked)
     verdict, observed = headline(figures, [r.verdict for r in missing], derived,
-                                 bool(chosen.excluded), data.blocks_indicator, sink)
+                                 bool(chosen.excluded), bool(blocked), sink)
     return Measured(selection=chosen, figures=figures, missing=missing, derived=derived,
                     verdict=verdict, observed=observed)
+
+
+def _blocked_in(data: TargetData, window: Period) -> dict[tuple[str, str], bool]:
+    """The (indicator, unit) pairs with a blocked figure inside ``window``, each with
+    whether such a figure puts its unit in the scope: a blocked figure of a period the
+    target does not measure at this date (Q4 as of 31 March, last year's) blocks nothing."""
+    out: dict[tuple[str, str], bool] = {}
+    table, target, code = data.table, data.target, data.indicator.code
+    for unit, positions in data.blocked.items():
+        for i in positions:
+            p = table.period_of(i)
+            if window.covers(p) and target.valid_during(p):
+                key = (code, unit)
+                out[key] = out.get(key, False) or i in data.blocked_in_scope
+    return out
 

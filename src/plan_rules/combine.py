@@ -3,7 +3,8 @@
 A flow adds up over periods that do not overlap (where two overlap, the longer stands and the
 other is named); a stock, or a milestone, is the latest snapshot (the latest period end, then
 the longest period, then the latest report, then the last row). A rate given only as a
-percentage cannot be added: the latest percentage stands for the window.
+percentage cannot be added: one period's percentage stands for the window, but several
+periods of a flow need their counts (``counts_needed``, naming the rows), never the latest.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class Combined:
     numerator: int | None = None
     denominator: int | None = None
     value: Fraction | None = None
+    #: A flow over several periods, some given only as percentages: no figure can be
+    #: formed without their counts, and the unit's figure is invalid.
+    counts_needed: bool = False
 
     @property
     def figure(self) -> Fraction | None:
@@ -78,7 +82,7 @@ def combine(table: FigureTable, indicator: Indicator, entity: Entity,
         if usual is not None:
             return usual
     if indicator.snapshot:
-        return _latest(table, entity, list(positions), by_end=True)
+        return _latest(table, entity, list(positions))
     kept = _without_overlaps(table, positions, sink)
     nums, dens = table.numerator, table.denominator
     if all(nums[i] != NONE for i in kept):
@@ -88,8 +92,27 @@ def combine(table: FigureTable, indicator: Indicator, entity: Entity,
         values = table.value
         return Combined(entity=entity, used=kept,
                         value=sum((values[i] or Fraction(0) for i in kept), Fraction(0)))
-    # Percentages cannot be added: without counts the latest figure stands for the window.
-    return _latest(table, entity, kept)
+    if len(kept) == 1:
+        # One period's percentage stands for the window.
+        return _snapshot(table, entity, kept[0], [])
+    # Percentages of several periods cannot be added, and the latest is not the window's.
+    _say_counts_needed(table, [i for i in kept if nums[i] == NONE], sink)
+    return Combined(entity=entity, used=kept, counts_needed=True)
+
+
+def _say_counts_needed(table: FigureTable, percentages: list[int],
+                       sink: IssueSink | None) -> None:
+    """Name each row of a flow that gives only a percentage beside the unit's other periods."""
+    if sink is None:
+        return
+    rows = ", ".join(f"{table.period_of(i)} ({table.where(i)})" for i in percentages)
+    for i in percentages:
+        sink.issue("counts_needed", i,
+                   f"chỉ tiêu cộng dồn qua nhiều kỳ cần tử số và mẫu số; các kỳ chỉ có tỷ lệ "
+                   f"phần trăm: {rows}",
+                   f"a flow over several periods adds up counts, not percentages; these "
+                   f"periods give only a percentage: {rows}",
+                   field="numerator", blocking=False, expected="numerator and denominator")
 
 
 def _usual(table: FigureTable, snapshot: bool, prefix: Prefix) -> Combined | None:
@@ -115,12 +138,11 @@ def _end(table: FigureTable, i: int) -> date:
     return table.period_of(i).end
 
 
-def _latest(table: FigureTable, entity: Entity, idxs: list[int], *,
-            by_end: bool = False) -> Combined:
-    """The latest figure; ``by_end`` says ``idxs`` are in order of period end already."""
+def _latest(table: FigureTable, entity: Entity, idxs: list[int]) -> Combined:
+    """The latest snapshot of ``idxs``, which are in order of period end."""
     if len(idxs) == 1:
         latest = idxs[0]
-    elif by_end:
+    else:
         # The figures ending last are at the end: usually exactly one.
         end = _end(table, idxs[-1])
         k = len(idxs) - 1
@@ -128,11 +150,6 @@ def _latest(table: FigureTable, entity: Entity, idxs: list[int], *,
             k -= 1
         latest = idxs[-1] if k == len(idxs) - 1 else max(idxs[k:],
                                                           key=lambda i: _latest_key(table, i))
-    else:
-        # Usually a single figure ends last; the full ordering settles ties only.
-        end = max(_end(table, i) for i in idxs)
-        last = [i for i in idxs if _end(table, i) == end]
-        latest = last[0] if len(last) == 1 else max(last, key=lambda i: _latest_key(table, i))
     return _snapshot(table, entity, latest, [i for i in idxs if i != latest])
 
 

@@ -30,8 +30,9 @@ class IssueSink:
         #: an int each here, not an issue object.
         self.named: dict[str, set[int | None]] = {}
         self.blocked: set[int] = set()
-        #: (indicator, unit) pairs with a blocked figure, and the levels those figures gave.
-        self.blocked_levels: dict[tuple[str, str], set[str | None]] = {}
+        #: The positions of the blocked figures of each (indicator, unit) pair, in the order
+        #: blocked: where each lies (its period, its level) says which targets it blocks.
+        self.blocked_by: dict[tuple[str, str], list[int]] = {}
 
     def issue(self, code: str, index: int | None, vi: str, en: str, *,
               field: str | None = None, text: str | None = None, expected: str | None = None,
@@ -45,7 +46,7 @@ class IssueSink:
         file, row = t.source_of(index) if index is not None else (None, None)
         indicator = t.indicators.values[t.indicator[index]] if index is not None else None
         entity = t.entities.values[t.entity[index]] if index is not None else None
-        if self.ledger.wants(code, severity):
+        if self.ledger.wants(code, severity, file=file, row=row, observation=index):
             self.ledger.add(DataIssue(
                 code=code, message=Text(vi=vi, en=en), file=file, row=row, field=field,
                 text=text, expected=expected, severity=severity, observation=index,
@@ -55,8 +56,7 @@ class IssueSink:
             self.ledger.note(code, severity, file=file, row=row, observation=index)
         if blocking and index is not None:
             self.blocked.add(index)
-            self.blocked_levels.setdefault((str(indicator), str(entity)), set()).add(
-                t.levels.values[t.level[index]])
+            self.blocked_by.setdefault((str(indicator), str(entity)), []).append(index)
 
     def names(self, index: int) -> bool:
         """Whether an issue already names the figure at ``index``."""
@@ -64,4 +64,4 @@ class IssueSink:
 
     def blocks_indicator(self, indicator: str) -> bool:
         """Whether an issue blocks some figure of ``indicator``."""
-        return any(ind == indicator for ind, _ in self.blocked_levels)
+        return any(ind == indicator for ind, _ in self.blocked_by)

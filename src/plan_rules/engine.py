@@ -139,7 +139,7 @@ def evaluate(
     areas = {p.code: {a.code: a.name for a in p.areas} for p in reg.plans.values()}
     return Report(
         findings=tuple(findings),
-        issues=tuple(ledger.listed),
+        issues=tuple(ledger.in_row_order()),
         issue_summaries=ledger.summaries(),
         as_of=when,
         library_version=__version__,
@@ -161,23 +161,24 @@ def _target_data(table: FigureTable, target: Target, registry: Registry,
     scope = target.scope
     in_scope = sorted((e for e in units.entities.values() if e.in_scope(scope)),
                       key=lambda e: e.code)
-    blocked = sink.blocked_levels
+    blocked = {code: positions for (ind, code), positions in sink.blocked_by.items()
+               if ind == indicator.code}
+    levels = table.levels.values
 
-    def blocks(code: str, levels: set[str | None]) -> bool:
-        # Whichever of its blocked rows came first: any of the levels they give that puts
-        # the unit in scope blocks it.
+    def in_scope_by(code: str, i: int) -> bool:
+        # A blocked figure blocks the target through its unit when that unit, known or as
+        # the row gives its level, is in the scope.
         entity = units.entities.get(code)
         if entity is not None:
             return entity.in_scope(scope)
-        return any(Entity(code=code, level=level).in_scope(scope)
-                   for level in levels if level is not None)
+        level = levels[table.level[i]]
+        return level is not None and Entity(code=code, level=level).in_scope(scope)
 
     return aggregate.TargetData(
         table=table, target=target, indicator=indicator, series=series,
         unit_of=valid.unit_of, in_scope=in_scope, blocked=blocked,
-        blocks_indicator=sink.blocks_indicator(indicator.code),
-        blocks_scope=any(ind == indicator.code and blocks(code, levels)
-                         for (ind, code), levels in blocked.items()),
+        blocked_in_scope=frozenset(i for code, positions in blocked.items()
+                                   for i in positions if in_scope_by(code, i)),
     )
 
 

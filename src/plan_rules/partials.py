@@ -651,9 +651,11 @@ def _aggregate(result: ChunkResult, chunk: Chunk, as_of: date, entities: tuple[E
         if counts[ind] and (den == 0 or (den == NONE and not snapshot[ind])):
             bad[k] = 1  # nothing to take a rate of, or a percentage that cannot add up
         cls = cls_of[ind][per]
-        # A rate's counts add up; its value (given, it agrees with them) would not.
+        # A rate's counts add up; its value would not. Beside counts a value only says
+        # whether it agrees with them (to its published precision), which the chunk said.
         fields = (start, end, 1, nums[i], den,
-                  None if counts[ind] and not snapshot[ind] else values[i], reported[i],
+                  None if counts[ind] and (den != NONE or not snapshot[ind]) else values[i],
+                  reported[i],
                   sources[i], c, i, row_of[i])
         j = where.get((k, cls))
         if j is None:
@@ -739,6 +741,7 @@ def _append(out: FigureTable, table: FigureTable, i: int) -> None:
     _put(out, "denominator", table.denominator[i])
     _put(out, "row", table.row[i])
     out.value.append(table.value[i])
+    out.precision.append(table.precision[i])
     out.reported_on.append(table.reported_on[i])
     out.source.append(table.source[i])
     out.note.append(table.note[i])
@@ -955,7 +958,8 @@ def _compact(partial: PartialAggregate, rows: Sequence[Rows],
     snapshot = [c in partial.snapshots for c in partial.indicators]
     indicator, entity, level, period, files = (out.indicator, out.entity, out.level,
                                                out.period, out.file)
-    value, reported, source, note = out.value, out.reported_on, out.source, out.note
+    value, precision, reported, source, note = (out.value, out.precision, out.reported_on,
+                                                out.source, out.note)
     nums: list[int] = []
     dens: list[int] = []
     row: list[int] = []
@@ -979,6 +983,7 @@ def _compact(partial: PartialAggregate, rows: Sequence[Rows],
             dens.append(t.denominator[k])
             row.append(t.row[k])
             value.append(t.value[k])
+            precision.append(t.precision[k])
             reported.append(t.reported_on[k])
             source.append(t.source[k])
             note.append(t.note[k])
@@ -1001,6 +1006,7 @@ def _compact(partial: PartialAggregate, rows: Sequence[Rows],
         dens.append(b.denominator[j])
         row.append(b.row[j])
         value.append(b.value[j])
+        precision.append(None)  # a bucket's value is a percentage alone, or a count's
         reported.append(b.reported_on[j])
         source.append(b.source[j])
         note.append(None)

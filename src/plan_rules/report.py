@@ -15,6 +15,7 @@ they are found, without building an object per issue past the limit.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 from collections import Counter
@@ -103,13 +104,16 @@ class _Spans:
 
 
 class IssueLedger:
-    """Data issues in the order found: the first ``max_issues`` of each code and severity in
-    full, the others as a count and the ranges of the rows and observations they name.
+    """Data issues as found: of each code and severity the first ``max_issues`` by file and
+    row in full, the others as a count and the ranges of the rows and observations they name.
 
     The limit is on what is kept, not on what is checked: every issue is counted and every
-    row it names stays named. ``max_issues`` of ``None`` or 0 keeps every issue in full.
-    Ask :meth:`wants` before building an issue, and :meth:`note` its place instead when the
-    answer is no, so that issues past the limit are never built at all.
+    row it names stays named. Which issues are listed follows their file and row, not the
+    order they were found in, so the same rows in another order list the same issues.
+    ``max_issues`` of ``None`` or 0 keeps every issue in full. Ask :meth:`wants` before
+    building an issue, and :meth:`note` its place instead when the answer is no, so that
+    issues past the limit are never built at all (rows read in order are never wanted past
+    the limit).
     """
 
     def __init__(self, max_issues: int | None = DEFAULT_MAX_ISSUES) -> None:
@@ -119,25 +123,45 @@ class IssueLedger:
                              f"got {max_issues!r}")
         self.limit = max_issues or None
         self.listed: list[DataIssue] = []
-        self._listed: dict[tuple[str, str], int] = {}
+        #: The issues listed by code and severity, each with its place and when it came, in
+        #: order of place: the last one is the first to give its place up.
+        self._listed: dict[tuple[str, str], list[tuple[_Place, int, DataIssue]]] = {}
+        self._found = 0
         self._counts: dict[tuple[str, str], int] = {}
         self._rows: dict[tuple[str, str], dict[str | None, _Spans]] = {}
         self._observations: dict[tuple[str, str], _Spans] = {}
 
-    def wants(self, code: str, severity: str) -> bool:
-        """Whether the next issue of ``code`` and ``severity`` would be listed in full."""
-        return self.limit is None or self._listed.get((code, severity), 0) < self.limit
+    def wants(self, code: str, severity: str, *, file: str | None = None,
+              row: int | None = None, observation: int | None = None) -> bool:
+        """Whether the next issue of ``code`` and ``severity``, at that place, would be listed
+        in full: under the limit, or before the last one listed by file and row."""
+        if self.limit is None:
+            return True
+        listed = self._listed.get((code, severity), [])
+        return len(listed) < self.limit or _place(file, row, observation) < listed[-1][0]
 
     def add(self, issue: DataIssue) -> None:
         """Keep ``issue``: in full while under the limit, else by its place."""
-        if self.wants(issue.code, issue.severity):
-            key = (issue.code, issue.severity)
-            self._counts[key] = self._counts.get(key, 0) + 1
-            self._listed[key] = self._listed.get(key, 0) + 1
-            self.listed.append(issue)
-        else:
+        key = (issue.code, issue.severity)
+        if not self.wants(issue.code, issue.severity, file=issue.file, row=issue.row,
+                          observation=issue.observation):
             self.note(issue.code, issue.severity, file=issue.file, row=issue.row,
                       observation=issue.observation)
+            return
+        self._counts[key] = self._counts.get(key, 0) + 1
+        self.listed.append(issue)
+        if self.limit is None:
+            return
+        listed = self._listed.setdefault(key, [])
+        self._found += 1
+        # Two issues at one place keep the order found: the issue itself is never compared.
+        bisect.insort(listed, (_place(issue.file, issue.row, issue.observation), self._found,
+                               issue), key=lambda entry: entry[:2])
+        if len(listed) > self.limit:
+            # The last one by file and row gives its place up: it is counted, not listed.
+            *_, last = listed.pop()
+            self.listed.remove(last)
+            self._count_place(key, last.file, last.row, last.observation)
 
     def extend(self, issues: Iterable[DataIssue]) -> None:
         """:meth:`add` each of ``issues``, in order."""
@@ -150,22 +174,42 @@ class IssueLedger:
         (meant for issues past the limit, when :meth:`wants` said no)."""
         key = (code, severity)
         self._counts[key] = self._counts.get(key, 0) + 1
+        self._count_place(key, file, row, observation)
+
+    def _count_place(self, key: tuple[str, str], file: str | None, row: int | None,
+                     observation: int | None) -> None:
         if row is not None:
             self._rows.setdefault(key, {}).setdefault(file, _Spans()).add(row)
         if observation is not None:
             self._observations.setdefault(key, _Spans()).add(observation)
 
+    def in_row_order(self) -> list[DataIssue]:
+        """The listed issues by file and row, as people read them: the issues of a whole
+        file before those of its rows; those of one row, or of figures given in code (no
+        file), in the order found."""
+        return sorted(self.listed, key=lambda i: _place(i.file, i.row, None))
+
     def summaries(self) -> tuple[IssueSummary, ...]:
-        """A summary per code and severity past the limit, in the order first found."""
+        """A summary per code and severity past the limit, by code and severity."""
         empty = _Spans()
         return tuple(
             IssueSummary(code=code, severity=severity, count=count,
-                         listed=self._listed.get((code, severity), 0),
+                         listed=len(self._listed.get((code, severity), ())),
                          rows=tuple((f, spans.spans()) for f, spans
                                     in self._rows.get((code, severity), {}).items()),
                          observations=self._observations.get((code, severity), empty).spans())
-            for (code, severity), count in self._counts.items()
-            if count > self._listed.get((code, severity), 0))
+            for (code, severity), count in sorted(self._counts.items())
+            if self.limit is not None and count > len(self._listed.get((code, severity), ())))
+
+
+#: Where an issue is, to order issues by: a whole file's before its rows', then the position
+#: of the figure it names (for figures given in code, which name no row).
+_Place = tuple[bool, str, bool, int, int]
+
+
+def _place(file: str | None, row: int | None, observation: int | None) -> _Place:
+    return (file is not None, file or "", row is not None, row or 0,
+            -1 if observation is None else observation)
 
 
 @attrs.frozen(kw_only=True)

@@ -2,14 +2,17 @@
 
 A figure is refused when its indicator is unknown, when it is not what its indicator's kind
 takes (a numerator above its denominator, a rate above 100%, a count that is not whole, a
-milestone done without evidence), or when its unit cannot be told. Of two figures for the same
-indicator, unit and period the later report is used and the other named a duplicate.
+milestone done without evidence), or when its unit cannot be told. Of figures given more than
+once for the same indicator, unit and period the latest report is used (when every one gives
+its report date) and the others are named duplicates; the same figure given twice is one
+figure; different figures that no report date orders are each named
+``conflicting_duplicates`` and none is used: the order of the rows never decides.
 
 The usual figure of a national file, a rate given as counts in order for a known unit, is
 recognised from its columns alone; only the others are looked at closely. A table that asks
 for pyarrow (``table.engine``) is sorted the same way with masks and sorts; the checks of one
 figure (:func:`_admitted`), of its unit (:func:`_unresolved`) and the duplicate rule
-(:func:`_duplicate`) are the same functions on both paths.
+(:func:`_duplicates`) are the same functions on both paths.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from .figures import NONE, FigureTable
 from .model import Entity, Indicator, Kind
 from .numbers import agrees_at_precision, format_percent
 from .resolve import Units, Unresolved
-from .words import value_beside_counts
+from .words import show_value, value_beside_counts
 
 __all__ = ["Valid", "validate"]
 
@@ -82,6 +85,8 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
     # pair is taken the same way.
     taken: dict[tuple[int, int], Entity] = {}
     latest: dict[int, int] = {}
+    # The figures of each (indicator, unit, period) given more than once, in input order.
+    duplicates: dict[int, list[int]] = {}
     rows = zip(table.indicator, table.entity, table.level, table.period, table.numerator,
                table.denominator, table.value, strict=True)
     given = [array("q") for _ in table.indicators.values]
@@ -104,7 +109,12 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
         unit_of[i] = entity
         key = (ind_c * n_ent + ent_c) * n_span + span_of[per_c]
         other = latest.get(key)
-        latest[key] = i if other is None else _duplicate(table, sink, i, other)
+        if other is None:
+            latest[key] = i
+        else:
+            duplicates.setdefault(key, [other]).append(i)
+    for key, group in duplicates.items():
+        latest[key] = _duplicates(table, group, _kind(by_code, table, group), sink)
     usable: dict[str, array[int]] = {}
     codes = table.indicators.values
     for i in sorted(latest.values()):
@@ -206,6 +216,7 @@ def _validate_columns(cols: _arrow.Columns, by_code: list[Indicator | None],
     found_of = dict(zip(pairs, found, strict=True))
     to_say, no_unit, doubled = set(rare), set(unresolved), set(twice)
     latest: dict[int, int] = {}
+    duplicates: dict[int, list[int]] = {}
     for i in sorted(to_say | no_unit | doubled):
         said = kept.get(i)
         if said is not None:
@@ -218,7 +229,12 @@ def _validate_columns(cols: _arrow.Columns, by_code: list[Indicator | None],
             k = (table.indicator[i] * n_ent + table.entity[i]) * n_span \
                 + span_of[table.period[i]]
             other = latest.get(k)
-            latest[k] = i if other is None else _duplicate(table, sink, i, other)
+            if other is None:
+                latest[k] = i
+            else:
+                duplicates.setdefault(k, [other]).append(i)
+    for k, group in duplicates.items():
+        latest[k] = _duplicates(table, group, _kind(by_code, table, group), sink)
     # The unit of each figure taken.
     units_by_pair: list[Entity | None] = [f if isinstance(f, Entity) else None
                                           for f in found] + [None]
@@ -290,28 +306,85 @@ def _unresolved(sink: Says, i: int, found: Unresolved) -> None:
                expected=found.expected)
 
 
-def _duplicate(table: FigureTable, sink: Says, i: int, other: int) -> int:
-    """The duplicate rule, for two figures of the same indicator, unit and period dates: the
-    one of them kept (the later report, by date, then by position); ``sink`` names the
-    other. ``other`` is the one kept so far, ``i`` the figure met now."""
-    keep, drop = (i, other) if _later(table, i, other) else (other, i)
-    o_ind = table.indicators.values[table.indicator[i]]
-    o_ent, period = table.entities.values[table.entity[i]], table.period_of(i)
-    sink.issue("duplicate", drop,
-               f"trùng số liệu {o_ind}/{o_ent}/{period}; dùng dòng báo cáo sau "
-               f"({table.where(keep)})",
-               f"duplicate figure for {o_ind}/{o_ent}/{period}; the later report "
-               f"({table.where(keep)}) is used",
-               field="period", text=str(period),
-               expected="one figure per indicator, entity and period")
+def _duplicates(table: FigureTable, group: list[int], kind: Kind, sink: Says) -> int:
+    """Which of ``group``, figures of one indicator, unit and period, is the one: the latest
+    report when every row gives its date; of the rest (all, when a date is missing) one
+    figure when they agree, and none when they do not (each named with the others: which
+    came first in the file must not decide). Returns the position kept (blocked, when none
+    is used)."""
+    dates = [d for d in (table.reported_on[i] for i in group) if d is not None]
+    last = max(dates) if len(dates) == len(group) else None
+    latest = [i for i in group if last is None or table.reported_on[i] == last]
+    # Among the same figures, which row is kept is decided by what the rows say (the latest
+    # report date first), and by position only between rows that say the same.
+    keep = max(latest, key=lambda i: _said(table, i))
+    o_ind = table.indicators.values[table.indicator[keep]]
+    o_ent = table.entities.values[table.entity[keep]]
+    period = table.period_of(keep)
+    conflict = len({_figure(table, i) for i in latest}) > 1
+    latest_set = set(latest)  # a million copies of one row are one group
+    if conflict:
+        # Each figure once, in order of figure, with its rows by file and row: whichever
+        # came first in the input, the words are the same.
+        rows: dict[tuple[int, int, Fraction], list[int]] = {}
+        for i in sorted(latest, key=lambda i: _where_key(table, i)):
+            num, den, value = _figure(table, i)
+            rows.setdefault((num, den, Fraction(-1) if value is None else value), []).append(i)
+        given = {lang: ", ".join(
+            f"{_shown(table, idxs[0], kind, lang)} ({', '.join(map(table.where, idxs))})"
+            for _, idxs in sorted(rows.items())) for lang in ("vi", "en")}
+        for i in latest:
+            sink.issue("conflicting_duplicates", i,
+                       f"số liệu {o_ind}/{o_ent}/{period} được báo cáo khác nhau: "
+                       f"{given['vi']}; không có ngày báo cáo sau hơn nên không dùng dòng nào",
+                       f"figures for {o_ind}/{o_ent}/{period} disagree: {given['en']}; "
+                       "no later report date tells which stands, so none is used",
+                       field="period", text=str(period),
+                       expected="one figure per indicator, entity and period, or report "
+                                "dates that tell which is later")
+    for i in group:
+        if i == keep or (conflict and i in latest_set):
+            continue
+        later = i not in latest_set
+        sink.issue("duplicate", i,
+                   f"trùng số liệu {o_ind}/{o_ent}/{period}; dùng "
+                   f"{'dòng báo cáo sau' if later else 'dòng cùng số liệu'} "
+                   f"({table.where(keep)})",
+                   f"duplicate figure for {o_ind}/{o_ent}/{period}; "
+                   f"{'the later report' if later else 'the same figure'} "
+                   f"({table.where(keep)}) is used",
+                   field="period", text=str(period),
+                   expected="one figure per indicator, entity and period")
     return keep
 
 
-def _later(table: FigureTable, a: int, b: int) -> bool:
-    ra, rb = table.reported_on[a], table.reported_on[b]
-    if ra and rb and ra != rb:
-        return ra > rb
-    return a > b
+def _kind(by_code: list[Indicator | None], table: FigureTable, group: list[int]) -> Kind:
+    """The kind of the indicator of a group of duplicates (a figure of an unknown indicator
+    is never one)."""
+    ind = by_code[table.indicator[group[0]]]
+    assert ind is not None
+    return ind.kind
+
+
+def _said(table: FigureTable, i: int) -> tuple[date, str, str, str, str, str, int]:
+    level = table.levels.values[table.level[i]]
+    return (table.reported_on[i] or date.min, table.files.values[table.file[i]] or "",
+            table.period_of(i).label, level or "", table.source[i] or "", table.note[i] or "",
+            i)
+
+
+def _where_key(table: FigureTable, i: int) -> tuple[str, int, int]:
+    file, row = table.source_of(i)
+    return file or "", -1 if row is None else row, i
+
+
+def _figure(table: FigureTable, i: int) -> tuple[int, int, Fraction | None]:
+    return table.numerator[i], table.denominator[i], table.value[i]
+
+
+def _shown(table: FigureTable, i: int, kind: Kind, lang: str) -> str:
+    num, den = table.numerator[i], table.denominator[i]
+    return f"{num}/{den}" if num != NONE else show_value(table.value[i], kind, lang)
 
 
 def _valid_for_kind(table: FigureTable, i: int, ind: Indicator, sink: Says) -> bool:

@@ -31,7 +31,8 @@ __all__ = ["Prefix", "Selection", "Series", "opening", "select", "series"]
 
 class Series:
     """One unit's usable figures of an indicator: positions in order of period end (equal
-    ends in input order), those ends, and the earliest start.
+    ends by start: a unit's usable periods are distinct, so never in input order), those
+    ends, and the earliest start.
 
     The figures a date can see are a prefix (:class:`Prefix`); the sums of counts over each
     prefix are computed once per series, so that every target of the indicator, at every
@@ -140,8 +141,10 @@ def series(table: FigureTable, positions: Sequence[int],
     ends = [p.end for p in table.periods.values]
     starts = [p.start for p in table.periods.values]
     entity, period = table.entity, table.period
-    rank = {end: k for k, end in enumerate(sorted(set(ends)))}
-    rank_of = [rank[end] for end in ends]
+    # By end, then start: which of a quarter and its last month came first must not decide.
+    spans = [(p.end, p.start) for p in table.periods.values]
+    rank = {span: k for k, span in enumerate(sorted(set(spans)))}
+    rank_of = [rank[span] for span in spans]
     # Grouped by the unit's code in the table: one unit, one code, one entity.
     groups: dict[int, list[int]] = {}
     for i in positions:
@@ -153,7 +156,7 @@ def series(table: FigureTable, positions: Sequence[int],
     out = []
     for idxs in groups.values():
         if len(idxs) > 1:
-            idxs.sort(key=lambda i: rank_of[period[i]])  # stable: equal ends keep input order
+            idxs.sort(key=lambda i: rank_of[period[i]])
         unit = unit_of[idxs[0]]
         assert unit is not None
         codes = [period[i] for i in idxs]
@@ -164,6 +167,9 @@ def series(table: FigureTable, positions: Sequence[int],
 def opening(target: Target, when: date) -> Period | tuple[Text, bool]:
     """The window of ``target`` as of ``when``; or why there is none, with whether that makes
     the target not applicable (else: no data yet)."""
+    never = _never_valid(target)
+    if never is not None:
+        return never, True
     measure = target.measurement
     if target.valid_from and when < target.valid_from:
         return Text(vi=f"chỉ áp dụng từ {target.valid_from:%d/%m/%Y}",
@@ -172,6 +178,24 @@ def opening(target: Target, when: date) -> Period | tuple[Text, bool]:
         return Text(vi=f"kỳ đo bắt đầu {measure.start:%d/%m/%Y}",
                     en=f"measurement starts {measure.start:%d/%m/%Y}"), False
     return Period.between(measure.start, min(measure.end, when))
+
+
+def _never_valid(target: Target) -> Text | None:
+    """Why ``target`` applies on no day of its window (its window start, or 1 January of its
+    deadline's year, to its deadline), if it does not: it is then not applicable at every
+    date, whatever the figures."""
+    start = target.window_start or date(target.deadline.year, 1, 1)
+    if target.valid_from and target.valid_from > target.deadline:
+        return Text(vi=f"chỉ áp dụng từ {target.valid_from:%d/%m/%Y}, sau thời hạn "
+                       f"{target.deadline:%d/%m/%Y}",
+                    en=f"applies from {target.valid_from:%d/%m/%Y}, after its deadline "
+                       f"{target.deadline:%d/%m/%Y}")
+    if target.valid_to and target.valid_to < start:
+        return Text(vi=f"chỉ áp dụng đến {target.valid_to:%d/%m/%Y}, trước khi kỳ đo bắt đầu "
+                       f"{start:%d/%m/%Y}",
+                    en=f"applied until {target.valid_to:%d/%m/%Y}, before its measurement "
+                       f"starts {start:%d/%m/%Y}")
+    return None
 
 
 @attrs.frozen

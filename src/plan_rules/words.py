@@ -333,7 +333,11 @@ ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
     _code("unknown_indicator", "chỉ số không rõ", "unknown indicator",
           "the row's indicator is in no loaded plan"),
     _code("duplicate", "số liệu trùng", "duplicate figure",
-          "the same indicator, entity and period is given more than once; one row is kept"),
+          "the same indicator, entity and period is given more than once: the same figure, or "
+          "an earlier report than another; one row is kept"),
+    _code("conflicting_duplicates", "số liệu trùng mâu thuẫn", "conflicting duplicates",
+          "the same indicator, entity and period is given with different figures and no "
+          "later report date tells which stands; none is used"),
     _code("numerator_exceeds_denominator", "tử số lớn hơn mẫu số",
           "numerator exceeds denominator", "a rate's numerator is larger than its denominator"),
     _code("value_disagrees_with_counts", "giá trị không khớp tử số/mẫu số",
@@ -362,7 +366,8 @@ ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
     _code("overlapping_periods", "kỳ chồng lấn", "overlapping periods",
           "two reported periods overlap without one covering the other"),
     _code("counts_needed", "cần tử số và mẫu số", "counts needed",
-          "a pooled target needs a numerator and denominator; the row gives only a percentage"),
+          "a pooled target, or a flow over several periods, needs a numerator and "
+          "denominator; the row gives only a percentage"),
     _code("zero_denominator", "mẫu số bằng 0", "zero denominator",
           "a rate's denominator is 0: there is nothing to take a rate of", "warning"),
     _code("unused", "số liệu không được dùng", "unused figure",
