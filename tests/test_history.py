@@ -209,8 +209,7 @@ def test_a_cut_off_before_the_target_applies_gives_no_point() -> None:
     def data(tgt: pr.Target) -> TargetData:
         return TargetData(table=table, target=attrs.evolve(tgt, indicator="S"),
                           indicator=stock, series=series(table, range(2), unit_of),
-                          unit_of=unit_of, in_scope=[X1], blocked={},
-                          blocks_indicator=False, blocks_scope=False)
+                          unit_of=unit_of, in_scope=[X1], blocked={})
 
     window = opening(goal(), WHEN)
     assert isinstance(window, pr.Period)
