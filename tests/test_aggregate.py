@@ -8,9 +8,19 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import plan_rules as pr
-from plan_rules.aggregate import Figures, TargetData, headline, measure, missing_units, statistics
+from plan_rules.aggregate import (
+    Figures,
+    TargetData,
+    earlier,
+    headline,
+    measure,
+    missing_units,
+    statistics,
+)
 from plan_rules.combine import Combined
 from plan_rules.dataissues import IssueSink
 from plan_rules.figures import FigureTable
@@ -303,3 +313,53 @@ def test_measuring_a_pooled_target_lists_its_silent_units() -> None:
     m = measure(data, YEAR, WHEN, None)
     assert (m.verdict, m.observed) == (V.MET, Fraction(8, 10))
     assert [(r.entity, r.verdict) for r in m.missing] == [("X2", V.NO_DATA)]
+
+
+# -- an earlier point ------------------------------------------------------------------------
+
+_UNITS = (PROVINCE, X1, X2, X3)
+_SPANS = (*(pr.Period.month(2025, m) for m in (1, 2, 3, 4)), pr.Period.quarter(2025, 1))
+
+
+@st.composite
+def _earlier_cases(draw: st.DrawFn) -> tuple[TargetData, date]:
+    ind = draw(st.sampled_from([RATE, STOCK]))
+    tgt = draw(st.sampled_from([at("reported", level="province", ind=ind.code),
+                                at("pooled", ind=ind.code)]))
+    observations = []
+    for _ in range(draw(st.integers(1, 8))):
+        unit = draw(st.sampled_from(_UNITS))
+        period = draw(st.sampled_from(_SPANS))
+        if draw(st.integers(0, 5)) == 0:
+            observations.append(pr.Observation(indicator=ind.code, entity=unit.code,
+                                               period=period, value=Fraction(1, 2)))
+        else:
+            den = draw(st.integers(0, 5))
+            observations.append(pr.Observation(indicator=ind.code, entity=unit.code,
+                                               period=period, numerator=draw(
+                                                   st.integers(0, den)), denominator=den))
+    table = FigureTable.from_observations(observations)
+    by_code = {e.code: e for e in _UNITS}
+    unit_of = [by_code[o.entity] for o in observations]
+    blocked = draw(st.sets(st.integers(0, len(observations) - 1), max_size=1))
+    by_unit: dict[str, list[int]] = {}
+    for i in blocked:
+        by_unit.setdefault(observations[i].entity, []).append(i)
+    usable = [i for i in range(len(table)) if i not in blocked]
+    data = TargetData(table=table, target=tgt, indicator=ind,
+                      series=series(table, usable, unit_of), unit_of=unit_of,
+                      in_scope=sorted((e for e in _UNITS if e.in_scope(tgt.scope)),
+                                      key=lambda e: e.code),
+                      blocked=by_unit, blocked_in_scope=frozenset(
+                          i for i in blocked if unit_of[i].in_scope(tgt.scope)))
+    return data, draw(st.sampled_from([date(2025, 1, 31), date(2025, 3, 31), WHEN]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_earlier_cases())
+def test_an_earlier_point_is_what_measuring_it_gives(case: tuple[TargetData, date]) -> None:
+    data, when = case
+    window = pr.Period.between(date(2025, 1, 1), when)
+    past = measure(data, window, when, None)
+    assert earlier(data, window, when) == (past.verdict, past.observed,
+                                           past.last_end(data.table))

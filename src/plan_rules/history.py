@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import attrs
 
-from .aggregate import Measured, TargetData, measure
+from .aggregate import Measured, TargetData, earlier
 from .errors import CheckError, UnknownReferenceError
 from .model import (
     Finding,
@@ -81,10 +81,9 @@ def history(data: TargetData, finding: Finding, measured: Measured | None, as_of
         window = opening(target, boundary)
         if not isinstance(window, Period):
             continue  # not yet applicable, or not yet measured: no point
-        past = measure(data, window, boundary, None)
-        on = past.last_end(table)
-        if past.verdict in _JUDGED and past.observed is not None and on is not None:
-            points[on] = past.observed
+        verdict, observed, on = earlier(data, window, boundary)
+        if verdict in _JUDGED and observed is not None and on is not None:
+            points[on] = observed
     return latest, [Point(on=on, value=value) for on, value in sorted(points.items())]
 
 
