@@ -144,6 +144,17 @@ def test_duplicates_are_named_in_input_order_with_the_kept_one_named_by_both() -
     assert out.usable == {"R": [3, 4]}
 
 
+def test_interleaved_groups_of_duplicates_are_decided_in_the_same_order_on_both_engines(
+        ) -> None:
+    # January's group starts first but is complete last: both engines decide February's
+    # group first, where its second figure is met.
+    day, later = date(2025, 2, 1), date(2025, 3, 1)
+    out = both([rate(1, 2, reported_on=day), rate(1, 3, period=PERIODS[2], reported_on=day),
+                rate(1, 4, period=PERIODS[2], reported_on=later),
+                rate(1, 5, reported_on=later)])
+    assert codes(out) == [("duplicate", 1), ("duplicate", 0)]
+
+
 def test_a_conflict_is_named_alike_on_both_engines() -> None:
     out = both([rate(1, 2, row=2), rate(1, 3, row=3), rate(1, 2, period=PERIODS[2], row=4)])
     assert codes(out) == [("conflicting_duplicates", 0), ("conflicting_duplicates", 1)]

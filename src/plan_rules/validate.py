@@ -108,13 +108,10 @@ def validate(table: FigureTable, indicators: Mapping[str, Indicator], units: Uni
             entity = taken[(ent_c, lev_c)] = found
         unit_of[i] = entity
         key = (ind_c * n_ent + ent_c) * n_span + span_of[per_c]
-        other = latest.get(key)
-        if other is None:
-            latest[key] = i
-        else:
-            duplicates.setdefault(key, [other]).append(i)
-    for key, group in duplicates.items():
-        latest[key] = _duplicates(table, group, _kind(by_code, table, group), sink)
+        first = latest.setdefault(key, i)
+        if first != i:
+            duplicates.setdefault(key, [first]).append(i)
+    _decide(table, by_code, latest, duplicates, sink)
     usable: dict[str, array[int]] = {}
     codes = table.indicators.values
     for i in sorted(latest.values()):
@@ -228,13 +225,11 @@ def _validate_columns(cols: _arrow.Columns, by_code: list[Indicator | None],
         elif i in doubled:
             k = (table.indicator[i] * n_ent + table.entity[i]) * n_span \
                 + span_of[table.period[i]]
-            other = latest.get(k)
-            if other is None:
-                latest[k] = i
-            else:
-                duplicates.setdefault(k, [other]).append(i)
-    for k, group in duplicates.items():
-        latest[k] = _duplicates(table, group, _kind(by_code, table, group), sink)
+            # The first figure of a key stands until its group is decided; the others join it.
+            first = latest.setdefault(k, i)
+            if first != i:
+                duplicates.setdefault(k, [first]).append(i)
+    _decide(table, by_code, latest, duplicates, sink)
     # The unit of each figure taken.
     units_by_pair: list[Entity | None] = [f if isinstance(f, Entity) else None
                                           for f in found] + [None]
@@ -358,12 +353,14 @@ def _duplicates(table: FigureTable, group: list[int], kind: Kind, sink: Says) ->
     return keep
 
 
-def _kind(by_code: list[Indicator | None], table: FigureTable, group: list[int]) -> Kind:
-    """The kind of the indicator of a group of duplicates (a figure of an unknown indicator
-    is never one)."""
-    ind = by_code[table.indicator[group[0]]]
-    assert ind is not None
-    return ind.kind
+def _decide(table: FigureTable, by_code: list[Indicator | None], latest: dict[int, int],
+            duplicates: Mapping[int, list[int]], sink: Says) -> None:
+    """Decide each group of figures given more than once (``duplicates``, by key, in the
+    order the groups were found): ``latest`` then holds the figure kept for each key."""
+    for key, group in duplicates.items():
+        ind = by_code[table.indicator[group[0]]]
+        assert ind is not None  # a figure of an unknown indicator is never a duplicate
+        latest[key] = _duplicates(table, group, ind.kind, sink)
 
 
 def _said(table: FigureTable, i: int) -> tuple[date, str, str, str, str, str, int]:
