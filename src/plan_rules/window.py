@@ -16,7 +16,6 @@ import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from itertools import accumulate
-from typing import Any
 
 import attrs
 
@@ -96,13 +95,6 @@ class Prefix(LazySequence[int]):
 
     def _item(self, index: int) -> int:
         return self.series.positions[index]
-
-    def __getitem__(self, index: int | slice) -> Any:
-        # The last figure of a unit is asked for by every target at every date: straight
-        # from the series, without the general sequence's checks.
-        if index == -1 and self.n:
-            return self.series.positions[self.n - 1]
-        return super().__getitem__(index)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.series.positions[:self.n])
