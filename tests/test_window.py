@@ -68,11 +68,16 @@ def _pooled(code: str, **dates: date) -> pr.Target:
                      deadline=END_2025, **dates)  # type: ignore[arg-type]
 
 
+def _no_window(tgt: pr.Target, when: date) -> tuple[pr.Text, bool]:
+    """Why ``tgt`` has no window as of ``when``, and whether it therefore does not apply."""
+    opened = opening(tgt, when)
+    assert isinstance(opened, tuple)
+    return opened
+
+
 def test_before_valid_from_there_is_no_window_and_the_target_does_not_apply() -> None:
     tgt = _pooled("F.late", valid_from=date(2025, 7, 1))
-    opened = opening(tgt, date(2025, 6, 30))
-    assert isinstance(opened, tuple)
-    reason, not_applicable = opened
+    reason, not_applicable = _no_window(tgt, date(2025, 6, 30))
     assert not_applicable is True
     assert "01/07/2025" in reason.en
     assert opening(tgt, date(2025, 7, 1)) == pr.Period.day(date(2025, 7, 1))
@@ -80,18 +85,14 @@ def test_before_valid_from_there_is_no_window_and_the_target_does_not_apply() ->
 
 def test_before_the_measurement_start_there_is_no_window_and_no_data_yet() -> None:
     tgt = _pooled("F.win", window_start=date(2025, 4, 1))
-    opened = opening(tgt, date(2025, 3, 31))
-    assert isinstance(opened, tuple)
-    reason, not_applicable = opened
+    reason, not_applicable = _no_window(tgt, date(2025, 3, 31))
     assert not_applicable is False
     assert "01/04/2025" in reason.en
 
 
 def _never_applies(tgt: pr.Target, when: date) -> pr.Text:
     """Why ``tgt`` has no window as of ``when``, which must make it not applicable."""
-    opened = opening(tgt, when)
-    assert isinstance(opened, tuple)
-    reason, not_applicable = opened
+    reason, not_applicable = _no_window(tgt, when)
     assert not_applicable is True
     return reason
 
