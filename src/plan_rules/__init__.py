@@ -9,6 +9,7 @@ entry-point group. These names are the public contract; everything else is inter
 from __future__ import annotations
 
 from . import columnar as columnar  # the pyarrow reader; pyarrow loads on first use
+from .checks import CheckPart
 from .engine import CheckContext, evaluate
 from .errors import (
     CheckError,
@@ -34,6 +35,7 @@ from .model import (
     EntityResult,
     Finding,
     Indicator,
+    InParts,
     Kind,
     Observation,
     Plan,
@@ -65,6 +67,7 @@ __all__ = [
     "Check",
     "CheckContext",
     "CheckError",
+    "CheckPart",
     "Clause",
     "Comparator",
     "DataIssue",
@@ -74,6 +77,7 @@ __all__ = [
     "FigureTable",
     "Finding",
     "Frequency",
+    "InParts",
     "Indicator",
     "Kind",
     "LoadProblem",

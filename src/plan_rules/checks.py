@@ -11,9 +11,10 @@ from __future__ import annotations
 import time
 import types
 from array import array
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cached_property
+from typing import Any, Protocol, Self
 
 import attrs
 
@@ -24,7 +25,44 @@ from .periods import Period
 from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe
 from .window import Series
 
-__all__ = ["CheckContext", "run_checks"]
+__all__ = ["CheckContext", "CheckPart", "CheckParts", "run_checks"]
+
+
+class CheckPart(Protocol):
+    """What a check run in parts (:class:`~plan_rules.InParts`) keeps of one part's figures.
+
+    It must be picklable and small: it travels from the process that read a part to the one
+    that merges. Merging is associative and commutative (any grouping and order of the parts
+    gives an equal part), and compared with ``==``.
+
+    The library keeps a unit's figures of the check's indicators as rows (as read, each with
+    its file and row) when the part asks for it (:meth:`units_wanted`: a unit whose figures
+    break the rule, whose finding must cite them) and when the parts could not summarise
+    them (a duplicate, periods that overlap, a row a data issue names): it then calls
+    :meth:`without` with those units, and the finish reads their figures from the rows.
+    """
+
+    def merge(self, other: Self, /) -> Self:
+        """This part and ``other`` (of other figures of the same file) as one."""
+        ...
+
+    def units_wanted(self) -> Iterable[str]:
+        """The units whose figures the finish must see as rows."""
+        ...
+
+    def without(self, units: frozenset[str], /) -> Self:
+        """This part, forgetting ``units`` (their figures will be rows)."""
+        ...
+
+
+@attrs.frozen
+class CheckParts:
+    """The merged parts of the checks run in parts, by check code, and the units whose
+    figures of each indicator are rows as read: what :func:`plan_rules.partials.finish`
+    hands :func:`plan_rules.evaluate`."""
+
+    parts: Mapping[str, Any]
+    as_rows: Mapping[str, frozenset[str]]
 
 
 class CheckContext:
@@ -44,9 +82,12 @@ class CheckContext:
     def __init__(self, table: FigureTable, *, as_of: date, registry: Registry,
                  entities: Mapping[str, Entity], blocked: frozenset[int],
                  series: Callable[[str], Sequence[Series]],
-                 given: Mapping[str, array[int]]) -> None:
+                 given: Mapping[str, array[int]],
+                 as_rows: Mapping[str, frozenset[str]] | None = None) -> None:
         """``series`` gives each indicator's unit series; ``given``, every figure's position
-        by indicator code, as validation grouped them."""
+        by indicator code, as validation grouped them; ``as_rows``, when the figures are
+        parts' summaries, the units whose figures of each indicator are rows as read."""
+        self._as_rows = as_rows
         self.as_of = as_of
         self.window = Period.between(date(as_of.year, 1, 1), as_of)
         self.registry = registry
@@ -92,6 +133,15 @@ class CheckContext:
             s.entity.code: Series(s.entity, tuple(s.positions), tuple(s.ends), s.first_start)
             for s in self._series(indicator)})
 
+    def units_as_rows(self, indicator: str) -> frozenset[str] | None:
+        """In a check's finish (:class:`~plan_rules.InParts`), the units whose figures of
+        ``indicator`` are rows as read: the others' figures are summaries of several rows,
+        and their part tells what the check needs of them. None when every figure is a row
+        (an evaluation of the whole file)."""
+        if self._as_rows is None:
+            return None
+        return self._as_rows.get(indicator, frozenset())
+
     def in_window(self, position: int) -> bool:
         """Whether the figure at ``position`` is for a period ended by the as-of date (one
         that :meth:`observations` and :meth:`positions` give)."""
@@ -135,14 +185,15 @@ Timing = tuple[str, str | None, int]
 
 
 def run_checks(ctx: CheckContext, n: int, strict: bool,
-               timings: list[Timing]) -> list[Finding]:
+               timings: list[Timing], parts: Mapping[str, Any] | None = None) -> list[Finding]:
     """Every check of the registry on ``ctx`` (of ``n`` observations), each one's time noted
-    in ``timings``."""
+    in ``timings``; a check with a merged part in ``parts`` (by code) is finished from it."""
     findings: list[Finding] = []
     for check in ctx.registry.checks.values():
         started = time.perf_counter_ns()
+        part = None if parts is None else parts.get(check.code)
         try:
-            findings.extend(_run_check(check, ctx, n, strict))
+            findings.extend(_run_check(check, ctx, n, strict, part))
         finally:
             timings.append((check.code, check.plugin, time.perf_counter_ns() - started))
     return findings
@@ -175,9 +226,49 @@ def _miscited(finding: Finding, n: int) -> str | None:
     return None
 
 
-def _run_check(check: Check, ctx: CheckContext, n: int, strict: bool) -> list[Finding]:
+@attrs.frozen
+class PartFailed:
+    """A check's part that raised where its figures were read (the exception's name and
+    words: an exception object may not survive pickling): the finish reports the error."""
+
+    exception: str
+    error: str
+
+    def merge(self, other: object, /) -> PartFailed:
+        if isinstance(other, PartFailed) and (other.exception, other.error) < (
+                self.exception, self.error):
+            return other
+        return self
+
+    def units_wanted(self) -> Iterable[str]:
+        return ()
+
+    def without(self, units: frozenset[str], /) -> PartFailed:
+        return self
+
+
+def run_part(check: Check, ctx: CheckContext) -> Any:
+    """The part of ``check`` on the figures of ``ctx`` (one part of a file); a part that
+    raises is kept as :class:`PartFailed`, reported as the check's error where it finishes."""
+    assert check.in_parts is not None
     try:
-        produced = list(check.run(ctx))
+        return check.in_parts.part(ctx)
+    except PLUGIN_STOPS:
+        raise
+    except PLUGIN_FAILURES as exc:
+        if ctx.registry.strict:
+            raise CheckError(f"check {check.code!r} of plugin {check.plugin!r} raised: {exc}",
+                             plugin=check.plugin, code=check.code) from exc
+        return PartFailed(type(exc).__name__, str(exc))
+
+
+def _run_check(check: Check, ctx: CheckContext, n: int, strict: bool,
+               part: Any = None) -> list[Finding]:
+    if isinstance(part, PartFailed):
+        return [_error(check, part.exception, part.error, strict, None)]
+    try:
+        produced = list(check.run(ctx) if part is None or check.in_parts is None
+                        else check.in_parts.finish(part, ctx))
         for item in produced:
             if not isinstance(item, Finding):
                 raise TypeError(f"a check must yield Finding objects, got {type(item).__name__}")
@@ -189,14 +280,20 @@ def _run_check(check: Check, ctx: CheckContext, n: int, strict: bool) -> list[Fi
     except PLUGIN_STOPS:
         raise
     except PLUGIN_FAILURES as exc:
-        if strict:
-            raise CheckError(f"check {check.code!r} of plugin {check.plugin!r} raised: {exc}",
-                             plugin=check.plugin, code=check.code) from exc
-        text = f"{type(exc).__name__}: {exc}"
-        return [Finding(
-            code=check.code, kind="check", verdict=Verdict.ERROR, plugin=check.plugin,
-            message=Text(vi=f"Kiểm tra {check.code} (plugin {check.plugin}) gặp lỗi: {text}",
-                         en=f"Check {check.code} (plugin {check.plugin}) raised {text}"),
-            details={"exception": type(exc).__name__, "error": str(exc)},
-        )]
+        return [_error(check, type(exc).__name__, str(exc), strict, exc)]
     return [attrs.evolve(f, kind="check", plugin=check.plugin) for f in produced]
+
+
+def _error(check: Check, exception: str, error: str, strict: bool,
+           exc: BaseException | None) -> Finding:
+    """The ``error`` finding of a check that raised (re-raised in strict mode)."""
+    if strict:
+        raise CheckError(f"check {check.code!r} of plugin {check.plugin!r} raised: {error}",
+                         plugin=check.plugin, code=check.code) from exc
+    text = f"{exception}: {error}"
+    return Finding(
+        code=check.code, kind="check", verdict=Verdict.ERROR, plugin=check.plugin,
+        message=Text(vi=f"Kiểm tra {check.code} (plugin {check.plugin}) gặp lỗi: {text}",
+                     en=f"Check {check.code} (plugin {check.plugin}) raised {text}"),
+        details={"exception": exception, "error": error},
+    )

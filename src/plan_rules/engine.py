@@ -27,7 +27,7 @@ from typing import Any
 
 from . import account, aggregate, checks, compare, history, validate, window
 from ._bulk import collector_paused
-from .checks import CheckContext
+from .checks import CheckContext, CheckParts
 from .dataissues import IssueSink
 from .figures import FigureTable
 from .model import (
@@ -59,6 +59,7 @@ def evaluate(
     strict: bool | None = None,
     progress_methods: Sequence[str] | None = None,
     max_issues: int | None = DEFAULT_MAX_ISSUES,
+    check_parts: CheckParts | None = None,
 ) -> Report:
     """Evaluate every target and check of ``registry`` against ``observations``.
 
@@ -82,6 +83,9 @@ def evaluate(
     :param max_issues: how many data issues of each code and severity the report lists in
         full (``issues`` given included); the others are counted and named by row ranges in
         ``report.issue_summaries``, and never built as objects. ``None`` or 0: list all.
+    :param check_parts: when ``observations`` are the summaries of a file read in parts
+        (:func:`plan_rules.partials.finish` passes them), the checks' merged parts: a check
+        run in parts is finished from its part.
     :raises UnknownReferenceError: a plan or a progress method named is not loaded.
     :raises ValueError: ``max_issues`` is negative or not a whole number.
 
@@ -132,8 +136,10 @@ def evaluate(
     findings = [history.assess(data.target, data.indicator, finding, past, methods, when,
                                is_strict) for data, finding, past in measured]
     ctx = CheckContext(table, as_of=when, registry=reg, entities=units.entities,
-                       blocked=frozenset(sink.blocked), series=series_of, given=valid.given)
-    findings.extend(checks.run_checks(ctx, len(table), is_strict, timings))
+                       blocked=frozenset(sink.blocked), series=series_of, given=valid.given,
+                       as_rows=None if check_parts is None else check_parts.as_rows)
+    findings.extend(checks.run_checks(ctx, len(table), is_strict, timings,
+                                      None if check_parts is None else check_parts.parts))
     with collector_paused():
         account.account(table, findings, when, valid.unit_of, sink)
     areas = {p.code: {a.code: a.name for a in p.areas} for p in reg.plans.values()}

@@ -37,6 +37,7 @@ __all__ = [
     "Entity",
     "EntityResult",
     "Finding",
+    "InParts",
     "Indicator",
     "IssueSummary",
     "Kind",
@@ -813,6 +814,24 @@ class Finding:
 CheckFunction = Callable[["CheckContext"], Iterable[Finding]]
 
 
+@attrs.frozen(kw_only=True)
+class InParts:
+    """How a check runs on a file read in parts (:mod:`plan_rules.partials`): without every
+    figure of its indicators in one place.
+
+    ``part`` takes the :class:`~plan_rules.checks.CheckContext` of one part's figures and
+    returns what the check needs of them, a :class:`~plan_rules.checks.CheckPart`: small,
+    picklable, merged with the other parts' in any grouping and order. ``finish`` takes the
+    merged part and the context of the evaluation, where the figures of the units the parts
+    asked for are rows as read (:meth:`~plan_rules.checks.CheckContext.units_as_rows`), and
+    yields the check's findings: the same as ``run`` gives on the whole file.
+    """
+
+    part: Callable[[Any], Any] = attrs.field(validator=v.is_callable(), eq=False)
+    finish: Callable[[Any, Any], Iterable[Finding]] = attrs.field(validator=v.is_callable(),
+                                                                  eq=False)
+
+
 def _docstring(function: object) -> str:
     """A function's docstring, stripped and NFC, as the default description of a rule."""
     return _nfc((getattr(function, "__doc__", None) or "").strip())
@@ -833,6 +852,10 @@ class Check:
     run: CheckFunction = attrs.field(validator=v.is_callable(), eq=False)
     description: str = ""
     plugin: str | None = attrs.field(default=None, eq=False)
+    #: Its form for a file read in parts; None: :mod:`plan_rules.partials` keeps every figure
+    #: of its indicators as a row, so that ``run`` sees them all.
+    in_parts: InParts | None = attrs.field(default=None,
+                                           validator=v.optional(v.instance_of(InParts)))
 
     def __attrs_post_init__(self) -> None:
         if not self.description:

@@ -44,6 +44,7 @@ from typing import Any
 
 import attrs
 
+from .checks import CheckContext, CheckParts, run_part
 from .chunks import Chunk, ChunkResult, plan_chunks, read_chunk
 from .chunks import _read_range as read_range
 from .dataissues import IssueSink
@@ -55,7 +56,9 @@ from .registry import Registry, load_registry
 from .report import DEFAULT_MAX_ISSUES, IssueLedger, Report
 from .resolve import Units
 from .schedule import DEFAULT_SCHEDULE, Schedule
-from .validate import validate
+from .validate import Valid, validate
+from .window import Series
+from .window import series as window_series
 
 __all__ = [
     "Buckets",
@@ -73,6 +76,8 @@ __all__ = [
 Key = tuple[str, str]
 #: Where a figure stands in the file: its chunk and its position among the chunk's figures.
 Place = tuple[int, int]
+#: A check run in parts: its code, the indicators it reads, its part.
+CheckEntry = tuple[str, tuple[str, ...], Any]
 #: A figure's class (see the module's notes): which window starts its period follows, which
 #: measuring dates it ends by (and where targets with dates apply), and the reporting period
 #: of each schedule it ends in.
@@ -308,6 +313,9 @@ class PartialAggregate:
     #: whether the file must be read whole (bytes that are not UTF-8, hostile text).
     open_ends: frozenset[int] = frozenset()
     whole: bool = False
+    #: The parts of the checks run in parts (:class:`~plan_rules.InParts`), by check code,
+    #: with the indicators each reads.
+    checks: tuple[CheckEntry, ...] = ()
 
     def key(self, k: int) -> Key:
         """The indicator and unit of key ``k``."""
@@ -347,7 +355,7 @@ class PartialAggregate:
             "rows": [(r.chunk, tuple(r.places), list(r.table)) for r in self.rows],
             "issues": self.issues, "read": self.read, "blank": self.blank,
             "unaccounted": self.unaccounted, "given": self.given, "spans": self.spans,
-            "open_ends": self.open_ends, "whole": self.whole,
+            "open_ends": self.open_ends, "whole": self.whole, "checks": self.checks,
         }
 
     def merge(self, other: PartialAggregate) -> PartialAggregate:
@@ -426,6 +434,9 @@ def merge(a: PartialAggregate, b: PartialAggregate) -> PartialAggregate:
             out.add(j, bb.fields(jb), _UNSELECTED if c in unselected else how[k])
     # Two buckets of b never share a key and a class: the new ones go in at once.
     out.extend(bb, new, new_keys, new_classes)
+    checks, marked = _settle(_merge_parts(a.checks, b.checks), indicators, entities, ind, ent,
+                             conflict)
+    dropped |= marked
     if dropped:
         out = _without(out, dropped)
     return PartialAggregate(
@@ -439,7 +450,47 @@ def merge(a: PartialAggregate, b: PartialAggregate) -> PartialAggregate:
         read=a.read + b.read, blank=a.blank + b.blank,
         unaccounted=tuple(sorted((*a.unaccounted, *b.unaccounted))), given=a.given + b.given,
         spans=tuple(sorted((*a.spans, *b.spans))), open_ends=a.open_ends | b.open_ends,
-        whole=a.whole or b.whole)
+        whole=a.whole or b.whole, checks=checks)
+
+
+def _merge_parts(a: tuple[CheckEntry, ...], b: tuple[CheckEntry, ...]) -> tuple[CheckEntry, ...]:
+    """The checks' parts of two partials, merged check by check (a partial of a chunk read
+    again with the next one has none)."""
+    theirs = {code: (inds, part) for code, inds, part in b}
+    out = []
+    for code, inds, part in a:
+        other = theirs.pop(code, None)
+        out.append((code, inds, part if other is None else part.merge(other[1])))
+    out.extend((code, inds, part) for code, (inds, part) in theirs.items())
+    return tuple(sorted(out, key=lambda entry: entry[0]))
+
+
+def _settle(checks: tuple[CheckEntry, ...], indicators: Sequence[str], entities: Sequence[str],
+            ind: Sequence[int], ent: Sequence[int],
+            conflict: bytearray) -> tuple[tuple[CheckEntry, ...], set[int]]:
+    """The checks' parts without the units whose figures of the indicators the checks read
+    are to be rows: those a part wants, and those with a key marked in ``conflict`` (which
+    this marks for every such indicator of theirs, returning the keys it marked).
+
+    One set of units for every check run in parts: a unit's figures of all their
+    indicators are rows together, so that a check comparing two indicators finds both."""
+    if not checks:
+        return checks, set()
+    watched = {code for _, inds, _ in checks for code in inds}
+    is_watched = [code in watched for code in indicators]
+    keys = [k for k, i in enumerate(ind) if is_watched[i]]
+    units = {entities[ent[k]] for k in keys if conflict[k]}
+    for _, _, part in checks:
+        units.update(part.units_wanted())
+    if not units:
+        return checks, set()
+    marked = set()
+    for k in keys:
+        if not conflict[k] and entities[ent[k]] in units:
+            conflict[k] = 1
+            marked.add(k)
+    gone = frozenset(units)
+    return tuple((code, inds, part.without(gone)) for code, inds, part in checks), marked
 
 
 def _recode(mine: list[Any], theirs: Sequence[Any]) -> list[int]:
@@ -544,7 +595,7 @@ def _exact_only(registry: Registry) -> frozenset[str] | None:
     reads (a check may look at any of its figures; one that names none reads them all)."""
     out: set[str] = set()
     for check in registry.checks.values():
-        if check.code in _LOOK_AT_KEPT_ROWS:
+        if check.code in _LOOK_AT_KEPT_ROWS or check.in_parts is not None:
             continue
         if not check.indicators:
             return None
@@ -591,7 +642,11 @@ def _aggregate(result: ChunkResult, chunk: Chunk, as_of: date, entities: tuple[E
             open_ends=frozenset({chunk.index} if result.open_end else ()),
             whole=result.replan)
     known = {e.code: e for e in entities}
-    exact_rows = _exact_rows(table, registry, known)
+    sink = IssueSink(table, IssueLedger(1))
+    units = Units(table, dict(known))
+    valid = validate(table, registry.indicators, units, sink)
+    exact_rows = _exact_rows(table, registry, known, sink)
+    checks = _parts(table, registry, as_of, units, valid, sink, exact_rows)
     indicators = [registry.indicators.get(c) for c in table.indicators.values]
     snapshot = [i is not None and i.snapshot for i in indicators]
     counts = [i is not None and i.kind is Kind.RATE for i in indicators]
@@ -663,6 +718,9 @@ def _aggregate(result: ChunkResult, chunk: Chunk, as_of: date, entities: tuple[E
         else:
             b.add(j, fields, _UNSELECTED if cls in unselected
                   else _SNAPSHOT if snapshot[ind] else _FLOW)
+    # A unit of which some figures of a check's indicators are rows has them all as rows.
+    checks, _ = _settle(checks, table.indicators.values, table.entities.values, key_ind, key_ent,
+                        bad)
     conflict = bytearray(len(key_ind))
     chunks = [1 << c] * len(key_ind)
     if any(bad):
@@ -696,15 +754,48 @@ def _aggregate(result: ChunkResult, chunk: Chunk, as_of: date, entities: tuple[E
         if kept else (),
         issues=((c, result.issues),), read=result.rows, blank=result.blank_rows,
         unaccounted=result.unaccounted, given=len(table),
-        spans=((c, first, result.rows + result.blank_rows),))
+        spans=((c, first, result.rows + result.blank_rows),), checks=checks)
 
 
-def _exact_rows(table: FigureTable, registry: Registry, known: dict[str, Entity]) -> bytearray:
-    """One byte a figure: 1 where its indicator and unit must be kept as rows (validation
-    names a row of theirs, the unit is not described or has dates of existence, or a check
-    reads the indicator)."""
-    sink = IssueSink(table, IssueLedger(1))
-    validate(table, registry.indicators, Units(table, dict(known)), sink)
+def _parts(table: FigureTable, registry: Registry, as_of: date, units: Units, valid: Valid,
+           sink: IssueSink, exact_rows: bytearray) -> tuple[CheckEntry, ...]:
+    """The parts of the checks run in parts on a chunk's figures; the figures of the units
+    they want as rows, and of those some figures of whose are rows already, marked in
+    ``exact_rows`` for every indicator those checks read."""
+    in_parts = sorted((c for c in registry.checks.values() if c.in_parts is not None),
+                      key=lambda c: c.code)
+    if not in_parts:
+        return ()
+    series: dict[str, list[Series]] = {}
+
+    def series_of(code: str) -> list[Series]:
+        if code not in series:
+            series[code] = window_series(table, valid.usable.get(code, ()), valid.unit_of)
+        return series[code]
+
+    ctx = CheckContext(table, as_of=as_of, registry=registry, entities=units.entities,
+                       blocked=frozenset(sink.blocked), series=series_of, given=valid.given)
+    checks = tuple((c.code, c.indicators, run_part(c, ctx)) for c in in_parts)
+    watched = {code for c in in_parts for code in c.indicators}
+    is_watched = [code in watched for code in table.indicators.values]
+    names = table.entities.values
+    wanted = {u for _, _, part in checks for u in part.units_wanted()}
+    wanted.update(names[e] for ind, e, exact in zip(table.indicator, table.entity, exact_rows,
+                                                     strict=True) if exact and is_watched[ind])
+    if not wanted:
+        return checks
+    for i, (ind, e) in enumerate(zip(table.indicator, table.entity, strict=True)):
+        if is_watched[ind] and names[e] in wanted:
+            exact_rows[i] = 1
+    gone = frozenset(wanted)
+    return tuple((code, inds, part.without(gone)) for code, inds, part in checks)
+
+
+def _exact_rows(table: FigureTable, registry: Registry, known: dict[str, Entity],
+                sink: IssueSink) -> bytearray:
+    """One byte a figure: 1 where its indicator and unit must be kept as rows (validation,
+    whose issues ``sink`` heard, names a row of theirs, the unit is not described or has
+    dates of existence, or a check that is not run in parts reads the indicator)."""
     exact = _exact_only(registry)
     if exact is None:
         return bytearray(b"\x01" * len(table))
@@ -881,6 +972,8 @@ def finish(partial: PartialAggregate, *, registry: Registry | None = None,
                          "quoted field: read each again with the next chunk")
     conflict = bytearray(partial.conflict)
     _overlapping(partial, conflict)
+    checks, _ = _settle(partial.checks, partial.indicators, partial.entities, partial.indicator,
+                        partial.entity, conflict)
     again: dict[int, set[Key]] = {}
     for k, bad in enumerate(conflict):
         if bad:
@@ -894,10 +987,28 @@ def finish(partial: PartialAggregate, *, registry: Registry | None = None,
         rows.extend(mapper(bind(_rows_again, registry=registry), jobs))
     table, bucket, weights = _compact(partial, rows, conflict)
     given = [*(i for _, chunk_issues in partial.issues for i in chunk_issues), *issues]
-    report = evaluate(table, issues=given, **run)
+    report = evaluate(table, issues=given, check_parts=_check_parts(partial, checks, conflict),
+                      **run)
     findings = tuple(_counted(f, weights) for f in report.findings)
     return Evaluated(report=attrs.evolve(report, findings=findings), table=table,
                      partial=partial, bucket=bucket, weights=weights, given=partial.given)
+
+
+def _check_parts(partial: PartialAggregate, checks: tuple[CheckEntry, ...],
+                 conflict: bytearray) -> CheckParts | None:
+    """The checks' merged parts, and for each indicator they read the units whose figures
+    of it are rows (the keys marked in ``conflict``: kept, or read again)."""
+    if not checks:
+        return None
+    watched = {code for _, inds, _ in checks for code in inds}
+    rows: dict[str, set[str]] = {code: set() for code in watched}
+    for k, bad in enumerate(conflict):
+        if bad:
+            code, unit = partial.key(k)
+            if code in rows:
+                rows[code].add(unit)
+    return CheckParts(parts={code: part for code, _, part in checks},
+                      as_rows={code: frozenset(units) for code, units in rows.items()})
 
 
 def _overlapping(partial: PartialAggregate, conflict: bytearray) -> None:
