@@ -8,10 +8,13 @@ scopes stay in the area modules, next to the clause they come from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING
+
+import attrs
 
 from plan_rules import (
     Aggregation,
@@ -19,6 +22,7 @@ from plan_rules import (
     Comparator,
     Finding,
     Indicator,
+    InParts,
     Kind,
     Observation,
     Scope,
@@ -205,6 +209,7 @@ def consistency_finding(
     violations: Sequence[tuple[Observation, str]],
     rule: Text,
     related: Sequence[Observation] | Sequence[int] = (),
+    count: int | None = None,
 ) -> Finding:
     """One finding for a consistency rule: ``met`` when nothing violates it, ``not_met``
     naming every violating observation, ``no_data`` when there was nothing to check.
@@ -214,11 +219,16 @@ def consistency_finding(
     :param rule: the rule in words, e.g. "signed documents ≤ documents sent or received".
     :param related: observations of another indicator the rule compared with (cited as
         provenance beside the checked or violating ones).
+    :param count: how many figures were checked, when ``checked`` cites summaries of
+        several (the finish of a check run in parts); default ``len(checked)``.
     """
     extra = {i if isinstance(i, int) else ctx.index(i) for i in related}
     # A checked figure is an observation, or its position (a rule read from the columns).
     cited = {i if isinstance(i, int) else ctx.index(i) for i in checked}
-    if not checked:
+    # A file read in parts: the figures checked are more than those cited (a summary of
+    # several rows is one figure).
+    n_checked = len(checked) if count is None else count
+    if not n_checked:
         return Finding(
             code=code, verdict=Verdict.NO_DATA, indicator=indicator, scope="all",
             window=ctx.window,
@@ -230,9 +240,9 @@ def consistency_finding(
             code=code, verdict=Verdict.MET, indicator=indicator, scope="all",
             window=ctx.window,
             observations=tuple(sorted(cited | extra)),
-            message=Text(vi=f"{len(checked)} số liệu đều thỏa mãn: {rule.vi}.",
-                         en=(f"The one figure satisfies: {rule.en}." if len(checked) == 1
-                             else f"All {len(checked)} figures satisfy: {rule.en}.")),
+            message=Text(vi=f"{n_checked} số liệu đều thỏa mãn: {rule.vi}.",
+                         en=(f"The one figure satisfies: {rule.en}." if n_checked == 1
+                             else f"All {n_checked} figures satisfy: {rule.en}.")),
         )
     # Reading order (file, row), not input order: the message must not depend on row order.
     violations = sorted(violations, key=lambda v: (
@@ -254,27 +264,113 @@ def consistency_finding(
                  "numbers": what, "where": where(ctx, o)}
                 for o, what in violations
             ],
-            "checked": len(checked),
+            "checked": n_checked,
         },
         message=Text(
-            vi=f"{len(violations)}/{len(checked)} số liệu vi phạm: {rule.vi}. "
+            vi=f"{len(violations)}/{n_checked} số liệu vi phạm: {rule.vi}. "
             f"{listed}{tail_vi}.",
-            en=f"{len(violations)} of {len(checked)} "
-            f"{'figure breaks' if len(checked) == 1 else 'figures break'}: {rule.en}. "
+            en=f"{len(violations)} of {n_checked} "
+            f"{'figure breaks' if n_checked == 1 else 'figures break'}: {rule.en}. "
             f"{listed}{tail_en}.",
         ),
     )
 
 
 def numerator_within_denominator(ctx: CheckContext, *, code: str, indicator: str,
-                                 rule: Text) -> Finding:
-    """The finding of a domain-worded "numerator ≤ denominator" check over one indicator."""
+                                 rule: Text, part: Checked | None = None) -> Finding:
+    """The finding of a domain-worded "numerator ≤ denominator" check over one indicator;
+    with ``part``, the finish of the check run in parts (the figures of the units it does
+    not summarise are rows)."""
     # Read from the columns: an indicator of a national file has a hundred thousand figures,
     # and only those that break the rule need to become observations.
     t = ctx.figures
     num, den = t.numerator, t.denominator
-    checked = [i for i in ctx.positions(indicator) if num[i] != t.NONE and den[i] != t.NONE]
+    rows = ctx.units_as_rows(indicator) if part is not None else None
+    names = t.entities.values
+    checked: list[int] = []
+    summarised: list[int] = []
+    counted = part.units() if part is not None else frozenset()
+    for i in ctx.positions(indicator):
+        unit = names[t.entity[i]]
+        if rows is not None and unit not in rows:
+            if unit in counted:
+                summarised.append(i)
+        elif num[i] != t.NONE and den[i] != t.NONE:
+            checked.append(i)
     violations = [(ctx.observation(i), f"{num[i]} > {den[i]}") for i in checked
                   if num[i] > den[i]]
-    return consistency_finding(ctx, code=code, indicator=indicator, checked=checked,
-                               violations=violations, rule=rule)
+    return consistency_finding(
+        ctx, code=code, indicator=indicator, checked=checked + summarised,
+        violations=violations, rule=rule,
+        count=None if part is None else len(checked) + part.total)
+
+
+@attrs.frozen
+class Checked:
+    """What a rule checked figure by figure keeps of a part of a file: how many figures of
+    each unit it checked; the units with a figure that breaks it are wanted as rows, so
+    that the finding names those figures as one pass does."""
+
+    counts: tuple[tuple[str, int], ...] = ()
+    wanted: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, counts: Mapping[str, int], wanted: Iterable[str] = ()) -> Checked:
+        return cls(tuple(sorted(counts.items())), frozenset(wanted))
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def units(self) -> frozenset[str]:
+        return frozenset(u for u, _ in self.counts)
+
+    def merge(self, other: Checked, /) -> Checked:
+        counts = Counter(dict(self.counts))
+        counts.update(dict(other.counts))
+        return Checked.of(counts, self.wanted | other.wanted)
+
+    def units_wanted(self) -> frozenset[str]:
+        return self.wanted
+
+    def without(self, units: frozenset[str], /) -> Checked:
+        return Checked(tuple((u, n) for u, n in self.counts if u not in units),
+                       self.wanted - units)
+
+
+@attrs.frozen
+class Within:
+    """A rule "numerator ≤ denominator" over the figures of one indicator, worded for it:
+    the finding as one pass gives it, and the rule's form in parts."""
+
+    code: str
+    indicator: str
+    rule: Text
+
+    def finding(self, ctx: CheckContext, part: Checked | None = None) -> Finding:
+        """The rule's finding (with ``part``: its finish in parts)."""
+        return numerator_within_denominator(ctx, code=self.code, indicator=self.indicator,
+                                            rule=self.rule, part=part)
+
+    def in_parts(self) -> InParts:
+        """The rule in parts: each part counts the figures of each unit it checked, and
+        wants as rows the units with a figure that breaks it."""
+        indicator = self.indicator
+
+        def part(ctx: CheckContext) -> Checked:
+            t = ctx.figures
+            num, den, names = t.numerator, t.denominator, t.entities.values
+            counts: Counter[str] = Counter()
+            wanted = set()
+            for i in ctx.positions(indicator):
+                if num[i] != t.NONE and den[i] != t.NONE:
+                    unit = names[t.entity[i]]
+                    counts[unit] += 1
+                    if num[i] > den[i]:
+                        wanted.add(unit)
+            return Checked.of(counts, wanted)
+
+        def finish(merged: Checked, ctx: CheckContext) -> list[Finding]:
+            return [self.finding(ctx, merged)]
+
+        return InParts(part=part, finish=finish)

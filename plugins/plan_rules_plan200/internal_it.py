@@ -28,11 +28,11 @@ from plan_rules import (
 
 from ._common import (
     ALL,
+    Within,
     clause,
     done,
     indicator,
     milestone,
-    numerator_within_denominator,
     per_level,
     province,
 )
@@ -235,6 +235,14 @@ TARGETS: tuple[Target, ...] = (
 )
 
 
+#: HY25.IIT.C1: HY25.IIT.1's numerator within its denominator.
+_IIT_C1 = Within(
+    code="HY25.IIT.C1", indicator="HY25.IIT.1",
+    rule=Text(vi="số văn bản được ký số không vượt quá số văn bản điện tử gửi, nhận",
+              en="signed documents ≤ electronic documents sent or received online"),
+)
+
+
 def signed_within_sent(ctx: CheckContext) -> Iterator[Finding]:
     """Signed documents never outnumber the documents sent or received online (IIT-1).
 
@@ -250,11 +258,7 @@ def signed_within_sent(ctx: CheckContext) -> Iterator[Finding]:
     Example: ``HY25.IIT.1, so-tu-phap, department, Q2/2025, 1290, 1275`` is reported as
     violating the rule; ``1275, 1290`` is not.
     """
-    yield numerator_within_denominator(
-        ctx, code="HY25.IIT.C1", indicator="HY25.IIT.1",
-        rule=Text(vi="số văn bản được ký số không vượt quá số văn bản điện tử gửi, nhận",
-                  en="signed documents ≤ electronic documents sent or received online"),
-    )
+    yield _IIT_C1.finding(ctx)
 
 
 CHECKS: tuple[Check, ...] = (
@@ -264,6 +268,7 @@ CHECKS: tuple[Check, ...] = (
                   en="Signed documents within documents sent or received"),
         indicators=("HY25.IIT.1",),
         run=signed_within_sent,
+        in_parts=_IIT_C1.in_parts(),
     ),
 )
 

@@ -12,16 +12,20 @@ procedures.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING
+
+import attrs
 
 from plan_rules import (
     Aggregation,
     Check,
     Finding,
     Indicator,
+    InParts,
     Kind,
     Observation,
     Scope,
@@ -36,10 +40,10 @@ from ._common import (
     DEPARTMENTS,
     DEPARTMENTS_AND_LOCALITIES,
     LOCALITIES,
+    Within,
     clause,
     consistency_finding,
     indicator,
-    numerator_within_denominator,
     per_level,
     province,
     target,
@@ -319,6 +323,16 @@ TARGETS: tuple[Target, ...] = (
 )
 
 
+#: HY25.PS.C1: HY25.PS.3's numerator within its denominator.
+_PS_C1 = Within(
+    code="HY25.PS.C1", indicator="HY25.PS.3",
+    rule=Text(vi="số hồ sơ giải quyết trực tuyến toàn trình không vượt quá số hồ sơ của "
+              "các thủ tục cung cấp trực tuyến toàn trình",
+              en="dossiers handled fully online ≤ dossiers of procedures offered fully "
+              "online"),
+)
+
+
 def online_dossiers_within_dossiers(ctx: CheckContext) -> Iterator[Finding]:
     """Fully-online dossiers never outnumber the dossiers of fully-online procedures (PS-3).
 
@@ -334,13 +348,16 @@ def online_dossiers_within_dossiers(ctx: CheckContext) -> Iterator[Finding]:
     Example: ``HY25.PS.3, xa-nghia-dan, commune, Q2/2025, 812, 790`` is reported as violating
     the rule; ``790, 812`` is not.
     """
-    yield numerator_within_denominator(
-        ctx, code="HY25.PS.C1", indicator="HY25.PS.3",
-        rule=Text(vi="số hồ sơ giải quyết trực tuyến toàn trình không vượt quá số hồ sơ của "
-                  "các thủ tục cung cấp trực tuyến toàn trình",
-                  en="dossiers handled fully online ≤ dossiers of procedures offered fully "
-                  "online"),
-    )
+    yield _PS_C1.finding(ctx)
+
+
+#: HY25.PS.C2: HY25.PS.2's numerator within its denominator.
+_PS_C2 = Within(
+    code="HY25.PS.C2", indicator="HY25.PS.2",
+    rule=Text(vi="số thủ tục cung cấp trực tuyến toàn trình không vượt quá số thủ tục đủ "
+              "điều kiện",
+              en="procedures offered fully online ≤ procedures eligible for it"),
+)
 
 
 def online_procedures_within_eligible(ctx: CheckContext) -> Iterator[Finding]:
@@ -357,12 +374,7 @@ def online_procedures_within_eligible(ctx: CheckContext) -> Iterator[Finding]:
     Example: ``HY25.PS.2, so-tu-phap, department, Q3/2025, 131, 128`` is reported as
     violating the rule; ``128, 131`` is not.
     """
-    yield numerator_within_denominator(
-        ctx, code="HY25.PS.C2", indicator="HY25.PS.2",
-        rule=Text(vi="số thủ tục cung cấp trực tuyến toàn trình không vượt quá số thủ tục đủ "
-                  "điều kiện",
-                  en="procedures offered fully online ≤ procedures eligible for it"),
-    )
+    yield _PS_C2.finding(ctx)
 
 
 def eligible_within_all_procedures(ctx: CheckContext) -> Iterator[Finding]:
@@ -380,17 +392,35 @@ def eligible_within_all_procedures(ctx: CheckContext) -> Iterator[Finding]:
     Example: ``so-y-te`` reports PS-1 ``150/158`` and PS-2 ``120/163`` for ``Q3/2025``: 163
     eligible procedures out of 158 procedures is reported as violating the rule.
     """
+    yield _eligible_within_all(ctx, None)
+
+
+def _eligible_within_all(ctx: CheckContext, part: Paired | None) -> Finding:
+    """HY25.PS.C3's finding; with ``part``, its finish in parts."""
     # Read from the columns: only the figures that break the rule become observations.
     t = ctx.figures
     span = [p.key for p in t.periods.values]
+    names = t.entities.values
+    # Read in parts: the figures of the units the parts summarised are the part's to count.
+    rows = ctx.units_as_rows("HY25.PS.2") if part is not None else None
+    counted = part.units() if part is not None else frozenset()
+    summarised: list[int] = []
+    summarised_procedures: list[int] = []
     all_procedures: dict[tuple[int, tuple[date, date]], int] = {}
     for i in ctx.positions("HY25.PS.1"):
-        if t.denominator[i] != t.NONE:
+        if rows is not None and names[t.entity[i]] not in rows:
+            if names[t.entity[i]] in counted:
+                summarised_procedures.append(i)
+        elif t.denominator[i] != t.NONE:
             all_procedures[(t.entity[i], span[t.period[i]])] = i
     checked: list[int] = []
     compared: list[int] = []
     violations: list[tuple[Observation, str]] = []
     for i in ctx.positions("HY25.PS.2"):
+        if rows is not None and names[t.entity[i]] not in rows:
+            if names[t.entity[i]] in counted:
+                summarised.append(i)
+            continue
         other = all_procedures.get((t.entity[i], span[t.period[i]]))
         if t.denominator[i] == t.NONE or other is None:
             continue
@@ -400,15 +430,100 @@ def eligible_within_all_procedures(ctx: CheckContext) -> Iterator[Finding]:
             violations.append((ctx.observation(i),
                                f"PS-2 {t.denominator[i]} > PS-1 {t.denominator[other]} "
                                f"[{where(ctx, ctx.observation(other))}]"))
-    yield consistency_finding(
-        ctx, code="HY25.PS.C3", indicator="HY25.PS.2", checked=checked, violations=violations,
+    return consistency_finding(
+        ctx, code="HY25.PS.C3", indicator="HY25.PS.2", checked=checked + summarised,
+        violations=violations,
         related=compared if violations else [all_procedures[(t.entity[i], span[t.period[i]])]
-                                             for i in checked],
+                                             for i in checked] + summarised_procedures,
         rule=Text(vi="số thủ tục đủ điều kiện trực tuyến toàn trình (mẫu số PS-2) không vượt "
                   "quá tổng số thủ tục (mẫu số PS-1) của cùng đơn vị, cùng kỳ",
                   en="procedures eligible for full online service (PS-2 denominator) ≤ all "
                   "procedures (PS-1 denominator) of the same unit and period"),
+        count=None if part is None else len(checked) + part.total,
     )
+
+
+#: A unit and the days of a period, as ordinals.
+_Key = tuple[str, int, int]
+
+
+@attrs.frozen
+class Paired:
+    """What the PS-2 ≤ PS-1 rule keeps of a part of a file: how many PS-2 figures of each
+    unit it compared, and the figures that found no partner in the part yet — PS-2
+    denominators waiting for the PS-1 figure of their unit and period, PS-1 denominators
+    waiting for PS-2's. A unit whose figures break the rule, or that gave a period twice
+    in two parts, is wanted as rows (its rows then decide, as in one pass)."""
+
+    counts: tuple[tuple[str, int], ...] = ()
+    eligible: tuple[tuple[_Key, tuple[int, ...]], ...] = ()
+    procedures: tuple[tuple[_Key, int], ...] = ()
+    wanted: frozenset[str] = frozenset()
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def units(self) -> frozenset[str]:
+        return frozenset(u for u, _ in self.counts)
+
+    def merge(self, other: Paired, /) -> Paired:
+        counts = Counter(dict(self.counts))
+        counts.update(dict(other.counts))
+        wanted = set(self.wanted | other.wanted)
+        eligible = {k: list(v) for k, v in self.eligible}
+        procedures = dict(self.procedures)
+        for key, den in other.procedures:
+            if key in procedures:
+                wanted.add(key[0])
+            procedures[key] = min(den, procedures.get(key, den))
+        for key, dens in other.eligible:
+            if key in eligible:
+                wanted.add(key[0])
+            eligible.setdefault(key, []).extend(dens)
+        return _paired(counts, eligible, procedures, wanted)
+
+    def units_wanted(self) -> frozenset[str]:
+        return self.wanted
+
+    def without(self, units: frozenset[str], /) -> Paired:
+        return Paired(tuple((u, n) for u, n in self.counts if u not in units),
+                      tuple((k, d) for k, d in self.eligible if k[0] not in units),
+                      tuple((k, d) for k, d in self.procedures if k[0] not in units),
+                      self.wanted - units)
+
+
+def _paired(counts: Counter[str], eligible: dict[_Key, list[int]], procedures: dict[_Key, int],
+            wanted: set[str]) -> Paired:
+    """PS-2 figures compared with the PS-1 figures of their unit and period where both are
+    there; the others left waiting."""
+    for key in [k for k in eligible if k in procedures]:
+        dens, den = eligible.pop(key), procedures.pop(key)
+        counts[key[0]] += len(dens)
+        if any(d > den for d in dens):
+            wanted.add(key[0])
+    return Paired(tuple(sorted(counts.items())),
+                  tuple(sorted((k, tuple(sorted(v))) for k, v in eligible.items())),
+                  tuple(sorted(procedures.items())), frozenset(wanted))
+
+
+def _eligible_part(ctx: CheckContext) -> Paired:
+    """The PS-2 ≤ PS-1 rule on a part's figures."""
+    t = ctx.figures
+    names = t.entities.values
+    spans = [(p.start.toordinal(), p.end.toordinal()) for p in t.periods.values]
+    procedures: dict[_Key, int] = {}
+    for i in ctx.positions("HY25.PS.1"):
+        if t.denominator[i] != t.NONE:
+            # As one pass takes them: the last of a unit and period (a duplicate in one part
+            # is a data issue, which makes its unit rows anyway).
+            procedures[(names[t.entity[i]], *spans[t.period[i]])] = t.denominator[i]
+    eligible: dict[_Key, list[int]] = {}
+    for i in ctx.positions("HY25.PS.2"):
+        if t.denominator[i] != t.NONE:
+            eligible.setdefault((names[t.entity[i]], *spans[t.period[i]]), []).append(
+                t.denominator[i])
+    return _paired(Counter(), eligible, procedures, set())
 
 
 CHECKS: tuple[Check, ...] = (
@@ -419,6 +534,7 @@ CHECKS: tuple[Check, ...] = (
                   en="Fully-online dossiers within dossiers of fully-online procedures"),
         indicators=("HY25.PS.3",),
         run=online_dossiers_within_dossiers,
+        in_parts=_PS_C1.in_parts(),
     ),
     Check(
         code="HY25.PS.C2",
@@ -426,6 +542,7 @@ CHECKS: tuple[Check, ...] = (
                   en="Fully-online procedures within eligible procedures"),
         indicators=("HY25.PS.2",),
         run=online_procedures_within_eligible,
+        in_parts=_PS_C2.in_parts(),
     ),
     Check(
         code="HY25.PS.C3",
@@ -433,6 +550,8 @@ CHECKS: tuple[Check, ...] = (
                   en="Eligible procedures (PS-2) within all procedures (PS-1)"),
         indicators=("HY25.PS.1", "HY25.PS.2"),
         run=eligible_within_all_procedures,
+        in_parts=InParts(part=_eligible_part,
+                         finish=lambda merged, ctx: [_eligible_within_all(ctx, merged)]),
     ),
 )
 
