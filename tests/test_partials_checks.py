@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 
 import plan_rules as pr
 from plan_rules.chunks import plan_chunks
-from plan_rules.partials import Evaluated, combine_chunk, evaluate_in_chunks, merge, merge_all
+from plan_rules.partials import (
+    Evaluated,
+    combine_chunk,
+    evaluate_in_chunks,
+    finish,
+    merge,
+    merge_all,
+)
 
 AS_OF = date(2025, 12, 31)
 
@@ -260,8 +267,31 @@ def test_a_part_that_raises_is_the_checks_error_naming_its_plugin(
 def test_in_strict_mode_a_part_that_raises_stops_the_evaluation(tmp_path: Path) -> None:
     registry = with_plan200(_Plugin(), strict=True)
     path = write(tmp_path, to_csv(clean_rows()))
-    with pytest.raises(pr.CheckError, match="check 'ZZ.C1' .* raised: no part for you"):
+    with pytest.raises(pr.CheckError, match=r"check 'ZZ.C1' .* raised: no part for you"):
         in_chunks(path, 2, registry)
+
+
+def test_a_check_whose_parts_the_chunks_lack_is_an_error_not_a_wrong_count(
+        plan200: pr.Registry, tmp_path: Path) -> None:
+    path = write(tmp_path, to_csv(clean_rows()))
+    # The chunks read without the check (a registry of other plugins), finished with it.
+    parts = [combine_chunk(c, as_of=AS_OF, entities=ENTITIES, registry=with_plan200(_Plugin()))
+             for c in plan_chunks(path, 2)]
+    evaluated = finish(merge_all(parts), registry=with_plan200(_Late()), entities=ENTITIES)
+    error = next(f for f in evaluated.report.findings if f.code == "ZZ.C3")
+    assert error.verdict is pr.Verdict.ERROR
+    assert error.details["exception"] == "LookupError"
+
+
+class _Late:
+    """A plugin whose check runs in parts, absent where the chunks were read."""
+
+    @pr.hookimpl
+    def plan_rules_checks(self) -> list[pr.Check]:
+        return [pr.Check(code="ZZ.C3", name=pr.Text(vi="Muộn", en="Late"),
+                         indicators=("HY25.PS.1",), run=lambda ctx: iter(()),
+                         in_parts=pr.InParts(part=lambda ctx: None,
+                                             finish=lambda part, ctx: []))]
 
 
 def test_a_check_without_a_form_in_parts_still_sees_every_row(

@@ -133,6 +133,11 @@ class CheckContext:
             s.entity.code: Series(s.entity, tuple(s.positions), tuple(s.ends), s.first_start)
             for s in self._series(indicator)})
 
+    @property
+    def of_parts(self) -> bool:
+        """Whether the figures are the merged summaries of a file read in parts."""
+        return self._as_rows is not None
+
     def units_as_rows(self, indicator: str) -> frozenset[str] | None:
         """In a check's finish (:class:`~plan_rules.InParts`), the units whose figures of
         ``indicator`` are rows as read: the others' figures are summaries of several rows,
@@ -266,6 +271,11 @@ def _run_check(check: Check, ctx: CheckContext, n: int, strict: bool,
                part: Any = None) -> list[Finding]:
     if isinstance(part, PartFailed):
         return [_error(check, part.exception, part.error, strict, None)]
+    if part is None and check.in_parts is not None and ctx.of_parts:
+        # Summaries without the check's part: the chunks were read with other plugins, and
+        # the check would count a summary of many figures as one.
+        return [_error(check, "LookupError", "the parts of the file carry no part of this "
+                       "check: read them with the plugins that evaluate them", strict, None)]
     try:
         produced = list(check.run(ctx) if part is None or check.in_parts is None
                         else check.in_parts.finish(part, ctx))
