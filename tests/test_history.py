@@ -14,7 +14,7 @@ import plan_rules as pr
 from plan_rules.aggregate import Measured, TargetData, measure
 from plan_rules.errors import CheckError, UnknownReferenceError
 from plan_rules.figures import FigureTable
-from plan_rules.history import assess, history, methods_of
+from plan_rules.history import History, assess, history, methods_of
 from plan_rules.window import opening, series
 from sample_plugin import indicator
 
@@ -63,6 +63,14 @@ def finding_of(data: TargetData, when: date = WHEN) -> tuple[pr.Finding, Measure
 def past(data: TargetData, methods: Sequence[pr.ProgressMethod],
          when: date = WHEN) -> tuple[pr.Point | None, list[pr.Point]] | None:
     """The history of ``data``'s target as of ``when``."""
+    finding, measured = finding_of(data, when)
+    made = history(data, finding, measured, when, methods)
+    return None if made is None else (made.latest, made.earlier)
+
+
+def made(data: TargetData, methods: Sequence[pr.ProgressMethod],
+         when: date = WHEN) -> History | None:
+    """The history of ``data``'s target as of ``when``, as the engine hands it on."""
     finding, measured = finding_of(data, when)
     return history(data, finding, measured, when, methods)
 
@@ -162,7 +170,7 @@ def test_an_assessment_sees_the_history_and_gives_the_headline_progress() -> Non
     finding, _ = finding_of(data)
     seen: list[pr.ProgressInput] = []
     method = _method(seen=seen)
-    out = assess(data.target, RATE, finding, past(data, [method]), [method], WHEN, False)
+    out = assess(data.target, RATE, finding, made(data, [method]), [method], WHEN, False)
     assert out.progress is pr.Progress.ON_TRACK
     assert [p.on for p in out.history] == [date(2025, 1, 31), date(2025, 5, 31)]
     (given,) = seen
@@ -175,7 +183,7 @@ def test_a_raising_method_becomes_an_error_assessment_and_the_next_gives_the_hea
     data = data_of(goal(), [month(1, 1, 2)])
     finding, _ = finding_of(data)
     methods = [_raising(), _method()]
-    out = assess(data.target, RATE, finding, past(data, methods), methods, WHEN, False)
+    out = assess(data.target, RATE, finding, made(data, methods), methods, WHEN, False)
     broken, fixed = out.assessments
     assert (broken.grade, broken.status) == ("error", pr.Progress.INSUFFICIENT_DATA)
     assert "RuntimeError: boom" in broken.message.en
@@ -187,7 +195,7 @@ def test_a_raising_method_is_re_raised_in_strict_mode() -> None:
     finding, _ = finding_of(data)
     methods = [_raising()]
     with pytest.raises(CheckError, match="broken"):
-        assess(data.target, RATE, finding, past(data, methods), methods, WHEN, True)
+        assess(data.target, RATE, finding, made(data, methods), methods, WHEN, True)
 
 
 def test_a_finding_without_history_is_left_as_it_is() -> None:
@@ -218,5 +226,8 @@ def test_a_cut_off_before_the_target_applies_gives_no_point() -> None:
     finding = pr.Finding(code="R.t", kind="target", verdict=pr.Verdict.NOT_MET,
                          observed=Fraction(3, 4), message=pr.Text.same("finding"),
                          observations=(1,))
-    assert history(data(goal(valid_from=date(2025, 4, 1))), finding, measured, WHEN,
-                   [_method()]) == (pr.Point(on=date(2025, 5, 31), value=Fraction(3, 4)), [])
+    made = history(data(goal(valid_from=date(2025, 4, 1))), finding, measured, WHEN,
+                   [_method()])
+    assert made is not None
+    assert (made.latest, made.earlier) == (pr.Point(on=date(2025, 5, 31),
+                                                     value=Fraction(3, 4)), [])

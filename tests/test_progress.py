@@ -718,10 +718,11 @@ def test_a_target_not_met_once_its_deadline_has_passed_is_never_on_track(as_of: 
     assert "đã hết hạn" in finding.assessments[0].message.vi
 
 
-def test_a_target_that_ends_early_is_judged_against_its_own_end() -> None:
+def test_a_target_that_ends_early_is_judged_against_its_own_end_on_its_last_day() -> None:
+    # After that day it is closed, with no pace at all (tests/test_closed.py).
     finding = _plan200_finding("HY25.INF.1.district", [
         ("huyen-a", "district", "Q1/2025", 90, 100),
-        ("huyen-a", "district", "Q2/2025", 98, 100)], date(2025, 12, 31))
+        ("huyen-a", "district", "Q2/2025", 98, 100)], date(2025, 6, 30))
     assert finding.verdict is pr.Verdict.NOT_MET
     assert finding.progress is pr.Progress.NEEDS_ACCELERATION
     assert finding.assessments[0].deadline == date(2025, 6, 30)

@@ -34,10 +34,10 @@ from .model import (
     Verdict,
 )
 from .periods import Period
-from .progress import DEFAULT_METHOD
+from .progress import DEFAULT_METHOD, closed
 from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry
 from .schedule import DEFAULT_SCHEDULE
-from .window import opening
+from .window import closure, opening
 
 __all__ = ["History", "assess", "history", "methods_of"]
 
@@ -56,11 +56,31 @@ def methods_of(registry: Registry, chosen: Sequence[str] | None) -> list[Progres
     return [registry.progress_methods[c] for c in chosen]
 
 
+@attrs.frozen
+class History:
+    """A target's history: its latest point (the finding's own figure), the earlier points
+    (oldest first: a point a year for the years before its window, then one at the end of
+    each earlier reporting period in it), and the positions of the figures of the years
+    before the window that those points were made of (``cited``: the finding names them as
+    history, so that they are not ``unused``)."""
+
+    latest: Point | None
+    earlier: list[Point]
+    cited: tuple[int, ...] = ()
+    #: The date the target's window starts: points before it are of the years before.
+    opens: date | None = None
+
+    def before_window(self) -> list[Point]:
+        """The points of the years before the target's window."""
+        return [p for p in self.earlier if self.opens is not None and p.on < self.opens]
+
+
 def history(data: TargetData, finding: Finding, measured: Measured | None, as_of: date,
             methods: Sequence[ProgressMethod]) -> History | None:
-    """The latest figure (the finding's own) and the statistic at the end of each earlier
-    reporting period of the target's schedule in which its figures ended; None when there is
-    no progress to assess (no method, or a target that does not apply).
+    """The latest figure (the finding's own), a point for each year before the target's
+    window that has its figures, and the statistic at the end of each earlier reporting
+    period of the target's schedule in which its figures ended; None when there is no
+    progress to assess (no method, or a target that does not apply).
 
     ``measured`` is what the finding was made of (None when the target had no window yet).
     """
@@ -68,7 +88,7 @@ def history(data: TargetData, finding: Finding, measured: Measured | None, as_of
         return None
     table, target = data.table, data.target
     if measured is None:
-        return None, []
+        return History(latest=None, earlier=[])
     latest = None
     on = measured.last_end(table)
     if finding.verdict in _JUDGED and finding.observed is not None and on is not None:
@@ -77,6 +97,7 @@ def history(data: TargetData, finding: Finding, measured: Measured | None, as_of
     limit = latest.on if latest is not None else as_of
     boundaries = {schedule.period_end(e) for e in measured.ends(table)}
     points: dict[date, Fraction] = {}
+    cited: tuple[int, ...] = ()
     for boundary in sorted(b for b in boundaries if b < limit):
         window = opening(target, boundary)
         if not isinstance(window, Period):
@@ -84,34 +105,49 @@ def history(data: TargetData, finding: Finding, measured: Measured | None, as_of
         verdict, observed, on = earlier(data, window, boundary)
         if verdict in _JUDGED and observed is not None and on is not None:
             points[on] = observed
-    return latest, [Point(on=on, value=value) for on, value in sorted(points.items())]
-
-
-#: A target's history: its latest point (the finding's own figure) and the earlier ones.
-History = tuple[Point | None, list[Point]]
+    return History(latest=latest,
+                   earlier=[Point(on=on, value=value) for on, value in sorted(points.items())],
+                   cited=cited, opens=target.measurement.start)
 
 
 def assess(target: Target, indicator: Indicator, finding: Finding, past: History | None,
            methods: Sequence[ProgressMethod], as_of: date, strict: bool) -> Finding:
     """``finding`` with the target's history ``past`` (None: the finding has no progress)
-    and every progress method's assessment of it."""
+    and every progress method's assessment of it.
+
+    A target closed as of ``as_of`` (:func:`~plan_rules.window.closure`) has no pace to
+    judge: no method runs on it, and each method's assessment is
+    :func:`~plan_rules.progress.closed`'s, stamped with the method.
+    """
     if past is None:
         return finding
-    latest, earlier = past
-    points = (*earlier, *(() if latest is None else (latest,)))
+    latest = past.latest
+    points = (*past.earlier, *(() if latest is None else (latest,)))
     schedule = target.schedule or DEFAULT_SCHEDULE
     measure_period = target.measurement
     dues = schedule.due_dates(measure_period.start, measure_period.end)
+    ended = closure(target, as_of)
+    baseline = target.baseline or (points[0] if points else None)
     inp = ProgressInput(
         target=target, indicator=indicator, as_of=as_of, history=points, latest=latest,
-        baseline=target.baseline or (points[0] if points else None),
-        baseline_stated=target.baseline is not None,
+        baseline=baseline, baseline_stated=target.baseline is not None,
         first_due=dues[0] if dues else None,
-        next_due=next((d for d in dues if d > as_of), None),
+        next_due=None if ended else next((d for d in dues if d > as_of), None),
     )
-    assessments = tuple(_assess(m, target, inp, strict) for m in methods)
+    if ended is not None:
+        assessments = tuple(
+            attrs.evolve(closed(inp, m.name, ended.on, ended.reason), method=m.code,
+                         method_version=m.version, parameters=m.parameters, plugin=m.plugin)
+            for m in methods)
+    else:
+        assessments = tuple(_assess(m, target, inp, strict) for m in methods)
     headline = next((a.status for a in assessments if a.grade != "error"), None)
-    return attrs.evolve(finding, progress=headline, assessments=assessments, history=points)
+    details = finding.details
+    if past.cited:
+        details = {**details, "history": tuple(sorted({*details.get("history", ()),
+                                                       *past.cited}))}
+    return attrs.evolve(finding, progress=headline, assessments=assessments, history=points,
+                        details=details)
 
 
 def _assess(method: ProgressMethod, target: Target, inp: ProgressInput,

@@ -69,7 +69,7 @@ def progress_line(finding: Finding, kind: Kind, lang: str = "en") -> str | None:
     if a is None or a.status is Progress.ACHIEVED:
         return None
     text = f"{_label('progress', lang)}: {status_words(a.status).get(lang)}"
-    if a.status in (Progress.INSUFFICIENT_DATA, Progress.NOT_YET_DUE):
+    if a.status in (Progress.INSUFFICIENT_DATA, Progress.NOT_YET_DUE, Progress.CLOSED):
         detail = a.message.get(lang).split(" — ", 1)
         return text + (f" — {detail[1].rstrip('.')}" if len(detail) == 2 else "")
     if a.projected_date is not None:

@@ -8,6 +8,9 @@ of a target's history.
 A figure is left out of a target when the target or the unit did not apply during its period
 (named in the finding as ``excluded``), and a stock's unit that ceased before the window ends
 (a district after 1 July 2025) is not part of the latest snapshot.
+
+A target whose validity ended before the as-of date is *closed* (:func:`closure`): its window
+is its own, ending on its last valid day, whatever the date.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from .lazy import LazySequence
 from .model import Aggregation, Entity, Indicator, Target, Text
 from .periods import Period
 
-__all__ = ["Prefix", "Selection", "Series", "opening", "select", "series"]
+__all__ = ["Closure", "Prefix", "Selection", "Series", "closure", "opening", "select",
+           "series"]
 
 
 class Series:
@@ -170,6 +174,28 @@ def opening(target: Target, when: date) -> Period | tuple[Text, bool]:
         return Text(vi=f"kỳ đo bắt đầu {measure.start:%d/%m/%Y}",
                     en=f"measurement starts {measure.start:%d/%m/%Y}"), False
     return Period.between(measure.start, min(measure.end, when))
+
+
+@attrs.frozen
+class Closure:
+    """A target closed as of a date: its validity ended before it. ``on`` is its last valid
+    day (its window ends there), ``reason`` why it ended: the target's ``note``, if any."""
+
+    on: date
+    reason: Text | None
+
+
+def closure(target: Target, when: date) -> Closure | None:
+    """How ``target`` is closed as of ``when``: its validity ended before ``when`` (a district
+    target as of 31/12/2025; not as of 30/6/2025, its last day). None while it is open, and
+    for a target valid on no day of its window (not applicable, never closed).
+
+    A closed target's window is the one :func:`opening` gives on its last day: every later
+    date sees the same figures in it, so it is judged once, and its verdict is final.
+    """
+    if target.valid_to is None or when <= target.valid_to or _never_valid(target) is not None:
+        return None
+    return Closure(on=target.valid_to, reason=target.note)
 
 
 def _never_valid(target: Target) -> Text | None:
