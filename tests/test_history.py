@@ -15,7 +15,7 @@ from plan_rules.aggregate import Measured, TargetData, measure
 from plan_rules.errors import CheckError, UnknownReferenceError
 from plan_rules.figures import FigureTable
 from plan_rules.history import History, assess, history, methods_of
-from plan_rules.window import opening, series
+from plan_rules.window import earlier_years, opening, series
 from sample_plugin import indicator
 
 RATE = indicator("R")
@@ -143,6 +143,66 @@ def test_there_is_no_history_without_a_method_or_for_a_target_that_does_not_appl
 def test_a_finding_without_a_judged_figure_has_no_latest_point() -> None:
     data = data_of(goal(), [month(1, 0, 0)])
     assert past(data, [_method()]) == (None, [])
+
+
+# -- the years before the window ---------------------------------------------------------------
+
+def year(y: int, num: int, den: int, entity: str = "X1") -> pr.Observation:
+    return pr.Observation(indicator="R", entity=entity, period=pr.Period.year(y),
+                          numerator=num, denominator=den)
+
+
+def half(y: int, h: int, num: int, den: int) -> pr.Observation:
+    return pr.Observation(indicator="R", entity="X1", period=pr.Period.half(y, h),
+                          numerator=num, denominator=den)
+
+
+def test_each_year_before_the_window_gives_a_point_dated_by_its_last_figure() -> None:
+    data = data_of(goal(), [year(2023, 1, 2), year(2024, 3, 5), month(6, 7, 10)])
+    latest, earlier = past(data, [_method()]) or (None, [])
+    assert earlier == [pr.Point(on=date(2023, 12, 31), value=Fraction(1, 2)),
+                       pr.Point(on=date(2024, 12, 31), value=Fraction(3, 5))]
+    assert latest == pr.Point(on=date(2025, 6, 30), value=Fraction(7, 10))
+
+
+def test_a_year_before_the_window_is_the_target_s_statistic_over_that_year() -> None:
+    # A flow's two halves of 2024 add up, as the target adds up its own window's periods.
+    data = data_of(goal(), [half(2024, 1, 1, 4), half(2024, 2, 3, 6), month(6, 7, 10)])
+    _, earlier = past(data, [_method()]) or (None, [])
+    assert earlier == [pr.Point(on=date(2024, 12, 31), value=Fraction(4, 10))]
+
+
+def test_a_year_before_the_window_without_a_judged_statistic_gives_no_point() -> None:
+    data = data_of(goal(), [year(2024, 0, 0), month(6, 7, 10)])
+    _, earlier = past(data, [_method()]) or (None, [])
+    assert earlier == []
+
+
+def test_a_figure_over_two_years_before_the_window_is_in_no_year_of_it() -> None:
+    spanning = pr.Observation(indicator="R", entity="X1",
+                              period=pr.Period.between(date(2023, 7, 1), date(2024, 6, 30)),
+                              numerator=1, denominator=2)
+    made_ = made(data_of(goal(), [spanning, month(6, 7, 10)]), [_method()])
+    assert made_ is not None and (made_.earlier, made_.cited) == ([], ())
+
+
+def test_the_figures_of_the_years_before_are_cited_as_the_history_s() -> None:
+    data = data_of(goal(), [year(2023, 1, 2), year(2024, 3, 5), month(6, 7, 10)])
+    made_ = made(data, [_method()])
+    assert made_ is not None and made_.cited == (0, 1)
+
+
+def test_the_years_before_the_window_start_at_the_earliest_figure() -> None:
+    assert earlier_years(goal(), date(2023, 4, 1)) == [
+        pr.Period.between(date(2023, 1, 1), date(2023, 12, 31)),
+        pr.Period.between(date(2024, 1, 1), date(2024, 12, 31))]
+    assert earlier_years(goal(), date(2025, 1, 1)) == []
+
+
+def test_a_window_opening_mid_year_cuts_its_year_before_at_the_day_before() -> None:
+    mid = attrs.evolve(goal(), window_start=date(2024, 7, 1))
+    assert earlier_years(mid, date(2024, 2, 1)) == [
+        pr.Period.between(date(2024, 1, 1), date(2024, 6, 30))]
 
 
 # -- methods ---------------------------------------------------------------------------------

@@ -357,8 +357,9 @@ class Target:
     is what a reader should know of the target; a target that ends before its deadline says
     there why (a closed target's report quotes it: "closed 30/06/2025: <note>").
     ``window_start`` is where measurement begins (default: 1 January of the deadline's year).
-    ``baseline`` is the starting figure the plan states, if it states one (progress otherwise
-    starts from the earliest figure in the window).
+    ``baseline`` is the starting figure the plan states, if it states one; progress otherwise
+    starts from the last figure reported for a year before the window (the year the plan
+    started from), or else the earliest figure in the window (``docs/progress.md``).
     ``schedule`` is how often figures are reported and when they fall due (default:
     quarterly, due on the quarter's last day).
     """
@@ -850,9 +851,10 @@ class ProgressInput:
     """What a progress method sees of one target: its figures over time and its setting.
 
     ``history`` holds the target's statistic at the end of each reporting period, oldest first,
-    ending with ``latest`` (the figure the verdict was given on; None when there is none).
-    ``baseline`` is the target's stated baseline when ``baseline_stated``, else the earliest
-    figure of the history. ``first_due`` is
+    ending with ``latest`` (the figure the verdict was given on; None when there is none); it
+    begins with a point a year for the years before the window that have figures.
+    ``baseline`` is the target's stated baseline when ``baseline_stated``, else the last point
+    of a year before the window, else the earliest figure of the history. ``first_due`` is
     when the target's first figures fell due in its window, ``next_due`` when the next ones
     do (None for a closed target). ``parameters`` are the method's own.
     """

@@ -39,7 +39,9 @@ _LABELS = {
     "deadline": ("hạn", "deadline"),
     "methods": ("Tiến độ theo", "Progress by"),
     "baseline": ("Giá trị cơ sở", "Baseline"),
-    "from_data": ("số liệu đầu tiên trong kỳ đo", "the earliest figure in the window"),
+    "from_data": ("số liệu của năm gần nhất trước kỳ đo, nếu không có thì số liệu đầu tiên "
+                  "trong kỳ đo",
+                  "the figure of the last year before the window, else the earliest in it"),
     "reporting": ("Kỳ báo cáo", "Reporting"),
     "due": ("hạn nộp: hết kỳ", "due at period end"),
     "days": ("ngày", "days"),

@@ -10,14 +10,15 @@ A figure is left out of a target when the target or the unit did not apply durin
 (a district after 1 July 2025) is not part of the latest snapshot.
 
 A target whose validity ended before the as-of date is *closed* (:func:`closure`): its window
-is its own, ending on its last valid day, whatever the date.
+is its own, ending on its last valid day, whatever the date; and the years before a target's
+window (:func:`earlier_years`) are where its baseline and history come from.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from itertools import accumulate
 
 import attrs
@@ -28,8 +29,8 @@ from .lazy import LazySequence
 from .model import Aggregation, Entity, Indicator, Target, Text
 from .periods import Period
 
-__all__ = ["Closure", "Prefix", "Selection", "Series", "closure", "opening", "select",
-           "series"]
+__all__ = ["Closure", "Prefix", "Selection", "Series", "closure", "earlier_years", "opening",
+           "select", "series"]
 
 
 class Series:
@@ -196,6 +197,20 @@ def closure(target: Target, when: date) -> Closure | None:
     if target.valid_to is None or when <= target.valid_to or _never_valid(target) is not None:
         return None
     return Closure(on=target.valid_to, reason=target.note)
+
+
+def earlier_years(target: Target, first: date) -> list[Period]:
+    """The windows of the years before ``target``'s, from the year of ``first`` (the earliest
+    figure of its indicator): each calendar year, the last one cut at the day before the
+    target's window starts. A target's statistic over each is a point of its history."""
+    start = target.measurement.start
+    out = []
+    for year in range(first.year, start.year + 1):
+        begins = date(year, 1, 1)
+        if begins >= start:
+            break
+        out.append(Period.between(begins, min(date(year, 12, 31), start - timedelta(days=1))))
+    return out
 
 
 def _never_valid(target: Target) -> Text | None:
