@@ -9,6 +9,7 @@ import json
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -53,13 +54,13 @@ def year_end(plan200: pr.Registry,
     return report_as_of(plan200, example, date(2025, 12, 31))
 
 
-def rate_target(**kw: object) -> pr.Target:
-    fields: dict[str, object] = dict(
+def rate_target(**kw: Any) -> pr.Target:
+    fields: dict[str, Any] = dict(
         code="T1.A.1.district", indicator="T1.A.1", comparator=">=", threshold="80%",
         scope=pr.Scope(level="district"), aggregation="pooled", deadline=date(2025, 12, 31),
         valid_to=LAST_DAY)
     fields.update(kw)
-    return pr.Target(**fields)  # type: ignore[arg-type]
+    return pr.Target(**fields)
 
 
 # -- the plan's district targets ----------------------------------------------------------------
@@ -193,3 +194,15 @@ def test_a_closed_target_is_judged_once_the_same_at_every_later_date(as_of: date
     assert judged(as_of) == first
     assert first[0] is pr.Verdict.NOT_MET and first[1] == Fraction(98, 100)
     assert first[4] is pr.Progress.CLOSED
+
+
+def test_explain_says_a_district_target_closes_after_30_june_2025_in_both_languages(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from plan_rules import cli
+
+    for lang, said in (("en", "after 30/06/2025: closed — judged once on its window to "
+                              "30/06/2025, final, no pace judged"),
+                       ("vi", "sau 30/06/2025: đã khép lại — đánh giá một lần trên kỳ đo "
+                              "đến 30/06/2025, kết quả là cuối cùng, không đánh giá tốc độ")):
+        assert cli.main(["explain", "HY25.INF.1.district", "--lang", lang]) == cli.EXIT_OK
+        assert said in capsys.readouterr().out
