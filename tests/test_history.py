@@ -291,3 +291,16 @@ def test_a_cut_off_before_the_target_applies_gives_no_point() -> None:
     assert made is not None
     assert (made.latest, made.earlier) == (pr.Point(on=date(2025, 5, 31),
                                                      value=Fraction(3, 4)), [])
+
+
+def test_no_method_is_called_on_a_closed_target_and_each_gets_the_closed_assessment() -> None:
+    seen: list[pr.ProgressInput] = []
+    method = _method("always.on_track", seen)
+    closed_target = attrs.evolve(goal(), valid_to=date(2025, 6, 30))
+    data = data_of(closed_target, [month(1, 1, 2), month(5, 3, 4)])
+    finding, _ = finding_of(data)
+    out = assess(closed_target, RATE, finding, made(data, [method]), [method], WHEN, False)
+    assert seen == []
+    assert [(a.method, a.status, a.grade) for a in out.assessments] == [
+        ("always.on_track", pr.Progress.CLOSED, "not_achieved")]
+    assert out.progress is pr.Progress.CLOSED
