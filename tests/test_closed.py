@@ -146,6 +146,13 @@ def test_a_target_valid_on_no_day_of_its_window_is_not_applicable_not_closed() -
                 en="applied until 31/12/2024, before its measurement starts 01/01/2025"), True)
 
 
+def test_a_target_valid_past_its_deadline_closes_after_its_validity_on_its_window() -> None:
+    later = rate_target(valid_to=date(2026, 6, 30))
+    assert closure(later, date(2026, 6, 30)) is None
+    assert closure(later, date(2026, 7, 1)) == Closure(on=date(2026, 6, 30), reason=None)
+    assert opening(later, date(2026, 7, 1)) == pr.Period.year(2025)
+
+
 def test_a_target_without_an_end_of_validity_is_never_closed() -> None:
     assert closure(rate_target(valid_to=None), date(2030, 1, 1)) is None
 

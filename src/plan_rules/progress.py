@@ -347,7 +347,7 @@ def closed(inp: ProgressInput, name: Text, on: date, reason: Text | None) -> Pro
         en=f"{name.en}: {words.en} — {end.en}; {en}; no pace is judged after a target's end.")
     return ProgressAssessment(
         method="closed", method_version="1", status=Progress.CLOSED, message=message,
-        grade=grade, baseline=inp.baseline, latest=latest, deadline=on,
+        grade=grade, baseline=inp.baseline, latest=latest, deadline=due_by(inp.target),
         target=inp.target.threshold)
 
 

@@ -180,7 +180,8 @@ def opening(target: Target, when: date) -> Period | tuple[Text, bool]:
 @attrs.frozen
 class Closure:
     """A target closed as of a date: its validity ended before it. ``on`` is its last valid
-    day (its window ends there), ``reason`` why it ended: the target's ``note``, if any."""
+    day (its window ends there, or on its deadline if that comes first), ``reason`` why it
+    ended: the target's ``note``, if any."""
 
     on: date
     reason: Text | None
