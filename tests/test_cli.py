@@ -299,7 +299,8 @@ def test_explain_a_target(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert re.search(r"Requires\s+at least 80% \(exactly: >= 4/5\)", out)
     assert re.search(r"Aggregation\s+pooled", out)
-    assert re.search(r"Valid\s+… – 30/06/2025; outside it: not applicable", out)
+    assert re.search(r"Valid\s+… – 30/06/2025; after 30/06/2025: closed — judged once on its "
+                     r"window to 30/06/2025, final, no pace judged", out)
     assert re.search(r"Clause\s+B1: “100% hồ sơ”", out)
 
 

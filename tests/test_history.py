@@ -14,8 +14,8 @@ import plan_rules as pr
 from plan_rules.aggregate import Measured, TargetData, measure
 from plan_rules.errors import CheckError, UnknownReferenceError
 from plan_rules.figures import FigureTable
-from plan_rules.history import assess, history, methods_of
-from plan_rules.window import opening, series
+from plan_rules.history import History, assess, history, methods_of
+from plan_rules.window import earlier_years, opening, series
 from sample_plugin import indicator
 
 RATE = indicator("R")
@@ -63,6 +63,14 @@ def finding_of(data: TargetData, when: date = WHEN) -> tuple[pr.Finding, Measure
 def past(data: TargetData, methods: Sequence[pr.ProgressMethod],
          when: date = WHEN) -> tuple[pr.Point | None, list[pr.Point]] | None:
     """The history of ``data``'s target as of ``when``."""
+    finding, measured = finding_of(data, when)
+    made = history(data, finding, measured, when, methods)
+    return None if made is None else (made.latest, made.earlier)
+
+
+def made(data: TargetData, methods: Sequence[pr.ProgressMethod],
+         when: date = WHEN) -> History | None:
+    """The history of ``data``'s target as of ``when``, as the engine hands it on."""
     finding, measured = finding_of(data, when)
     return history(data, finding, measured, when, methods)
 
@@ -137,6 +145,66 @@ def test_a_finding_without_a_judged_figure_has_no_latest_point() -> None:
     assert past(data, [_method()]) == (None, [])
 
 
+# -- the years before the window ---------------------------------------------------------------
+
+def year(y: int, num: int, den: int, entity: str = "X1") -> pr.Observation:
+    return pr.Observation(indicator="R", entity=entity, period=pr.Period.year(y),
+                          numerator=num, denominator=den)
+
+
+def half(y: int, h: int, num: int, den: int) -> pr.Observation:
+    return pr.Observation(indicator="R", entity="X1", period=pr.Period.half(y, h),
+                          numerator=num, denominator=den)
+
+
+def test_each_year_before_the_window_gives_a_point_dated_by_its_last_figure() -> None:
+    data = data_of(goal(), [year(2023, 1, 2), year(2024, 3, 5), month(6, 7, 10)])
+    latest, earlier = past(data, [_method()]) or (None, [])
+    assert earlier == [pr.Point(on=date(2023, 12, 31), value=Fraction(1, 2)),
+                       pr.Point(on=date(2024, 12, 31), value=Fraction(3, 5))]
+    assert latest == pr.Point(on=date(2025, 6, 30), value=Fraction(7, 10))
+
+
+def test_a_year_before_the_window_is_the_target_s_statistic_over_that_year() -> None:
+    # A flow's two halves of 2024 add up, as the target adds up its own window's periods.
+    data = data_of(goal(), [half(2024, 1, 1, 4), half(2024, 2, 3, 6), month(6, 7, 10)])
+    _, earlier = past(data, [_method()]) or (None, [])
+    assert earlier == [pr.Point(on=date(2024, 12, 31), value=Fraction(4, 10))]
+
+
+def test_a_year_before_the_window_without_a_judged_statistic_gives_no_point() -> None:
+    data = data_of(goal(), [year(2024, 0, 0), month(6, 7, 10)])
+    _, earlier = past(data, [_method()]) or (None, [])
+    assert earlier == []
+
+
+def test_a_figure_over_two_years_before_the_window_is_in_no_year_of_it() -> None:
+    spanning = pr.Observation(indicator="R", entity="X1",
+                              period=pr.Period.between(date(2023, 7, 1), date(2024, 6, 30)),
+                              numerator=1, denominator=2)
+    made_ = made(data_of(goal(), [spanning, month(6, 7, 10)]), [_method()])
+    assert made_ is not None and (made_.earlier, made_.cited) == ([], ())
+
+
+def test_the_figures_of_the_years_before_are_cited_as_the_history_s() -> None:
+    data = data_of(goal(), [year(2023, 1, 2), year(2024, 3, 5), month(6, 7, 10)])
+    made_ = made(data, [_method()])
+    assert made_ is not None and made_.cited == (0, 1)
+
+
+def test_the_years_before_the_window_start_at_the_earliest_figure() -> None:
+    assert earlier_years(goal(), date(2023, 4, 1)) == [
+        pr.Period.between(date(2023, 1, 1), date(2023, 12, 31)),
+        pr.Period.between(date(2024, 1, 1), date(2024, 12, 31))]
+    assert earlier_years(goal(), date(2025, 1, 1)) == []
+
+
+def test_a_window_opening_mid_year_cuts_its_year_before_at_the_day_before() -> None:
+    mid = attrs.evolve(goal(), window_start=date(2024, 7, 1))
+    assert earlier_years(mid, date(2024, 2, 1)) == [
+        pr.Period.between(date(2024, 1, 1), date(2024, 6, 30))]
+
+
 # -- methods ---------------------------------------------------------------------------------
 
 def test_every_loaded_method_runs_the_default_first(registry: pr.Registry) -> None:
@@ -162,7 +230,7 @@ def test_an_assessment_sees_the_history_and_gives_the_headline_progress() -> Non
     finding, _ = finding_of(data)
     seen: list[pr.ProgressInput] = []
     method = _method(seen=seen)
-    out = assess(data.target, RATE, finding, past(data, [method]), [method], WHEN, False)
+    out = assess(data.target, RATE, finding, made(data, [method]), [method], WHEN, False)
     assert out.progress is pr.Progress.ON_TRACK
     assert [p.on for p in out.history] == [date(2025, 1, 31), date(2025, 5, 31)]
     (given,) = seen
@@ -175,7 +243,7 @@ def test_a_raising_method_becomes_an_error_assessment_and_the_next_gives_the_hea
     data = data_of(goal(), [month(1, 1, 2)])
     finding, _ = finding_of(data)
     methods = [_raising(), _method()]
-    out = assess(data.target, RATE, finding, past(data, methods), methods, WHEN, False)
+    out = assess(data.target, RATE, finding, made(data, methods), methods, WHEN, False)
     broken, fixed = out.assessments
     assert (broken.grade, broken.status) == ("error", pr.Progress.INSUFFICIENT_DATA)
     assert "RuntimeError: boom" in broken.message.en
@@ -187,7 +255,7 @@ def test_a_raising_method_is_re_raised_in_strict_mode() -> None:
     finding, _ = finding_of(data)
     methods = [_raising()]
     with pytest.raises(CheckError, match="broken"):
-        assess(data.target, RATE, finding, past(data, methods), methods, WHEN, True)
+        assess(data.target, RATE, finding, made(data, methods), methods, WHEN, True)
 
 
 def test_a_finding_without_history_is_left_as_it_is() -> None:
@@ -218,5 +286,21 @@ def test_a_cut_off_before_the_target_applies_gives_no_point() -> None:
     finding = pr.Finding(code="R.t", kind="target", verdict=pr.Verdict.NOT_MET,
                          observed=Fraction(3, 4), message=pr.Text.same("finding"),
                          observations=(1,))
-    assert history(data(goal(valid_from=date(2025, 4, 1))), finding, measured, WHEN,
-                   [_method()]) == (pr.Point(on=date(2025, 5, 31), value=Fraction(3, 4)), [])
+    made = history(data(goal(valid_from=date(2025, 4, 1))), finding, measured, WHEN,
+                   [_method()])
+    assert made is not None
+    assert (made.latest, made.earlier) == (pr.Point(on=date(2025, 5, 31),
+                                                     value=Fraction(3, 4)), [])
+
+
+def test_no_method_is_called_on_a_closed_target_and_each_gets_the_closed_assessment() -> None:
+    seen: list[pr.ProgressInput] = []
+    method = _method("always.on_track", seen)
+    closed_target = attrs.evolve(goal(), valid_to=date(2025, 6, 30))
+    data = data_of(closed_target, [month(1, 1, 2), month(5, 3, 4)])
+    finding, _ = finding_of(data)
+    out = assess(closed_target, RATE, finding, made(data, [method]), [method], WHEN, False)
+    assert seen == []
+    assert [(a.method, a.status, a.grade) for a in out.assessments] == [
+        ("always.on_track", pr.Progress.CLOSED, "not_achieved")]
+    assert out.progress is pr.Progress.CLOSED

@@ -289,3 +289,28 @@ def test_a_snapshot_is_the_latest_by_the_combine_order_in_a_chunk_and_across(
                                            registry=registry)
             assert len(evaluated.table) == 1  # one class, one figure standing for it
             assert_same_findings(evaluated, report)
+
+
+def test_the_years_before_the_window_give_the_one_pass_history_in_chunks(
+        registry: pr.Registry, tmp_path: Path) -> None:
+    # 2023 and 2024 by quarter, then 2025's months: each year before the window is a point
+    # of every target's history, as in one pass, whatever the cut.
+    lines = [f"T1.A.1,c{u},commune,Q{q}/{y},{q + u + (y - 2023) * 5},{20 + u}"
+             for y in (2023, 2024) for q in (1, 2, 3, 4) for u in (1, 2, 3)]
+    lines += [f"T1.A.1,c{u},commune,{m:02d}/2025,{10 + m},{20 + u}" for m in range(1, 7)
+              for u in (1, 2, 3)]
+    lines += [f"T1.A.2,hy,province,Q4/{y},{50 + y - 2023},100" for y in (2023, 2024)]
+    lines += ["T1.A.2,hy,province,Q2/2025,60,100"]
+    path = write(tmp_path, ("indicator,entity,level,period,numerator,denominator\n"
+                            + "\n".join(lines) + "\n").encode())
+    report = one_pass(path, registry)
+    pooled = report.finding("T1.A.1.pooled")
+    assert [p.on for p in pooled.history][:2] == [date(2023, 12, 31), date(2024, 12, 31)]
+    assert not [i for i in report.issues if i.code == "unused"]
+    for n in (1, 2, 3, 7):
+        evaluated = evaluate_in_chunks(path, n, as_of=AS_OF, entities=ENTITIES,
+                                       registry=registry)
+        assert_same_findings(evaluated, report)
+        for mine, theirs in zip(evaluated.report.findings, report.findings, strict=True):
+            assert evaluated.rows(mine.details.get("history", ()), registry=registry) == {
+                report.observations.row_at(i) for i in theirs.details.get("history", ())}

@@ -718,10 +718,74 @@ def test_a_target_not_met_once_its_deadline_has_passed_is_never_on_track(as_of: 
     assert "đã hết hạn" in finding.assessments[0].message.vi
 
 
-def test_a_target_that_ends_early_is_judged_against_its_own_end() -> None:
+def test_a_target_that_ends_early_is_judged_against_its_own_end_on_its_last_day() -> None:
+    # After that day it is closed, with no pace at all (tests/test_closed.py).
     finding = _plan200_finding("HY25.INF.1.district", [
         ("huyen-a", "district", "Q1/2025", 90, 100),
-        ("huyen-a", "district", "Q2/2025", 98, 100)], date(2025, 12, 31))
+        ("huyen-a", "district", "Q2/2025", 98, 100)], date(2025, 6, 30))
     assert finding.verdict is pr.Verdict.NOT_MET
     assert finding.progress is pr.Progress.NEEDS_ACCELERATION
     assert finding.assessments[0].deadline == date(2025, 6, 30)
+
+
+# -- the years before the window: baseline and history ----------------------------------------
+
+#: PS-3's province-wide rate reported for 2023 and 2024, then for the first half of 2025.
+SERIES = [("hung-yen", "province", "2023", 40, 100), ("hung-yen", "province", "2024", 50, 100),
+          ("hung-yen", "province", "H1/2025", 55, 100)]
+
+
+def test_a_2023_2024_2025_series_gives_a_projection_as_of_30_june_2025() -> None:
+    finding = _plan200_finding("HY25.PS.3.province", SERIES, MID_2025)
+    assert finding.history == (pr.Point(on=D(2023, 12, 31), value=Fraction(2, 5)),
+                               pr.Point(on=D(2024, 12, 31), value=Fraction(1, 2)),
+                               pr.Point(on=MID_2025, value=Fraction(11, 20)))
+    a = _assessment(finding, LINEAR)
+    assert a.grade != "one_figure" and a.status is P.NEEDS_ACCELERATION
+    # Five points in the half year since 2024's 50%, kept up to the deadline: about 60%.
+    pace = Fraction(1, 20) / fractional_years(D(2024, 12, 31), MID_2025)
+    assert a.projected == Fraction(11, 20) + pace * fractional_years(MID_2025, D(2025, 12, 31))
+    assert a.projected_date is not None and a.projected_date.year == 2026
+
+
+def test_the_first_half_alone_is_still_one_figure() -> None:
+    finding = _plan200_finding("HY25.PS.3.province", SERIES[2:], MID_2025)
+    assert _assessment(finding, LINEAR).grade == "one_figure"
+
+
+def test_the_baseline_is_the_last_year_before_the_window() -> None:
+    # The plan's 2025 target starts from where 2024 ended; 2023 is history shown beside it.
+    finding = _plan200_finding("HY25.PS.3.province", SERIES, MID_2025)
+    for a in finding.assessments:
+        assert a.baseline == pr.Point(on=D(2024, 12, 31), value=Fraction(1, 2)), a.method
+
+
+def test_a_stated_baseline_wins_over_the_years_reported_before() -> None:
+    stated = pr.Point(on=D(2024, 12, 31), value="45%",
+                      source=pr.Text(vi="Kế hoạch nêu", en="stated by the plan"))
+    target = _target(code="W.PS.2.province", indicator="W.PS.2", window_start=None,
+                     baseline=stated, threshold="65%")
+    f = _evaluate([_flow("2023", 40, 100), _flow("2024", 50, 100), _flow("H1/2025", 55, 100)],
+                  target).finding("W.PS.2.province")
+    assert _assessment(f, LINEAR).baseline == stated
+    assert [p.on for p in f.history] == [D(2023, 12, 31), D(2024, 12, 31), MID_2025]
+
+
+def test_the_years_before_are_cited_as_history_and_never_unused() -> None:
+    target = _target(code="W.PS.2.province", indicator="W.PS.2", window_start=None,
+                     threshold="65%")
+    report = _evaluate([_flow("2023", 40, 100), _flow("2024", 50, 100),
+                        _flow("H1/2025", 55, 100)], target)
+    assert report.finding("W.PS.2.province").details["history"] == (0, 1)
+    assert not [i for i in report.issues if i.code == "unused"]
+    assert report.conservation().holds
+
+
+def test_without_progress_the_years_before_are_named_unused() -> None:
+    # Progress skipped, nothing uses them: they are named, never dropped.
+    target = _target(code="W.PS.2.province", indicator="W.PS.2", window_start=None,
+                     threshold="65%")
+    report = _evaluate([_flow("2023", 40, 100), _flow("H1/2025", 55, 100)], target,
+                       progress_methods=[])
+    assert [i.observation for i in report.issues if i.code == "unused"] == [0]
+    assert report.conservation().holds

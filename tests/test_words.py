@@ -35,6 +35,7 @@ STATUSES = {
     Progress.REGRESSING: ("đang đi lùi", "regressing"),
     Progress.INSUFFICIENT_DATA: ("chưa đủ số liệu", "insufficient data"),
     Progress.NOT_YET_DUE: ("chưa đến kỳ báo cáo", "not yet due"),
+    Progress.CLOSED: ("đã khép lại", "closed"),
 }
 
 # The HTML report's figure list, today in another Vietnamese phrasing for three statuses.

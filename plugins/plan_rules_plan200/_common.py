@@ -72,6 +72,11 @@ _SCOPE_NAMES = {
     "province": Text(vi="toàn tỉnh", en="province-wide"),
 }
 
+#: Why the district targets end before the plan's deadline: a closed target's report says it.
+DISTRICT_LEVEL_ABOLISHED = Text(
+    vi="cấp huyện không còn từ ngày 1/7/2025 (chính quyền địa phương hai cấp)",
+    en="the district level was abolished on 1 July 2025 (two-tier local government)")
+
 _LEVEL_TARGETS = (
     # (scope word in the target code, entity level, name, last valid day)
     ("province", DEPARTMENT,
@@ -155,6 +160,7 @@ def target(
     comparator: Comparator = Comparator.GE,
     name: Text | None = None,
     valid_to: date | None = None,
+    note: Text | None = None,
 ) -> Target:
     """A target coded ``<indicator>.<scope_word>``, due on :data:`DEADLINE`."""
     return Target(
@@ -167,6 +173,7 @@ def target(
         deadline=DEADLINE,
         name=name if name is not None else _SCOPE_NAMES.get(scope_word),
         valid_to=valid_to,
+        note=note,
     )
 
 
@@ -186,11 +193,13 @@ def done(indicator: str) -> Target:
 def per_level(indicator: str, aggregation: Aggregation, *, province: Fraction,
               district: Fraction, commune: Fraction) -> tuple[Target, ...]:
     """One target per level of government: province-level agencies (entity level
-    ``department``), districts (valid until 30/6/2025) and communes."""
+    ``department``), districts (valid until 30/6/2025, then closed: final on the first
+    half, with :data:`DISTRICT_LEVEL_ABOLISHED` as the reason) and communes."""
     thresholds = {"province": province, "district": district, "commune": commune}
     return tuple(
         target(indicator, word, thresholds[word], scope=Scope(level=level),
-               aggregation=aggregation, name=name, valid_to=valid_to)
+               aggregation=aggregation, name=name, valid_to=valid_to,
+               note=DISTRICT_LEVEL_ABOLISHED if valid_to is not None else None)
         for word, level, name, valid_to in _LEVEL_TARGETS
     )
 

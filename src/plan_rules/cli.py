@@ -598,8 +598,18 @@ def _explain_lines(code: str, registry: Registry, lang: str) -> list[tuple[str, 
         if t.valid_from or t.valid_to:
             start = f"{t.valid_from:%d/%m/%Y}" if t.valid_from else "…"
             end = f"{t.valid_to:%d/%m/%Y}" if t.valid_to else "…"
-            valid = _t(lang, f"{start} – {end}; ngoài khoảng này: không áp dụng",
-                       f"{start} – {end}; outside it: not applicable")
+            # What each side of the validity means: not yet applicable before it; closed
+            # after it, judged once on the window ending on its last day.
+            sides = []
+            if t.valid_from:
+                sides.append(_t(lang, f"trước {start}: không áp dụng",
+                                f"before {start}: not applicable"))
+            if t.valid_to:
+                sides.append(_t(lang, f"sau {end}: đã khép lại — đánh giá một lần trên kỳ đo "
+                                f"đến {end}, kết quả là cuối cùng, không đánh giá tốc độ",
+                                f"after {end}: closed — judged once on its window to {end}, "
+                                "final, no pace judged"))
+            valid = f"{start} – {end}; " + "; ".join(sides)
         exact = f"{t.comparator.value} {t.threshold}"
         lines = [
             (_t(lang, "Chỉ tiêu", "Target"),

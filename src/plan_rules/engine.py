@@ -44,6 +44,7 @@ from .periods import Period
 from .registry import Registry, load_registry, select_plans
 from .report import DEFAULT_MAX_ISSUES, CheckTiming, IssueLedger, Report, RunInfo
 from .resolve import Units
+from .words import closed_message
 
 __all__ = ["CheckContext", "evaluate"]
 
@@ -227,9 +228,16 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
         details["derived"] = True
     if plan is not None:
         details["deadline"] = target.deadline.isoformat()
+    said = compare.message(indicator, target, verdict, observed, stats, units, None,
+                           measured.derived)
+    ended = window.closure(target, when)
+    if ended is not None:
+        # Judged on its own window, as on its last day: the report says it is final.
+        details["closed"] = {"on": ended.on, "reason": None if ended.reason is None else
+                             {"vi": ended.reason.vi, "en": ended.reason.en}}
+        said = closed_message(said, ended.on, ended.reason)
     return Finding(
         **base, verdict=verdict, observed=observed, statistics=stats, gap=gap,
         gap_units=units, entities=results, observations=measured.used, details=details,
-        message=compare.message(indicator, target, verdict, observed, stats, units, None,
-                                measured.derived),
+        message=said,
     ), measured

@@ -3,7 +3,10 @@ progress method makes of that history.
 
 The history is read from the same series of figures as the finding itself: at each earlier
 cut-off (the end of a reporting period of the target's schedule in which a figure ended) the
-figures a unit had by then are a prefix of its series, combined and aggregated again. Nothing
+figures a unit had by then are a prefix of its series, combined and aggregated again; and each
+year before the target's window that holds figures of its indicator (2023 and 2024 for a 2025
+target) gives a point too, the target's statistic over that year, so that reported earlier
+years are the baseline and history of its progress rather than ``unused``. Nothing
 else of the target is computed twice: an earlier point needs its statistic, not a message,
 gaps or unit results.
 
@@ -19,7 +22,7 @@ from fractions import Fraction
 
 import attrs
 
-from .aggregate import Measured, TargetData, earlier
+from .aggregate import Measured, TargetData, earlier, measure
 from .errors import CheckError, UnknownReferenceError
 from .model import (
     Finding,
@@ -34,10 +37,10 @@ from .model import (
     Verdict,
 )
 from .periods import Period
-from .progress import DEFAULT_METHOD
+from .progress import DEFAULT_METHOD, closed
 from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry
 from .schedule import DEFAULT_SCHEDULE
-from .window import opening
+from .window import closure, earlier_years, opening
 
 __all__ = ["History", "assess", "history", "methods_of"]
 
@@ -56,11 +59,31 @@ def methods_of(registry: Registry, chosen: Sequence[str] | None) -> list[Progres
     return [registry.progress_methods[c] for c in chosen]
 
 
+@attrs.frozen
+class History:
+    """A target's history: its latest point (the finding's own figure), the earlier points
+    (oldest first: a point a year for the years before its window, then one at the end of
+    each earlier reporting period in it), and the positions of the figures of the years
+    before the window that those points were made of (``cited``: the finding names them as
+    history, so that they are not ``unused``)."""
+
+    latest: Point | None
+    earlier: list[Point]
+    cited: tuple[int, ...] = ()
+    #: The date the target's window starts: points before it are of the years before.
+    opens: date | None = None
+
+    def before_window(self) -> list[Point]:
+        """The points of the years before the target's window."""
+        return [p for p in self.earlier if self.opens is not None and p.on < self.opens]
+
+
 def history(data: TargetData, finding: Finding, measured: Measured | None, as_of: date,
             methods: Sequence[ProgressMethod]) -> History | None:
-    """The latest figure (the finding's own) and the statistic at the end of each earlier
-    reporting period of the target's schedule in which its figures ended; None when there is
-    no progress to assess (no method, or a target that does not apply).
+    """The latest figure (the finding's own), a point for each year before the target's
+    window that has its figures, and the statistic at the end of each earlier reporting
+    period of the target's schedule in which its figures ended; None when there is no
+    progress to assess (no method, or a target that does not apply).
 
     ``measured`` is what the finding was made of (None when the target had no window yet).
     """
@@ -68,7 +91,7 @@ def history(data: TargetData, finding: Finding, measured: Measured | None, as_of
         return None
     table, target = data.table, data.target
     if measured is None:
-        return None, []
+        return History(latest=None, earlier=[])
     latest = None
     on = measured.last_end(table)
     if finding.verdict in _JUDGED and finding.observed is not None and on is not None:
@@ -76,7 +99,7 @@ def history(data: TargetData, finding: Finding, measured: Measured | None, as_of
     schedule = target.schedule or DEFAULT_SCHEDULE
     limit = latest.on if latest is not None else as_of
     boundaries = {schedule.period_end(e) for e in measured.ends(table)}
-    points: dict[date, Fraction] = {}
+    points, cited = _years_before(data)
     for boundary in sorted(b for b in boundaries if b < limit):
         window = opening(target, boundary)
         if not isinstance(window, Period):
@@ -84,34 +107,77 @@ def history(data: TargetData, finding: Finding, measured: Measured | None, as_of
         verdict, observed, on = earlier(data, window, boundary)
         if verdict in _JUDGED and observed is not None and on is not None:
             points[on] = observed
-    return latest, [Point(on=on, value=value) for on, value in sorted(points.items())]
+    return History(latest=latest,
+                   earlier=[Point(on=on, value=value) for on, value in sorted(points.items())],
+                   cited=cited, opens=target.measurement.start)
 
 
-#: A target's history: its latest point (the finding's own figure) and the earlier ones.
-History = tuple[Point | None, list[Point]]
+def _years_before(data: TargetData) -> tuple[dict[date, Fraction], tuple[int, ...]]:
+    """The target's statistic over each year before its window that holds figures of its
+    indicator, by the date of the last figure used, and the positions of every figure those
+    statistics were made of (used, or set aside as an older snapshot)."""
+    target = data.target
+    opens = target.measurement.start
+    first = min((s.first_start for s in data.series), default=None)
+    points: dict[date, Fraction] = {}
+    cited: set[int] = set()
+    if first is None or first >= opens:
+        return points, ()
+    for window in earlier_years(target, first):
+        past = measure(data, window, window.end, None)
+        on = past.last_end(data.table)
+        if past.verdict in _JUDGED and past.observed is not None and on is not None:
+            points[on] = past.observed
+            for c in past.figures.combined.values():
+                cited.update(c.used)
+                cited.update(c.history)
+    return points, tuple(sorted(cited))
 
 
 def assess(target: Target, indicator: Indicator, finding: Finding, past: History | None,
            methods: Sequence[ProgressMethod], as_of: date, strict: bool) -> Finding:
     """``finding`` with the target's history ``past`` (None: the finding has no progress)
-    and every progress method's assessment of it."""
+    and every progress method's assessment of it.
+
+    The baseline is the one the target states, when it states one: the plan set its target
+    against it, and the figures reported for the years before may cover another territory
+    or have been revised since. Else it is the last point of a year before the window (where
+    things stood when the window opened), else the earliest point of the history.
+
+    A target closed as of ``as_of`` (:func:`~plan_rules.window.closure`) has no pace to
+    judge: no method runs on it, and each method's assessment is
+    :func:`~plan_rules.progress.closed`'s, stamped with the method.
+    """
     if past is None:
         return finding
-    latest, earlier = past
-    points = (*earlier, *(() if latest is None else (latest,)))
+    latest = past.latest
+    points = (*past.earlier, *(() if latest is None else (latest,)))
+    before = past.before_window()
     schedule = target.schedule or DEFAULT_SCHEDULE
     measure_period = target.measurement
     dues = schedule.due_dates(measure_period.start, measure_period.end)
+    ended = closure(target, as_of)
+    baseline = target.baseline or (before[-1] if before else points[0] if points else None)
     inp = ProgressInput(
         target=target, indicator=indicator, as_of=as_of, history=points, latest=latest,
-        baseline=target.baseline or (points[0] if points else None),
-        baseline_stated=target.baseline is not None,
+        baseline=baseline, baseline_stated=target.baseline is not None,
         first_due=dues[0] if dues else None,
-        next_due=next((d for d in dues if d > as_of), None),
+        next_due=None if ended else next((d for d in dues if d > as_of), None),
     )
-    assessments = tuple(_assess(m, target, inp, strict) for m in methods)
+    if ended is not None:
+        assessments = tuple(
+            attrs.evolve(closed(inp, m.name, ended.on, ended.reason), method=m.code,
+                         method_version=m.version, parameters=m.parameters, plugin=m.plugin)
+            for m in methods)
+    else:
+        assessments = tuple(_assess(m, target, inp, strict) for m in methods)
     headline = next((a.status for a in assessments if a.grade != "error"), None)
-    return attrs.evolve(finding, progress=headline, assessments=assessments, history=points)
+    details = finding.details
+    if past.cited:
+        details = {**details, "history": tuple(sorted({*details.get("history", ()),
+                                                       *past.cited}))}
+    return attrs.evolve(finding, progress=headline, assessments=assessments, history=points,
+                        details=details)
 
 
 def _assess(method: ProgressMethod, target: Target, inp: ProgressInput,

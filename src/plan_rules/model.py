@@ -80,6 +80,7 @@ class Progress(enum.StrEnum):
     REGRESSING = "regressing"
     INSUFFICIENT_DATA = "insufficient_data"
     NOT_YET_DUE = "not_yet_due"
+    CLOSED = "closed"
 
 
 class Kind(enum.StrEnum):
@@ -351,11 +352,17 @@ class Target:
     """A threshold an indicator must reach over a scope by a deadline.
 
     ``valid_from``/``valid_to`` bound the dates the target applies to (a district-level target
-    ends when the district level does); outside them the verdict is ``not_applicable``.
+    ends when the district level does): before ``valid_from`` the verdict is
+    ``not_applicable``; after ``valid_to`` the target is *closed*, judged once on its own
+    window (ending on ``valid_to``) and final, with progress ``closed`` and no pace. ``note``
+    is what a reader should know of the target; a target that ends before its deadline says
+    there why (a closed target's report quotes it: "closed 30/06/2025: <note>").
     ``window_start`` is where measurement begins (default: 1 January of the deadline's year).
-    ``baseline`` is the starting figure the plan states, if it states one (progress otherwise
-    starts from the earliest figure in the window); ``schedule`` is how often figures are
-    reported and when they fall due (default: quarterly, due on the quarter's last day).
+    ``baseline`` is the starting figure the plan states, if it states one; progress otherwise
+    starts from the last figure reported for a year before the window (the year the plan
+    started from), or else the earliest figure in the window (``docs/progress.md``).
+    ``schedule`` is how often figures are reported and when they fall due (default:
+    quarterly, due on the quarter's last day).
     """
 
     code: str = attrs.field(validator=_code)
@@ -867,10 +874,12 @@ class ProgressInput:
     """What a progress method sees of one target: its figures over time and its setting.
 
     ``history`` holds the target's statistic at the end of each reporting period, oldest first,
-    ending with ``latest`` (the figure the verdict was given on; None when there is none).
-    ``baseline`` is the target's stated baseline when ``baseline_stated``, else the earliest
-    figure of the history. ``first_due`` is when the target's first figures fell due in its
-    window, ``next_due`` when the next ones do. ``parameters`` are the method's own.
+    ending with ``latest`` (the figure the verdict was given on; None when there is none); it
+    begins with a point a year for the years before the window that have figures.
+    ``baseline`` is the target's stated baseline when ``baseline_stated``, else the last point
+    of a year before the window, else the earliest figure of the history. ``first_due`` is
+    when the target's first figures fell due in its window, ``next_due`` when the next ones
+    do (None for a closed target). ``parameters`` are the method's own.
     """
 
     target: Target = attrs.field(validator=v.instance_of(Target))

@@ -10,8 +10,10 @@ period of each schedule they end in, where the targets with dates apply) are alw
 or set aside together, so a flow's class keeps
 only its count of figures, the sums of its counts (Python integers) and the first start and last
 end; a stock's or milestone's keeps its latest figure by the combine stage's own order (end,
-length, report date, then position in the file). Figures that no window can select (before every
-window, or after the as-of date) keep a count. Each unit's periods are kept as coalesced day
+length, report date, then position in the file). Figures of a year before a target's window
+are its history (a point a year): those of one year form classes of their own. Figures that
+no window can select (before every window and in no such year, or after the as-of date) keep
+a count. Each unit's periods are kept as coalesced day
 intervals, so that a figure for the same period in two chunks (a duplicate) or periods that
 overlap across chunks are noticed when merging.
 
@@ -555,13 +557,27 @@ class _Classes:
             return found
         ts = self.targets.get(code, [])
         start, end = p.start, p.end
+        # Whether the figure lies in one of the years before each target's window, whose
+        # statistic is a point of its history (window.earlier_years): figures of one such
+        # year are used together, apart from the others.
+        early = [start.year == end.year and end < t.measurement.start for t in ts]
         if end > self.as_of:
             found = AFTER
         elif not any((t.measurement.start <= start and end <= t.measurement.end)
                      or ((t.valid_from or t.valid_to)
                      and t.measurement.start.year <= start.year <= t.measurement.end.year)
                      for t in ts):
-            found = BEFORE  # neither selected nor set aside as excluded by any target
+            # Neither selected nor set aside as excluded by any target at any date of its
+            # window: history of a year before a window, or no target's at all.
+            if not any(early):
+                found = BEFORE
+            else:
+                bits = list(early)
+                for t in ts:
+                    if t.valid_from or t.valid_to:
+                        bits += [t.valid_from is None or end >= t.valid_from,
+                                 t.valid_to is None or start <= t.valid_to]
+                found = (-2, sum(1 << k for k, b in enumerate(bits) if b), (start.year,))
         else:
             starts = sorted({t.measurement.start for t in ts})
             ends = sorted({self.as_of, *(t.measurement.end for t in ts)})
@@ -577,9 +593,11 @@ class _Classes:
                              t.valid_to is None or start <= t.valid_to,
                              start.year < t.measurement.start.year,
                              start.year > t.measurement.end.year]
+            bits += early
             found = (bisect.bisect_right(starts, start), sum(1 << k for k, b in enumerate(bits)
                                                              if b),
-                     tuple(s.period_end(end).toordinal() for s in schedules))
+                     tuple(s.period_end(end).toordinal() for s in schedules)
+                     + ((start.year,) if any(early) else ()))
         self._cache[key] = found
         return found
 

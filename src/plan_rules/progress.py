@@ -15,6 +15,9 @@ Two methods ship, contributed by the ``builtin`` plugin like any third party's:
 Both give ``achieved`` exactly when the latest figure meets the target, and both project the
 first day the target would be met at the current pace (or say that it would not be). The
 formulas, their sources and a worked example are in ``docs/progress.md``.
+
+A target closed before the as-of date (its validity ended) has no pace left to judge: no
+method runs on it, and every method's assessment of it is :func:`closed`'s, made here.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ __all__ = [
     "LINEAR",
     "STATUS_ORDER",
     "builtin_methods",
+    "closed",
     "compare_power",
     "growth_ratio",
     "linear",
@@ -312,6 +316,39 @@ def _start(inp: ProgressInput, code: str, version: str, name: Text,
                      "second reporting period or a baseline stated by the plan",
                      grade="one_figure")
     return _Setup(inp, baseline, latest)
+
+
+def closed(inp: ProgressInput, name: Text, on: date, reason: Text | None) -> ProgressAssessment:
+    """What any method says of a target closed on ``on`` (its validity ended then, before the
+    as-of date), ``name`` being the method's: ``closed``, final, with no pace, projection or
+    due date. The grade says whether its final figure (``inp.latest``, of its own window)
+    meets it: ``achieved``, ``not_achieved``, or ``no_figure`` when it had none."""
+    latest = inp.latest
+    day = _day(on)
+    end = Text(vi=f"ngày {day}" + (f": {reason.vi}" if reason else ""),
+               en=f"on {day}" + (f": {reason.en}" if reason else ""))
+    words = status_words(Progress.CLOSED)
+    if latest is None:
+        grade = "no_figure"
+        vi, en = ("không có số liệu dùng được trong kỳ đo", "no usable figure in its window")
+    else:
+        shown = {lang: _show(inp, latest.value, lang) for lang in ("vi", "en")}
+        if inp.target.comparator.holds(latest.value, inp.target.threshold):
+            grade = "achieved"
+            vi = f"kết quả cuối cùng {shown['vi']} ngày {_day(latest.on)} đạt chỉ tiêu"
+            en = f"final figure {shown['en']} on {_day(latest.on)} meets the target"
+        else:
+            grade = "not_achieved"
+            vi = f"kết quả cuối cùng {shown['vi']} ngày {_day(latest.on)} chưa đạt chỉ tiêu"
+            en = f"final figure {shown['en']} on {_day(latest.on)} does not meet the target"
+    message = Text(
+        vi=f"{name.vi}: {words.vi} — {end.vi}; {vi}; không đánh giá tốc độ sau khi chỉ tiêu "
+           "kết thúc.",
+        en=f"{name.en}: {words.en} — {end.en}; {en}; no pace is judged after a target's end.")
+    return ProgressAssessment(
+        method="closed", method_version="1", status=Progress.CLOSED, message=message,
+        grade=grade, baseline=inp.baseline, latest=latest, deadline=due_by(inp.target),
+        target=inp.target.threshold)
 
 
 def _outlook(s: _Setup, reached: date | None, projected: Fraction, horizon: int,

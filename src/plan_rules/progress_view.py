@@ -39,7 +39,9 @@ _LABELS = {
     "deadline": ("hạn", "deadline"),
     "methods": ("Tiến độ theo", "Progress by"),
     "baseline": ("Giá trị cơ sở", "Baseline"),
-    "from_data": ("số liệu đầu tiên trong kỳ đo", "the earliest figure in the window"),
+    "from_data": ("số liệu của năm gần nhất trước kỳ đo, nếu không có thì số liệu đầu tiên "
+                  "trong kỳ đo",
+                  "the figure of the last year before the window, else the earliest in it"),
     "reporting": ("Kỳ báo cáo", "Reporting"),
     "due": ("hạn nộp: hết kỳ", "due at period end"),
     "days": ("ngày", "days"),
@@ -69,7 +71,7 @@ def progress_line(finding: Finding, kind: Kind, lang: str = "en") -> str | None:
     if a is None or a.status is Progress.ACHIEVED:
         return None
     text = f"{_label('progress', lang)}: {status_words(a.status).get(lang)}"
-    if a.status in (Progress.INSUFFICIENT_DATA, Progress.NOT_YET_DUE):
+    if a.status in (Progress.INSUFFICIENT_DATA, Progress.NOT_YET_DUE, Progress.CLOSED):
         detail = a.message.get(lang).split(" — ", 1)
         return text + (f" — {detail[1].rstrip('.')}" if len(detail) == 2 else "")
     if a.projected_date is not None:

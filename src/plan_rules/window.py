@@ -8,13 +8,17 @@ of a target's history.
 A figure is left out of a target when the target or the unit did not apply during its period
 (named in the finding as ``excluded``), and a stock's unit that ceased before the window ends
 (a district after 1 July 2025) is not part of the latest snapshot.
+
+A target whose validity ended before the as-of date is *closed* (:func:`closure`): its window
+is its own, ending on its last valid day, whatever the date; and the years before a target's
+window (:func:`earlier_years`) are where its baseline and history come from.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from itertools import accumulate
 
 import attrs
@@ -25,7 +29,8 @@ from .lazy import LazySequence
 from .model import Aggregation, Entity, Indicator, Target, Text
 from .periods import Period
 
-__all__ = ["Prefix", "Selection", "Series", "opening", "select", "series"]
+__all__ = ["Closure", "Prefix", "Selection", "Series", "closure", "earlier_years", "opening",
+           "select", "series"]
 
 
 class Series:
@@ -170,6 +175,43 @@ def opening(target: Target, when: date) -> Period | tuple[Text, bool]:
         return Text(vi=f"kỳ đo bắt đầu {measure.start:%d/%m/%Y}",
                     en=f"measurement starts {measure.start:%d/%m/%Y}"), False
     return Period.between(measure.start, min(measure.end, when))
+
+
+@attrs.frozen
+class Closure:
+    """A target closed as of a date: its validity ended before it. ``on`` is its last valid
+    day (its window ends there, or on its deadline if that comes first), ``reason`` why it
+    ended: the target's ``note``, if any."""
+
+    on: date
+    reason: Text | None
+
+
+def closure(target: Target, when: date) -> Closure | None:
+    """How ``target`` is closed as of ``when``: its validity ended before ``when`` (a district
+    target as of 31/12/2025; not as of 30/6/2025, its last day). None while it is open, and
+    for a target valid on no day of its window (not applicable, never closed).
+
+    A closed target's window is the one :func:`opening` gives on its last day: every later
+    date sees the same figures in it, so it is judged once, and its verdict is final.
+    """
+    if target.valid_to is None or when <= target.valid_to or _never_valid(target) is not None:
+        return None
+    return Closure(on=target.valid_to, reason=target.note)
+
+
+def earlier_years(target: Target, first: date) -> list[Period]:
+    """The windows of the years before ``target``'s, from the year of ``first`` (the earliest
+    figure of its indicator): each calendar year, the last one cut at the day before the
+    target's window starts. A target's statistic over each is a point of its history."""
+    start = target.measurement.start
+    out = []
+    for year in range(first.year, start.year + 1):
+        begins = date(year, 1, 1)
+        if begins >= start:
+            break
+        out.append(Period.between(begins, min(date(year, 12, 31), start - timedelta(days=1))))
+    return out
 
 
 def _never_valid(target: Target) -> Text | None:

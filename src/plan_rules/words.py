@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from datetime import date
 from fractions import Fraction
 
 import attrs
@@ -23,6 +24,7 @@ from .model import Comparator, Kind, Progress, Text, Verdict
 from .numbers import format_number, format_percent
 
 __all__ = [
+    "FINAL_WORDS",
     "GAP_WORDS",
     "ISSUE_CODES",
     "LEVEL_WORDS",
@@ -33,6 +35,8 @@ __all__ = [
     "Direction",
     "IssueCode",
     "Word",
+    "closed_message",
+    "closed_words",
     "gap_direction",
     "level_words",
     "milestone_words",
@@ -85,8 +89,9 @@ VERDICT_WORDS: Mapping[Verdict, Word] = {Verdict(w.code): w for w in (
     Word("no_data", Text(vi="chưa có số liệu", en="no data"),
          "no usable figure for the target's window and scope"),
     Word("not_applicable", Text(vi="không áp dụng", en="not applicable"),
-         "the target does not apply on the as-of date (outside its validity, or no entity in "
-         "scope exists then)"),
+         "the target does not apply on the as-of date (its validity has not begun, it is valid "
+         "on no day of its window, or no entity in scope exists then); a target whose validity "
+         "ended is closed instead: judged on its own window, final"),
     Word("invalid", Text(vi="số liệu không hợp lệ", en="invalid data"),
          "data issues block the figures the verdict needs"),
     Word("error", Text(vi="lỗi khi kiểm tra", en="error"),
@@ -115,11 +120,44 @@ STATUS_WORDS: Mapping[Progress, Word] = {Progress(w.code): w for w in (
          "too few figures over time to judge a pace"),
     Word("not_yet_due", Text(vi="chưa đến kỳ báo cáo", en="not yet due"),
          "no figures were due yet in the target's window"),
+    Word("closed", Text(vi="đã khép lại", en="closed"),
+         "the target's validity ended before the as-of date (a district target after "
+         "30/6/2025): its verdict is final on its own window, and no pace is judged; the "
+         "assessment's grade says whether the final figure met it (`achieved`, "
+         "`not_achieved`, `no_figure`)"),
 )}
 
 def status_words(status: Progress) -> Text:
     """The progress status in words, in both languages."""
     return STATUS_WORDS[status].text
+
+
+def closed_words(on: date, reason: Text | None) -> Text:
+    """What a closed target's finding and progress say of its end: ``closed 30/06/2025:
+    the district level was abolished …`` (the reason is the target's note, where it gives
+    one)."""
+    day = f"{on:%d/%m/%Y}"
+    return Text(vi=f"đã khép lại ngày {day}" + (f": {reason.vi}" if reason else ""),
+                en=f"closed {day}" + (f": {reason.en}" if reason else ""))
+
+
+#: What a closed target's finding adds to its message: the verdict stands as it was on the
+#: target's last day.
+FINAL_WORDS = Word("final", Text(vi="kết quả là cuối cùng", en="the verdict is final"),
+                   "a closed target's verdict is its own window's, the same at every later "
+                   "date")
+
+
+def closed_message(message: Text, on: date, reason: Text | None) -> Text:
+    """A closed target's message: what it says of its window, then that it closed on ``on``
+    (and why) and that its verdict is final."""
+    end, final = closed_words(on, reason), FINAL_WORDS.text
+    return Text(vi=f"{message.vi} {_capital(end.vi)}; {final.vi}.",
+                en=f"{message.en} {_capital(end.en)}; {final.en}.")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 # -- gap directions --------------------------------------------------------------------------
