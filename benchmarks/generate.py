@@ -58,6 +58,13 @@ def write_entities(path: Path) -> None:
             out.writerow((code, code, level, GROUPS[level], code[:3], "", ""))
 
 
+#: Denominators that never exceed another indicator's of the same unit and month, as a
+#: province's own figures do (Plan 200's check HY25.PS.C3: the procedures eligible for full
+#: online service are some of all the procedures). Every 997th unit's are left as drawn, so
+#: that the check has figures that break it to name.
+AT_MOST = {"HY25.PS.2": "HY25.PS.1"}
+
+
 def generate(path: Path, seed: int = 2025, months: int = 12, years: int = 1) -> int:
     """Write the workload to ``path``: ``months`` months of each of ``years`` years ending
     with 2025 (one year gives the file it always gave); returns the number of figure rows."""
@@ -75,9 +82,14 @@ def generate(path: Path, seed: int = 2025, months: int = 12, years: int = 1) -> 
         for year, month in ((y, m) for y in range(2026 - years, 2026)
                             for m in range(1, months + 1)):
             period = f"{month:02d}/{year}"
-            for code, level in reporting:
+            for n, (code, level) in enumerate(reporting):
+                dens: dict[str, int] = {}
                 for ind in rates:
                     den = rng.randint(20, 400)
+                    cap = dens.get(AT_MOST.get(ind.code, ""))
+                    if cap is not None and n % 997:
+                        den = min(den, cap)
+                    dens[ind.code] = den
                     # Most units are near the plan's thresholds, so verdicts are mixed.
                     num = min(den, int(den * rng.uniform(0.45, 1.02)))
                     out.writerow((ind.code, code, level, period, num, den, "", "", "", ""))
