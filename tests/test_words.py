@@ -22,6 +22,7 @@ from plan_rules.progress import status_words
 VERDICTS = {
     Verdict.MET: ("đạt", "met"),
     Verdict.NOT_MET: ("chưa đạt", "not met"),
+    Verdict.INCOMPLETE: ("chưa đủ đơn vị báo cáo", "incomplete"),
     Verdict.NO_DATA: ("chưa có số liệu", "no data"),
     Verdict.NOT_APPLICABLE: ("không áp dụng", "not applicable"),
     Verdict.INVALID: ("số liệu không hợp lệ", "invalid data"),

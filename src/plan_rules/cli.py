@@ -8,7 +8,7 @@ format when ``--format`` is not given); diagnostics and the progress bar go to s
 Exit codes:
 
 * 0 — done, and nothing that ``--fail-on`` names was found (``validate``: no data error);
-* 1 — ``--fail-on`` matched: a target not met (or invalid, or a check error) for
+* 1 — ``--fail-on`` matched: a target not met (or incomplete, invalid, or a check error) for
   ``not_met``, a data issue of severity error for ``issues``; with any ``--fail-on``, a plugin
   problem (a target that did not load is a target the gate cannot pass on); ``validate``
   found a data error;
@@ -72,7 +72,9 @@ EXIT_TERMINATED = 128 + signal.SIGTERM
 def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
-_FAILING = (Verdict.NOT_MET, Verdict.INVALID, Verdict.ERROR)
+#: What ``--fail-on not_met`` fails on: a gate never passes on missing units (``incomplete``)
+#: or on figures it could not judge.
+_FAILING = (Verdict.NOT_MET, Verdict.INCOMPLETE, Verdict.INVALID, Verdict.ERROR)
 
 #: A check that ran this long (nanoseconds) is named on stderr even without ``--timings``.
 SLOW_CHECK_NS = 10 * 10**9
@@ -737,8 +739,9 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Evaluate every target against the figures. Formats: "
                                     "text, html, markdown, csv, json, and any plugin's writer.")
     ev.add_argument("--fail-on", action="append", type=_fail_on, metavar="not_met,issues",
-                    help="exit 1 when a target is not met (or invalid) / a data error is found; "
-                         "either also exits 1 when a plugin problem may have removed targets")
+                    help="exit 1 when a target is not met (or incomplete, or invalid) / a data "
+                         "error is found; either also exits 1 when a plugin problem may have "
+                         "removed targets")
     ev.add_argument("--workers", type=_workers, default=0, metavar="N",
                     help="read, validate and combine a CSV file in N processes, then evaluate "
                          "once (the same findings; a finding cites the combined figures: see "
