@@ -416,3 +416,30 @@ def test_an_earlier_point_is_what_measuring_it_gives(case: tuple[TargetData, dat
     past = measure(data, window, when, None)
     assert earlier(data, window, when) == (past.verdict, past.observed,
                                            past.last_end(data.table))
+
+
+_COUNTS = st.lists(st.tuples(st.integers(0, 20), st.integers(1, 20)).map(
+    lambda nd: (min(nd), max(nd))), min_size=1, max_size=6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(counts=_COUNTS, silent=st.integers(1, 5), aggregation=st.sampled_from(
+    ["pooled", "mean", "each"]))
+def test_silent_units_never_change_the_verdict_of_a_target_that_skips_them(
+        counts: list[tuple[int, int]], silent: int, aggregation: str) -> None:
+    tgt = attrs.evolve(at(aggregation), missing="skip_missing")
+    units = [counted(pr.Entity(code=f"X{i}", level="commune"), n, d, i)
+             for i, (n, d) in enumerate(counts)]
+    assert judged(figures(tgt, *units), [V.NO_DATA] * silent) == judged(figures(tgt, *units))
+
+
+@settings(max_examples=40, deadline=None)
+@given(counts=_COUNTS, silent=st.integers(1, 5))
+def test_a_silent_unit_makes_a_pooled_target_that_requires_all_incomplete(
+        counts: list[tuple[int, int]], silent: int) -> None:
+    tgt = attrs.evolve(at("pooled"), missing="require_all")
+    units = [counted(pr.Entity(code=f"X{i}", level="commune"), n, d, i)
+             for i, (n, d) in enumerate(counts)]
+    whole, observed = judged(figures(tgt, *units))
+    assert judged(figures(tgt, *units), [V.NO_DATA] * silent) == (V.INCOMPLETE, observed)
+    assert whole in (V.MET, V.NOT_MET)

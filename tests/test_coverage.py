@@ -279,3 +279,12 @@ def test_the_chunked_path_gives_the_coverage_of_one_pass(registry: pr.Registry,
 def _written(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_explain_says_a_targets_rule_for_missing_units(
+        capsys: pytest.CaptureFixture[str], cli_on_sample_plan: pr.Registry) -> None:
+    code, out, _ = run(capsys, "explain", "T1.A.1.each", "--lang", "en")
+    assert code == cli.EXIT_OK
+    assert "Missing units  require_all (default) — every unit in scope must report" in out
+    _, vi, _ = run(capsys, "explain", "T1.A.1.pooled", "--lang", "vi")
+    assert "skip_missing (mặc định) — đánh giá trên các đơn vị đã báo cáo" in vi

@@ -59,7 +59,7 @@ from .readers import parse_date, read_entities, read_observations
 from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe, load_registry
 from .report import DEFAULT_MAX_ISSUES, Report
 from .terminal import Progress, colour, wants_colour
-from .words import verdict_words
+from .words import missing_words, verdict_words
 from .writers import TextSink, Writer, stream_atomically, write_atomically
 
 __all__ = ["EXIT_ERROR", "EXIT_FAIL_ON", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED",
@@ -588,6 +588,15 @@ _AGGREGATION_WORDS = {
 }
 
 
+def _missing_rule(target: Target, ind: Indicator, lang: str) -> str:
+    """A target's rule for missing units, as ``explain`` says it: ``require_all (default) —
+    every unit in scope must report``."""
+    rule = target.missing_rule(ind.kind)
+    default = "" if target.missing is not None else _t(lang, " (mặc định)", " (default)")
+    words = missing_words(rule.strategy, rule.min_coverage).get(lang)
+    return f"{rule.describe()}{default} — {words[:1].lower()}{words[1:]}"
+
+
 def _explain_lines(code: str, registry: Registry, lang: str) -> list[tuple[str, str]] | None:
     def clause(ind: Indicator) -> str:
         return f"{ind.clause.bullet}: “{ind.clause.text_vi}”"
@@ -616,6 +625,7 @@ def _explain_lines(code: str, registry: Registry, lang: str) -> list[tuple[str, 
             (_t(lang, "Hạn", "Deadline"), f"{t.deadline:%d/%m/%Y}"),
             (_t(lang, "Kỳ đo", "Measured"), f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"),
             (_t(lang, "Hiệu lực", "Valid"), valid),
+            (_t(lang, "Đơn vị thiếu", "Missing units"), _missing_rule(t, ind, lang)),
         ]
         if t.note:
             lines.append((_t(lang, "Ghi chú", "Note"), t.note.get(lang)))

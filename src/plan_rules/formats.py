@@ -248,6 +248,14 @@ def requirement(comparator: Comparator | None, threshold: Fraction | None, kind:
     return f"{_SYMBOLS[comparator]} {show_value(threshold, kind, lang)}"
 
 
+def observed_cell(row: TargetRow, lang: str) -> str:
+    """The figure in a table's ``Observed`` column: an ``each`` target's is its worst
+    unit's, and says so (``0% (worst unit)``)."""
+    if row.observed_label == "observed":
+        return row.observed
+    return f"{row.observed} ({COVERAGE_WORDS['worst_unit'].text.get(lang)})"
+
+
 def gap_text(finding: Finding, kind: Kind, unit: str, lang: str, *,
              unit_one: str | None = None) -> str:
     """How far from the threshold: ``12 more dossiers``, ``1 more dossier``, ``2.5 points``,
@@ -427,8 +435,8 @@ def render_text(report: Report, lang: str = "en", *,
     titles = area_titles(report, groups, lang, catalogue)
     for area, area_rows in groups.items():
         out.append(paint(titles[area], "bold"))
-        table = [[r.verdict, r.finding.code, r.observed, r.threshold, r.gap, r.entities,
-                  r.name] for r in area_rows]
+        table = [[r.verdict, r.finding.code, observed_cell(r, lang), r.threshold, r.gap,
+                  r.entities, r.name] for r in area_rows]
         lines = _table(head, table, [r.style for r in area_rows])
         out.append(lines[0])
         for r, line in zip(area_rows, lines[1:], strict=True):
@@ -518,8 +526,8 @@ def render_markdown(report: Report, lang: str = "en", *,
         out += _md_table(
             [label(k, lang) for k in ("target", "indicator", "observed", "threshold",
                                       "verdict", "gap", "entities")],
-            [[r.finding.code, r.name, r.observed, r.threshold, r.verdict, r.gap, r.entities]
-             for r in area_rows])
+            [[r.finding.code, r.name, observed_cell(r, lang), r.threshold, r.verdict, r.gap,
+              r.entities] for r in area_rows])
         for r in area_rows:
             if r.finding.verdict is not Verdict.MET or r.finding.entities:
                 out += [f"- **{md(r.finding.code)}** — {md(r.finding.message.get(lang))}"]
