@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -121,9 +122,61 @@ def test_of_each_target_verdicts_invalid_wins_over_no_data_and_met() -> None:
     assert judged(f, [V.INVALID])[0] is V.INVALID
 
 
-def test_of_each_target_verdicts_no_data_wins_over_met() -> None:
+def test_an_each_target_with_a_silent_unit_is_incomplete_by_default() -> None:
     f = figures(at("each"), counted(X1, 9, 10))
-    assert judged(f, [V.NO_DATA, V.NOT_APPLICABLE])[0] is V.NO_DATA
+    assert judged(f, [V.NO_DATA, V.NOT_APPLICABLE]) == (V.INCOMPLETE, Fraction(9, 10))
+
+
+def test_of_each_target_verdicts_a_failing_unit_wins_over_a_silent_one() -> None:
+    f = figures(at("each"), counted(X1, 1, 10))
+    assert judged(f, [V.NO_DATA])[0] is V.NOT_MET
+
+
+def test_of_each_target_verdicts_a_blocked_unit_wins_over_a_silent_one() -> None:
+    f = figures(at("each"), counted(X1, 9, 10))
+    assert judged(f, [V.NO_DATA, V.INVALID])[0] is V.INVALID
+
+
+def test_an_each_target_whose_units_all_sent_nothing_has_no_data() -> None:
+    assert judged(figures(at("each")), [V.NO_DATA, V.NO_DATA]) == (V.NO_DATA, None)
+
+
+def test_an_each_target_that_skips_missing_units_judges_those_that_reported() -> None:
+    f = figures(attrs.evolve(at("each"), missing="skip_missing"), counted(X1, 9, 10))
+    assert judged(f, [V.NO_DATA]) == (V.MET, Fraction(9, 10))
+
+
+def test_a_pooled_target_of_100_percent_with_a_silent_unit_is_incomplete() -> None:
+    f = figures(at("pooled", 1), counted(X1, 10, 10))
+    assert judged(f, [V.NO_DATA]) == (V.INCOMPLETE, Fraction(1))
+
+
+def test_a_pooled_target_below_100_percent_judges_the_units_that_reported() -> None:
+    f = figures(at("pooled"), counted(X1, 9, 10))
+    assert judged(f, [V.NO_DATA]) == (V.MET, Fraction(9, 10))
+
+
+def test_a_mean_target_judges_the_units_that_reported_by_default() -> None:
+    f = figures(at("mean"), counted(X1, 9, 10))
+    assert judged(f, [V.NO_DATA]) == (V.MET, Fraction(9, 10))
+
+
+def test_a_required_unit_whose_figures_are_blocked_makes_a_pooled_target_invalid() -> None:
+    f = figures(at("pooled", 1), counted(X1, 10, 10))
+    assert judged(f, [V.INVALID]) == (V.INVALID, None)
+
+
+@pytest.mark.parametrize(("reported", "silent", "verdict"), [
+    (2, 1, V.INCOMPLETE),   # 2/3 below 3/4
+    (3, 1, V.MET),          # 3/4 exactly on the bound: judged
+    (4, 1, V.MET),          # 4/5 above it
+])
+def test_a_min_coverage_target_is_incomplete_only_below_its_share(
+        reported: int, silent: int, verdict: pr.Verdict) -> None:
+    units = [counted(pr.Entity(code=f"X{i}", level="commune"), 9, 10, i)
+             for i in range(reported)]
+    f = figures(attrs.evolve(at("pooled"), missing="min_coverage=3/4"), *units)
+    assert judged(f, [V.NO_DATA] * silent)[0] is verdict
 
 
 def test_of_each_target_verdicts_met_wins_over_not_applicable() -> None:
@@ -363,3 +416,30 @@ def test_an_earlier_point_is_what_measuring_it_gives(case: tuple[TargetData, dat
     past = measure(data, window, when, None)
     assert earlier(data, window, when) == (past.verdict, past.observed,
                                            past.last_end(data.table))
+
+
+_COUNTS = st.lists(st.tuples(st.integers(0, 20), st.integers(1, 20)).map(
+    lambda nd: (min(nd), max(nd))), min_size=1, max_size=6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(counts=_COUNTS, silent=st.integers(1, 5), aggregation=st.sampled_from(
+    ["pooled", "mean", "each"]))
+def test_silent_units_never_change_the_verdict_of_a_target_that_skips_them(
+        counts: list[tuple[int, int]], silent: int, aggregation: str) -> None:
+    tgt = attrs.evolve(at(aggregation), missing="skip_missing")
+    units = [counted(pr.Entity(code=f"X{i}", level="commune"), n, d, i)
+             for i, (n, d) in enumerate(counts)]
+    assert judged(figures(tgt, *units), [V.NO_DATA] * silent) == judged(figures(tgt, *units))
+
+
+@settings(max_examples=40, deadline=None)
+@given(counts=_COUNTS, silent=st.integers(1, 5))
+def test_a_silent_unit_makes_a_pooled_target_that_requires_all_incomplete(
+        counts: list[tuple[int, int]], silent: int) -> None:
+    tgt = attrs.evolve(at("pooled"), missing="require_all")
+    units = [counted(pr.Entity(code=f"X{i}", level="commune"), n, d, i)
+             for i, (n, d) in enumerate(counts)]
+    whole, observed = judged(figures(tgt, *units))
+    assert judged(figures(tgt, *units), [V.NO_DATA] * silent) == (V.INCOMPLETE, observed)
+    assert whole in (V.MET, V.NOT_MET)

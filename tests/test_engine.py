@@ -109,7 +109,7 @@ def test_each_fails_when_one_entity_fails_and_counts_k_of_n(registry: pr.Registr
     assert finding.statistics is not None
     assert (finding.statistics.met, finding.statistics.n_entities) == (2, 3)
     assert finding.gap_units == 1  # one more dossier at xa-b
-    assert "2 of 3 entities meet it" in finding.message.en
+    assert "2 of 3 units meet." in finding.message.en
 
 
 def test_flow_figures_add_up_over_periods(registry: pr.Registry) -> None:
@@ -325,7 +325,7 @@ def test_each_summary_counts_only_applicable_units(registry: pr.Registry) -> Non
                          registry=registry, as_of=AS_OF, entities=[old])
     finding = report.finding("T1.A.1.each")
     assert finding.verdict is pr.Verdict.MET
-    assert "1 of 1 entity meets it" in finding.message.en
+    assert "1 of 1 unit meets." in finding.message.en
 
 
 class _Extra:

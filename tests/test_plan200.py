@@ -616,7 +616,7 @@ EXAMPLE_VERDICTS = {
     "HY25.IIT.0.province": Verdict.MET,
     "HY25.IIT.1.province": Verdict.NOT_MET,
     "HY25.IIT.1.district": Verdict.MET,
-    "HY25.IIT.1.commune": Verdict.NO_DATA,
+    "HY25.IIT.1.commune": Verdict.INCOMPLETE,
     "HY25.IIT.2.province": Verdict.MET,
     "HY25.IIT.2.district": Verdict.MET,
     "HY25.IIT.2.commune": Verdict.NOT_MET,

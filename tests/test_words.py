@@ -16,12 +16,13 @@ import pytest
 
 from plan_rules import _docgen, words
 from plan_rules.formats import LABELS, gap_text
-from plan_rules.model import Comparator, Finding, Kind, Progress, Text, Verdict
+from plan_rules.model import Comparator, Finding, Kind, MissingStrategy, Progress, Text, Verdict
 from plan_rules.progress import status_words
 
 VERDICTS = {
     Verdict.MET: ("đạt", "met"),
     Verdict.NOT_MET: ("chưa đạt", "not met"),
+    Verdict.INCOMPLETE: ("chưa đủ đơn vị báo cáo", "incomplete"),
     Verdict.NO_DATA: ("chưa có số liệu", "no data"),
     Verdict.NOT_APPLICABLE: ("không áp dụng", "not applicable"),
     Verdict.INVALID: ("số liệu không hợp lệ", "invalid data"),
@@ -57,6 +58,23 @@ def test_every_verdict_is_declared_with_both_texts_and_documentation() -> None:
 def test_a_verdict_keeps_its_words(verdict: Verdict) -> None:
     vi, en = VERDICTS[verdict]
     assert words.verdict_words(verdict) == Text(vi=vi, en=en)
+
+
+# -- coverage ---------------------------------------------------------------------------------
+
+
+def test_every_rule_for_missing_units_is_declared_with_both_texts_and_documentation() -> None:
+    assert set(words.MISSING_WORDS) == set(MissingStrategy)
+    assert all(w.code == m.value and _documented(w) for m, w in words.MISSING_WORDS.items())
+
+
+def test_every_coverage_word_is_declared_with_both_texts_and_documentation() -> None:
+    assert all(w.code == code and _documented(w) for code, w in words.COVERAGE_WORDS.items())
+
+
+def test_a_min_coverage_rule_says_its_share_as_a_percent() -> None:
+    assert words.missing_words(MissingStrategy.MIN_COVERAGE, Fraction(3, 4)) == Text(
+        vi="Cần ít nhất 75% số đơn vị báo cáo", en="At least 75% of the units must report")
 
 
 # -- progress statuses ------------------------------------------------------------------------

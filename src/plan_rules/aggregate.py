@@ -8,7 +8,10 @@ target's earlier points need only the one it uses.
 
 A unit in scope that gave nothing usable counts too: ``no_data``, ``invalid`` when a data issue
 blocks a figure of it inside the window (one outside, Q4 as of 31 March or last year's, blocks
-nothing), ``not_applicable`` when target or unit did not apply to its figures.
+nothing), ``not_applicable`` when target or unit did not apply to its figures. The units
+expected, those that reported and those missing are the target's :class:`~plan_rules.Coverage`;
+its :class:`~plan_rules.MissingUnits` rule says whether the reporters are judged alone or the
+target is ``incomplete``.
 """
 
 from __future__ import annotations
@@ -29,10 +32,13 @@ from .figures import FigureTable
 from .model import (
     Aggregation,
     Comparator,
+    Coverage,
     Entity,
     EntityResult,
     Indicator,
     Kind,
+    MissingUnit,
+    MissingUnits,
     Statistics,
     Target,
     Verdict,
@@ -40,12 +46,14 @@ from .model import (
 from .periods import Period
 from .window import Prefix, Selection, Series, ceased, select
 
-__all__ = ["Figures", "Measured", "TargetData", "earlier", "headline", "measure", "missing_units",
-           "statistics"]
+__all__ = ["Figures", "Measured", "TargetData", "coverage", "earlier", "headline", "measure",
+           "missing_units", "statistics"]
 
-# Which verdict wins when units disagree: one failing unit fails an `each` target.
-_PRECEDENCE = (Verdict.NOT_MET, Verdict.INVALID, Verdict.NO_DATA, Verdict.MET,
-               Verdict.NOT_APPLICABLE)
+# Which verdict wins when units disagree: one failing unit fails an `each` target, whoever
+# else is missing; a blocked unit makes it invalid; missing units the rule does not allow
+# make it incomplete.
+_PRECEDENCE = (Verdict.NOT_MET, Verdict.INVALID, Verdict.INCOMPLETE, Verdict.NO_DATA,
+               Verdict.MET, Verdict.NOT_APPLICABLE)
 
 
 class Figures:
@@ -111,6 +119,14 @@ class Figures:
     def extremes(self) -> tuple[Fraction | None, Fraction | None]:
         return agg.extremes_of(self.pairs)
 
+    def worst(self, observed: Fraction | None) -> str | None:
+        """The unit whose figure is ``observed`` (an ``each`` target's weakest), the first
+        in code order when several are."""
+        if observed is None:
+            return None
+        return min((code for code, c in self.combined.items() if c.figure == observed),
+                   default=None)
+
     @property
     def used(self) -> int:
         """How many figures the units' figures were combined from."""
@@ -172,21 +188,35 @@ def statistics(figures: Figures, missing: Sequence[EntityResult], observed: Frac
 
 
 def headline(figures: Figures, missing: Sequence[Verdict], derived: bool, excluded: bool,
-             blocks_indicator: bool, sink: IssueSink | None) -> tuple[Verdict, Fraction | None]:
+             blocks_indicator: bool, sink: IssueSink | None,
+             rule: MissingUnits | None = None) -> tuple[Verdict, Fraction | None]:
     """The target's verdict and the statistic it is judged on.
 
     ``missing``: the verdicts of the units in scope without figures; ``excluded``: whether
     figures were set aside because target or unit did not apply; ``blocks_indicator``:
     whether a data issue blocks some figure of the indicator. ``sink`` hears why a ratio of
-    sums could not be formed (None for a target's earlier points).
+    sums could not be formed (None for a target's earlier points). ``rule``: what a missing
+    unit means (default: the target's :meth:`~plan_rules.Target.missing_rule`); when some
+    units reported and too few for it, the target is ``incomplete`` (``invalid`` where a
+    missing unit's figures are blocked), its statistic the reporters'.
     """
     target, indicator, combined = figures.target, figures.indicator, figures.combined
+    if rule is None:
+        rule = target.missing_rule(indicator.kind)
     missing_verdict = Verdict.INVALID if blocks_indicator else Verdict.NO_DATA
+    absent = sum(1 for v in missing if v in (Verdict.NO_DATA, Verdict.INVALID))
+    reporters = len(combined)
+    # Nothing reported is no data, not an incomplete figure: there is no figure at all.
+    short = bool(reporters) and not rule.allows(reporters, reporters + absent)
     if target.aggregation is Aggregation.EACH:
         lower = target.comparator in (Comparator.GE, Comparator.GT)
         low, high = figures.extremes
         observed = low if lower else high
-        present = {*figures.verdicts, *missing}
+        present = {*figures.verdicts, *(v for v in missing if v is not Verdict.NO_DATA)}
+        if short:
+            present.add(Verdict.INCOMPLETE)
+        elif not reporters and Verdict.NO_DATA in missing:
+            present.add(Verdict.NO_DATA)
         verdict = next((v for v in _PRECEDENCE if v in present), None)
         if verdict is None:
             verdict = Verdict.NOT_APPLICABLE if excluded else missing_verdict
@@ -213,8 +243,32 @@ def headline(figures: Figures, missing: Sequence[Verdict], derived: bool, exclud
         if excluded and not combined and Verdict.NO_DATA not in missing:
             return Verdict.NOT_APPLICABLE, None
         return missing_verdict, None
+    if short and not derived:
+        if Verdict.INVALID in missing:
+            return Verdict.INVALID, None
+        return Verdict.INCOMPLETE, observed
     met = target.comparator.holds(observed, target.threshold)
     return (Verdict.MET if met else Verdict.NOT_MET), observed
+
+
+def coverage(data: TargetData, window: Period, measured: Measured) -> Coverage:
+    """Which of the target's units were expected during ``window``, which reported and
+    which are missing (with their names where known), under the target's rule."""
+    target, indicator = data.target, data.indicator
+    rule = target.missing_rule(indicator.kind)
+    absent = [r for r in measured.missing if r.verdict in (Verdict.NO_DATA, Verdict.INVALID)]
+    names: dict[str, str | None] = {}
+    if absent:
+        wanted = {r.entity for r in absent}
+        names = {e.code: e.name for e in data.in_scope if e.code in wanted}
+    gone = tuple(MissingUnit(code=r.entity, name=names.get(r.entity), verdict=r.verdict)
+                 for r in sorted(absent, key=lambda r: r.entity))
+    if measured.derived:
+        # The scope's figure was pooled from the units below it: the scope reported.
+        n = max(1, sum(1 for e in data.in_scope if e.valid_during(window)))
+        return Coverage(expected=n, reported=n, rule=rule)
+    reported = len(measured.figures.combined)
+    return Coverage(expected=reported + len(gone), reported=reported, missing=gone, rule=rule)
 
 
 def _unpoolable(combined: Mapping[str, Combined], sink: IssueSink | None) -> Verdict:
@@ -320,8 +374,9 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
                             chosen.excluded,
                             {i: names[table.entity[i]] for i in chosen.excluded},
                             blocked)
+    rule = target.missing_rule(indicator.kind)
     verdict, observed = headline(figures, [r.verdict for r in missing], derived,
-                                 bool(chosen.excluded), bool(blocked), sink)
+                                 bool(chosen.excluded), bool(blocked), sink, rule)
     return Measured(selection=chosen, figures=figures, missing=missing, derived=derived,
                     verdict=verdict, observed=observed)
 

@@ -8,7 +8,7 @@ format when ``--format`` is not given); diagnostics and the progress bar go to s
 Exit codes:
 
 * 0 — done, and nothing that ``--fail-on`` names was found (``validate``: no data error);
-* 1 — ``--fail-on`` matched: a target not met (or invalid, or a check error) for
+* 1 — ``--fail-on`` matched: a target not met (or incomplete, invalid, or a check error) for
   ``not_met``, a data issue of severity error for ``issues``; with any ``--fail-on``, a plugin
   problem (a target that did not load is a target the gate cannot pass on); ``validate``
   found a data error;
@@ -59,7 +59,7 @@ from .readers import parse_date, read_entities, read_observations
 from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe, load_registry
 from .report import DEFAULT_MAX_ISSUES, Report
 from .terminal import Progress, colour, wants_colour
-from .words import verdict_words
+from .words import missing_words, verdict_words
 from .writers import TextSink, Writer, stream_atomically, write_atomically
 
 __all__ = ["EXIT_ERROR", "EXIT_FAIL_ON", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED",
@@ -72,7 +72,9 @@ EXIT_TERMINATED = 128 + signal.SIGTERM
 def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
-_FAILING = (Verdict.NOT_MET, Verdict.INVALID, Verdict.ERROR)
+#: What ``--fail-on not_met`` fails on: a gate never passes on missing units (``incomplete``)
+#: or on figures it could not judge.
+_FAILING = (Verdict.NOT_MET, Verdict.INCOMPLETE, Verdict.INVALID, Verdict.ERROR)
 
 #: A check that ran this long (nanoseconds) is named on stderr even without ``--timings``.
 SLOW_CHECK_NS = 10 * 10**9
@@ -586,6 +588,15 @@ _AGGREGATION_WORDS = {
 }
 
 
+def _missing_rule(target: Target, ind: Indicator, lang: str) -> str:
+    """A target's rule for missing units, as ``explain`` says it: ``require_all (default) —
+    every unit in scope must report``."""
+    rule = target.missing_rule(ind.kind)
+    default = "" if target.missing is not None else _t(lang, " (mặc định)", " (default)")
+    words = missing_words(rule.strategy, rule.min_coverage).get(lang)
+    return f"{rule.describe()}{default} — {words[:1].lower()}{words[1:]}"
+
+
 def _explain_lines(code: str, registry: Registry, lang: str) -> list[tuple[str, str]] | None:
     def clause(ind: Indicator) -> str:
         return f"{ind.clause.bullet}: “{ind.clause.text_vi}”"
@@ -624,6 +635,7 @@ def _explain_lines(code: str, registry: Registry, lang: str) -> list[tuple[str, 
             (_t(lang, "Hạn", "Deadline"), f"{t.deadline:%d/%m/%Y}"),
             (_t(lang, "Kỳ đo", "Measured"), f"{window.start:%d/%m/%Y} – {window.end:%d/%m/%Y}"),
             (_t(lang, "Hiệu lực", "Valid"), valid),
+            (_t(lang, "Đơn vị thiếu", "Missing units"), _missing_rule(t, ind, lang)),
         ]
         if t.note:
             lines.append((_t(lang, "Ghi chú", "Note"), t.note.get(lang)))
@@ -747,8 +759,9 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Evaluate every target against the figures. Formats: "
                                     "text, html, markdown, csv, json, and any plugin's writer.")
     ev.add_argument("--fail-on", action="append", type=_fail_on, metavar="not_met,issues",
-                    help="exit 1 when a target is not met (or invalid) / a data error is found; "
-                         "either also exits 1 when a plugin problem may have removed targets")
+                    help="exit 1 when a target is not met (or incomplete, or invalid) / a data "
+                         "error is found; either also exits 1 when a plugin problem may have "
+                         "removed targets")
     ev.add_argument("--workers", type=_workers, default=0, metavar="N",
                     help="read, validate and combine a CSV file in N processes, then evaluate "
                          "once (the same findings; a finding cites the combined figures: see "

@@ -18,6 +18,7 @@ from .figures import FigureTable
 from .lazy import LazySequence
 from .model import (
     Aggregation,
+    Coverage,
     EntityResult,
     Indicator,
     Kind,
@@ -27,9 +28,21 @@ from .model import (
     Verdict,
 )
 from .numbers import format_number, format_percent
-from .words import GAP_WORDS, gap_direction, noun, show_value, unit_word, verdict_words
+from .words import (
+    COVERAGE_WORDS,
+    GAP_WORDS,
+    gap_direction,
+    missing_words,
+    noun,
+    show_value,
+    unit_word,
+    verdict_words,
+)
 
-__all__ = ["UnitResults", "gap", "meets", "message", "target_gap"]
+__all__ = ["UnitResults", "coverage_text", "gap", "meets", "message", "target_gap"]
+
+#: How many missing units a message names before it says how many more there are.
+NAMED = 20
 
 
 def meets(c: Combined, target: Target) -> bool | None:
@@ -138,7 +151,9 @@ def target_gap(indicator: Indicator, target: Target, verdict: Verdict,
                short_units: Sequence[int | None]) -> tuple[Fraction | None, int | None]:
     """The gap of a target's statistic; for ``each``, in units the sum of the gaps of its
     units that fall short (``short_units``)."""
-    if observed is None:
+    if observed is None or verdict is Verdict.INCOMPLETE:
+        # The reporters' figure is not the scope's: how far that is from the threshold
+        # says nothing of the scope's gap.
         return None, None
     if verdict is Verdict.MET:
         return Fraction(0), 0
@@ -153,14 +168,65 @@ def target_gap(indicator: Indicator, target: Target, verdict: Verdict,
     return gap(indicator, target, observed, statistics.numerator, statistics.denominator)
 
 
+def _named(codes: Sequence[str], lang: str) -> str:
+    """Up to :data:`NAMED` unit codes, and how many more there are."""
+    shown = ", ".join(codes[:NAMED])
+    more = len(codes) - NAMED
+    if more > 0:
+        shown += (f" và {format_number(more, lang=lang)} đơn vị khác" if lang == "vi"
+                  else f" and {format_number(more, lang=lang)} more")
+    return shown
+
+
+def _absent(coverage: Coverage, lang: str) -> str:
+    """``1 sent nothing (xa-quynh-phu)``, and the units blocked by data issues, if any."""
+    out = []
+    for verdict, key in ((Verdict.NO_DATA, "sent_nothing"), (Verdict.INVALID, "blocked")):
+        codes = [m.code for m in coverage.missing if m.verdict is verdict]
+        if codes:
+            n = format_number(len(codes), lang=lang)
+            words = COVERAGE_WORDS[key].text.get(lang)
+            out.append(f"{n} đơn vị {words} ({_named(codes, lang)})" if lang == "vi"
+                       else f"{n} {words} ({_named(codes, lang)})")
+    return ", ".join(out)
+
+
+def coverage_text(coverage: Coverage, each: bool, met: int, lang: str) -> str:
+    """A target's coverage in a sentence: ``39 of 40 units meet, 1 sent nothing
+    (xa-quynh-phu)`` for an ``each`` target (``met`` of them meet it), ``2 of 20 units
+    reported, 18 sent nothing (…)`` for another; and the rule, when units are missing."""
+    n, expected = (format_number(x, lang=lang) for x in (coverage.reported, coverage.expected))
+    if each:
+        m = format_number(met, lang=lang)
+        head = (f"{m}/{expected} {COVERAGE_WORDS['meet'].text.vi}" if lang == "vi"
+                else f"{m} of {expected} "
+                     f"{noun(coverage.expected, 'unit meets', 'units meet')}")
+    else:
+        head = (f"{n}/{expected} {COVERAGE_WORDS['reported'].text.vi}" if lang == "vi"
+                else f"{n} of {expected} "
+                     f"{noun(coverage.expected, 'unit reported', 'units reported')}")
+    if coverage.complete:
+        return f"{head}."
+    rule = missing_words(coverage.rule.strategy, coverage.rule.min_coverage).get(lang)
+    return f"{head}, {_absent(coverage, lang)}. {rule} ({coverage.rule.describe()})."
+
+
 def message(indicator: Indicator, target: Target, verdict: Verdict, observed: Fraction | None,
-            stats: Statistics, units: int | None, reason: Text | None, derived: bool) -> Text:
-    """What a target's finding says, in Vietnamese and English."""
+            stats: Statistics, units: int | None, reason: Text | None, derived: bool, *,
+            coverage: Coverage | None = None, worst: str | None = None) -> Text:
+    """What a target's finding says, in Vietnamese and English: ``coverage`` says who
+    reported and who did not; ``worst`` is the unit an ``each`` target's figure is."""
     parts: dict[str, list[str]] = {"vi": [], "en": []}
+    each = target.aggregation is Aggregation.EACH
     for lang in ("vi", "en"):
         name = target.name.get(lang) if target.name else target.scope.describe()
         head = f"{indicator.name.get(lang)} — {name}: "
-        if observed is not None:
+        if observed is not None and each:
+            head += f"{COVERAGE_WORDS['worst_unit'].text.get(lang)} " \
+                    f"{show_value(observed, indicator.kind, lang)}"
+            if worst is not None:
+                head += f" ({worst})"
+        elif observed is not None:
             head += show_value(observed, indicator.kind, lang)
             if stats.numerator is not None and target.aggregation in (
                     Aggregation.POOLED, Aggregation.REPORTED):
@@ -176,7 +242,9 @@ def message(indicator: Indicator, target: Target, verdict: Verdict, observed: Fr
                     else f"target {target.comparator.words.get(lang)} {threshold}")
         parts[lang].append(f"{head}; {want} → {verdict_words(verdict).get(lang)}.")
         applicable = stats.n_entities - stats.not_applicable
-        if target.aggregation is Aggregation.EACH and applicable:
+        if coverage is not None and coverage.expected and (each or not coverage.complete):
+            parts[lang].append(coverage_text(coverage, each, stats.met, lang))
+        elif each and applicable:
             meet = noun(applicable, "entity meets", "entities meet")
             parts[lang].append(f"{stats.met}/{applicable} đơn vị đạt." if lang == "vi"
                                else f"{stats.met} of {applicable} {meet} it.")

@@ -216,6 +216,7 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
     stats = aggregate.statistics(figures, measured.missing, measured.observed,
                                  measured.derived)
     verdict, observed = measured.verdict, measured.observed
+    covered = aggregate.coverage(data, opened, measured)
     gap, units = compare.target_gap(indicator, target, verdict, observed, stats,
                                     results.short_units() if target.aggregation
                                     is Aggregation.EACH else ())
@@ -229,7 +230,9 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
     if plan is not None:
         details["deadline"] = target.deadline.isoformat()
     said = compare.message(indicator, target, verdict, observed, stats, units, None,
-                           measured.derived)
+                           measured.derived, coverage=covered,
+                           worst=figures.worst(observed) if target.aggregation
+                           is Aggregation.EACH else None)
     ended = window.closure(target, when)
     if ended is not None:
         # Judged on its own window, as on its last day: the report says it is final.
@@ -239,5 +242,6 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
     return Finding(
         **base, verdict=verdict, observed=observed, statistics=stats, gap=gap,
         gap_units=units, entities=results, observations=measured.used, details=details,
+        coverage=covered,
         message=said,
     ), measured

@@ -40,6 +40,7 @@ from .progress_view import progress_line
 from .report import Report
 from .terminal import colour, pad, paint, width
 from .words import (
+    COVERAGE_WORDS,
     GAP_WORDS,
     SEVERITY_WORDS,
     STATUS_WORDS,
@@ -93,6 +94,10 @@ def current(given: Catalogue | None) -> Catalogue:
 _SYMBOLS = {Comparator.GE: "≥", Comparator.GT: ">", Comparator.LE: "≤", Comparator.LT: "<",
             Comparator.EQ: "="}
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 #: Static words of the reports, in both languages.
 LABELS: Mapping[str, Text] = {k: Text(vi=vi, en=en) for k, (vi, en) in {
     "title": ("Báo cáo đánh giá thực hiện chỉ tiêu", "Target evaluation report"),
@@ -130,6 +135,8 @@ LABELS: Mapping[str, Text] = {k: Text(vi=vi, en=en) for k, (vi, en) in {
     "version": ("Phiên bản", "Version"),
     "total": ("Tổng", "Total"),
     "meet": ("đạt", "meet"),
+    "units_reported": ("đã báo cáo", "reported"),
+    "missing": ("thiếu số liệu", "missing"),
     "points": ("điểm %", "points"),
     "window": ("Kỳ đánh giá", "Window"),
     "scope": ("Phạm vi", "Scope"),
@@ -148,15 +155,21 @@ LABELS: Mapping[str, Text] = {k: Text(vi=vi, en=en) for k, (vi, en) in {
 } | {
     # A progress status by its code.
     status.value: word.text for status, word in STATUS_WORDS.items()
+} | {
+    # An `each` target's figure is its worst unit's: the label says so where "Observed"
+    # would stand.
+    "worst_unit": Text(vi=_capital(COVERAGE_WORDS["worst_unit"].text.vi),
+                       en=_capital(COVERAGE_WORDS["worst_unit"].text.en)),
 }
 
 _VERDICT_STYLE = {
-    Verdict.MET: "green", Verdict.NOT_MET: "red", Verdict.NO_DATA: "yellow",
+    Verdict.MET: "green", Verdict.NOT_MET: "red", Verdict.INCOMPLETE: "cyan",
+    Verdict.NO_DATA: "yellow",
     Verdict.NOT_APPLICABLE: "grey", Verdict.INVALID: "magenta", Verdict.ERROR: "magenta",
 }
 #: The order verdicts are counted and shown in.
-VERDICT_ORDER = (Verdict.MET, Verdict.NOT_MET, Verdict.NO_DATA, Verdict.INVALID,
-                 Verdict.ERROR, Verdict.NOT_APPLICABLE)
+VERDICT_ORDER = (Verdict.MET, Verdict.NOT_MET, Verdict.INCOMPLETE, Verdict.NO_DATA,
+                 Verdict.INVALID, Verdict.ERROR, Verdict.NOT_APPLICABLE)
 
 
 def label(key: str, lang: str) -> str:
@@ -198,6 +211,8 @@ class TargetRow:
     unit: str
     #: The unit for one of them (English singular; Vietnamese the same word).
     unit_one: str = ""
+    #: The label of ``observed``: ``observed``, or ``worst_unit`` for an ``each`` target.
+    observed_label: str = "observed"
 
     @property
     def style(self) -> str:
@@ -233,6 +248,14 @@ def requirement(comparator: Comparator | None, threshold: Fraction | None, kind:
     return f"{_SYMBOLS[comparator]} {show_value(threshold, kind, lang)}"
 
 
+def observed_cell(row: TargetRow, lang: str) -> str:
+    """The figure in a table's ``Observed`` column: an ``each`` target's is its worst
+    unit's, and says so (``0% (worst unit)``)."""
+    if row.observed_label == "observed":
+        return row.observed
+    return f"{row.observed} ({COVERAGE_WORDS['worst_unit'].text.get(lang)})"
+
+
 def gap_text(finding: Finding, kind: Kind, unit: str, lang: str, *,
              unit_one: str | None = None) -> str:
     """How far from the threshold: ``12 more dossiers``, ``1 more dossier``, ``2.5 points``,
@@ -259,13 +282,23 @@ def gap_text(finding: Finding, kind: Kind, unit: str, lang: str, *,
 
 
 def entities_text(finding: Finding, lang: str) -> str:
-    """``3/5 meet`` for an ``each`` target; empty otherwise."""
-    s = finding.statistics
-    if finding.aggregation is not Aggregation.EACH or s is None \
-            or not s.n_entities - s.not_applicable:
+    """``3/5 meet`` for an ``each`` target, with the units that sent nothing (``39/40 meet,
+    1 sent nothing``); ``2/20 reported`` for another target over several units or with
+    units missing; empty otherwise."""
+    s, c = finding.statistics, finding.coverage
+    missing = ""
+    if c is not None and c.missing:
+        missing = f", {format_number(len(c.missing), lang=lang)} " + (
+            COVERAGE_WORDS["sent_nothing"].text.get(lang) if len(c.silent) == len(c.missing)
+            else label("missing", lang))
+    if finding.aggregation is not Aggregation.EACH:
+        if c is None or (c.expected <= 1 and not c.missing):
+            return ""
+        return f"{c.reported}/{c.expected} {label('units_reported', lang)}{missing}"
+    if s is None or not s.n_entities - s.not_applicable:
         return ""
     # Units outside their validity (districts after 1 July 2025) are not counted.
-    return f"{s.met}/{s.n_entities - s.not_applicable} {label('meet', lang)}"
+    return f"{s.met}/{s.n_entities - s.not_applicable} {label('meet', lang)}{missing}"
 
 
 def target_rows(report: Report, lang: str, cat: Catalogue | None = None) -> list[TargetRow]:
@@ -283,6 +316,8 @@ def target_rows(report: Report, lang: str, cat: Catalogue | None = None) -> list
             threshold=requirement(f.comparator, f.threshold, kind, lang),
             gap=gap_text(f, kind, unit, lang, unit_one=one), entities=entities_text(f, lang),
             unit=unit, unit_one=one,
+            observed_label="worst_unit" if f.aggregation is Aggregation.EACH
+            and f.observed is not None else "observed",
         ))
     return rows
 
@@ -400,13 +435,14 @@ def render_text(report: Report, lang: str = "en", *,
     titles = area_titles(report, groups, lang, catalogue)
     for area, area_rows in groups.items():
         out.append(paint(titles[area], "bold"))
-        table = [[r.verdict, r.finding.code, r.observed, r.threshold, r.gap, r.entities,
-                  r.name] for r in area_rows]
+        table = [[r.verdict, r.finding.code, observed_cell(r, lang), r.threshold, r.gap,
+                  r.entities, r.name] for r in area_rows]
         lines = _table(head, table, [r.style for r in area_rows])
         out.append(lines[0])
         for r, line in zip(area_rows, lines[1:], strict=True):
             out.append(line)
-            if r.finding.verdict in (Verdict.NOT_MET, Verdict.INVALID, Verdict.ERROR):
+            if r.finding.verdict in (Verdict.NOT_MET, Verdict.INCOMPLETE, Verdict.INVALID,
+                                     Verdict.ERROR):
                 out.append(paint(f"      {r.finding.message.get(lang)}", "dim"))
             progress = progress_line(r.finding, r.kind, lang)
             if progress:
@@ -490,8 +526,8 @@ def render_markdown(report: Report, lang: str = "en", *,
         out += _md_table(
             [label(k, lang) for k in ("target", "indicator", "observed", "threshold",
                                       "verdict", "gap", "entities")],
-            [[r.finding.code, r.name, r.observed, r.threshold, r.verdict, r.gap, r.entities]
-             for r in area_rows])
+            [[r.finding.code, r.name, observed_cell(r, lang), r.threshold, r.verdict, r.gap,
+              r.entities] for r in area_rows])
         for r in area_rows:
             if r.finding.verdict is not Verdict.MET or r.finding.entities:
                 out += [f"- **{md(r.finding.code)}** — {md(r.finding.message.get(lang))}"]
@@ -527,7 +563,8 @@ def render_markdown(report: Report, lang: str = "en", *,
 CSV_COLUMNS = ("record", "code", "plan", "area", "indicator", "name", "scope", "aggregation",
                "verdict", "verdict_text", "observed", "observed_text", "comparator",
                "threshold", "threshold_text", "gap_text", "gap_units", "entities_met",
-               "entities_total", "entity", "file", "row", "field", "severity", "message")
+               "entities_total", "units_expected", "units_reported", "units_missing", "entity",
+               "file", "row", "field", "severity", "message")
 
 
 def _decimal(x: Fraction | None) -> str:
@@ -555,7 +592,11 @@ def render_csv(report: Report, lang: str = "en", *,
             observed_text=r.observed, comparator=f.comparator and f.comparator.value,
             threshold=_decimal(f.threshold), threshold_text=r.threshold, gap_text=r.gap,
             gap_units=f.gap_units, entities_met=s.met if s else None,
-            entities_total=s.n_entities if s else None, message=f.message.get(lang))
+            entities_total=s.n_entities if s else None,
+            units_expected=f.coverage and f.coverage.expected,
+            units_reported=f.coverage and f.coverage.reported,
+            units_missing=f.coverage and ";".join(m.code for m in f.coverage.missing),
+            message=f.message.get(lang))
         for e in f.entities if f.aggregation is Aggregation.EACH else ():
             files = sorted({str(report.source(i)[0] or "") for i in e.observations})
             put(record="entity", code=f.code, plan=f.plan, area=f.area, indicator=f.indicator,

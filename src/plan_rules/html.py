@@ -41,7 +41,8 @@ from .words import status_words, verdict_words
 __all__ = ["render_html"]
 
 _CSS = """
-:root{--met:#1a7f37;--not_met:#cf222e;--no_data:#9a6700;--not_applicable:#6e7781;
+:root{--met:#1a7f37;--not_met:#cf222e;--incomplete:#bc4c00;--no_data:#9a6700;
+--not_applicable:#6e7781;
 --invalid:#8250df;--error:#8250df;--ink:#1f2328;--muted:#57606a;--line:#d0d7de;--bg:#f6f8fa}
 *{box-sizing:border-box}
 body{font-family:"Segoe UI","Noto Sans","DejaVu Sans","Liberation Sans",Arial,sans-serif;
@@ -195,12 +196,12 @@ def _target(report: Report, row: TargetRow, cat: Catalogue, lang: str) -> str:
     else:
         scale = _scale(row.kind, [f.observed], f.threshold)
         bar = _bar(f.verdict, row.kind, f.observed, f.threshold, scale,
-                   f"{label('observed', lang)} {row.observed}; "
+                   f"{label(row.observed_label, lang)} {row.observed}; "
                    f"{label('threshold', lang)} {row.threshold}")
         low = show_value(0, row.kind, lang)
         high = show_value(scale, row.kind, lang)
         bar += f'<div class="scale"><span>{_e(low)}</span><span>{_e(high)}</span></div>'
-    figs = [("observed", row.observed), ("threshold", row.threshold)]
+    figs = [(row.observed_label, row.observed), ("threshold", row.threshold)]
     if row.gap:
         figs.append(("gap", row.gap))
     if row.entities:

@@ -33,6 +33,7 @@ __all__ = [
     "Check",
     "Clause",
     "Comparator",
+    "Coverage",
     "DataIssue",
     "Entity",
     "EntityResult",
@@ -41,6 +42,9 @@ __all__ = [
     "Indicator",
     "IssueSummary",
     "Kind",
+    "MissingStrategy",
+    "MissingUnit",
+    "MissingUnits",
     "Observation",
     "Plan",
     "Point",
@@ -61,10 +65,13 @@ CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$")
 
 
 class Verdict(enum.StrEnum):
-    """What a finding concludes. ``invalid`` means a data problem blocks the verdict."""
+    """What a finding concludes. ``invalid`` means a data problem blocks the verdict;
+    ``incomplete`` that units in scope sent nothing, which the target does not allow (see
+    :class:`MissingUnits`), while others did."""
 
     MET = "met"
     NOT_MET = "not_met"
+    INCOMPLETE = "incomplete"
     NO_DATA = "no_data"
     NOT_APPLICABLE = "not_applicable"
     INVALID = "invalid"
@@ -347,6 +354,87 @@ class Point:
             raise ValueError(f"a point's value must not be negative, got {self.value}")
 
 
+class MissingStrategy(enum.StrEnum):
+    """What a unit in a target's scope that sent nothing means (after DHIS2's missing-value
+    strategies): ``require_all`` every unit must report, or the target is ``incomplete``;
+    ``skip_missing`` the units that reported are judged; ``min_coverage`` they are judged
+    when at least a share of the units reported, else the target is ``incomplete``."""
+
+    REQUIRE_ALL = "require_all"
+    SKIP_MISSING = "skip_missing"
+    MIN_COVERAGE = "min_coverage"
+
+
+def _share(value: object) -> Fraction | None:
+    return None if value is None else _exact(value)
+
+
+@attrs.frozen(kw_only=True)
+class MissingUnits:
+    """A target's rule for units in scope that sent nothing: a :class:`MissingStrategy`,
+    and for ``min_coverage`` the share of units that must report (exact: ``Fraction(3, 4)``,
+    ``"3/4"`` or ``"75%"``; above 0, at most 1). At the bound the reporters are judged.
+
+    A text reads as the rule: ``MissingUnits.parse("min_coverage=3/4")``; a target's
+    ``missing`` field takes the text as well.
+    """
+
+    strategy: MissingStrategy = attrs.field(converter=MissingStrategy)
+    min_coverage: Fraction | None = attrs.field(default=None, converter=_share)
+
+    def __attrs_post_init__(self) -> None:
+        k = self.min_coverage
+        if (self.strategy is MissingStrategy.MIN_COVERAGE) != (k is not None):
+            raise ValueError("min_coverage is given with the min_coverage strategy, and only "
+                             f"with it (got {self.strategy.value}, {k})")
+        if k is not None and not 0 < k <= 1:
+            raise ValueError(f"min_coverage must be above 0 and at most 1, got {k}")
+
+    @classmethod
+    def parse(cls, text: str) -> MissingUnits:
+        """The rule a text names: ``require_all``, ``skip_missing``, ``min_coverage=3/4``
+        (or ``min_coverage=75%``)."""
+        name, sep, share = text.strip().partition("=")
+        name = name.strip()
+        if name == MissingStrategy.MIN_COVERAGE.value and sep:
+            return cls(strategy=MissingStrategy.MIN_COVERAGE, min_coverage=share.strip())
+        if sep or name not in {s.value for s in MissingStrategy}:
+            raise ValueError(f"a rule for missing units is require_all, skip_missing or "
+                             f"min_coverage=k/n, not {text!r}")
+        return cls(strategy=MissingStrategy(name))
+
+    def describe(self) -> str:
+        """The rule as :meth:`parse` reads it: ``min_coverage=3/4``."""
+        if self.min_coverage is None:
+            return self.strategy.value
+        k = self.min_coverage
+        return f"{self.strategy.value}={k.numerator}/{k.denominator}"
+
+    def allows(self, reported: int, expected: int) -> bool:
+        """Whether ``reported`` units of ``expected`` are enough to judge the reporters."""
+        if reported >= expected or self.strategy is MissingStrategy.SKIP_MISSING:
+            return True
+        if self.strategy is MissingStrategy.REQUIRE_ALL:
+            return False
+        assert self.min_coverage is not None
+        k = self.min_coverage
+        # reported / expected >= k, in whole numbers.
+        return reported * k.denominator >= k.numerator * expected
+
+
+REQUIRE_ALL = MissingUnits(strategy=MissingStrategy.REQUIRE_ALL)
+SKIP_MISSING = MissingUnits(strategy=MissingStrategy.SKIP_MISSING)
+
+
+def _missing_units(value: MissingUnits | str | None) -> MissingUnits | None:
+    if value is None or isinstance(value, MissingUnits):
+        return value
+    if isinstance(value, str):
+        return MissingUnits.parse(value)
+    raise TypeError(f"missing must be a MissingUnits or a text such as 'require_all', got "
+                    f"{value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class Target:
     """A threshold an indicator must reach over a scope by a deadline.
@@ -363,6 +451,8 @@ class Target:
     started from), or else the earliest figure in the window (``docs/progress.md``).
     ``schedule`` is how often figures are reported and when they fall due (default:
     quarterly, due on the quarter's last day).
+    ``missing`` says what a unit in scope that sent nothing means (a :class:`MissingUnits`
+    or its text, ``"min_coverage=3/4"``); by default (None) :meth:`missing_rule` decides.
     """
 
     code: str = attrs.field(validator=_code)
@@ -383,6 +473,7 @@ class Target:
                                          validator=v.optional(v.instance_of(Point)))
     schedule: Schedule | None = attrs.field(default=None,
                                             validator=v.optional(v.instance_of(Schedule)))
+    missing: MissingUnits | None = attrs.field(default=None, converter=_missing_units)
     plugin: str | None = attrs.field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -408,6 +499,20 @@ class Target:
     def valid_during(self, period: Period) -> bool:
         """Whether the target applies to any day of ``period``."""
         return _valid_during(self.valid_from, self.valid_to, period)
+
+    def missing_rule(self, kind: Kind) -> MissingUnits:
+        """What a unit in scope that sent nothing means for this target of an indicator of
+        ``kind``: the rule declared, else ``require_all`` for ``each`` and for a rate that
+        must reach 100% (one unit short of it is the plan not met, and it cannot be seen
+        without the unit), else ``skip_missing``."""
+        if self.missing is not None:
+            return self.missing
+        if self.aggregation is Aggregation.EACH:
+            return REQUIRE_ALL
+        if kind is Kind.RATE and self.threshold == 1 and self.comparator in (Comparator.GE,
+                                                                             Comparator.EQ):
+            return REQUIRE_ALL
+        return SKIP_MISSING
 
 
 def _valid_during(start: date | None, end: date | None, period: Period) -> bool:
@@ -713,6 +818,58 @@ class EntityResult:
     observations: tuple[int, ...] = ()
 
 
+@attrs.frozen(kw_only=True)
+class MissingUnit:
+    """A unit in a target's scope with no usable figure in its window: ``no_data`` when it
+    sent nothing, ``invalid`` when a data issue blocks what it sent."""
+
+    code: str
+    name: str | None = None
+    verdict: Verdict = attrs.field(default=Verdict.NO_DATA, converter=Verdict)
+
+
+def _missing_list(value: Iterable[MissingUnit]) -> tuple[MissingUnit, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Coverage:
+    """Which units a target expected and which reported: ``expected`` units in its scope
+    that existed during its window, ``reported`` of them with a usable figure, the others
+    ``missing`` (in code order, with their names where the entities file gives them), and
+    the ``rule`` the target applied to them.
+
+    A target judged on a figure reported for its scope (``reported``) expects that one unit;
+    where the figure was pooled from the units below it, the scope counts as reported.
+    """
+
+    expected: int = attrs.field(validator=_count)
+    reported: int = attrs.field(validator=_count)
+    missing: tuple[MissingUnit, ...] = attrs.field(default=(), converter=_missing_list)
+    rule: MissingUnits = attrs.field(default=SKIP_MISSING,
+                                     validator=v.instance_of(MissingUnits))
+
+    def __attrs_post_init__(self) -> None:
+        if self.reported + len(self.missing) != self.expected:
+            raise ValueError(f"coverage: {self.reported} reported and {len(self.missing)} "
+                             f"missing do not make {self.expected} expected")
+
+    @property
+    def share(self) -> Fraction | None:
+        """The share of expected units that reported (None when none was expected)."""
+        return Fraction(self.reported, self.expected) if self.expected else None
+
+    @property
+    def silent(self) -> tuple[MissingUnit, ...]:
+        """The missing units that sent nothing at all."""
+        return tuple(m for m in self.missing if m.verdict is Verdict.NO_DATA)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every expected unit reported."""
+        return not self.missing
+
+
 def _pairs(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     items = value.items() if isinstance(value, Mapping) else value
     pairs = tuple(sorted((str(k), str(x)) for k, x in items))
@@ -788,6 +945,7 @@ class Finding:
     ``progress`` is the headline progress status (the first progress method's), beside the
     verdict; ``assessments`` are every progress method's conclusions and ``history`` the
     target's statistic at the end of each reporting period up to the as-of date.
+    ``coverage`` (a target's) says which units in scope reported and which did not.
     """
 
     code: str = attrs.field(validator=_code)
@@ -816,6 +974,8 @@ class Finding:
         validator=v.deep_iterable(v.instance_of(ProgressAssessment)))
     history: tuple[Point, ...] = attrs.field(
         default=(), converter=_points, validator=v.deep_iterable(v.instance_of(Point)))
+    coverage: Coverage | None = attrs.field(default=None,
+                                            validator=v.optional(v.instance_of(Coverage)))
 
 
 CheckFunction = Callable[["CheckContext"], Iterable[Finding]]

@@ -32,10 +32,13 @@ from .figures import FigureTable
 from .model import (
     Aggregation,
     Comparator,
+    Coverage,
     DataIssue,
     EntityResult,
     Finding,
     IssueSummary,
+    MissingUnit,
+    MissingUnits,
     Observation,
     Point,
     Progress,
@@ -55,13 +58,14 @@ __all__ = ["DEFAULT_MAX_ISSUES", "LATEST_SCHEMA_VERSION", "SCHEMA_VERSION", "Che
 #: The newest version of the JSON form, bumped on any change to it: major when a reader of
 #: the old form would break. 1.2 added ``issue_summaries``; 2.0 keys ``areas`` and
 #: ``summary.targets`` by plan, and writes a finding's exact numbers and dates in
-#: ``details`` as tagged values (docs/report-schema.json says how to migrate).
-LATEST_SCHEMA_VERSION = "2.0"
+#: ``details`` as tagged values (docs/report-schema.json says how to migrate); 2.1 adds a
+#: target finding's ``coverage`` and the verdict ``incomplete``.
+LATEST_SCHEMA_VERSION = "2.1"
 
 #: The version a report declares unless it needs a newer one. A report declares the oldest
 #: version that describes it, as a zip file states the version needed to extract it; every
-#: report of this library needs 2.0.
-SCHEMA_VERSION = "2.0"
+#: report of this library needs 2.1 (its target findings say their coverage).
+SCHEMA_VERSION = "2.1"
 
 #: The major versions :meth:`Report.from_dict` reads: 1.x reports are migrated as they are read.
 _READABLE = ("1", "2")
@@ -499,10 +503,9 @@ class Report:
                     for plan, areas in data["areas"].items()}),
             sources=tuple((s[0], s[1]) for s in data["sources"]),
             n_observations=data["n_observations"],
-            # A 1.x report read is migrated: written again, it is what this library writes.
-            schema_version=(data["schema_version"] if major != "1" else
-                            LATEST_SCHEMA_VERSION if data.get("issue_summaries") else
-                            SCHEMA_VERSION),
+            # A 1.x or 2.0 report read is migrated: written again, it is what this library
+            # writes (its findings with a coverage of null).
+            schema_version=_migrated(str(data["schema_version"])),
             # Since schema 1.2; a report of an earlier version lists every issue in full.
             issue_summaries=tuple(_summary_from(s) for s in data.get("issue_summaries", ())),
             # Optional: a report written before timings were kept has no "run".
@@ -514,6 +517,15 @@ class Report:
     def from_json(cls, text: str) -> Report:
         """Rebuild a report from :meth:`to_json` output."""
         return cls.from_dict(json.loads(text))
+
+
+def _migrated(version: str) -> str:
+    """The version a report read declares once read: its own, unless older than this
+    library's :data:`SCHEMA_VERSION`."""
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(p) if p.isdigit() else 0 for p in v.split("."))
+
+    return version if key(version) > key(SCHEMA_VERSION) else SCHEMA_VERSION
 
 
 def _frac(x: Fraction | None) -> str | None:
@@ -650,7 +662,27 @@ def _finding_dict(f: Finding, *, streamed: bool = False) -> dict[str, Any]:
         "details": _details(f.details) if streamed else _json_safe(dict(f.details)),
         "assessments": [_assessment_dict(a) for a in f.assessments],
         "history": [_point_dict(p) for p in f.history],
+        "coverage": None if f.coverage is None else _coverage_dict(f.coverage),
     }
+
+
+def _coverage_dict(c: Coverage) -> dict[str, Any]:
+    return {
+        "expected": c.expected, "reported": c.reported,
+        "missing": [{"code": m.code, "name": m.name, "verdict": m.verdict.value}
+                    for m in c.missing],
+        "rule": c.rule.strategy.value, "min_coverage": _frac(c.rule.min_coverage),
+    }
+
+
+def _coverage_from(d: Mapping[str, Any] | None) -> Coverage | None:
+    if d is None:
+        return None
+    return Coverage(
+        expected=d["expected"], reported=d["reported"],
+        missing=tuple(MissingUnit(code=m["code"], name=m["name"], verdict=m["verdict"])
+                      for m in d["missing"]),
+        rule=MissingUnits(strategy=d["rule"], min_coverage=_unfrac(d["min_coverage"])))
 
 
 def _details(details: Mapping[str, Any]) -> dict[str, Any]:
@@ -683,6 +715,8 @@ def _finding_from(d: Mapping[str, Any], *, tagged: bool = True) -> Finding:
         # Optional since schema 1.1: a 1.0 report has neither.
         assessments=tuple(_assessment_from(a) for a in d.get("assessments", ())),
         history=tuple(_point_from(p) for p in d.get("history", ())),
+        # Since schema 2.1: a report of an earlier version says no coverage.
+        coverage=_coverage_from(d.get("coverage")),
     )
 
 

@@ -20,15 +20,17 @@ from fractions import Fraction
 
 import attrs
 
-from .model import Comparator, Kind, Progress, Text, Verdict
+from .model import Comparator, Kind, MissingStrategy, Progress, Text, Verdict
 from .numbers import format_number, format_percent
 
 __all__ = [
+    "COVERAGE_WORDS",
     "FINAL_WORDS",
     "GAP_WORDS",
     "ISSUE_CODES",
     "LEVEL_WORDS",
     "MILESTONE_WORDS",
+    "MISSING_WORDS",
     "SEVERITY_WORDS",
     "STATUS_WORDS",
     "VERDICT_WORDS",
@@ -40,6 +42,7 @@ __all__ = [
     "gap_direction",
     "level_words",
     "milestone_words",
+    "missing_words",
     "noun",
     "show_value",
     "singular",
@@ -86,6 +89,10 @@ VERDICT_WORDS: Mapping[Verdict, Word] = {Verdict(w.code): w for w in (
          "the figure meets the target's threshold (for `each`, every entity in scope does)"),
     Word("not_met", Text(vi="chưa đạt", en="not met"),
          "the figure falls short of the threshold (for `each`, at least one entity does)"),
+    Word("incomplete", Text(vi="chưa đủ đơn vị báo cáo", en="incomplete"),
+         "some units in scope reported, but others sent nothing and the target's rule for "
+         "missing units (`require_all`, or `min_coverage` not reached) does not allow judging "
+         "without them; the reporters' figure is shown, the missing units are named"),
     Word("no_data", Text(vi="chưa có số liệu", en="no data"),
          "no usable figure for the target's window and scope"),
     Word("not_applicable", Text(vi="không áp dụng", en="not applicable"),
@@ -102,6 +109,52 @@ VERDICT_WORDS: Mapping[Verdict, Word] = {Verdict(w.code): w for w in (
 def verdict_words(verdict: Verdict) -> Text:
     """The verdict in words, in both languages."""
     return VERDICT_WORDS[verdict].text
+
+
+# -- coverage --------------------------------------------------------------------------------
+
+#: What each rule for missing units says in a message; ``{share}`` is the least share of
+#: units that must report.
+MISSING_WORDS: Mapping[MissingStrategy, Word] = {MissingStrategy(w.code): w for w in (
+    Word("require_all", Text(vi="Mọi đơn vị trong phạm vi phải báo cáo",
+                             en="Every unit in scope must report"),
+         "a unit in scope that sent nothing makes the target `incomplete` (the default for "
+         "`each` targets and for rates that must reach 100%)"),
+    Word("skip_missing", Text(vi="Đánh giá trên các đơn vị đã báo cáo",
+                              en="Judged on the units that reported"),
+         "the units that reported are judged, and the coverage shows who did not (the default "
+         "for other pooled, mean and reported targets)"),
+    Word("min_coverage", Text(vi="Cần ít nhất {share} số đơn vị báo cáo",
+                              en="At least {share} of the units must report"),
+         "below the declared share of units reporting the target is `incomplete`; at or above "
+         "it the units that reported are judged"),
+)}
+
+
+def missing_words(strategy: MissingStrategy, share: Fraction | None = None) -> Text:
+    """A rule for missing units in words, its share (``min_coverage``) shown as a percent."""
+    text = MISSING_WORDS[strategy].text
+    if share is None:
+        return text
+    return Text(vi=text.vi.format(share=format_percent(share, lang="vi")),
+                en=text.en.format(share=format_percent(share, lang="en")))
+
+
+#: The words of a target's coverage, as its message and the reports say it.
+COVERAGE_WORDS: Mapping[str, Word] = _words(
+    Word("worst_unit", Text(vi="đơn vị kém nhất", en="worst unit"),
+         "an `each` target's figure is its weakest unit's (the lowest for an `at least` "
+         "target, the highest for an `at most` one), named beside it"),
+    Word("sent_nothing", Text(vi="không gửi số liệu", en="sent nothing"),
+         "a unit in scope, existing during the window, with no figure for it"),
+    Word("blocked", Text(vi="có số liệu bị chặn do lỗi dữ liệu",
+                         en="blocked by data issues"),
+         "a unit in scope whose figures a data issue blocks"),
+    Word("reported", Text(vi="đơn vị đã báo cáo", en="units reported"),
+         "the units in scope with a usable figure, of those expected"),
+    Word("meet", Text(vi="đơn vị đạt", en="units meet"),
+         "the units of an `each` target that meet it on their own, of those expected"),
+)
 
 
 # -- progress statuses -----------------------------------------------------------------------

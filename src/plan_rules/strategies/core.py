@@ -24,12 +24,16 @@ from ..model import (
     Check,
     Clause,
     Comparator,
+    Coverage,
     DataIssue,
     Entity,
     EntityResult,
     Finding,
     Indicator,
     Kind,
+    MissingStrategy,
+    MissingUnit,
+    MissingUnits,
     Observation,
     Plan,
     Point,
@@ -735,6 +739,36 @@ def statistics(draw: st.DrawFn) -> Statistics:
 
 
 @st.composite
+def missing_rules(draw: st.DrawFn) -> MissingUnits:
+    """A target's rule for missing units; a ``min_coverage`` share is ``k/n`` with ``n`` up
+    to 20 (shrinking toward ``require_all``)."""
+    strategy = draw(st.sampled_from(MissingStrategy))
+    share = None
+    if strategy is MissingStrategy.MIN_COVERAGE:
+        n = draw(st.integers(1, 20))
+        share = Fraction(draw(st.integers(1, n)), n)
+    return MissingUnits(strategy=strategy, min_coverage=share)
+
+
+@st.composite
+def missing_units(draw: st.DrawFn) -> MissingUnit:
+    """A unit missing from a target's figures: sent nothing, or blocked by a data issue."""
+    return MissingUnit(code=draw(_slugs()), name=draw(st.none() | st.text(min_size=1,
+                                                                          max_size=20)),
+                       verdict=draw(st.sampled_from((Verdict.NO_DATA, Verdict.INVALID))))
+
+
+@st.composite
+def coverages(draw: st.DrawFn) -> Coverage:
+    """A target's coverage that adds up: the units reported and the missing ones (distinct,
+    in code order) make the units expected."""
+    gone = draw(st.lists(missing_units(), max_size=4, unique_by=lambda m: m.code))
+    reported = draw(st.integers(0, 10))
+    return Coverage(expected=reported + len(gone), reported=reported,
+                    missing=sorted(gone, key=lambda m: m.code), rule=draw(missing_rules()))
+
+
+@st.composite
 def _judged(draw: st.DrawFn) -> dict[str, Any]:
     """A verdict with an observed figure and a gap that agree: a gap of 0 when met."""
     verdict = draw(st.sampled_from(Verdict))
@@ -782,6 +816,7 @@ def findings(draw: st.DrawFn) -> Finding:
         statistics=draw(statistics()) if target else None,
         entities=tuple(draw(st.lists(entity_results(), max_size=3))) if target else (),
         observations=tuple(sorted(draw(st.sets(st.integers(0, 1000), max_size=5)))),
+        coverage=draw(st.none() | coverages()) if target else None,
         **draw(_judged()),
     )
 
