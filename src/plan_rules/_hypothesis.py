@@ -17,6 +17,7 @@ from typing import Any
 #: generates it. A type that is not there (renamed, not yet written) is skipped: importing
 #: Hypothesis must never fail because of plan_rules.
 STRATEGIES: dict[str, str] = {
+    "plan_rules.checks.CheckPart": "check_parts",
     "plan_rules.engine.CheckContext": "check_contexts",
     "plan_rules.model.Area": "areas",
     "plan_rules.model.Check": "checks",
@@ -26,6 +27,7 @@ STRATEGIES: dict[str, str] = {
     "plan_rules.model.Entity": "entities",
     "plan_rules.model.EntityResult": "entity_results",
     "plan_rules.model.Finding": "findings",
+    "plan_rules.model.InParts": "in_parts",
     "plan_rules.model.Indicator": "indicators",
     "plan_rules.model.MissingUnit": "missing_units",
     "plan_rules.model.MissingUnits": "missing_rules",

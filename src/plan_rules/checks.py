@@ -14,7 +14,7 @@ from array import array
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cached_property
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, runtime_checkable
 
 import attrs
 
@@ -28,6 +28,7 @@ from .window import Series
 __all__ = ["CheckContext", "CheckPart", "CheckParts", "run_checks"]
 
 
+@runtime_checkable
 class CheckPart(Protocol):
     """What a check run in parts (:class:`~plan_rules.InParts`) keeps of one part's figures.
 

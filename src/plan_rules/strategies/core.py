@@ -30,6 +30,7 @@ from ..model import (
     EntityResult,
     Finding,
     Indicator,
+    InParts,
     Kind,
     MissingStrategy,
     MissingUnit,
@@ -839,14 +840,92 @@ class _CountFigures:
         )
 
 
+@attrs.frozen
+class _Counted:
+    """The part of a generated check run in parts: its figures counted per unit."""
+
+    counts: tuple[tuple[str, int], ...] = ()
+
+    def merge(self, other: _Counted, /) -> _Counted:
+        counts = dict(self.counts)
+        for unit, n in other.counts:
+            counts[unit] = counts.get(unit, 0) + n
+        return _Counted(tuple(sorted(counts.items())))
+
+    def units_wanted(self) -> tuple[str, ...]:
+        return ()
+
+    def without(self, units: frozenset[str], /) -> _Counted:
+        return _Counted(tuple((u, n) for u, n in self.counts if u not in units))
+
+
+@attrs.frozen
+class _CountPart:
+    """A generated check's part: how many figures of each unit it reads up to the as-of
+    date."""
+
+    indicators: tuple[str, ...]
+
+    def __call__(self, ctx: CheckContext) -> _Counted:
+        names, entity = ctx.figures.entities.values, ctx.figures.entity
+        counts: dict[str, int] = {}
+        for code in self.indicators:
+            for i in ctx.positions(code):
+                counts[names[entity[i]]] = counts.get(names[entity[i]], 0) + 1
+        return _Counted(tuple(sorted(counts.items())))
+
+
+@attrs.frozen
+class _CountFinish:
+    """A generated check's finish: the figures of the units that are rows, and the part's
+    count of the others; the summaries cited as the figures they stand for."""
+
+    indicators: tuple[str, ...]
+
+    def __call__(self, part: _Counted, ctx: CheckContext) -> Iterator[Finding]:
+        names, entity = ctx.figures.entities.values, ctx.figures.entity
+        counted = dict(part.counts)
+        seen: list[int] = []
+        n = sum(counted.values())
+        for code in self.indicators:
+            rows = ctx.units_as_rows(code) or frozenset()
+            for i in ctx.positions(code):
+                if names[entity[i]] in rows:
+                    n += 1
+                    seen.append(i)
+                elif names[entity[i]] in counted:
+                    seen.append(i)
+        yield Finding(
+            code="generated.count", verdict=Verdict.MET if n else Verdict.NO_DATA,
+            observations=tuple(sorted(seen)),
+            message=Text(vi=f"{n} số liệu", en=f"{n} figures"),
+        )
+
+
+def check_parts() -> SearchStrategy[_Counted]:
+    """Parts of the generated check run in parts (:class:`plan_rules.CheckPart`): figures
+    counted per unit."""
+    return st.dictionaries(codes(max_parts=1), st.integers(1, 50), max_size=4).map(
+        lambda counts: _Counted(tuple(sorted(counts.items()))))
+
+
+def in_parts(indicators: Sequence[str] = ()) -> SearchStrategy[InParts]:
+    """The form in parts of the generated check over ``indicators`` (see :func:`checks`):
+    each part counts the figures of each unit, the finish adds them up."""
+    read = tuple(indicators)
+    return st.just(InParts(part=_CountPart(read), finish=_CountFinish(read)))
+
+
 @st.composite
 def checks(draw: st.DrawFn, indicators: Sequence[str] = ()) -> Check:
     """Checks that read some of ``indicators`` and count their figures (deterministically,
-    whatever the order of the observations)."""
+    whatever the order of the observations), some with their form in parts (the same
+    findings when a file is read in parts)."""
     read = tuple(draw(st.lists(st.sampled_from(indicators), unique=True))) if indicators \
         else ()
+    parts = draw(st.none() | in_parts(read))
     return Check(code=draw(codes()), name=draw(texts()), indicators=read,
-                 run=_CountFigures(read))
+                 run=_CountFigures(read), in_parts=parts)
 
 
 def _render_summary(report: Report, lang: str) -> str:
