@@ -44,6 +44,7 @@ from .periods import Period
 from .registry import Registry, load_registry, select_plans
 from .report import DEFAULT_MAX_ISSUES, CheckTiming, IssueLedger, Report, RunInfo
 from .resolve import Units
+from .territory import Tree
 
 __all__ = ["CheckContext", "evaluate"]
 
@@ -99,11 +100,11 @@ def evaluate(
         reg = select_plans(reg, plans)
     when = as_of or date.today()
     table = FigureTable.from_observations(observations)
-    known = dict(entities.items()) if isinstance(entities, Mapping) else {
-        e.code: e for e in entities or ()
-    }
+    tree = Tree(entities.values() if isinstance(entities, Mapping) else entities or ())
+    known = tree.entities()
     ledger = IssueLedger(max_issues)
     ledger.extend(issues)
+    ledger.extend(tree.issues)
     sink = IssueSink(table, ledger)
     methods = history.methods_of(reg, progress_methods)
     is_strict = strict if strict is not None else reg.strict
@@ -111,7 +112,7 @@ def evaluate(
     # Evaluation makes a result per unit and target but no cycle worth collecting: the
     # collector would only walk the figures again and again.
     with collector_paused():
-        units = Units(table, known)
+        units = Units(table, known, {code: tree.levels(code) for code in known})
         valid = validate.validate(table, reg.indicators, units, sink)
         series: dict[str, list[window.Series]] = {}
 

@@ -324,7 +324,17 @@ ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
           "it is used as written", "warning"),
     # the entities file
     _code("duplicate_entity", "đơn vị bị lặp", "duplicate entity",
-          "the entities file gives one code twice; the later row is ignored"),
+          "the entities file gives the same row of one code twice; one is ignored"),
+    _code("overlapping_validity", "thời hạn hiệu lực chồng lấn", "overlapping validity",
+          "two rows of one entity code are valid on a same day (a code may have several rows "
+          "only one after another); the row that starts later is ignored"),
+    _code("two_parents", "hai đơn vị cấp trên", "two parents on one date",
+          "two rows of one entity code valid on a same day name different parents; the row "
+          "that starts later is ignored"),
+    _code("parent_cycle", "cấp trên quay vòng", "parent cycle",
+          "an entity's parent chain comes back to it on some date; the parent of each row "
+          "on the loop is ignored, so none of them lies within a territory through it",
+          "warning"),
     _code("bad_validity", "thời hạn hiệu lực không hợp lệ", "invalid validity",
           "an entity's validity ends before it starts"),
     _code("unknown_parent", "đơn vị cấp trên không rõ", "unknown parent",
