@@ -41,6 +41,7 @@ from ._common import (
     indicator,
     numerator_within_denominator,
     per_level,
+    pooled_province,
     province,
     target,
     where,
@@ -296,6 +297,7 @@ INDICATORS: tuple[Indicator, ...] = (
                          en="The unit's portals and websites"),
     ),
 )
+INDICATORS = pooled_province(INDICATORS, "HY25.PS.1", "HY25.PS.3")
 
 TARGETS: tuple[Target, ...] = (
     province("HY25.PS.1"),

@@ -21,10 +21,12 @@ from datetime import date, timedelta
 
 import attrs
 
-from .model import DataIssue, Entity, Scope, Text
+from .dataissues import IssueSink
+from .figures import FigureTable
+from .model import DataIssue, Entity, Plan, Scope, Text
 from .periods import Period
 
-__all__ = ["EntityRow", "Tree", "merged"]
+__all__ = ["EntityRow", "Tree", "enforced", "merged", "scope_within", "within_territory"]
 
 _FIRST, _LAST = date.min, date.max
 
@@ -404,3 +406,68 @@ def _on_cycles(graph: Mapping[str, set[str]]) -> set[str]:
                 stack.append((nxt, sorted(graph.get(nxt, ()))))
     return on
 
+
+def enforced(tree: Tree, plan: Plan | None) -> str | None:
+    """The territory ``plan``'s targets keep to: its own, when the entities given describe
+    it; None (every unit is the plan's) for a plan without one, or one the entities do not
+    describe (no entities file: the figures are taken as the territory's own)."""
+    if plan is None or plan.territory is None or not tree.knows(plan.territory):
+        return None
+    return plan.territory
+
+
+def within_territory(table: FigureTable, positions: Sequence[int], tree: Tree,
+                     territory: str | None, sink: IssueSink) -> Sequence[int]:
+    """The figures among ``positions`` that lie within ``territory`` (all of them for
+    None); each other one is named ``outside_territory`` once, and so accounted for."""
+    if territory is None or not positions:
+        return positions
+    names, levels = table.entities.values, table.levels.values
+    periods, entity, period = table.periods.values, table.entity, table.period
+    verdict: dict[tuple[int, int], bool] = {}
+    kept: list[int] = []
+    for i in positions:
+        key = (entity[i], period[i])
+        inside = verdict.get(key)
+        if inside is None:
+            inside = verdict[key] = tree.within_for(names[key[0]], territory, periods[key[1]])
+        if inside:
+            kept.append(i)
+            continue
+        code, p = names[key[0]], periods[key[1]]
+        level = levels[table.level[i]]
+        if not tree.knows(code):
+            vi_why = f"đơn vị {code} không có trong tệp đơn vị"
+            en_why = f"entity {code} is not in the entities file"
+        else:
+            vi_why = f"theo tệp đơn vị, {code} không thuộc {territory} trong kỳ {p}"
+            en_why = f"as the entities file places it, {code} is not within {territory} in {p}"
+        at = f" (cấp {level})" if level else ""
+        at_en = f" (level {level})" if level else ""
+        sink.issue("outside_territory", i,
+                   f"số liệu ngoài địa bàn {territory} của kế hoạch{at}: {vi_why}; không chỉ "
+                   "tiêu nào của kế hoạch dùng số liệu này",
+                   f"figure outside the plan's territory {territory}{at_en}: {en_why}; no "
+                   "target of the plan uses it",
+                   field="entity", text=code, expected=f"a unit within {territory}",
+                   blocking=False, severity="warning")
+    return kept
+
+
+def scope_within(tree: Tree, entities: Iterable[Entity], territory: str,
+                 window: Period) -> list[Entity]:
+    """The units of ``entities`` that lie within ``territory`` on some day of ``window``,
+    each valid only over the days it does (a commune that joined the province on 1 July
+    2025 is part of its scope from then: before, its figures are another province's)."""
+    out = []
+    for e in entities:
+        span = tree.span_within(e.code, territory, window)
+        if span is None:
+            continue
+        first, last = span
+        if first > window.start and (e.valid_from is None or e.valid_from < first):
+            e = attrs.evolve(e, valid_from=first)
+        if last < window.end and (e.valid_to is None or e.valid_to > last):
+            e = attrs.evolve(e, valid_to=last)
+        out.append(e)
+    return out

@@ -380,6 +380,10 @@ ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
           "denominator; the row gives only a percentage"),
     _code("zero_denominator", "mẫu số bằng 0", "zero denominator",
           "a rate's denominator is 0: there is nothing to take a rate of", "warning"),
+    _code("outside_territory", "ngoài địa bàn của kế hoạch", "outside the plan's territory",
+          "the figure's unit does not lie within the territory of its indicator's plan (a "
+          "province, the country) as the entities' parent chain places it on the figure's "
+          "dates: no target of the plan uses it", "warning"),
     _code("unused", "số liệu không được dùng", "unused figure",
           "a figure no target uses: its period ends after the as-of date, or it is outside the "
           "scope or window of every target", "warning"),
