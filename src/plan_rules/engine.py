@@ -74,8 +74,10 @@ def evaluate(
         read their indicators (see :func:`~plan_rules.registry.select_plans`); default every
         plan loaded. A figure of another plan's indicator is read and named ``unused``.
     :param as_of: the date of the evaluation; figures for later periods are not used.
-    :param entities: the reporting units with their levels, groups and validity dates; units
-        seen only in the data are taken with the level their rows give.
+    :param entities: the reporting units with their levels, groups, parents and validity
+        dates, several rows for a code that changes parent, level or group on a date (see
+        :class:`~plan_rules.territory.Tree`); units seen only in the data are taken with the
+        level their rows give, and lie within no plan's territory.
     :param issues: data issues found before evaluation (e.g. by a reader), carried into the
         report.
     :param strict: re-raise a check's (or a progress method's) exception instead of reporting
