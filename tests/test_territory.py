@@ -189,3 +189,26 @@ def test_the_plan_200_plan_names_hung_yen_and_says_what_a_2025_figure_covers(
     target = plan200.targets["HY25.PS.3.province"]
     assert target.note is not None and "Thái Bình" in target.note.en
     assert "Thái Bình" in plan200.indicators["HY25.PS.3"].description.vi
+
+
+def test_a_file_read_in_chunks_keeps_to_the_territory_as_one_pass_does(
+        tmp_path: Path) -> None:
+    from plan_rules.partials import evaluate_in_chunks
+
+    lines = [(EXAMPLE / "figures.csv").read_text(encoding="utf-8").rstrip("\n")]
+    for o in _foreign_rows():
+        cells = (o.numerator, o.denominator, o.value)
+        lines.append(",".join([o.indicator, o.entity, o.level or "", str(o.period),
+                               *("" if c is None else str(c) for c in cells), "",
+                               o.source or "", ""]))
+    figures = tmp_path / "figures.csv"
+    figures.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    entities = list(pr.read_entities(EXAMPLE / "entities.csv").entities) + OTHERS
+    read = pr.read_observations(figures)
+    one = pr.evaluate(read.observations, as_of=date(2025, 12, 31), entities=entities,
+                      issues=read.issues)
+    chunked = evaluate_in_chunks(figures, 3, as_of=date(2025, 12, 31), entities=entities)
+    assert [(f.code, f.verdict, f.observed) for f in chunked.report.findings] == [
+        (f.code, f.verdict, f.observed) for f in one.findings]
+    assert sum(i.code == "outside_territory" for i in chunked.report.issues) == len(
+        _foreign_rows())
