@@ -35,12 +35,21 @@ def groups(table: FigureTable, tree: Tree, heads: frozenset[str],
     as they are (a series prefix stays one)."""
     out: dict[str, dict[str, Sequence[int]]] = {}
     periods, period = table.periods.values, table.period
+    # A national file asks this of four thousand units at every point of every province-wide
+    # target's history: the head of a unit whose place never changes is looked up once.
+    settled = tree.settled_heads(heads)
     for unit in sorted(others):
         positions = others[unit]
         if not positions:
             continue
+        if unit in settled:
+            head = settled[unit]
+            if head is not None:
+                out.setdefault(head, {})[unit] = positions
+            continue
         if tree.stable(unit):
-            head = tree.ancestor_among(unit, heads, periods[period[positions[0]]])
+            head = settled[unit] = tree.ancestor_among(unit, heads,
+                                                       periods[period[positions[0]]])
             if head is not None:
                 out.setdefault(head, {})[unit] = positions
             continue
@@ -67,10 +76,16 @@ def roll_up(table: FigureTable, indicator: Indicator, entity: Entity,
             parts: Mapping[str, Combined]) -> Combined | None:
     """``entity``'s figure from its descendants' combined figures (``parts``, by unit); None
     for a rate some descendant gave only as a percentage, which cannot be pooled."""
-    ends = [(p.end, p.start) for p in table.periods.values]
-    period = table.period
-    used = sorted((i for c in parts.values() for i in c.used),
-                  key=lambda i: (ends[period[i]], i))
+    spans = [(p.end, p.start) for p in table.periods.values]
+    order = sorted(range(len(spans)), key=spans.__getitem__)
+    rank = [0] * len(spans)
+    for k, code in enumerate(order):
+        rank[code] = k
+    # In period order (then by position), decorated with builtins only: a province of a
+    # national file rolls up thousands of figures per target.
+    positions = [i for c in parts.values() for i in c.used]
+    keys = map(rank.__getitem__, map(table.period.__getitem__, positions))
+    used = [i for _, i in sorted(zip(keys, positions, strict=True))]
     history = sorted(i for c in parts.values() for i in c.history)
     if any(c.counts_needed for c in parts.values()):
         return Combined(entity=entity, used=used, history=history, counts_needed=True)

@@ -101,6 +101,7 @@ class Tree:
         self.kept: tuple[EntityRow, ...] = tuple(r for code in sorted(kept) for r in kept[code])
         self._chains: dict[tuple[str, date], tuple[str, ...]] = {}
         self._stable: dict[str, bool] = {}
+        self._settled: dict[frozenset[str], dict[str, str | None]] = {}
 
     # -- building --------------------------------------------------------------------------
 
@@ -304,6 +305,11 @@ class Tree:
             current = rows[0].parent
         self._stable[code] = result
         return result
+
+    def settled_heads(self, heads: frozenset[str]) -> dict[str, str | None]:
+        """A memo for the callers of :meth:`ancestor_among` with ``heads``: the nearest of
+        ``heads`` above each :meth:`stable` unit put in it (the same on every date)."""
+        return self._settled.setdefault(heads, {})
 
     def within(self, code: str, territory: str, day: date) -> bool:
         """Whether unit ``code`` lies within ``territory`` on ``day`` (a territory lies
