@@ -151,3 +151,14 @@ def test_which_of_two_overlapping_rows_is_kept_does_not_depend_on_their_order() 
     one = entity("xa", "commune", "hy", valid_from=date(2025, 1, 1))
     two = entity("xa", "commune", "tb", valid_from=date(2025, 3, 1))
     assert Tree([one, two]).rows_of("xa") == Tree([two, one]).rows_of("xa") == [one]
+
+
+def test_the_descendants_of_a_group_are_read_from_the_row_valid_during_the_window() -> None:
+    tree = Tree([entity("hy", "province"),
+                 entity("huyen-a", "district", "hy", valid_to=JUNE_30, groups="localities"),
+                 entity("xa-b", "commune", "huyen-a", valid_to=JUNE_30),
+                 entity("xa-b", "commune", "hy", valid_from=JULY_1, groups="localities")])
+    localities = pr.Scope(group="localities")
+    assert tree.descendants("hy", H1, localities) == ["huyen-a"]
+    assert tree.descendants("hy", Q3, localities) == ["xa-b"]
+    assert tree.within("xa-b", "hy", JUNE_30)  # through its district, before 1 July
