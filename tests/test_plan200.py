@@ -371,12 +371,13 @@ def test_blocking_an_area_removes_exactly_its_contributions(plugin: str) -> None
 # -- verdicts -------------------------------------------------------------------------------
 
 PROVINCE = Entity(code="hung-yen", level="province")
-DEPARTMENT = Entity(code="so-tu-phap", level="department",
+DEPARTMENT = Entity(code="so-tu-phap", level="department", parent="hung-yen",
                     groups={"departments", "departments_and_localities"})
 DISTRICT = Entity(code="huyen-kim-dong", level="district", valid_to=DISTRICT_END,
-                  groups={"localities", "departments_and_localities"})
-COMMUNE = Entity(code="xa-nghia-dan", level="commune")
+                  parent="hung-yen", groups={"localities", "departments_and_localities"})
+COMMUNE = Entity(code="xa-nghia-dan", level="commune", parent="hung-yen")
 NEW_COMMUNE = Entity(code="phuong-pho-hien", level="commune", valid_from=date(2025, 7, 1),
+                     parent="hung-yen",
                      groups={"localities", "departments_and_localities"})
 
 

@@ -414,7 +414,7 @@ hy,Tỉnh Hưng Yên,tỉnh,,,,
 kd,Huyện Kim Động,Cấp huyện,localities;districts,hy,,30/06/2025
 tan-hung,Xã Tân Hưng,xã,localities,hy,2025-07-01,
 
-tan-hung,Xã Tân Hưng (again),commune,,,,
+tan-hung,Xã Tân Hưng,xã,localities,hy,2025-07-01,
 bad,Xã lỗi,commune,,hy,01/07/2025,30/06/2025
 nolevel,Không cấp,,,,,
 when,Xã khi nào,commune,,nowhere,sometime,

@@ -132,6 +132,7 @@ _RAISING = {"_issue", "issue", "DataIssue", "Unreadable", "Unresolved"}
 # it is given), or draw one at random for property tests.
 _PASSED_ON = {
     ("dataissues.py", "DataIssue", "code"),  # IssueSink.issue, called with literal codes
+    ("territory.py", "DataIssue", "code"),  # Tree._issue, called with literal codes
     ("validate.py", "issue", "found.code"),  # a resolve.Unresolved's code, a literal where made
     ("validate.py", "issue", "*args"),  # validate._Kept.say: what the checks said, in turn
     ("result.py", "DataIssue", "code"),  # readers.result._issue, called with literal codes

@@ -46,6 +46,27 @@ DEADLINE = date(2025, 12, 31)
 DISTRICT_LEVEL_ENDS = date(2025, 6, 30)
 #: The first day of the reorganised (two-tier) local government.
 REORGANISED_ON = date(2025, 7, 1)
+#: The code of the province in the entities file: the plan's territory.
+TERRITORY = "hung-yen"
+
+#: What a province-wide 2025 figure covers, the province having grown on 1 July 2025.
+MERGER = Text(
+    vi="Từ ngày 1/7/2025 tỉnh Thái Bình hợp nhất vào tỉnh Hưng Yên: các đơn vị của Thái Bình "
+    "thuộc Hưng Yên từ ngày đó (tệp đơn vị ghi đơn vị cấp trên mới cùng ngày hiệu lực). Số "
+    "liệu toàn tỉnh năm 2025 vì vậy gồm số liệu của các đơn vị Hưng Yên cũ cho các kỳ đến "
+    "30/6/2025 và của cả tỉnh mới, kể cả các đơn vị của Thái Bình cũ, từ 1/7/2025; số liệu "
+    "của một kỳ được tính theo nơi đơn vị trực thuộc vào ngày cuối kỳ (số liệu cuối năm của "
+    "chỉ tiêu thời điểm là của tỉnh mới). Số liệu của Thái Bình cho các kỳ trước 1/7/2025 "
+    "nằm ngoài địa bàn của kế hoạch.",
+    en="On 1 July 2025 Thái Bình province merged into Hưng Yên: Thái Bình's units lie within "
+    "Hưng Yên from that day (the entities file gives their new parent with the date it "
+    "applies from). A province-wide 2025 figure therefore covers the former Hưng Yên's units "
+    "for periods up to 30/6/2025 and the merged province, Thái Bình's former units included, "
+    "from 1 July 2025; a period's figure counts where its unit stood on the period's last "
+    "day (a stock's year-end figure is the merged province's). Thái Bình's figures for "
+    "periods before 1 July 2025 are outside the plan's territory.",
+)
+
 #: The heading of the part of the plan every clause is quoted from.
 SECTION = "Về mục tiêu cụ thể"
 
@@ -179,10 +200,22 @@ def target(
 
 def province(indicator: str, threshold: Fraction | int = ALL,
              comparator: Comparator = Comparator.GE) -> Target:
-    """The province-wide figure (``reported``; pooled from the units when the province gave
-    none) compared with ``threshold`` — 100% unless said otherwise."""
-    return target(indicator, "province", threshold, scope=Scope(level=PROVINCE),
-                  aggregation=Aggregation.REPORTED, comparator=comparator)
+    """The province-wide figure (``reported``; rolled up from the province's own units when
+    the province gave none) compared with ``threshold`` — 100% unless said otherwise; its
+    note says what a 2025 figure covers after the merger (:data:`MERGER`)."""
+    return attrs.evolve(
+        target(indicator, "province", threshold, scope=Scope(level=PROVINCE),
+               aggregation=Aggregation.REPORTED, comparator=comparator),
+        note=MERGER)
+
+
+def pooled_province(indicators: Sequence[Indicator], *codes: str) -> tuple[Indicator, ...]:
+    """``indicators`` with :data:`MERGER` added to the description of each of ``codes``:
+    the rates whose province-wide figure is rolled up from the units' counts."""
+    return tuple(
+        attrs.evolve(i, description=Text(vi=f"{i.description.vi} {MERGER.vi}",
+                                         en=f"{i.description.en} {MERGER.en}"))
+        if i.code in codes else i for i in indicators)
 
 
 def done(indicator: str) -> Target:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from plan_rules import Area, Plan, Text, hookimpl
 
-from ._common import DEADLINE, ISSUED, PLAN
+from ._common import DEADLINE, ISSUED, MERGER, PLAN, TERRITORY
 
 __all__ = ["PLAN_200", "plan_rules_plans"]
 
@@ -45,6 +45,8 @@ PLAN_200 = Plan(
             en="Information security, human resources, training and communication")),
     ),
     source="Kế hoạch số 200/KH-UBND ngày 31/12/2024 của Ủy ban nhân dân tỉnh Hưng Yên",
+    territory=TERRITORY,
+    note=MERGER,
 )
 
 

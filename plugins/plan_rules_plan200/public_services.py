@@ -45,6 +45,7 @@ from ._common import (
     consistency_finding,
     indicator,
     per_level,
+    pooled_province,
     province,
     target,
     where,
@@ -300,6 +301,7 @@ INDICATORS: tuple[Indicator, ...] = (
                          en="The unit's portals and websites"),
     ),
 )
+INDICATORS = pooled_province(INDICATORS, "HY25.PS.1", "HY25.PS.3")
 
 TARGETS: tuple[Target, ...] = (
     province("HY25.PS.1"),

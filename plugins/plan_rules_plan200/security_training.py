@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from plan_rules import Aggregation, Indicator, Kind, Target, Temporal, Text, hookimpl
 
-from ._common import ALL, clause, indicator, per_level, province
+from ._common import ALL, clause, indicator, per_level, pooled_province, province
 
 __all__ = ["INDICATORS", "TARGETS", "plan_rules_indicators", "plan_rules_targets"]
 
@@ -94,6 +94,7 @@ INDICATORS: tuple[Indicator, ...] = (
                          en="Officials, civil servants and public employees"),
     ),
 )
+INDICATORS = pooled_province(INDICATORS, "HY25.SEC.3")
 
 TARGETS: tuple[Target, ...] = (
     *per_level("HY25.SEC.1", Aggregation.EACH, province=ALL, district=ALL, commune=ALL),

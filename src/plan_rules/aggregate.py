@@ -2,7 +2,8 @@
 
 ``each`` takes the weakest unit (every unit must meet it; one failing unit fails it), ``pooled``
 the ratio of sums, ``mean`` the unweighted mean of unit figures, ``reported`` the scope unit's
-own figure (pooled from its units when it gave none). The other statistics are reported
+own figure (rolled up from its own descendants in the entity tree when it gave none, by the
+indicator's rule: :mod:`~plan_rules.rollup`). The other statistics are reported
 beside the one used, so that disagreement shows; each is computed only when asked for, since a
 target's earlier points need only the one it uses.
 
@@ -25,6 +26,7 @@ from itertools import chain
 import attrs
 
 from . import aggregation as agg
+from . import rollup
 from .combine import Combined, combine_units, prefix_counts
 from .compare import meets
 from .dataissues import IssueSink
@@ -44,6 +46,7 @@ from .model import (
     Verdict,
 )
 from .periods import Period
+from .territory import Tree
 from .window import Prefix, Selection, Series, ceased, select
 
 __all__ = ["Figures", "Measured", "TargetData", "coverage", "earlier", "headline", "measure",
@@ -110,6 +113,15 @@ class Figures:
         if self.indicator.kind is Kind.COUNT and self.values:
             return sum(self.values, Fraction(0))
         return None
+
+    @property
+    def rolled_up(self) -> Fraction | None:
+        """The units' figures as one, by the indicator's roll-up rule: the ratio of sums (a
+        rate), the sum (a count), done when every unit is (a milestone:
+        :func:`~plan_rules.rollup.all_done`)."""
+        if self.indicator.kind is Kind.MILESTONE:
+            return rollup.all_done(self.values)
+        return self.pooled
 
     @cached_property
     def mean(self) -> Fraction | None:
@@ -223,7 +235,7 @@ def headline(figures: Figures, missing: Sequence[Verdict], derived: bool, exclud
         return verdict, observed
     if target.aggregation is Aggregation.REPORTED:
         observed = (next(iter(combined.values())).figure if len(combined) == 1 and not derived
-                    else figures.pooled)
+                    else figures.rolled_up)
     elif target.aggregation is Aggregation.POOLED:
         observed = figures.pooled
     else:
@@ -310,6 +322,16 @@ class TargetData:
     #: block the target at that date.
     blocked: Mapping[str, Sequence[int]]
     blocked_in_scope: frozenset[int] = frozenset()
+    #: The entity tree: a scope unit it knows that gave no figure is rolled up from its own
+    #: descendants (None, or a scope no unit of which it knows: from every unit outside
+    #: the scope, the figures being taken as the territory's).
+    tree: Tree | None = None
+
+    @property
+    def placed(self) -> bool:
+        """Whether the scope's units are placed in the tree, so that each is rolled up
+        from its own descendants."""
+        return self.tree is not None and any(self.tree.knows(e.code) for e in self.in_scope)
 
 
 @attrs.frozen
@@ -322,6 +344,8 @@ class Measured:
     derived: bool
     verdict: Verdict
     observed: Fraction | None
+    #: Each scope unit rolled up from its descendants, with the units it came from.
+    derived_from: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     @property
     def used(self) -> tuple[int, ...]:
@@ -362,12 +386,18 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
     blocked = _blocked_in(data, window)
     combined = combine_units(table, indicator, chosen.own, data.unit_of, sink)
     derived = False
-    # The scope unit's own figure is derived from its units only when it gave none: a figure
+    derived_from: dict[str, tuple[str, ...]] = {}
+    # A scope unit's own figure is rolled up from its units only when it gave none: a figure
     # it gave that a data issue blocks makes the target invalid instead.
-    if target.aggregation is Aggregation.REPORTED and not combined and chosen.others \
-            and indicator.kind is Kind.RATE and not any(blocked.values()):
-        combined = combine_units(table, indicator, chosen.others, data.unit_of, sink)
-        derived = True
+    if target.aggregation is Aggregation.REPORTED and chosen.others \
+            and not any(blocked.values()):
+        if data.placed:
+            assert data.tree is not None
+            combined, derived_from = _rolled_up(data, chosen, combined, sink)
+            derived = bool(derived_from)
+        elif not combined:
+            combined = combine_units(table, indicator, chosen.others, data.unit_of, sink)
+            derived = True
     figures = Figures(indicator, target, combined)
     names = table.entities.values
     missing = missing_units(indicator, target, window, data.in_scope, figures,
@@ -378,7 +408,41 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
     verdict, observed = headline(figures, [r.verdict for r in missing], derived,
                                  bool(chosen.excluded), bool(blocked), sink, rule)
     return Measured(selection=chosen, figures=figures, missing=missing, derived=derived,
-                    verdict=verdict, observed=observed)
+                    verdict=verdict, observed=observed, derived_from=derived_from)
+
+
+def _rolled_up(data: TargetData, chosen: Selection, combined: dict[str, Combined],
+               sink: IssueSink | None,
+               ) -> tuple[dict[str, Combined], dict[str, tuple[str, ...]]]:
+    """``combined`` with each scope unit that gave no figure rolled up from its own
+    descendants (:mod:`~plan_rules.rollup`), and the units each came from.
+
+    A scope of one unit (a province's own plan) keeps its descendants' figures as they are:
+    the target's statistic is their roll-up all the same (:class:`Figures` pools them by the
+    same rule), and the units' own results, mean and extremes stay in the finding. A scope
+    of several (the provinces of a national file) has one rolled-up figure per unit."""
+    assert data.tree is not None
+    table, indicator = data.table, data.indicator
+    lacking = frozenset(e.code for e in data.in_scope if e.code not in combined)
+    if not lacking:
+        return combined, {}
+    entities = {e.code: e for e in data.in_scope}
+    out = dict(combined)
+    derived_from: dict[str, tuple[str, ...]] = {}
+    alone = len(entities) == 1
+    for head, positions in rollup.groups(table, data.tree, lacking, chosen.others).items():
+        parts = combine_units(table, indicator, positions, data.unit_of, sink)
+        derived_from[head] = tuple(sorted(parts))
+        if alone:
+            return parts, derived_from
+        rolled = rollup.roll_up(table, indicator, entities[head], parts)
+        if rolled is None:
+            # Percentages cannot be pooled: the units stand as they are, and the target
+            # says which rows need their counts.
+            out.update(parts)
+        else:
+            out[head] = rolled
+    return dict(sorted(out.items())), derived_from
 
 
 def earlier(data: TargetData, window: Period, when: date,
@@ -399,7 +463,12 @@ def earlier(data: TargetData, window: Period, when: date,
     if target.aggregation is Aggregation.REPORTED and indicator.kind is Kind.RATE \
             and not chosen.own and chosen.others \
             and not any(_blocked_in(data, window).values()):
-        pooled = _pooled_prefixes(table, indicator, chosen.others)
+        others = chosen.others
+        if data.placed:
+            assert data.tree is not None
+            others = rollup.flattened(rollup.groups(
+                table, data.tree, frozenset(e.code for e in data.in_scope), others))
+        pooled = _pooled_prefixes(table, indicator, others) if others else None
     if pooled is None:
         past = measure(data, window, when, None, chosen)
         return past.verdict, past.observed, past.last_end(table)

@@ -84,6 +84,8 @@ def render_catalogue(registry: Registry, plan: str) -> str:
         f"*{p.title.en}* — {p.issuer.vi} ({p.issuer.en}), "
         f"{p.issued:%d/%m/%Y}; deadline {p.deadline:%d/%m/%Y}.",
         "",
+        *([f"Territory: `{p.territory}`.", ""] if p.territory else []),
+        *([p.note.vi, "", f"*{p.note.en}*", ""] if p.note else []),
         "Generated from the registry by `python -m plan_rules.catalogue --plan "
         f"{plan} --output docs/indicators.md`; do not edit by hand.",
         "",

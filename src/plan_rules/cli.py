@@ -545,7 +545,9 @@ def cmd_template(args: argparse.Namespace, registry: Registry) -> int:
                                     f"tệp đơn vị {args.entities} có {len(errors)} lỗi",
                                     f"the entities file {args.entities} has {len(errors)} "
                                     + ("error" if len(errors) == 1 else "errors")))
-        entities = list(read.entities)
+        # One template row per unit, the latest of its rows (a unit may have several, one
+        # after another in time).
+        entities = list({e.code: e for e in read.entities}.values())
         if args.entity:
             entities = [e for e in entities if e.code in args.entity]
     elif args.entity:

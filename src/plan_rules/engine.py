@@ -4,9 +4,12 @@ Each stage is a module of pure functions over explicit values, in the order of t
 
 - :mod:`~plan_rules.figures`: the figures as columns (readers build it directly);
 - :mod:`~plan_rules.resolve`: which unit each figure belongs to;
+- :mod:`~plan_rules.territory`: the entity tree as of a date, and which figures lie
+  within each plan's territory;
 - :mod:`~plan_rules.validate`: each figure used, or named by a data issue;
 - :mod:`~plan_rules.window`: the window of a target as of a date, and the figures in it;
 - :mod:`~plan_rules.combine`: each unit's figure from its periods (flow: sum; stock: latest);
+- :mod:`~plan_rules.rollup`: a unit that gave no figure, from its descendants';
 - :mod:`~plan_rules.compare`: each figure against the threshold, exactly, and the gaps;
 - :mod:`~plan_rules.aggregate`: the units over the target's scope, and its verdict;
 - :mod:`~plan_rules.history`: the target's earlier points and the progress methods;
@@ -25,7 +28,7 @@ from datetime import date
 from itertools import chain
 from typing import Any
 
-from . import account, aggregate, checks, compare, history, validate, window
+from . import account, aggregate, checks, compare, history, territory, validate, window
 from ._bulk import collector_paused
 from .checks import CheckContext, CheckParts
 from .dataissues import IssueSink
@@ -44,6 +47,7 @@ from .periods import Period
 from .registry import Registry, load_registry, select_plans
 from .report import DEFAULT_MAX_ISSUES, CheckTiming, IssueLedger, Report, RunInfo
 from .resolve import Units
+from .territory import Tree
 from .words import closed_message
 
 __all__ = ["CheckContext", "evaluate"]
@@ -72,8 +76,10 @@ def evaluate(
         read their indicators (see :func:`~plan_rules.registry.select_plans`); default every
         plan loaded. A figure of another plan's indicator is read and named ``unused``.
     :param as_of: the date of the evaluation; figures for later periods are not used.
-    :param entities: the reporting units with their levels, groups and validity dates; units
-        seen only in the data are taken with the level their rows give.
+    :param entities: the reporting units with their levels, groups, parents and validity
+        dates, several rows for a code that changes parent, level or group on a date (see
+        :class:`~plan_rules.territory.Tree`); units seen only in the data are taken with the
+        level their rows give, and lie within no plan's territory.
     :param issues: data issues found before evaluation (e.g. by a reader), carried into the
         report.
     :param strict: re-raise a check's (or a progress method's) exception instead of reporting
@@ -104,11 +110,11 @@ def evaluate(
         reg = select_plans(reg, plans)
     when = as_of or date.today()
     table = FigureTable.from_observations(observations)
-    known = dict(entities.items()) if isinstance(entities, Mapping) else {
-        e.code: e for e in entities or ()
-    }
+    tree = Tree(entities.values() if isinstance(entities, Mapping) else entities or ())
+    known = tree.entities()
     ledger = IssueLedger(max_issues)
     ledger.extend(issues)
+    ledger.extend(tree.issues)
     sink = IssueSink(table, ledger)
     methods = history.methods_of(reg, progress_methods)
     is_strict = strict if strict is not None else reg.strict
@@ -116,19 +122,29 @@ def evaluate(
     # Evaluation makes a result per unit and target but no cycle worth collecting: the
     # collector would only walk the figures again and again.
     with collector_paused():
-        units = Units(table, known)
+        units = Units(table, known, {code: tree.levels(code) for code in known})
         valid = validate.validate(table, reg.indicators, units, sink)
+        territories = {code: territory.enforced(tree, plan)
+                       for code, plan in reg.plans.items()}
+        # Each figure outside its plan's territory is named once, and kept from every stage
+        # after this one.
+        usable = {code: territory.within_territory(
+                      table, positions, tree,
+                      territories.get(reg.indicators[code].plan)
+                      if code in reg.indicators else None, sink)
+                  for code, positions in valid.usable.items()}
         series: dict[str, list[window.Series]] = {}
 
         def series_of(code: str) -> list[window.Series]:
             if code not in series:
-                series[code] = window.series(table, valid.usable.get(code, ()), valid.unit_of)
+                series[code] = window.series(table, usable.get(code, ()), valid.unit_of)
             return series[code]
 
         measured = []
         for target in reg.targets.values():
             data = _target_data(table, target, reg, series_of(target.indicator), valid, units,
-                                sink)
+                                sink, tree, territories.get(
+                                    reg.indicators[target.indicator].plan))
             finding, made_of = _finding(data, when, sink, plan=reg.plans.get(data.indicator.plan))
             measured.append((data, finding, history.history(data, finding, made_of, when,
                                                             methods)))
@@ -162,14 +178,21 @@ def evaluate(
 
 def _target_data(table: FigureTable, target: Target, registry: Registry,
                  series: Sequence[window.Series], valid: validate.Valid, units: Units,
-                 sink: IssueSink) -> aggregate.TargetData:
-    """What ``target`` is measured on at every date."""
+                 sink: IssueSink, tree: Tree, within: str | None) -> aggregate.TargetData:
+    """What ``target`` is measured on at every date: ``within`` is the territory of its plan
+    (None: every unit is the plan's)."""
     indicator = registry.indicators[target.indicator]
     scope = target.scope
     in_scope = sorted((e for e in units.entities.values() if e.in_scope(scope)),
                       key=lambda e: e.code)
     blocked = {code: positions for (ind, code), positions in sink.blocked_by.items()
                if ind == indicator.code}
+    if within is not None:
+        in_scope = territory.scope_within(tree, in_scope, within, target.measurement)
+        periods, period = table.periods.values, table.period
+        blocked = {code: kept for code, positions in blocked.items()
+                   if (kept := [i for i in positions
+                                if tree.within_for(code, within, periods[period[i]])])}
     levels = table.levels.values
 
     def in_scope_by(code: str, i: int) -> bool:
@@ -186,6 +209,7 @@ def _target_data(table: FigureTable, target: Target, registry: Registry,
         unit_of=valid.unit_of, in_scope=in_scope, blocked=blocked,
         blocked_in_scope=frozenset(i for code, positions in blocked.items()
                                    for i in positions if in_scope_by(code, i)),
+        tree=tree,
     )
 
 
@@ -227,6 +251,8 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
     }
     if measured.derived:
         details["derived"] = True
+    if measured.derived_from:
+        details["derived_from"] = dict(measured.derived_from)
     if plan is not None:
         details["deadline"] = target.deadline.isoformat()
     said = compare.message(indicator, target, verdict, observed, stats, units, None,

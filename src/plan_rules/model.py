@@ -257,6 +257,13 @@ class Plan:
     targets to it. By default a plan is closed: only the distribution that contributes it
     (any of its entry points) says what the plan asks for, so another installed plugin cannot
     add an easy target to an official plan.
+
+    ``territory`` is the code of the entity the plan applies to (a province, the country):
+    its targets' scopes are the units within it, through the entities' parent chain as of
+    each date, and figures of units outside it are never used by them (``outside_territory``).
+    None, or a territory the entities given do not describe, reads every unit as the plan's.
+    ``note`` says what the plan's figures cover where that needs saying (a reorganisation
+    of its territory during the plan).
     """
 
     code: str = attrs.field(validator=_code)
@@ -270,6 +277,9 @@ class Plan:
     )
     source: str | None = None
     open_to_others: bool = attrs.field(default=False, validator=v.instance_of(bool))
+    territory: str | None = attrs.field(default=None,
+                                        validator=v.optional([v.instance_of(str), _non_empty]))
+    note: Text | None = attrs.field(default=None, validator=v.optional(v.instance_of(Text)))
     plugin: str | None = attrs.field(default=None, eq=False)
 
     def area(self, code: str) -> Area | None:

@@ -7,6 +7,8 @@ refused. Which row came first never decides what the unit is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 
 from . import _arrow
@@ -31,9 +33,13 @@ class Unresolved:
 class Units:
     """The units of one evaluation: those given, and those taken from rows as they come."""
 
-    def __init__(self, table: FigureTable, entities: dict[str, Entity]) -> None:
+    def __init__(self, table: FigureTable, entities: dict[str, Entity],
+                 unit_levels: Mapping[str, frozenset[str]] | None = None) -> None:
         self.table = table
         self.entities = entities
+        #: Every level a unit of the entities file has had (a unit may change level on a
+        #: date): a row giving any of them is the unit's.
+        self.unit_levels = unit_levels or {}
         names, levels = table.entities.values, table.levels.values
         seen: dict[str, set[str]] = {}
         cols = _arrow.columns_of(table)
@@ -65,7 +71,8 @@ class Units:
                 "level", level, "one level per entity")
         known = self.entities.get(entity)
         if known is not None:
-            if level is not None and level != known.level:
+            if level is not None and level != known.level \
+                    and level not in self.unit_levels.get(entity, ()):
                 return Unresolved(
                     "level_mismatch",
                     f"đơn vị {entity} thuộc cấp '{known.level}', dòng ghi '{level}'",

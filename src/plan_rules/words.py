@@ -415,7 +415,17 @@ ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
           "it is used as written", "warning"),
     # the entities file
     _code("duplicate_entity", "đơn vị bị lặp", "duplicate entity",
-          "the entities file gives one code twice; the later row is ignored"),
+          "the entities file gives the same row of one code twice; one is ignored"),
+    _code("overlapping_validity", "thời hạn hiệu lực chồng lấn", "overlapping validity",
+          "two rows of one entity code are valid on a same day (a code may have several rows "
+          "only one after another); the row that starts later is ignored"),
+    _code("two_parents", "hai đơn vị cấp trên", "two parents on one date",
+          "two rows of one entity code valid on a same day name different parents; the row "
+          "that starts later is ignored"),
+    _code("parent_cycle", "cấp trên quay vòng", "parent cycle",
+          "an entity's parent chain comes back to it on some date; the parent of each row "
+          "on the loop is ignored, so none of them lies within a territory through it",
+          "warning"),
     _code("bad_validity", "thời hạn hiệu lực không hợp lệ", "invalid validity",
           "an entity's validity ends before it starts"),
     _code("unknown_parent", "đơn vị cấp trên không rõ", "unknown parent",
@@ -461,6 +471,10 @@ ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
           "denominator; the row gives only a percentage"),
     _code("zero_denominator", "mẫu số bằng 0", "zero denominator",
           "a rate's denominator is 0: there is nothing to take a rate of", "warning"),
+    _code("outside_territory", "ngoài địa bàn của kế hoạch", "outside the plan's territory",
+          "the figure's unit does not lie within the territory of its indicator's plan (a "
+          "province, the country) as the entities' parent chain places it on the figure's "
+          "dates: no target of the plan uses it", "warning"),
     _code("unused", "số liệu không được dùng", "unused figure",
           "a figure no target uses: its period ends after the as-of date, or it is outside the "
           "scope or window of every target", "warning"),

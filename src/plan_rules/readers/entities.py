@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import cast
 
 from ..model import DataIssue, Entity
+from ..territory import EntityRow, Tree
 from .cells import Cell, _text
 from .dates import parse_date
 from .header import ENTITY_FIELDS, level_key
@@ -21,11 +22,15 @@ __all__ = ["read_entities"]
 
 def read_entities(path: str | os.PathLike[str]) -> ReadResult:
     """Read an entities file: ``code, name, level, groups, parent, valid_from, valid_to``
-    (groups separated by ``;``, ``,`` or ``|``; dates day-first or ISO)."""
+    (groups separated by ``;``, ``,`` or ``|``; dates day-first or ISO).
+
+    One code may have several rows whose validity does not overlap: a unit that changes
+    parent, level or group on a date (see :class:`~plan_rules.territory.Tree`, which names
+    the rows that overlap, give two parents on one date or go round in a circle)."""
     p = Path(path)
     file = str(p)
     issues: list[DataIssue] = []
-    entities: dict[str, tuple[int, Entity]] = {}
+    given: list[EntityRow] = []
     lines: list[int] = []
     rows = blank = 0
     for item in _Table(p, ENTITY_FIELDS, ("code", "level"), issues).records():
@@ -40,26 +45,21 @@ def read_entities(path: str | os.PathLike[str]) -> ReadResult:
         entity = _entity(file, line, {k: _text(record.get(k)) for k in ENTITY_FIELDS}, issues)
         if entity is None:
             continue
-        if entity.code in entities:
-            first = entities[entity.code][0]
+        given.append(EntityRow(entity, file, line))
+    tree = Tree(given)
+    issues.extend(tree.issues)
+    kept = sorted(tree.kept, key=lambda r: r.row or 0)
+    for r in kept:
+        e = r.entity
+        if e.parent and not tree.knows(e.parent):
             issues.append(_issue(
-                "duplicate_entity", file, line, "code",
-                f"mã đơn vị {entity.code} đã có ở dòng {first}; dòng này bị bỏ qua",
-                f"entity code {entity.code} was already given on row {first}; this row is "
-                "ignored", text=entity.code, expected="each code once"))
-            continue
-        entities[entity.code] = (line, entity)
-    for line, e in entities.values():
-        if e.parent and e.parent not in entities:
-            issues.append(_issue(
-                "unknown_parent", file, line, "parent",
+                "unknown_parent", file, r.row, "parent",
                 f"đơn vị cấp trên '{e.parent}' không có trong tệp đơn vị",
                 f"parent '{e.parent}' is not an entity of this file", text=e.parent,
                 expected="the code of another entity in the file", severity="warning"))
     return ReadResult(observations=(), issues=tuple(issues), rows=rows, blank_rows=blank,
-                      entities=tuple(e for _, e in entities.values()),
-                      unaccounted=_unaccounted(lines, {n for n, _ in entities.values()},
-                                               issues))
+                      entities=tuple(r.entity for r in kept),
+                      unaccounted=_unaccounted(lines, {r.row for r in kept}, issues))
 
 
 def _entity(file: str, line: int, get: Mapping[str, str],
