@@ -12,6 +12,7 @@ from . import columnar as columnar  # the pyarrow reader; pyarrow loads on first
 from .engine import CheckContext, evaluate
 from .errors import (
     CheckError,
+    CompositeError,
     DuplicateCodeError,
     ModelError,
     PlanRulesError,
@@ -67,6 +68,7 @@ __all__ = [
     "CheckError",
     "Clause",
     "Comparator",
+    "CompositeError",
     "DataIssue",
     "DuplicateCodeError",
     "Entity",
