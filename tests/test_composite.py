@@ -541,3 +541,27 @@ def test_every_missing_component_rule_has_words_in_both_languages() -> None:
 
     assert set(MISSING_COMPONENT_WORDS) == {m.value for m in MissingComponents}
     assert all(w.text.vi and w.text.en and w.doc for w in MISSING_COMPONENT_WORDS.values())
+
+
+def test_a_unit_whose_input_figure_is_blocked_is_invalid_not_scored() -> None:
+    blocked = [attrs.evolve(o, numerator=120) if o.indicator == cp.ONLINE else o
+               for o in cp.figures("c1", "commune", (50, 100), (95, 100), (8, 10))]
+    finding = evaluate(blocked).finding("SQ.IDX.communes")
+    assert (finding.entities[0].entity, finding.entities[0].verdict) == (
+        "c1", pr.Verdict.INVALID)
+
+
+def test_a_composites_hook_returning_something_else_is_a_problem_naming_the_plugin() -> None:
+    (problem,) = refused(["SQ.IDX"])
+    assert problem.plugin == "sq-plugin" and "not a Composite" in problem.message
+
+
+def test_a_flow_given_as_percentages_of_several_periods_makes_the_unit_invalid() -> None:
+    percentages = [pr.Observation(indicator=cp.ONLINE, entity="c1", level="commune",
+                                  period=pr.Period.parse(q), value=Fraction(1, 2))
+                   for q in ("Q1/2025", "Q2/2025")]
+    others = [o for o in cp.figures("c1", "commune", (50, 100), (95, 100), (8, 10))
+              if o.indicator != cp.ONLINE]
+    finding = evaluate(percentages + others).finding("SQ.IDX.communes")
+    assert (finding.entities[0].entity, finding.entities[0].verdict) == (
+        "c1", pr.Verdict.INVALID)

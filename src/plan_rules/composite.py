@@ -532,13 +532,15 @@ class _Run:
         self.when, self.series_of, self.unit_of = when, series_of, unit_of
         self.entities, self.sink = entities, sink
         self.derived: dict[str, Derived] = of_type(composites, Derived)
-        self._combined: dict[tuple[str, Period, str], tuple[dict[str, Combined], list[int]]] = {}
+        self._combined: dict[tuple[Any, ...], tuple[dict[str, Combined], list[int]]] = {}
 
     def combined(self, t: CompositeTarget, leaf: str,
                  window: Period) -> tuple[dict[str, Combined], list[int]]:
         """Every unit's figure of ``leaf`` combined over ``window``, and the figures set aside
         because target or unit did not apply."""
-        key = (leaf, window, repr((t.valid_from, t.valid_to, t.window_start, t.deadline)))
+        # What a selection depends on besides the window: where the target applies, and the
+        # years it measures.
+        key = (leaf, window, t.valid_from, t.valid_to, t.window_start, t.deadline)
         if key not in self._combined:
             indicator = self.indicators[leaf]
             chosen = select(self.table, _window_target(t, leaf), indicator,
@@ -598,11 +600,16 @@ class _Run:
               combined: Mapping[str, Mapping[str, Combined]]) -> UnitScore:
         return score(index, unit, _Figures(unit, combined), self.derived)
 
-    def unscored(self, unit: str, leaf_codes: Sequence[str], window: Period) -> Verdict:
+    def unscored(self, unit: str, leaf_codes: Sequence[str], window: Period,
+                 combined: Mapping[str, Mapping[str, Combined]]) -> Verdict:
         """A unit without a score is ``invalid`` when a data issue blocks one of its figures
-        of an input inside the window, else ``no_data``."""
+        of an input inside the window, or a flow of its is given as percentages of several
+        periods (no figure can be formed), else ``no_data``."""
         table = self.table
         for leaf in leaf_codes:
+            c = combined[leaf].get(unit)
+            if c is not None and c.counts_needed:
+                return Verdict.INVALID
             for i in self.sink.blocked_by.get((leaf, unit), ()):
                 if window.covers(table.period_of(i)):
                     return Verdict.INVALID
@@ -649,8 +656,9 @@ class _Run:
             s = scored[e.code]
             rows = _rows(e.code, combined, leaf_codes)
             if s.total is None:
+                verdict = self.unscored(e.code, leaf_codes, window, combined)
                 results.append(EntityResult(entity=e.code, level=e.level, observations=rows,
-                                            verdict=self.unscored(e.code, leaf_codes, window)))
+                                            verdict=verdict))
                 continue
             met = t.comparator.holds(s.total, t.threshold)
             results.append(EntityResult(
@@ -693,7 +701,7 @@ class _Run:
                 results.append(EntityResult(
                     entity=e.code, level=e.level, observations=_rows(e.code, combined,
                                                                      leaf_codes),
-                    verdict=self.unscored(e.code, leaf_codes, window)))
+                    verdict=self.unscored(e.code, leaf_codes, window, combined)))
             else:
                 r = ranks[e.code]
                 met = r <= t.at_most
