@@ -565,3 +565,64 @@ def test_a_flow_given_as_percentages_of_several_periods_makes_the_unit_invalid()
     finding = evaluate(percentages + others).finding("SQ.IDX.communes")
     assert (finding.entities[0].entity, finding.entities[0].verdict) == (
         "c1", pr.Verdict.INVALID)
+
+
+# -- properties -------------------------------------------------------------------------------
+
+
+_COUNTS = st.integers(0, 50).flatmap(lambda n: st.tuples(st.just(n), st.integers(n, 60)))
+_UNIT_MONTHS = st.lists(st.tuples(st.sampled_from(["c1", "c2", "hy", "hn", "hp"]),
+                                  st.integers(1, 12), _COUNTS, _COUNTS, _COUNTS),
+                        min_size=1, max_size=25,
+                        unique_by=lambda r: (r[0], r[1]))
+
+
+def month_figures(rows: list[tuple[str, int, tuple[int, int], tuple[int, int],
+                                   tuple[int, int]]]) -> list[pr.Observation]:
+    levels = {"c1": "commune", "c2": "commune"}
+    return [o for unit, month, a, b, c in rows
+            for o in cp.figures(unit, levels.get(unit, "province"), a, b, c,
+                                f"{month:02}/2025")]
+
+
+@settings(max_examples=8, deadline=None)
+@given(rows=_UNIT_MONTHS, n=st.integers(2, 4))
+def test_a_partitioned_evaluation_always_scores_as_one_pass(
+        rows: list[tuple[str, int, tuple[int, int], tuple[int, int], tuple[int, int]]],
+        n: int, tmp_path_factory: pytest.TempPathFactory) -> None:
+    path = write_csv(tmp_path_factory.mktemp("figures") / "figures.csv", month_figures(rows))
+    registry = cp.registry()
+    whole = pr.evaluate(pr.read_observations(path).observations, registry=registry,
+                        as_of=AS_OF, entities=cp.ENTITIES)
+    chunked = evaluate_in_chunks(path, n, as_of=AS_OF, entities=cp.ENTITIES,
+                                 registry=registry).report
+
+    def scores(report: pr.Report) -> list[tuple[str, Any, Any, Any]]:
+        return [(f.code, f.verdict, f.observed,
+                 [(u["entity"], u["score"]) for u in f.details.get("units", ())])
+                for f in report.findings if f.code.startswith("SQ.IDX")]
+
+    assert scores(chunked) == scores(whole)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=_UNIT_MONTHS)
+def test_every_score_stays_within_zero_and_the_maximum(
+        rows: list[tuple[str, int, tuple[int, int], tuple[int, int], tuple[int, int]]],
+        ) -> None:
+    report = evaluate(month_figures(rows))
+    for f in report.findings:
+        for unit in f.details.get("units", ()) if f.code.startswith("SQ.IDX") else ():
+            assert unit["score"] is None or 0 <= unit["score"] <= 30
+            for group in unit["groups"]:
+                assert 0 <= group["points"] <= group["maximum"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(totals=st.lists(st.integers(0, 5), max_size=8), data=st.data())
+def test_a_rank_is_one_more_than_the_units_scoring_more(totals: list[int],
+                                                         data: st.DataObject) -> None:
+    units = [scored(f"u{k}", t) for k, t in enumerate(totals)]
+    ranks = rank(data.draw(st.permutations(units)))
+    assert ranks == {u.entity: 1 + sum(v.total > u.total for v in units)  # type: ignore[operator]
+                     for u in units}
