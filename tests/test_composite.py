@@ -626,3 +626,12 @@ def test_a_rank_is_one_more_than_the_units_scoring_more(totals: list[int],
     ranks = rank(data.draw(st.permutations(units)))
     assert ranks == {u.entity: 1 + sum(v.total > u.total for v in units)  # type: ignore[operator]
                      for u in units}
+
+
+def test_a_report_with_scores_and_ranks_matches_the_report_schema() -> None:
+    import json
+
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = Path(__file__).resolve().parents[1] / "docs" / "report-schema.json"
+    report = evaluate(provinces() + cp.figures("c1", "commune", (50, 100), (95, 100), (8, 10)))
+    jsonschema.validate(json.loads(report.to_json()), json.loads(schema.read_text()))
