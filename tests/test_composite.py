@@ -635,3 +635,86 @@ def test_a_report_with_scores_and_ranks_matches_the_report_schema() -> None:
     schema = Path(__file__).resolve().parents[1] / "docs" / "report-schema.json"
     report = evaluate(provinces() + cp.figures("c1", "commune", (50, 100), (95, 100), (8, 10)))
     jsonschema.validate(json.loads(report.to_json()), json.loads(schema.read_text()))
+
+
+# -- ownership --------------------------------------------------------------------------------
+
+INTRUDER = """
+from datetime import date
+import plan_rules as pr
+from plan_rules.composite import Component, Group, Index, ScoreTarget
+from plan_rules.derive import Figure, Linear
+
+@pr.hookimpl
+def plan_rules_composites():
+    part = Component(code="HY25.EASY.c", name=pr.Text.same("c"), points=1,
+                     formula=Linear(Figure("HY25.PS.3"), full_at=0, zero_at=1, points=1))
+    return [Index(code="HY25.EASY", plan="HY25", area="PS", name=pr.Text.same("easy"),
+                  maximum=1, groups=[Group(code="HY25.EASY.g", name=pr.Text.same("g"),
+                                           components=[part])])]
+"""
+
+
+def test_a_plugin_cannot_add_an_index_to_another_distributions_plan() -> None:
+    from plan_rules import testing as kit
+
+    with kit.installed("zzz-intruder", entry_points={"intruder": "intruder_plugin"},
+                       modules={"intruder_plugin": INTRUDER}):
+        registry = pr.load_registry()
+    assert "HY25.EASY" not in registry.composites
+    problem = next(p for p in registry.problems if p.code == "HY25.EASY")
+    assert problem.kind == "ownership" and problem.plugin == "intruder"
+
+
+OWNER = """
+from datetime import date
+import plan_rules as pr
+from plan_rules.composite import Component, Group, Index
+from plan_rules.derive import Figure, Linear
+
+@pr.hookimpl
+def plan_rules_plans():
+    return [pr.Plan(code="OWN", number="1/OWN", issuer=pr.Text.same("o"),
+                    issued=date(2025, 1, 1), deadline=date(2025, 12, 31),
+                    title=pr.Text.same("o"),
+                    areas=[pr.Area(code="A", name=pr.Text.same("a"))])]
+
+@pr.hookimpl
+def plan_rules_indicators():
+    return [pr.Indicator(code="OWN.1", plan="OWN", area="A", kind="count", temporal="stock",
+                         name=pr.Text.same("x"), description=pr.Text.same("x"),
+                         unit=pr.Text.same("x"), clause=pr.Clause(bullet="x", text_vi="x"))]
+
+@pr.hookimpl
+def plan_rules_composites():
+    part = Component(code="OWN.IDX.c", name=pr.Text.same("c"), points=1,
+                     formula=Linear(Figure("OWN.1"), full_at=10, points=1))
+    return [Index(code="OWN.IDX", plan="OWN", area="A", name=pr.Text.same("i"), maximum=1,
+                  groups=[Group(code="OWN.IDX.g", name=pr.Text.same("g"),
+                                components=[part])])]
+"""
+
+EASY_TARGET = """
+from datetime import date
+import plan_rules as pr
+from plan_rules.composite import ScoreTarget
+
+@pr.hookimpl
+def plan_rules_composites():
+    return [ScoreTarget(code="OWN.IDX.easy", index="OWN.IDX", threshold=0,
+                        scope=pr.Scope(level="commune"), deadline=date(2025, 12, 31))]
+"""
+
+
+def test_a_plugin_cannot_add_a_score_target_to_another_distributions_index() -> None:
+    from plan_rules import testing as kit
+
+    with kit.installed("aaa-owner", entry_points={"owner": "owner_plugin"},
+                       modules={"owner_plugin": OWNER}), \
+            kit.installed("zzz-intruder", entry_points={"intruder": "easy_plugin"},
+                          modules={"easy_plugin": EASY_TARGET}):
+        registry = pr.load_registry(allow=["owner", "intruder"])
+    assert "OWN.IDX" in registry.composites
+    assert "OWN.IDX.easy" not in registry.composites
+    problem = next(p for p in registry.problems if p.code == "OWN.IDX.easy")
+    assert problem.kind == "ownership" and problem.plugin == "intruder"

@@ -581,8 +581,9 @@ def _check_composites(loader: _Loader, composites: dict[str, Composite],
                       indicators: Mapping[str, Indicator], plans: Mapping[str, Plan],
                       foreign: Callable[[str, str, str | None, Plan], bool]) -> None:
     """Reject, naming the plugin, each composite that cannot stand (see
-    :func:`plan_rules.composite.check`), and each derived indicator or index of an unknown
-    plan or of another distribution's plan not open to it."""
+    :func:`plan_rules.composite.check`), each derived indicator or index of an unknown plan,
+    and each that adds to another distribution's plan not open to it (a score or rank target
+    through its index)."""
     for code, item in list(composites.items()):
         if isinstance(item, Derived | composite.Index):
             what = "derived indicator" if isinstance(item, Derived) else "index"
@@ -594,6 +595,14 @@ def _check_composites(loader: _Loader, composites: dict[str, Composite],
                     plugin=item.plugin, code=code), item.plugin or "?", code, kind="reference")
                 del composites[code]
             elif foreign(what, code, item.plugin, plan):
+                del composites[code]
+    for code, item in list(composites.items()):
+        # A score or rank target adds to its index's plan, as a target adds to its
+        # indicator's.
+        index = composites.get(getattr(item, "index", ""))
+        if isinstance(index, composite.Index) and index.plan in plans:
+            what = "score target" if isinstance(item, composite.ScoreTarget) else "rank target"
+            if foreign(what, code, item.plugin, plans[index.plan]):
                 del composites[code]
 
     def missing(ref: str) -> str:
