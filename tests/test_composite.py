@@ -718,3 +718,14 @@ def test_a_plugin_cannot_add_a_score_target_to_another_distributions_index() -> 
     assert "OWN.IDX.easy" not in registry.composites
     problem = next(p for p in registry.problems if p.code == "OWN.IDX.easy")
     assert problem.kind == "ownership" and problem.plugin == "intruder"
+
+
+def test_figures_set_aside_are_cited_only_for_the_units_a_target_measures() -> None:
+    # tb ceased on 30 June: its figures of Q3 are set aside, and no composite target measures
+    # tb (no commune; no peer as of 31 December), so none cites them.
+    observations = provinces() + cp.figures("tb", "province", (1, 2), (1, 2), (1, 2),
+                                            "Q3/2025")
+    report = evaluate(observations + cp.figures("c1", "commune", (50, 100), (95, 100),
+                                                (8, 10)))
+    assert report.finding("SQ.IDX.communes").details["excluded"] == ()
+    assert report.finding("SQ.IDX.rank").details["excluded"] == ()

@@ -582,6 +582,10 @@ class _Run:
             scored = {e.code: self.score(index, e.code, combined) for e in judged}
         used = sorted({i for leaf in leaf_codes for code in scored
                        if (c := combined[leaf].get(code)) is not None for i in c.used})
+        # Figures set aside as not applying are this target's only for the units it measures.
+        measured = {*scored, *(e.code for e in judged)}
+        names, unit = self.table.entities.values, self.table.entity
+        excluded = [i for i in excluded if names[unit[i]] in measured]
         details: dict[str, Any] = {
             "index": index.code, "maximum": index.maximum,
             "missing_components": index.missing.value,
