@@ -13,6 +13,7 @@ from .checks import CheckPart
 from .engine import CheckContext, evaluate
 from .errors import (
     CheckError,
+    CompositeError,
     DuplicateCodeError,
     ModelError,
     PlanRulesError,
@@ -74,6 +75,7 @@ __all__ = [
     "CheckPart",
     "Clause",
     "Comparator",
+    "CompositeError",
     "Coverage",
     "DataIssue",
     "DuplicateCodeError",

@@ -667,7 +667,19 @@ def _explain_lines(code: str, registry: Registry, lang: str) -> list[tuple[str, 
                 (_t(lang, "Hạn", "Deadline"), f"{p.deadline:%d/%m/%Y}"),
                 *[(_t(lang, "Lĩnh vực", "Area"), f"{a.code} — {a.name.get(lang)}")
                   for a in p.areas]]
-    return None
+    return _composite_lines(code, registry, lang)
+
+
+def _composite_lines(code: str, registry: Registry, lang: str) -> list[tuple[str, str]] | None:
+    """A derived indicator, an index or a target on one, its formula in words."""
+    from .composite import explain
+
+    def name(ref: str) -> str:
+        found = registry.indicators.get(ref) or registry.composites.get(ref)
+        named = getattr(found, "name", None)
+        return f"{ref} ({named.get(lang)})" if named is not None else ref
+
+    return explain(code, registry.composites, name, lang)
 
 
 def _indicator_lines(ind: Indicator, registry: Registry, lang: str,
@@ -695,7 +707,8 @@ def _indicator_lines(ind: Indicator, registry: Registry, lang: str,
 def cmd_explain(args: argparse.Namespace, registry: Registry) -> int:
     """Explain a target, an indicator, a check or a plan by its code."""
     code = args.code.strip()
-    known = {**registry.targets, **registry.indicators, **registry.checks, **registry.plans}
+    known = {**registry.targets, **registry.indicators, **registry.checks, **registry.plans,
+             **registry.composites}
     match = next((k for k in known if k.casefold() == code.casefold()), code)
     lines = _explain_lines(match, registry, args.lang)
     if lines is None:

@@ -13,6 +13,7 @@ Each stage is a module of pure functions over explicit values, in the order of t
 - :mod:`~plan_rules.compare`: each figure against the threshold, exactly, and the gaps;
 - :mod:`~plan_rules.aggregate`: the units over the target's scope, and its verdict;
 - :mod:`~plan_rules.history`: the target's earlier points and the progress methods;
+- :mod:`~plan_rules.composite`: the indices' scores per unit, and the score and rank targets;
 - :mod:`~plan_rules.checks`: the plugins' checks;
 - :mod:`~plan_rules.account`: every figure used or named;
 - :mod:`~plan_rules.report`: the report and its JSON form.
@@ -28,7 +29,17 @@ from datetime import date
 from itertools import chain
 from typing import Any
 
-from . import account, aggregate, checks, compare, history, territory, validate, window
+from . import (
+    account,
+    aggregate,
+    checks,
+    compare,
+    composite,
+    history,
+    territory,
+    validate,
+    window,
+)
 from ._bulk import collector_paused
 from .checks import CheckContext, CheckParts
 from .dataissues import IssueSink
@@ -148,10 +159,13 @@ def evaluate(
             finding, made_of = _finding(data, when, sink, plan=reg.plans.get(data.indicator.plan))
             measured.append((data, finding, history.history(data, finding, made_of, when,
                                                             methods)))
+        scored = composite.evaluate_composites(table, reg.indicators, reg.composites, when,
+                                               series_of, valid.unit_of, units.entities, sink)
     # The plugins' code (progress methods, checks) runs with the collector as the caller had
     # it: what it allocates is its own business.
     findings = [history.assess(data.target, data.indicator, finding, past, methods, when,
                                is_strict) for data, finding, past in measured]
+    findings.extend(scored)
     ctx = CheckContext(table, as_of=when, registry=reg, entities=units.entities,
                        blocked=frozenset(sink.blocked), series=series_of, given=valid.given,
                        as_rows=None if check_parts is None else check_parts.as_rows)

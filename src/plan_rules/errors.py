@@ -45,6 +45,11 @@ class UnknownReferenceError(PluginError):
     """A contribution refers to a code nobody contributed (e.g. a target's indicator)."""
 
 
+class CompositeError(PluginError):
+    """A derived indicator, an index or a target on one cannot stand as declared (e.g. an
+    index whose components' points do not add up to its maximum)."""
+
+
 class CheckError(PluginError):
     """A check raised while it ran (re-raised only in strict mode)."""
 

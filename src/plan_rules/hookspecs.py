@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from .derive import Composite
     from .model import Check, Indicator, Plan, ProgressMethod, Target
     from .writers import Writer
 
@@ -96,5 +97,25 @@ def plan_rules_progress_methods() -> Sequence[ProgressMethod]:
         engine records all three in every assessment the method makes. A method that raises
         gives an assessment naming this plugin and the error; the rest of the evaluation goes
         on.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def plan_rules_composites() -> Sequence[Composite]:
+    """Contribute composites: derived indicators (:class:`plan_rules.derive.Derived`), score
+    indices (:class:`plan_rules.composite.Index`), and targets on a score or a rank
+    (:class:`plan_rules.composite.ScoreTarget`, :class:`plan_rules.composite.RankTarget`).
+
+    Each is declared as data: a formula is a tree of the nodes of :mod:`plan_rules.derive`,
+    never a text to evaluate. Their codes share one namespace, and a derived indicator's code
+    must not be a reported indicator's.
+
+    :return: composites with unique codes. Loading rejects, naming this plugin, one that
+        reads an unknown indicator, a derived indicator whose formula refers to itself, an
+        index whose components' points do not add up to its maximum (or whose component's
+        formula cannot give exactly its points), a target naming an unknown index, and
+        whatever reads a rejected composite; a derived indicator or index must name a plan
+        of this plugin's distribution, or one open to others.
     """
     raise NotImplementedError

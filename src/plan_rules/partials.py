@@ -49,6 +49,7 @@ import attrs
 from .checks import CheckContext, CheckParts, run_part
 from .chunks import Chunk, ChunkResult, plan_chunks, read_chunk
 from .chunks import _read_range as read_range
+from .composite import window_targets
 from .dataissues import IssueSink
 from .figures import NONE, FigureTable, _counts
 from .model import DataIssue, Entity, Finding, Kind, Target
@@ -543,7 +544,8 @@ class _Classes:
     def __init__(self, registry: Registry, as_of: date) -> None:
         self.as_of = as_of
         targets: dict[str, list[Target]] = {}
-        for t in registry.targets.values():
+        # A score or rank target measures its index's inputs over its own window.
+        for t in (*registry.targets.values(), *window_targets(registry.composites)):
             targets.setdefault(t.indicator, []).append(t)
         self.targets = targets
         self._cache: dict[tuple[str, Period], Class] = {}

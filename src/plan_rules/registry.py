@@ -27,8 +27,15 @@ from typing import Any, TypeVar
 import attrs
 import pluggy
 
-from . import hookspecs
-from .errors import DuplicateCodeError, PluginLoadError, Terminated, UnknownReferenceError
+from . import composite, hookspecs
+from .derive import Composite, Derived
+from .errors import (
+    CompositeError,
+    DuplicateCodeError,
+    PluginLoadError,
+    Terminated,
+    UnknownReferenceError,
+)
 from .model import Check, Indicator, Kind, Plan, ProgressMethod, Target
 from .writers import Writer
 
@@ -88,6 +95,7 @@ _HOOKS = (
     "plan_rules_checks",
     "plan_rules_writers",
     "plan_rules_progress_methods",
+    "plan_rules_composites",
 )
 
 
@@ -240,6 +248,10 @@ class PluginHost:
         """Deferred calls of ``plan_rules_progress_methods``, one per plugin."""
         return self._each("plan_rules_progress_methods")
 
+    def composites(self) -> list[tuple[str, Callable[[], Sequence[Composite]]]]:
+        """Deferred calls of ``plan_rules_composites``, one per plugin."""
+        return self._each("plan_rules_composites")
+
 
 @attrs.frozen(kw_only=True)
 class Registry:
@@ -259,6 +271,9 @@ class Registry:
     strict: bool = False
     progress_methods: Mapping[str, ProgressMethod] = attrs.field(factory=dict,
                                                                  converter=_read_only)
+    #: Derived indicators, indices, and score and rank targets (:mod:`plan_rules.composite`),
+    #: by code.
+    composites: Mapping[str, Composite] = attrs.field(factory=dict, converter=_read_only)
 
     def targets_for(self, indicator: str) -> list[Target]:
         """The targets of one indicator, in code order."""
@@ -287,7 +302,7 @@ def _fits_kind(target: Target, indicator: Indicator) -> str | None:
 #: The type each hook's items must have, by the name the loader gives the hook.
 _EXPECTED: Mapping[str, type] = {
     "plans": Plan, "indicators": Indicator, "targets": Target, "checks": Check,
-    "writers": Writer, "progress_methods": ProgressMethod,
+    "writers": Writer, "progress_methods": ProgressMethod, "composites": Composite,
 }
 
 #: The owner of plugins handed to :func:`load_registry` itself (not found as entry points).
@@ -494,6 +509,8 @@ def load_registry(
     writers = loader.collect(host.writers(), "writers", lambda w: w.name, contributions)
     progress_methods = loader.collect(host.progress_methods(), "progress_methods",
                                       lambda m: m.code, contributions)
+    composites = loader.collect(host.composites(), "composites", lambda c: c.code,
+                                contributions)
 
     def foreign(what: str, code: str, plugin: str | None, plan: Plan) -> bool:
         """Whether ``plugin`` adds to a plan of another owner that is not open to it."""
@@ -539,6 +556,7 @@ def load_registry(
                 f"{', '.join(unknown)}; the check is rejected",
                 plugin=chk.plugin, code=code), chk.plugin or "?", code, kind="reference")
             del checks[code]
+    _check_composites(loader, composites, indicators, plans, foreign)
 
     plugin_infos = tuple(
         attrs.evolve(info, contributions={k: tuple(v) for k, v in
@@ -552,10 +570,53 @@ def load_registry(
         checks=dict(sorted(checks.items())),
         writers=dict(sorted(writers.items())),
         progress_methods=dict(sorted(progress_methods.items())),
+        composites=dict(sorted(composites.items())),
         plugins=plugin_infos,
         problems=tuple(loader.problems),
         strict=strict,
     )
+
+
+def _check_composites(loader: _Loader, composites: dict[str, Composite],
+                      indicators: Mapping[str, Indicator], plans: Mapping[str, Plan],
+                      foreign: Callable[[str, str, str | None, Plan], bool]) -> None:
+    """Reject, naming the plugin, each composite that cannot stand (see
+    :func:`plan_rules.composite.check`), each derived indicator or index of an unknown plan,
+    and each that adds to another distribution's plan not open to it (a score or rank target
+    through its index)."""
+    for code, item in list(composites.items()):
+        if isinstance(item, Derived | composite.Index):
+            what = "derived indicator" if isinstance(item, Derived) else "index"
+            plan = plans.get(item.plan)
+            if plan is None:
+                loader.problem(UnknownReferenceError(
+                    f"{what} {code!r} of plugin {item.plugin!r} names plan {item.plan!r}, "
+                    f"{loader.missing('plans', item.plan)}; the {what} is rejected",
+                    plugin=item.plugin, code=code), item.plugin or "?", code, kind="reference")
+                del composites[code]
+            elif foreign(what, code, item.plugin, plan):
+                del composites[code]
+    for code, item in list(composites.items()):
+        # A score or rank target adds to its index's plan, as a target adds to its
+        # indicator's.
+        index = composites.get(getattr(item, "index", ""))
+        if isinstance(index, composite.Index) and index.plan in plans:
+            what = "score target" if isinstance(item, composite.ScoreTarget) else "rank target"
+            if foreign(what, code, item.plugin, plans[index.plan]):
+                del composites[code]
+
+    def missing(ref: str) -> str:
+        what = "composites" if ref in loader.contested.get("composites", ()) else "indicators"
+        return loader.missing(what, ref)
+
+    for r in composite.check(composites, indicators, missing):
+        plugin = composites[r.code].plugin
+        error = UnknownReferenceError if r.reference else CompositeError
+        loader.problem(error(f"{r.what} {r.code!r} of plugin {plugin!r} {r.reason}; the "
+                             f"{r.what} is rejected", plugin=plugin, code=r.code),
+                       plugin or "?", r.code, kind="reference" if r.reference
+                       else "contribution")
+        del composites[r.code]
 
 
 def select_plans(registry: Registry, plans: Iterable[str]) -> Registry:
@@ -584,4 +645,5 @@ def select_plans(registry: Registry, plans: Iterable[str]) -> Registry:
         targets={c: t for c, t in registry.targets.items() if chosen_indicator(t.indicator)},
         checks={c: k for c, k in registry.checks.items()
                 if not k.indicators or any(map(chosen_indicator, k.indicators))},
+        composites=composite.of_plans(registry.composites, chosen),
     )

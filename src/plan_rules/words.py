@@ -30,6 +30,7 @@ __all__ = [
     "ISSUE_CODES",
     "LEVEL_WORDS",
     "MILESTONE_WORDS",
+    "MISSING_COMPONENT_WORDS",
     "MISSING_WORDS",
     "SEVERITY_WORDS",
     "STATUS_WORDS",
@@ -211,6 +212,19 @@ def closed_message(message: Text, on: date, reason: Text | None) -> Text:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+# -- missing components of an index ---------------------------------------------------------
+
+#: What a component without a figure means for a unit's score on an index, by the code of
+#: :class:`plan_rules.composite.MissingComponents`.
+MISSING_COMPONENT_WORDS: Mapping[str, Word] = _words(
+    Word("no_score", Text(vi="không tính điểm đơn vị", en="the unit gets no score"),
+         "a unit with a component without a figure has no score: it is not ranked, and a score "
+         "target counts it `no_data`"),
+    Word("zero", Text(vi="thành phần được 0 điểm", en="the component scores 0"),
+         "a component without a figure scores 0 points; the unit is scored and ranked"),
+)
 
 
 # -- gap directions --------------------------------------------------------------------------
