@@ -297,6 +297,9 @@ def test_the_years_before_the_window_give_the_one_pass_history_in_chunks(
     # of every target's history, as in one pass, whatever the cut.
     lines = [f"T1.A.1,c{u},commune,Q{q}/{y},{q + u + (y - 2023) * 5},{20 + u}"
              for y in (2023, 2024) for q in (1, 2, 3, 4) for u in (1, 2, 3)]
+    # And years older than the history keeps (window.HISTORY_YEARS): unused in both.
+    lines += [f"T1.A.1,c{u},commune,{y},{u + y - 2015},{40 + u}" for y in (2019, 2020, 2021)
+              for u in (1, 2)]
     lines += [f"T1.A.1,c{u},commune,{m:02d}/2025,{10 + m},{20 + u}" for m in range(1, 7)
               for u in (1, 2, 3)]
     lines += [f"T1.A.2,hy,province,Q4/{y},{50 + y - 2023},100" for y in (2023, 2024)]
@@ -306,7 +309,7 @@ def test_the_years_before_the_window_give_the_one_pass_history_in_chunks(
     report = one_pass(path, registry)
     pooled = report.finding("T1.A.1.pooled")
     assert [p.on for p in pooled.history][:2] == [date(2023, 12, 31), date(2024, 12, 31)]
-    assert not [i for i in report.issues if i.code == "unused"]
+    assert {i.text for i in report.issues if i.code == "unused"} == {"2019", "2020", "2021"}
     for n in (1, 2, 3, 7):
         evaluated = evaluate_in_chunks(path, n, as_of=AS_OF, entities=ENTITIES,
                                        registry=registry)

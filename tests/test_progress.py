@@ -781,6 +781,19 @@ def test_the_years_before_are_cited_as_history_and_never_unused() -> None:
     assert report.conservation().holds
 
 
+def test_history_goes_back_three_years_before_the_window_and_older_figures_are_unused() -> None:
+    target = _target(code="W.PS.2.province", indicator="W.PS.2", window_start=None,
+                     threshold="65%")
+    report = _evaluate([_flow(str(y), 30 + y - 2020, 100) for y in range(2020, 2025)]
+                       + [_flow("H1/2025", 55, 100)], target)
+    assert pr.window.HISTORY_YEARS == 3
+    assert [p.on for p in report.finding("W.PS.2.province").history] == [
+        D(2022, 12, 31), D(2023, 12, 31), D(2024, 12, 31), MID_2025]
+    # 2020 and 2021 belong to earlier plans: named, never dropped.
+    assert [i.observation for i in report.issues if i.code == "unused"] == [0, 1]
+    assert report.conservation().holds
+
+
 def test_without_progress_the_years_before_are_named_unused() -> None:
     # Progress skipped, nothing uses them: they are named, never dropped.
     target = _target(code="W.PS.2.province", indicator="W.PS.2", window_start=None,

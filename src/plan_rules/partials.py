@@ -60,7 +60,7 @@ from .report import DEFAULT_MAX_ISSUES, IssueLedger, Report
 from .resolve import Units
 from .schedule import DEFAULT_SCHEDULE, Schedule
 from .validate import Valid, validate
-from .window import Series
+from .window import HISTORY_YEARS, Series
 from .window import series as window_series
 
 __all__ = [
@@ -562,7 +562,8 @@ class _Classes:
         # Whether the figure lies in one of the years before each target's window, whose
         # statistic is a point of its history (window.earlier_years): figures of one such
         # year are used together, apart from the others.
-        early = [start.year == end.year and end < t.measurement.start for t in ts]
+        early = [start.year == end.year and end < t.measurement.start
+                 and start.year >= t.measurement.start.year - HISTORY_YEARS for t in ts]
         if end > self.as_of:
             found = AFTER
         elif not any((t.measurement.start <= start and end <= t.measurement.end)

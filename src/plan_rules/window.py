@@ -29,8 +29,8 @@ from .lazy import LazySequence
 from .model import Aggregation, Entity, Indicator, Target, Text
 from .periods import Period
 
-__all__ = ["Closure", "Prefix", "Selection", "Series", "closure", "earlier_years", "opening",
-           "select", "series"]
+__all__ = ["HISTORY_YEARS", "Closure", "Prefix", "Selection", "Series", "closure", "earlier_years",
+           "opening", "select", "series"]
 
 
 class Series:
@@ -200,13 +200,22 @@ def closure(target: Target, when: date) -> Closure | None:
     return Closure(on=target.valid_to, reason=target.note)
 
 
+#: How many calendar years before a target's window give points of its history: the
+#: baseline year the plan starts from and the two before it, enough to see a pace. Older
+#: figures belong to earlier plans; keeping them out also bounds what a file read in parts
+#: keeps per unit and indicator (one summary a year), however many years the file holds.
+HISTORY_YEARS = 3
+
+
 def earlier_years(target: Target, first: date) -> list[Period]:
     """The windows of the years before ``target``'s, from the year of ``first`` (the earliest
-    figure of its indicator): each calendar year, the last one cut at the day before the
-    target's window starts. A target's statistic over each is a point of its history."""
+    figure of its indicator) but at most :data:`HISTORY_YEARS` years back: each calendar
+    year, the last one cut at the day before the target's window starts (its own year, when
+    the window opens after 1 January). A target's statistic over each is a point of its
+    history."""
     start = target.measurement.start
     out = []
-    for year in range(first.year, start.year + 1):
+    for year in range(max(first.year, start.year - HISTORY_YEARS), start.year + 1):
         begins = date(year, 1, 1)
         if begins >= start:
             break
