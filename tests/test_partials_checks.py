@@ -27,6 +27,7 @@ from plan_rules.partials import (
     merge,
     merge_all,
 )
+from test_partials import write
 
 AS_OF = date(2025, 12, 31)
 
@@ -54,18 +55,10 @@ def plan200() -> pr.Registry:
 def with_plan200(plugin: object, *, strict: bool = False) -> pr.Registry:
     """Plan 200's plugins, the library's own, and ``plugin``."""
     from plan_rules import builtin
-    from plan_rules_plan200 import (
-        digital_economy,
-        infrastructure,
-        internal_it,
-        plan,
-        public_services,
-        security_training,
-    )
+    from test_plan200 import AREA_MODULES, plan
 
-    return pr.load_registry(plugins=[builtin, plan, infrastructure, internal_it,
-                                     public_services, digital_economy, security_training,
-                                     plugin], entry_points=False, strict=strict)
+    return pr.load_registry(plugins=[builtin, plan, *AREA_MODULES, plugin],
+                            entry_points=False, strict=strict)
 
 
 def row(indicator: str, unit: str, period: str, numerator: int, denominator: int) -> list[str]:
@@ -108,12 +101,6 @@ def to_csv(rows: Any) -> bytes:
     writer.writerow(HEADER)
     writer.writerows(rows)
     return out.getvalue().encode()
-
-
-def write(tmp_path: Path, data: bytes) -> Path:
-    path = tmp_path / "figures.csv"
-    path.write_bytes(data)
-    return path
 
 
 def one_pass(path: Path, registry: pr.Registry) -> pr.Report:

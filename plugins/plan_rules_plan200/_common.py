@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import attrs
 
@@ -367,17 +367,19 @@ class Checked:
     def units(self) -> frozenset[str]:
         return frozenset(u for u, _ in self.counts)
 
-    def merge(self, other: Checked, /) -> Checked:
+    def merge(self, other: Self, /) -> Self:
         counts = Counter(dict(self.counts))
         counts.update(dict(other.counts))
-        return Checked.of(counts, self.wanted | other.wanted)
+        return attrs.evolve(self, counts=tuple(sorted(counts.items())),
+                            wanted=self.wanted | other.wanted)
 
     def units_wanted(self) -> frozenset[str]:
         return self.wanted
 
-    def without(self, units: frozenset[str], /) -> Checked:
-        return Checked(tuple((u, n) for u, n in self.counts if u not in units),
-                       self.wanted - units)
+    def without(self, units: frozenset[str], /) -> Self:
+        return attrs.evolve(self, counts=tuple((u, n) for u, n in self.counts
+                                               if u not in units),
+                            wanted=self.wanted - units)
 
 
 @attrs.frozen

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import date
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 
@@ -40,6 +40,7 @@ from ._common import (
     DEPARTMENTS,
     DEPARTMENTS_AND_LOCALITIES,
     LOCALITIES,
+    Checked,
     Within,
     clause,
     consistency_finding,
@@ -450,26 +451,17 @@ _Key = tuple[str, int, int]
 
 
 @attrs.frozen
-class Paired:
+class Paired(Checked):
     """What the PS-2 ≤ PS-1 rule keeps of a part of a file: how many PS-2 figures of each
     unit it compared, and the figures that found no partner in the part yet — PS-2
     denominators waiting for the PS-1 figure of their unit and period, PS-1 denominators
     waiting for PS-2's. A unit whose figures break the rule, or that gave a period twice
     in two parts, is wanted as rows (its rows then decide, as in one pass)."""
 
-    counts: tuple[tuple[str, int], ...] = ()
     eligible: tuple[tuple[_Key, tuple[int, ...]], ...] = ()
     procedures: tuple[tuple[_Key, int], ...] = ()
-    wanted: frozenset[str] = frozenset()
 
-    @property
-    def total(self) -> int:
-        return sum(n for _, n in self.counts)
-
-    def units(self) -> frozenset[str]:
-        return frozenset(u for u, _ in self.counts)
-
-    def merge(self, other: Paired, /) -> Paired:
+    def merge(self, other: Self, /) -> Self:
         counts = Counter(dict(self.counts))
         counts.update(dict(other.counts))
         wanted = set(self.wanted | other.wanted)
@@ -483,30 +475,27 @@ class Paired:
             if key in eligible:
                 wanted.add(key[0])
             eligible.setdefault(key, []).extend(dens)
-        return _paired(counts, eligible, procedures, wanted)
+        return attrs.evolve(self, **_paired(counts, eligible, procedures, wanted))
 
-    def units_wanted(self) -> frozenset[str]:
-        return self.wanted
-
-    def without(self, units: frozenset[str], /) -> Paired:
-        return Paired(tuple((u, n) for u, n in self.counts if u not in units),
-                      tuple((k, d) for k, d in self.eligible if k[0] not in units),
-                      tuple((k, d) for k, d in self.procedures if k[0] not in units),
-                      self.wanted - units)
+    def without(self, units: frozenset[str], /) -> Self:
+        return attrs.evolve(
+            super().without(units),
+            eligible=tuple((k, d) for k, d in self.eligible if k[0] not in units),
+            procedures=tuple((k, d) for k, d in self.procedures if k[0] not in units))
 
 
 def _paired(counts: Counter[str], eligible: dict[_Key, list[int]], procedures: dict[_Key, int],
-            wanted: set[str]) -> Paired:
-    """PS-2 figures compared with the PS-1 figures of their unit and period where both are
-    there; the others left waiting."""
+            wanted: set[str]) -> dict[str, Any]:
+    """The fields of a :class:`Paired`: PS-2 figures compared with the PS-1 figures of their
+    unit and period where both are there, the others left waiting."""
     for key in [k for k in eligible if k in procedures]:
         dens, den = eligible.pop(key), procedures.pop(key)
         counts[key[0]] += len(dens)
         if any(d > den for d in dens):
             wanted.add(key[0])
-    return Paired(tuple(sorted(counts.items())),
-                  tuple(sorted((k, tuple(sorted(v))) for k, v in eligible.items())),
-                  tuple(sorted(procedures.items())), frozenset(wanted))
+    return dict(counts=tuple(sorted(counts.items())), wanted=frozenset(wanted),
+                eligible=tuple(sorted((k, tuple(sorted(v))) for k, v in eligible.items())),
+                procedures=tuple(sorted(procedures.items())))
 
 
 def _eligible_part(ctx: CheckContext) -> Paired:
@@ -525,7 +514,7 @@ def _eligible_part(ctx: CheckContext) -> Paired:
         if t.denominator[i] != t.NONE:
             eligible.setdefault((names[t.entity[i]], *spans[t.period[i]]), []).append(
                 t.denominator[i])
-    return _paired(Counter(), eligible, procedures, set())
+    return Paired(**_paired(Counter(), eligible, procedures, set()))
 
 
 CHECKS: tuple[Check, ...] = (
