@@ -23,6 +23,7 @@ from fractions import Fraction
 import attrs
 
 from .aggregate import Measured, TargetData, earlier, measure
+from .compare import absent_text
 from .errors import CheckError, UnknownReferenceError
 from .model import (
     Finding,
@@ -37,7 +38,6 @@ from .model import (
     Verdict,
 )
 from .periods import Period
-from .compare import absent_text
 from .progress import DEFAULT_METHOD, closed, incomplete
 from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry
 from .schedule import DEFAULT_SCHEDULE
