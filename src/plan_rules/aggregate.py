@@ -39,6 +39,7 @@ from .model import (
     EntityResult,
     Indicator,
     Kind,
+    MissingStrategy,
     MissingUnit,
     MissingUnits,
     Statistics,
@@ -50,7 +51,7 @@ from .territory import Tree
 from .window import Prefix, Selection, Series, ceased, select
 
 __all__ = ["Figures", "Measured", "TargetData", "coverage", "earlier", "headline", "measure",
-           "missing_units", "statistics"]
+           "missing_units", "rolled_coverage", "statistics"]
 
 # Which verdict wins when units disagree: one failing unit fails an `each` target, whoever
 # else is missing; a blocked unit makes it invalid; missing units the rule does not allow
@@ -201,7 +202,8 @@ def statistics(figures: Figures, missing: Sequence[EntityResult], observed: Frac
 
 def headline(figures: Figures, missing: Sequence[Verdict], derived: bool, excluded: bool,
              blocks_indicator: bool, sink: IssueSink | None,
-             rule: MissingUnits | None = None) -> tuple[Verdict, Fraction | None]:
+             rule: MissingUnits | None = None, *,
+             rolled: Coverage | None = None) -> tuple[Verdict, Fraction | None]:
     """The target's verdict and the statistic it is judged on.
 
     ``missing``: the verdicts of the units in scope without figures; ``excluded``: whether
@@ -210,7 +212,8 @@ def headline(figures: Figures, missing: Sequence[Verdict], derived: bool, exclud
     sums could not be formed (None for a target's earlier points). ``rule``: what a missing
     unit means (default: the target's :meth:`~plan_rules.Target.missing_rule`); when some
     units reported and too few for it, the target is ``incomplete`` (``invalid`` where a
-    missing unit's figures are blocked), its statistic the reporters'.
+    missing unit's figures are blocked), its statistic the reporters'. ``rolled``: the
+    coverage of a rolled-up figure, whose units the rule is applied to in the same way.
     """
     target, indicator, combined = figures.target, figures.indicator, figures.combined
     if rule is None:
@@ -259,6 +262,13 @@ def headline(figures: Figures, missing: Sequence[Verdict], derived: bool, exclud
         if Verdict.INVALID in missing:
             return Verdict.INVALID, None
         return Verdict.INCOMPLETE, observed
+    if derived and rolled is not None and rolled.reported \
+            and not rule.allows(rolled.reported, rolled.expected):
+        # The units under a rolled-up scope unit are its scope: a silent one is missing
+        # from the roll-up as a silent unit is from a pooled figure.
+        if any(m.verdict is Verdict.INVALID for m in rolled.missing):
+            return Verdict.INVALID, None
+        return Verdict.INCOMPLETE, observed
     met = target.comparator.holds(observed, target.threshold)
     return (Verdict.MET if met else Verdict.NOT_MET), observed
 
@@ -275,8 +285,11 @@ def coverage(data: TargetData, window: Period, measured: Measured) -> Coverage:
         names = {e.code: e.name for e in data.in_scope if e.code in wanted}
     gone = tuple(MissingUnit(code=r.entity, name=names.get(r.entity), verdict=r.verdict)
                  for r in sorted(absent, key=lambda r: r.entity))
+    if measured.rolled is not None:
+        return measured.rolled
     if measured.derived:
-        # The scope's figure was pooled from the units below it: the scope reported.
+        # Pooled from every unit outside the scope (no tree places them): the scope
+        # reported.
         n = max(1, sum(1 for e in data.in_scope if e.valid_during(window)))
         return Coverage(expected=n, reported=n, rule=rule)
     reported = len(measured.figures.combined)
@@ -346,6 +359,9 @@ class Measured:
     observed: Fraction | None
     #: Each scope unit rolled up from its descendants, with the units it came from.
     derived_from: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: The coverage of a rolled-up figure (:func:`rolled_coverage`), where it was needed:
+    #: at the run's date, or for a rule that can make the target incomplete.
+    rolled: Coverage | None = None
 
     @property
     def used(self) -> tuple[int, ...]:
@@ -405,10 +421,52 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
                             {i: names[table.entity[i]] for i in chosen.excluded},
                             blocked)
     rule = target.missing_rule(indicator.kind)
+    rolled = None
+    if derived_from and (sink is not None or rule.strategy is not MissingStrategy.SKIP_MISSING):
+        rolled = rolled_coverage(data, window, combined, derived_from, blocked, rule)
     verdict, observed = headline(figures, [r.verdict for r in missing], derived,
-                                 bool(chosen.excluded), bool(blocked), sink, rule)
+                                 bool(chosen.excluded), bool(blocked), sink, rule,
+                                 rolled=rolled)
     return Measured(selection=chosen, figures=figures, missing=missing, derived=derived,
-                    verdict=verdict, observed=observed, derived_from=derived_from)
+                    verdict=verdict, observed=observed, derived_from=derived_from,
+                    rolled=rolled)
+
+
+def rolled_coverage(data: TargetData, window: Period, combined: Mapping[str, Combined],
+                    derived_from: Mapping[str, tuple[str, ...]],
+                    blocked: Mapping[tuple[str, str], object],
+                    rule: MissingUnits) -> Coverage:
+    """The coverage of a target whose scope units were rolled up from their own units:
+    each rolled-up scope unit stands for the units expected under it
+    (:func:`~plan_rules.rollup.below`), those that sent nothing named; a scope unit with a
+    figure of its own is one unit reported, and one with neither a figure nor any unit's is
+    one unit missing."""
+    assert data.tree is not None
+    indicator = data.indicator
+    heads = frozenset(e.code for e in data.in_scope)
+    under = rollup.below(data.tree, heads, derived_from, window, indicator.snapshot)
+    expected = reported = 0
+    gone: list[MissingUnit] = []
+    code = indicator.code
+
+    def verdict(unit: str) -> Verdict:
+        return Verdict.INVALID if (code, unit) in blocked else Verdict.NO_DATA
+
+    for e in data.in_scope:
+        if e.code in under and under[e.code].expected:
+            b = under[e.code]
+            expected += len(b.expected)
+            reported += len(b.expected) - len(b.silent)
+            gone.extend(MissingUnit(code=u.code, name=u.name, verdict=verdict(u.code))
+                        for u in b.silent)
+        elif e.code in combined or e.code in derived_from:
+            expected += 1
+            reported += 1
+        elif e.valid_during(window) and not ceased(indicator, e, window):
+            expected += 1
+            gone.append(MissingUnit(code=e.code, name=e.name, verdict=verdict(e.code)))
+    return Coverage(expected=expected, reported=reported,
+                    missing=sorted(gone, key=lambda m: m.code), rule=rule)
 
 
 def _rolled_up(data: TargetData, chosen: Selection, combined: dict[str, Combined],

@@ -39,7 +39,8 @@ from .words import (
     verdict_words,
 )
 
-__all__ = ["UnitResults", "coverage_text", "gap", "meets", "message", "target_gap"]
+__all__ = ["UnitResults", "absent_text", "coverage_text", "gap", "meets", "message",
+           "target_gap"]
 
 #: How many missing units a message names before it says how many more there are.
 NAMED = 20
@@ -189,6 +190,20 @@ def _absent(coverage: Coverage, lang: str) -> str:
             out.append(f"{n} đơn vị {words} ({_named(codes, lang)})" if lang == "vi"
                        else f"{n} {words} ({_named(codes, lang)})")
     return ", ".join(out)
+
+
+def absent_text(coverage: Coverage) -> Text:
+    """Who of a target's units is missing, in both languages: ``39 of 40 units reported,
+    1 sent nothing (xa-quynh-phu)``."""
+    out = {}
+    for lang in ("vi", "en"):
+        n, expected = (format_number(x, lang=lang)
+                       for x in (coverage.reported, coverage.expected))
+        head = (f"{n}/{expected} {COVERAGE_WORDS['reported'].text.vi}" if lang == "vi"
+                else f"{n} of {expected} "
+                     f"{noun(coverage.expected, 'unit reported', 'units reported')}")
+        out[lang] = f"{head}, {_absent(coverage, lang)}"
+    return Text(vi=out["vi"], en=out["en"])
 
 
 def coverage_text(coverage: Coverage, each: bool, met: int, lang: str) -> str:

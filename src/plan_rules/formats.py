@@ -294,7 +294,8 @@ def entities_text(finding: Finding, lang: str) -> str:
     if finding.aggregation is not Aggregation.EACH:
         if c is None or (c.expected <= 1 and not c.missing):
             return ""
-        return f"{c.reported}/{c.expected} {label('units_reported', lang)}{missing}"
+        return (f"{format_number(c.reported, lang=lang)}/{format_number(c.expected, lang=lang)}"
+                f" {label('units_reported', lang)}{missing}")
     if s is None or not s.n_entities - s.not_applicable:
         return ""
     # Units outside their validity (districts after 1 July 2025) are not counted.

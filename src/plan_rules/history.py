@@ -23,6 +23,7 @@ from fractions import Fraction
 import attrs
 
 from .aggregate import Measured, TargetData, earlier, measure
+from .compare import absent_text
 from .errors import CheckError, UnknownReferenceError
 from .model import (
     Finding,
@@ -37,7 +38,7 @@ from .model import (
     Verdict,
 )
 from .periods import Period
-from .progress import DEFAULT_METHOD, closed
+from .progress import DEFAULT_METHOD, closed, incomplete
 from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry
 from .schedule import DEFAULT_SCHEDULE
 from .window import closure, earlier_years, opening
@@ -146,7 +147,9 @@ def assess(target: Target, indicator: Indicator, finding: Finding, past: History
 
     A target closed as of ``as_of`` (:func:`~plan_rules.window.closure`) has no pace to
     judge: no method runs on it, and each method's assessment is
-    :func:`~plan_rules.progress.closed`'s, stamped with the method.
+    :func:`~plan_rules.progress.closed`'s, stamped with the method. So does an
+    ``incomplete`` one: each assessment is :func:`~plan_rules.progress.incomplete`'s, naming
+    the units missing.
     """
     if past is None:
         return finding
@@ -164,9 +167,19 @@ def assess(target: Target, indicator: Indicator, finding: Finding, past: History
         first_due=dues[0] if dues else None,
         next_due=None if ended else next((d for d in dues if d > as_of), None),
     )
+    # An incomplete target's figure is the reporters', not the scope's: no pace is taken
+    # from it, and its assessment names who is missing.
+    missing = (absent_text(finding.coverage) if finding.verdict is Verdict.INCOMPLETE
+               and finding.coverage is not None else None)
     if ended is not None:
         assessments = tuple(
-            attrs.evolve(closed(inp, m.name, ended.on, ended.reason), method=m.code,
+            attrs.evolve(closed(inp, m.name, ended.on, ended.reason, missing),
+                         method=m.code, method_version=m.version, parameters=m.parameters,
+                         plugin=m.plugin)
+            for m in methods)
+    elif missing is not None:
+        assessments = tuple(
+            attrs.evolve(incomplete(inp, m.name, missing), method=m.code,
                          method_version=m.version, parameters=m.parameters, plugin=m.plugin)
             for m in methods)
     else:

@@ -850,7 +850,9 @@ class Coverage:
     the ``rule`` the target applied to them.
 
     A target judged on a figure reported for its scope (``reported``) expects that one unit;
-    where the figure was pooled from the units below it, the scope counts as reported.
+    where the figure was rolled up from the units below it in the entity tree, it expects
+    those units (at the levels the figures are given at, valid during the window), and names
+    those that sent nothing; without a tree that places them, the scope counts as reported.
     """
 
     expected: int = attrs.field(validator=_count)

@@ -17,7 +17,9 @@ first day the target would be met at the current pace (or say that it would not 
 formulas, their sources and a worked example are in ``docs/progress.md``.
 
 A target closed before the as-of date (its validity ended) has no pace left to judge: no
-method runs on it, and every method's assessment of it is :func:`closed`'s, made here.
+method runs on it, and every method's assessment of it is :func:`closed`'s, made here. Nor
+has an ``incomplete`` one (units in its scope sent nothing): its assessment is
+:func:`incomplete`'s, naming them.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from .model import (
 )
 from .numbers import format_number
 from .periods import fractional_years
-from .words import show_value, status_words, unit_word
+from .words import COVERAGE_WORDS, show_value, status_words, unit_word
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -54,6 +56,7 @@ __all__ = [
     "closed",
     "compare_power",
     "growth_ratio",
+    "incomplete",
     "linear",
     "month_text",
     "status_words",
@@ -318,17 +321,42 @@ def _start(inp: ProgressInput, code: str, version: str, name: Text,
     return _Setup(inp, baseline, latest)
 
 
-def closed(inp: ProgressInput, name: Text, on: date, reason: Text | None) -> ProgressAssessment:
+def incomplete(inp: ProgressInput, name: Text, missing: Text) -> ProgressAssessment:
+    """What any method says of a target that is ``incomplete`` (units in its scope sent
+    nothing and its rule for missing units does not allow judging without them), ``name``
+    being the method's: ``insufficient_data``, grade ``units_missing``, naming who is
+    missing (``missing``: ``39 of 40 units reported, 1 sent nothing (xa-quynh-phu)``).
+
+    The reporters' figure is not a figure of the scope, so no pace is taken from it; and
+    saying that no figure came at all would send the reader looking for the wrong thing."""
+    words, why = status_words(Progress.INSUFFICIENT_DATA), COVERAGE_WORDS["not_judged"].text
+    due = inp.next_due
+    message = Text(
+        vi=f"{name.vi}: {words.vi} — {why.vi}: {missing.vi}" + (
+            f"; kỳ tới đến hạn ngày {_day(due)}" if due else "") + ".",
+        en=f"{name.en}: {words.en} — {why.en}: {missing.en}" + (
+            f"; the next are due on {_day(due)}" if due else "") + ".")
+    return _assessment(inp, "incomplete", "1", Progress.INSUFFICIENT_DATA, message,
+                       grade="units_missing", baseline=inp.baseline, latest=None)
+
+
+def closed(inp: ProgressInput, name: Text, on: date, reason: Text | None,
+           missing: Text | None = None) -> ProgressAssessment:
     """What any method says of a target closed on ``on`` (its validity ended then, before the
     as-of date), ``name`` being the method's: ``closed``, final, with no pace, projection or
     due date. The grade says whether its final figure (``inp.latest``, of its own window)
-    meets it: ``achieved``, ``not_achieved``, or ``no_figure`` when it had none."""
+    meets it: ``achieved``, ``not_achieved``, ``units_missing`` when it was ``incomplete``
+    (``missing`` says who of its units sent nothing), or ``no_figure`` when it had none."""
     latest = inp.latest
     day = _day(on)
     end = Text(vi=f"ngày {day}" + (f": {reason.vi}" if reason else ""),
                en=f"on {day}" + (f": {reason.en}" if reason else ""))
     words = status_words(Progress.CLOSED)
-    if latest is None:
+    if latest is None and missing is not None:
+        grade = "units_missing"
+        vi = f"kết quả cuối cùng chưa đủ đơn vị báo cáo ({missing.vi})"
+        en = f"the final figure is incomplete ({missing.en})"
+    elif latest is None:
         grade = "no_figure"
         vi, en = ("không có số liệu dùng được trong kỳ đo", "no usable figure in its window")
     else:

@@ -13,19 +13,30 @@ Which descendant a figure belongs to follows the entity tree as of the figure's 
 (:meth:`~plan_rules.territory.Tree.ancestor_among`), so a unit that changed parent on 1 July
 2025 counts under its first parent before that day and under its new one after it. A figure
 whose unit lies under none of the units rolled up is not used by them.
+
+A rolled-up figure has a coverage of its own (:func:`below`): the units under its scope unit
+at the levels its figures are given at, valid during the window (for a stock, still there at
+its end), which of them the figure came from and which sent nothing. A unit counts as covered
+when it, a unit above it (a district reporting for its communes before 1 July 2025) or a unit
+below it gave a figure that went into the roll-up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from fractions import Fraction
+from typing import cast
+
+import attrs
 
 from .combine import Combined
 from .figures import FigureTable
 from .model import Entity, Indicator, Kind
+from .periods import Period
 from .territory import Tree
 
-__all__ = ["all_done", "flattened", "groups", "roll_up"]
+__all__ = ["Below", "all_done", "below", "flattened", "groups", "roll_up"]
 
 
 def groups(table: FigureTable, tree: Tree, heads: frozenset[str],
@@ -114,4 +125,98 @@ def flattened(grouped: Mapping[str, Mapping[str, Sequence[int]]],
                 out[unit] = sorted([*out[unit], *positions])
             else:
                 out[unit] = positions
+    return out
+
+
+@attrs.frozen
+class Below:
+    """The coverage of one rolled-up figure: the units expected under its scope unit
+    (``expected``, in code order) and those of them that sent nothing (``silent``)."""
+
+    expected: tuple[Entity, ...]
+    silent: tuple[Entity, ...]
+
+
+def _last(e: Entity) -> date:
+    return e.valid_to or date.max
+
+
+def _chain(tree: Tree, code: str, window: Period) -> tuple[str, ...]:
+    """The units above ``code`` as a figure of it for ``window`` is placed."""
+    if tree.stable(code):
+        return tree.chain(code, date.min)  # one row, no dates: the same every day
+    day = tree.place_day(code, window)
+    return () if day is None else tree.chain(code, day)
+
+
+def _level(tree: Tree, code: str, window: Period) -> str | None:
+    """The level of ``code``'s row where a figure of it for ``window`` is placed."""
+    rows = tree.rows_of(code)
+    if len(rows) == 1 and tree.stable(code):
+        return rows[0].level
+    day = tree.place_day(code, window)
+    row = tree.row_on(code, day) if day is not None else None
+    return None if row is None else row.level
+
+
+def _expected(tree: Tree, heads: frozenset[str], wanted: frozenset[str], window: Period,
+              snapshot: bool) -> dict[str, list[Entity]]:
+    """The units at a level of ``wanted`` valid during ``window`` (for a ``snapshot``, still
+    there on its last day), by the nearest of ``heads`` above them; worked out once per
+    tree for the province-wide targets that share them."""
+    key = (heads, wanted, window, snapshot)
+    memo = tree.memo("rollup.expected")
+    found = memo.get(key)
+    if found is not None:
+        return cast("dict[str, list[Entity]]", found)
+    expected: dict[str, list[Entity]] = {}
+    for code in tree.codes():
+        all_rows = tree.rows_of(code)
+        rows = [e for e in all_rows if e.level in wanted and e.valid_during(window)]
+        if not rows:
+            continue
+        if snapshot and _last(all_rows[-1]) < window.end:
+            continue  # gone before the latest snapshot: not part of it
+        row = rows[-1]
+        if tree.stable(code):
+            head = tree.ancestor_among(code, heads, window)
+        else:
+            piece = Period.between(max(window.start, row.valid_from or window.start),
+                                   min(window.end, _last(row)))
+            head = tree.ancestor_among(code, heads, piece)
+        if head is not None:
+            expected.setdefault(head, []).append(row)
+    memo[key] = expected
+    return expected
+
+
+def below(tree: Tree, heads: frozenset[str], reporters: Mapping[str, Sequence[str]],
+          window: Period, snapshot: bool) -> dict[str, Below]:
+    """For each head in ``reporters`` (the scope units rolled up, each with the units its
+    figure came from), the units expected under it and those that sent nothing.
+
+    Expected: the units under the head, at a level some of its reporters' rows give, valid
+    on some day of ``window`` (for a ``snapshot``, a stock's latest, still valid on its last
+    day), each placed by its row on the last day of the window it was valid at such a level.
+    A unit is covered when it reported, when a unit above it below the head reported for it,
+    or when a unit below it did."""
+    levels = {head: {lv for code in units if (lv := _level(tree, code, window)) is not None}
+              for head, units in reporters.items()}
+    wanted = frozenset().union(*levels.values())
+    expected = _expected(tree, heads, wanted, window, snapshot)
+    out = {}
+    for head, units in reporters.items():
+        given = set(units)
+        above: set[str] = set()
+        for code in given:
+            above.update(_chain(tree, code, window))
+        silent = []
+        mine = [e for e in expected.get(head, ()) if e.level in levels[head]]
+        for e in mine:
+            if e.code in given or e.code in above:
+                continue
+            if given.intersection(_chain(tree, e.code, window)):
+                continue
+            silent.append(e)
+        out[head] = Below(expected=tuple(mine), silent=tuple(silent))
     return out

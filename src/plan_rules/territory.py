@@ -102,6 +102,8 @@ class Tree:
         self._chains: dict[tuple[str, date], tuple[str, ...]] = {}
         self._stable: dict[str, bool] = {}
         self._settled: dict[frozenset[str], dict[str, str | None]] = {}
+        self._codes: list[str] | None = None
+        self._memos: dict[str, dict[object, object]] = {}
 
     # -- building --------------------------------------------------------------------------
 
@@ -211,6 +213,17 @@ class Tree:
             current = parent
 
     # -- reading ---------------------------------------------------------------------------
+
+    def codes(self) -> list[str]:
+        """The codes of every unit the tree has a row of, in code order."""
+        if self._codes is None:
+            self._codes = sorted(self._rows)
+        return self._codes
+
+    def memo(self, name: str) -> dict[object, object]:
+        """A memo the later stages keep with the tree under ``name``: what they work out
+        from the tree alone, the same for every target that asks."""
+        return self._memos.setdefault(name, {})
 
     def knows(self, code: str) -> bool:
         """Whether the tree has a row of ``code``."""

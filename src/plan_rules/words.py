@@ -155,6 +155,11 @@ COVERAGE_WORDS: Mapping[str, Word] = _words(
          "the units in scope with a usable figure, of those expected"),
     Word("meet", Text(vi="đơn vị đạt", en="units meet"),
          "the units of an `each` target that meet it on their own, of those expected"),
+    Word("not_judged", Text(vi="không đánh giá tiến độ khi còn đơn vị chưa báo cáo",
+                            en="progress is not judged while units are missing"),
+         "an `incomplete` target has no figure to take a pace from: its progress is "
+         "`insufficient_data` (grade `units_missing`), naming the units missing, rather "
+         "than saying that no figure came at all"),
 )
 
 
