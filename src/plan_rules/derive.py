@@ -173,46 +173,43 @@ class Figure(Node):
         return name(self.indicator)
 
 
+class _Count(Node):
+    """One of a reported rate's combined counts for the unit (``_part``: 0 the numerator,
+    1 the denominator; ``_words``: its name in vi and en)."""
+
+    indicator: str
+    _part = 0
+    _words = ("tử số", "the numerator")
+
+    def inputs(self) -> frozenset[str]:
+        return frozenset({self.indicator})
+
+    def counted(self) -> frozenset[str]:
+        return frozenset({self.indicator})
+
+    def value(self, values: Values) -> Fraction | None:
+        counts = values.counts(self.indicator)
+        return None if counts is None else Fraction(counts[self._part])
+
+    def words(self, lang: str, name: Callable[[str], str]) -> str:
+        vi, en = self._words
+        return _t(lang, f"{vi} của {name(self.indicator)}", f"{en} of {name(self.indicator)}")
+
+
 @attrs.frozen
-class Numerator(Node):
+class Numerator(_Count):
     """A reported rate's combined numerator for the unit (e.g. dossiers handled online)."""
 
     indicator: str = attrs.field(validator=_code)
 
-    def inputs(self) -> frozenset[str]:
-        return frozenset({self.indicator})
-
-    def counted(self) -> frozenset[str]:
-        return frozenset({self.indicator})
-
-    def value(self, values: Values) -> Fraction | None:
-        counts = values.counts(self.indicator)
-        return None if counts is None else Fraction(counts[0])
-
-    def words(self, lang: str, name: Callable[[str], str]) -> str:
-        return _t(lang, f"tử số của {name(self.indicator)}",
-                  f"the numerator of {name(self.indicator)}")
-
 
 @attrs.frozen
-class Denominator(Node):
+class Denominator(_Count):
     """A reported rate's combined denominator for the unit (e.g. dossiers received)."""
 
     indicator: str = attrs.field(validator=_code)
-
-    def inputs(self) -> frozenset[str]:
-        return frozenset({self.indicator})
-
-    def counted(self) -> frozenset[str]:
-        return frozenset({self.indicator})
-
-    def value(self, values: Values) -> Fraction | None:
-        counts = values.counts(self.indicator)
-        return None if counts is None else Fraction(counts[1])
-
-    def words(self, lang: str, name: Callable[[str], str]) -> str:
-        return _t(lang, f"mẫu số của {name(self.indicator)}",
-                  f"the denominator of {name(self.indicator)}")
+    _part = 1
+    _words = ("mẫu số", "the denominator")
 
 
 @attrs.frozen
