@@ -297,8 +297,12 @@ def coverage(data: TargetData, window: Period, measured: Measured) -> Coverage:
 
 
 def _unpoolable(combined: Mapping[str, Combined], sink: IssueSink | None) -> Verdict:
-    """Why a ratio of sums could not be formed, said on the rows concerned."""
-    percentages = [i for c in combined.values() if c.numerator is None for i in c.used]
+    """Why a ratio of sums could not be formed, said on the rows concerned. A unit whose
+    figure needs counts already (a flow of percentages, a roll-up of them) was named where
+    its figure was formed: its rows are not named again, some of them giving counts."""
+    needed = any(c.counts_needed for c in combined.values())
+    percentages = [i for c in combined.values() if c.numerator is None and not c.counts_needed
+                   for i in c.used]
     if sink is not None:
         for i in percentages:
             sink.issue("counts_needed", i,
@@ -306,7 +310,7 @@ def _unpoolable(combined: Mapping[str, Combined], sink: IssueSink | None) -> Ver
                        "a pooled ratio needs numerator and denominator; this row gives only a "
                        "percentage", field="numerator", blocking=False,
                        expected="numerator and denominator")
-    if percentages:
+    if percentages or needed:
         return Verdict.INVALID
     if sink is not None:
         for c in combined.values():
@@ -520,8 +524,11 @@ def _each_rolled_up(data: TargetData, chosen: Selection, combined: dict[str, Com
         rolled = rollup.roll_up(table, indicator, entities[head], parts)
         if rolled is None:
             # Percentages cannot be pooled: the unit's figure needs its units' counts.
+            # In period order, as every unit's figures are (the last one ends last).
+            spans = [(p.end, p.start) for p in table.periods.values]
             rolled = Combined(entity=entities[head], used=sorted(
-                i for c in parts.values() for i in c.used), counts_needed=True)
+                (i for c in parts.values() for i in c.used),
+                key=lambda i: (spans[table.period[i]], i)), counts_needed=True)
             if sink is not None:
                 _unpoolable(parts, sink)
         out[head] = rolled

@@ -210,11 +210,13 @@ def evaluate(
 
 def _homes(registry: Registry, territories: Mapping[str, str | None],
            ) -> dict[str, set[str | None]]:
-    """The territories each indicator's figures are read in: its own plan's, and those of the
-    plans of its targets (the plans instantiated per territory share the template's
-    indicators); None for a plan that keeps to no territory."""
+    """The territories each indicator's figures are read in: its own plan's (when it is
+    evaluated), and those of the plans of its targets (the plans instantiated per territory
+    share the template's indicators); None for a plan that keeps to no territory. An
+    indicator no plan evaluated reads is not here: every figure of it is read."""
     out: dict[str, set[str | None]] = {
-        code: {territories.get(ind.plan)} for code, ind in registry.indicators.items()}
+        code: {territories[ind.plan]} for code, ind in registry.indicators.items()
+        if ind.plan in territories}
     for target in registry.targets.values():
         out.setdefault(target.indicator, set()).add(territories.get(plan_of(registry, target)))
     return out
