@@ -152,6 +152,8 @@ def evaluate(
 
         parts: dict[str, dict[str, list[int]]] = {}
         placed: dict[tuple[str, str], list[window.Series]] = {}
+        # Where each unit's figure of a period lies, by the territories asked of it.
+        places: dict[frozenset[str], dict[tuple[int, int], tuple[str, ...]]] = {}
 
         def series_in(code: str, within: str | None) -> list[window.Series]:
             """The series of indicator ``code`` within ``within``: all of them when every
@@ -161,9 +163,10 @@ def evaluate(
             key = (code, within)
             if key not in placed:
                 if code not in parts:
+                    asked = frozenset(t for t in homes[code] if t is not None)
                     parts[code] = territory.split_by_territory(
-                        table, usable.get(code, ()), tree,
-                        {t for t in homes[code] if t is not None})
+                        table, usable.get(code, ()), tree, asked,
+                        places.setdefault(asked, {}))
                 placed[key] = window.series(table, parts[code][within], valid.unit_of)
             return placed[key]
 

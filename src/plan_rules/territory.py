@@ -535,26 +535,34 @@ def _places_words(places: Sequence[str], shown: int = 3) -> str:
 
 
 def split_by_territory(table: FigureTable, positions: Sequence[int], tree: Tree,
-                       territories: Iterable[str]) -> dict[str, list[int]]:
+                       territories: Iterable[str],
+                       memo: dict[tuple[int, int], tuple[str, ...]] | None = None,
+                       ) -> dict[str, list[int]]:
     """The figures among ``positions`` (in their order) within each of ``territories``, as
     :meth:`Tree.within_for` places them: one pass over the figures for all of them, each
     unit's chain read once per period (a national file's figures split among the 34
-    plans of its provinces). A figure within none of them is in none of the lists."""
+    plans of its provinces). A figure within none of them is in none of the lists.
+
+    ``memo``: the territories of each (unit, period) of ``table`` found so far, kept by the
+    caller for the other indicators split among the same territories."""
     wanted = frozenset(territories)
     out: dict[str, list[int]] = {t: [] for t in sorted(wanted)}
     names, periods = table.entities.values, table.periods.values
     entity, period = table.entity, table.period
-    homes: dict[tuple[int, int], tuple[list[int], ...]] = {}
+    places = {} if memo is None else memo
+    lists: dict[tuple[str, ...], tuple[list[int], ...]] = {}
     for i in positions:
         key = (entity[i], period[i])
-        lists = homes.get(key)
-        if lists is None:
+        found = places.get(key)
+        if found is None:
             code = names[key[0]]
-            day = tree.place_day(code, periods[key[1]])
+            day = _FIRST if tree.stable(code) else tree.place_day(code, periods[key[1]])
             above = () if day is None else tree.chain(code, day)
-            lists = homes[key] = tuple(out[t] for t in sorted(wanted.intersection(
-                (code, *above))))
-        for kept in lists:
+            found = places[key] = tuple(sorted(wanted.intersection((code, *above))))
+        targets = lists.get(found)
+        if targets is None:
+            targets = lists[found] = tuple(out[t] for t in found)
+        for kept in targets:
             kept.append(i)
     return out
 
