@@ -9,10 +9,13 @@ communes under them. ``p2`` reports its own province-wide figure, ``p1`` and ``p
 
 from __future__ import annotations
 
+import csv
+import importlib.util
 import random
 from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -437,3 +440,109 @@ def test_the_order_of_territories_and_entities_changes_nothing(
     shuffled = pr.evaluate(observations(), registry=pr.per_territory(base, "N25", places),
                            as_of=AS_OF, entities=units)
     assert _said(shuffled) == _said(run(pr.per_territory(base, "N25", sorted(PROVINCES))))
+
+
+# -- the national file -----------------------------------------------------------------------
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "national_generate", Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> tuple[pr.Report, list[list[str]],
+                                                                 pr.Registry]:
+    """Two months of the national file, two communes and a department per province, with
+    Plan 200 instantiated for each of the 34 provinces and a national plan over ``vn``."""
+    gen = _generator()
+    path = tmp_path_factory.mktemp("national") / "national.csv"
+    gen.generate(path, months=2, communes=68, departments=34)
+    entities = pr.read_entities(gen.entities_path(path)).entities
+    figures = pr.read_observations(path)
+    base = pr.load_registry()
+    registry = pr.per_territory(base, "HY25", gen.provinces())
+    country = attrs.evolve(base.plans["HY25"], code="VN", territory=gen.COUNTRY, note=None)
+    each = pr.Target(code="VN.PS.3.provinces", indicator="HY25.PS.3", comparator=">=",
+                     threshold=Fraction(4, 5), scope=pr.Scope(level="province"),
+                     aggregation="each", deadline=DEADLINE, roll_up=True, plan="VN")
+    registry = attrs.evolve(registry, plans={**registry.plans, "VN": country},
+                            targets={**registry.targets, each.code: each})
+    report = pr.evaluate(figures.observations, registry=registry, entities=entities,
+                         as_of=AS_OF, progress_methods=[])
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    return report, rows, base
+
+
+def _pooled_by_hand(rows: list[list[str]], indicator: pr.Indicator,
+                    province: str) -> tuple[int, int]:
+    """The counts of ``province``'s own units for ``indicator``, from the file's rows: a
+    flow summed over the months, a stock each unit's latest month."""
+    mine = [r for r in rows if r[0] == indicator.code and r[1].startswith(f"{province}-")]
+    if indicator.snapshot:
+        latest: dict[str, list[str]] = {}
+        for r in mine:
+            if r[1] not in latest or pr.Period.parse(r[3]).end > \
+                    pr.Period.parse(latest[r[1]][3]).end:
+                latest[r[1]] = r
+        mine = list(latest.values())
+    return sum(int(r[4]) for r in mine), sum(int(r[5]) for r in mine)
+
+
+def test_the_national_file_gives_each_province_its_own_verdicts(
+        national: tuple[pr.Report, list[list[str]], pr.Registry]) -> None:
+    report, _, base = national
+    template = sorted(c for c, t in base.targets.items()
+                      if (t.plan or base.indicators[t.indicator].plan) == "HY25")
+    by_province: dict[str, dict[str, pr.Verdict]] = {}
+    for f in report.target_findings():
+        if f.plan is not None and f.plan.startswith("HY25.p"):
+            by_province.setdefault(f.plan[5:], {})[f.code[len(f.plan):]] = f.verdict
+    assert sorted(by_province) == [f"p{p:02d}" for p in range(34)]
+    assert all(sorted(k for k in v) == sorted(c[4:] for c in template)
+               for v in by_province.values())
+    # Random figures near the thresholds: the provinces do not all come out alike.
+    assert len({tuple(sorted(v.items())) for v in by_province.values()}) > 1
+    assert set(report.summary().targets) >= {f"HY25.p{p:02d}" for p in range(34)}
+
+
+def test_the_national_file_rolls_each_province_up_from_its_own_units_only(
+        national: tuple[pr.Report, list[list[str]], pr.Registry]) -> None:
+    report, rows, base = national
+    rolled = [t for t in base.targets.values()
+              if t.aggregation is pr.Aggregation.REPORTED and t.scope.level == "province"
+              and base.indicators[t.indicator].kind is pr.Kind.RATE
+              and base.indicators[t.indicator].plan == "HY25" and t.valid_to is None]
+    assert rolled
+    findings = {f.code: f for f in report.findings}
+    for target in rolled:
+        indicator = base.indicators[target.indicator]
+        for p in range(34):
+            province = f"p{p:02d}"
+            finding = findings[target.code.replace("HY25.", f"HY25.{province}.", 1)]
+            num, den = _pooled_by_hand(rows, indicator, province)
+            assert (finding.statistics.numerator, finding.statistics.denominator) == \
+                (num, den), (finding.code, province)
+            assert finding.observed == Fraction(num, den)
+            assert set(finding.details["derived_from"]) == {province}
+            assert all(u.startswith(f"{province}-")
+                       for u in finding.details["derived_from"][province])
+
+
+def test_the_national_plan_judges_each_province_on_its_roll_up(
+        national: tuple[pr.Report, list[list[str]], pr.Registry]) -> None:
+    report, rows, base = national
+    each = report.finding("VN.PS.3.provinces")
+    assert len(each.entities) == 34
+    for r in each.entities:
+        num, den = _pooled_by_hand(rows, base.indicators["HY25.PS.3"], r.entity)
+        assert (r.numerator, r.denominator) == (num, den)
+        assert r.observed == report.finding(f"HY25.{r.entity}.PS.3.province").observed
+    worst = min(Fraction(r.numerator or 0, r.denominator or 1) for r in each.entities)
+    assert each.observed == worst
+    assert each.coverage is not None and each.coverage.reported == 34
