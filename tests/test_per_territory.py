@@ -560,3 +560,21 @@ def test_the_guides_worked_example_runs() -> None:
     blocks = re.findall(r"^```python\n(.*?)^```$", section, re.S | re.M)
     assert len(blocks) == 1
     exec(compile(blocks[0], "docs/guide.md: One plan per province", "exec"), {})
+
+
+def test_a_target_naming_an_unknown_plan_is_rejected() -> None:
+    class Stray:
+        __name__ = "stray_target"
+
+        @pr.hookimpl
+        def plan_rules_targets(self) -> list[pr.Target]:
+            return [_target("N25.A.1.stray", Fraction(1, 2), "province", "reported",
+                            plan="NOPE")]
+
+    registry = pr.load_registry(plugins=[Template(), Stray(), builtin], entry_points=False)
+    assert "N25.A.1.stray" not in registry.targets
+    [problem] = [p for p in registry.problems if p.code == "N25.A.1.stray"]
+    assert problem.kind == "reference" and "'NOPE'" in problem.message
+    with pytest.raises(pr.UnknownReferenceError, match="NOPE"):
+        pr.load_registry(plugins=[Template(), Stray(), builtin], entry_points=False,
+                         strict=True)
