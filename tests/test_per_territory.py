@@ -578,3 +578,18 @@ def test_a_target_naming_an_unknown_plan_is_rejected() -> None:
     with pytest.raises(pr.UnknownReferenceError, match="NOPE"):
         pr.load_registry(plugins=[Template(), Stray(), builtin], entry_points=False,
                          strict=True)
+
+
+def test_a_target_scoped_to_the_templates_territory_is_scoped_to_each_instances(
+        base: pr.Registry) -> None:
+    whole = _target("N25.A.1.whole", Fraction(4, 5), "province", "reported")
+    whole = attrs.evolve(whole, scope=pr.Scope(entity="vn"))
+    template = attrs.evolve(base, plans={**base.plans, "N25": attrs.evolve(
+        base.plans["N25"], territory="vn")}, targets={**base.targets, whole.code: whole})
+    made = pr.per_territory(template, "N25", ["p1", "p3"])
+    assert made.targets["N25.p1.A.1.whole"].scope == pr.Scope(entity="p1")
+    assert made.targets["N25.p3.A.1.whole"].scope == pr.Scope(entity="p3")
+    assert made.targets["N25.p1.A.1.province"].scope == pr.Scope(level="province")
+    report = run(made, plans=["N25.p1", "N25.p3"])
+    assert report.finding("N25.p1.A.1.whole").observed == Fraction(95, 150)
+    assert report.finding("N25.p3.A.1.whole").observed == Fraction(4, 5)
