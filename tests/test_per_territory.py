@@ -216,6 +216,8 @@ def test_territory_codes_must_fit_a_code_and_a_plan_must_exist(base: pr.Registry
         pr.per_territory(base, "N25", [])
     with pytest.raises(pr.ModelError, match="cannot be part of a code"):
         pr.per_territory(base, "N25", ["Hưng Yên"])
+    with pytest.raises(pr.ModelError, match="cannot be part of a code"):
+        pr.per_territory(base, "N25", ["p1", 7])  # type: ignore[list-item]
     # A territory code starting with a digit (a statistics office's "01") fits: it is never
     # a code's first word.
     made = pr.per_territory(base, "N25", ["01"])

@@ -712,13 +712,14 @@ def per_territory(registry: Registry, plan: str, territories: Iterable[str]) -> 
         raise UnknownReferenceError(
             f"no loaded plugin contributes plan {plan!r}; loaded plans: "
             f"{', '.join(registry.plans) or 'none'}", code=plan)
-    places = sorted(set(territories))
-    if not places:
+    given = list(territories)
+    if not given:
         raise ModelError(f"plan {plan!r}: no territory to instantiate it for")
-    for place in places:
+    for place in given:
         if not isinstance(place, str) or not CODE_PATTERN.match(instance_code(plan, place)):
             raise ModelError(f"plan {plan!r}: territory {place!r} cannot be part of a code "
                              "(letters, digits, '-' and '_', in dotted words)")
+    places = sorted(set(given))
 
     def plan_of(target: Target) -> str | None:
         indicator = registry.indicators.get(target.indicator)
