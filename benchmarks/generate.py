@@ -3,11 +3,17 @@
 About 3,300 communes and 700 departments in 34 provinces report every rate indicator of the
 loaded plans each month (≈1.3 million rows); each province reports the counts and milestones,
 and its province-wide rates are pooled from its units. An entities file beside the figures
-gives every unit its level and the groups the plan's "mean over departments / localities"
-targets read. The data are random but seeded, so every run measures the same files.
+gives every unit its level, its parent and the groups the plan's "mean over departments /
+localities" targets read: the country ``vn`` (level ``country``) above the 34 provinces, each
+province above its own departments and communes, so that a national plan with territory
+``vn`` reads the whole file and each province's plan (:func:`plan_rules.per_territory`) its
+own units. The data are random but seeded, so every run measures the same files.
 
     python benchmarks/generate.py [--out benchmarks/data/national.csv] [--seed 2025]
-        [--years 1]
+        [--years 1] [--communes 3321] [--departments 696]
+
+``--communes 68 --departments 34 --months 2`` writes a national-shaped file of a few thousand
+rows (two communes and one department per province), for tests.
 
 ``--years 10`` writes ten years of monthly figures (2016 to 2025) for the same units, ten
 times the rows (about 13 million, 640 MB): the scaling benchmark of ``docs/scaling.md``. Write
@@ -26,6 +32,8 @@ import plan_rules as pr
 PROVINCES = 34
 COMMUNES = 3321
 DEPARTMENTS = 696
+#: The country: the root of the entity tree, the provinces' parent.
+COUNTRY = "vn"
 
 
 #: The groups each level belongs to, as the Plan 200 plugins' mean targets name them.
@@ -35,10 +43,15 @@ GROUPS = {
 }
 
 
-def units() -> list[tuple[str, str]]:
+def provinces() -> list[str]:
+    """The provinces' codes, ``p00`` … ``p33``."""
+    return [f"p{p:02d}" for p in range(PROVINCES)]
+
+
+def units(communes: int = COMMUNES, departments: int = DEPARTMENTS) -> list[tuple[str, str]]:
     """(code, level) of every department and commune."""
-    out = [(f"p{n % PROVINCES:02d}-d{n:03d}", "department") for n in range(DEPARTMENTS)]
-    out += [(f"p{n % PROVINCES:02d}-c{n:04d}", "commune") for n in range(COMMUNES)]
+    out = [(f"p{n % PROVINCES:02d}-d{n:03d}", "department") for n in range(departments)]
+    out += [(f"p{n % PROVINCES:02d}-c{n:04d}", "commune") for n in range(communes)]
     return out
 
 
@@ -47,14 +60,16 @@ def entities_path(figures: Path) -> Path:
     return figures.with_name(figures.stem + "-entities.csv")
 
 
-def write_entities(path: Path) -> None:
-    """The entities file: provinces, departments and communes with their groups."""
+def write_entities(path: Path, reporting: list[tuple[str, str]] | None = None) -> None:
+    """The entities file: the country, its provinces, their departments and communes with
+    their groups."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(("code", "name", "level", "groups", "parent", "valid_from", "valid_to"))
+        out.writerow((COUNTRY, "Việt Nam", "country", "", "", "", ""))
         for p in range(PROVINCES):
-            out.writerow((f"p{p:02d}", f"Province {p}", "province", "", "", "", ""))
-        for code, level in units():
+            out.writerow((f"p{p:02d}", f"Province {p}", "province", "", COUNTRY, "", ""))
+        for code, level in units() if reporting is None else reporting:
             out.writerow((code, code, level, GROUPS[level], code[:3], "", ""))
 
 
@@ -65,16 +80,19 @@ def write_entities(path: Path) -> None:
 AT_MOST = {"HY25.PS.2": "HY25.PS.1"}
 
 
-def generate(path: Path, seed: int = 2025, months: int = 12, years: int = 1) -> int:
+def generate(path: Path, seed: int = 2025, months: int = 12, years: int = 1,
+             communes: int = COMMUNES, departments: int = DEPARTMENTS) -> int:
     """Write the workload to ``path``: ``months`` months of each of ``years`` years ending
-    with 2025 (one year gives the file it always gave); returns the number of figure rows."""
+    with 2025 (one year gives the file it always gave), for ``communes`` communes and
+    ``departments`` departments spread over the provinces; returns the number of figure
+    rows."""
     registry = pr.load_registry()
     rng = random.Random(seed)
     rates = [i for i in registry.indicators.values() if i.kind is pr.Kind.RATE]
     others = [i for i in registry.indicators.values() if i.kind is not pr.Kind.RATE]
-    reporting = units()
+    reporting = units(communes, departments)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_entities(entities_path(path))
+    write_entities(entities_path(path), reporting)
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
@@ -114,8 +132,13 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--years", type=int, default=1,
                         help="years of monthly figures, the last one 2025 (default 1)")
+    parser.add_argument("--communes", type=int, default=COMMUNES,
+                        help=f"communes, spread over the provinces (default {COMMUNES})")
+    parser.add_argument("--departments", type=int, default=DEPARTMENTS,
+                        help=f"departments, spread over the provinces (default {DEPARTMENTS})")
     args = parser.parse_args()
-    rows = generate(args.out, args.seed, args.months, args.years)
+    rows = generate(args.out, args.seed, args.months, args.years, args.communes,
+                    args.departments)
     print(f"wrote {rows} rows to {args.out}")
 
 

@@ -59,7 +59,7 @@ from .model import (
 from .numbers import NumberParseError
 from .periods import Period, PeriodParseError
 from .readers import ReadResult, read_entities, read_observations
-from .registry import LoadProblem, PluginInfo, Registry, load_registry
+from .registry import LoadProblem, PluginInfo, Registry, load_registry, per_territory
 from .report import Report, Summary
 from .schedule import Frequency, Schedule
 from .writers import Writer, write_atomically
@@ -126,6 +126,7 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "load_registry",
+    "per_territory",
     "read_entities",
     "read_observations",
     "write_atomically",

@@ -297,8 +297,12 @@ def coverage(data: TargetData, window: Period, measured: Measured) -> Coverage:
 
 
 def _unpoolable(combined: Mapping[str, Combined], sink: IssueSink | None) -> Verdict:
-    """Why a ratio of sums could not be formed, said on the rows concerned."""
-    percentages = [i for c in combined.values() if c.numerator is None for i in c.used]
+    """Why a ratio of sums could not be formed, said on the rows concerned. A unit whose
+    figure needs counts already (a flow of percentages, a roll-up of them) was named where
+    its figure was formed: its rows are not named again, some of them giving counts."""
+    needed = any(c.counts_needed for c in combined.values())
+    percentages = [i for c in combined.values() if c.numerator is None and not c.counts_needed
+                   for i in c.used]
     if sink is not None:
         for i in percentages:
             sink.issue("counts_needed", i,
@@ -306,7 +310,7 @@ def _unpoolable(combined: Mapping[str, Combined], sink: IssueSink | None) -> Ver
                        "a pooled ratio needs numerator and denominator; this row gives only a "
                        "percentage", field="numerator", blocking=False,
                        expected="numerator and denominator")
-    if percentages:
+    if percentages or needed:
         return Verdict.INVALID
     if sink is not None:
         for c in combined.values():
@@ -339,6 +343,16 @@ class TargetData:
     #: descendants (None, or a scope no unit of which it knows: from every unit outside
     #: the scope, the figures being taken as the territory's).
     tree: Tree | None = None
+    #: Whether the target rolls a scope unit that gave no figure up from its descendants
+    #: although it is no ``reported`` target (``Target.roll_up``), and some unit in scope has
+    #: units below it in the tree to roll up.
+    nested: bool = False
+
+    @property
+    def rolls_up(self) -> bool:
+        """Whether the figures of units outside the scope can stand for a scope unit's: a
+        ``reported`` target's, or a ``roll_up`` target's over units with units below them."""
+        return self.target.aggregation is Aggregation.REPORTED or self.nested
 
     @property
     def placed(self) -> bool:
@@ -398,7 +412,8 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
     """
     table, target, indicator = data.table, data.target, data.indicator
     if chosen is None:
-        chosen = select(table, target, indicator, data.series, window, when)
+        chosen = select(table, target, indicator, data.series, window, when,
+                        others=data.rolls_up)
     blocked = _blocked_in(data, window)
     combined = combine_units(table, indicator, chosen.own, data.unit_of, sink)
     derived = False
@@ -414,6 +429,10 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
         elif not combined:
             combined = combine_units(table, indicator, chosen.others, data.unit_of, sink)
             derived = True
+    elif data.nested and chosen.others:
+        assert data.tree is not None
+        combined, derived_from, blocked = _each_rolled_up(data, chosen, combined, blocked,
+                                                          window, sink)
     figures = Figures(indicator, target, combined)
     names = table.entities.values
     missing = missing_units(indicator, target, window, data.in_scope, figures,
@@ -422,7 +441,10 @@ def measure(data: TargetData, window: Period, when: date, sink: IssueSink | None
                             blocked)
     rule = target.missing_rule(indicator.kind)
     rolled = None
-    if derived_from and (sink is not None or rule.strategy is not MissingStrategy.SKIP_MISSING):
+    # A roll_up target's scope units each stand for themselves (a province rolled up is
+    # one unit reported); a reported target's rolled-up unit stands for the units below it.
+    if derived and derived_from and (sink is not None
+                                     or rule.strategy is not MissingStrategy.SKIP_MISSING):
         rolled = rolled_coverage(data, window, combined, derived_from, blocked, rule)
     verdict, observed = headline(figures, [r.verdict for r in missing], derived,
                                  bool(chosen.excluded), bool(blocked), sink, rule,
@@ -467,6 +489,51 @@ def rolled_coverage(data: TargetData, window: Period, combined: Mapping[str, Com
             gone.append(MissingUnit(code=e.code, name=e.name, verdict=verdict(e.code)))
     return Coverage(expected=expected, reported=reported,
                     missing=sorted(gone, key=lambda m: m.code), rule=rule)
+
+
+def _each_rolled_up(data: TargetData, chosen: Selection, combined: dict[str, Combined],
+                    blocked: Mapping[tuple[str, str], bool], window: Period,
+                    sink: IssueSink | None,
+                    ) -> tuple[dict[str, Combined], dict[str, tuple[str, ...]],
+                               dict[tuple[str, str], bool]]:
+    """For a ``roll_up`` target that is not ``reported`` (``each`` province reaching 80%):
+    ``combined`` with each scope unit that gave no figure rolled up from its own descendants,
+    one figure per unit, the units each came from, and ``blocked`` with the scope units a
+    blocked figure of a descendant keeps from a roll-up (each is ``invalid``, as a unit whose
+    own figure is blocked: its figure would lack that descendant's)."""
+    assert data.tree is not None
+    tree, code = data.tree, data.indicator.code
+    lacking = frozenset(e.code for e in data.in_scope
+                        if e.code not in combined and (code, e.code) not in blocked)
+    if not lacking:
+        return combined, {}, dict(blocked)
+    held = dict(blocked)
+    for (_, unit) in blocked:
+        head = tree.ancestor_among(unit, lacking, window)
+        if head is not None:
+            held[(code, head)] = held.get((code, head), False)
+    heads = frozenset(h for h in lacking if (code, h) not in held)
+    if not heads:
+        return combined, {}, held
+    entities = {e.code: e for e in data.in_scope}
+    out = dict(combined)
+    derived_from: dict[str, tuple[str, ...]] = {}
+    table, indicator = data.table, data.indicator
+    for head, positions in rollup.groups(table, tree, heads, chosen.others).items():
+        parts = combine_units(table, indicator, positions, data.unit_of, sink)
+        rolled = rollup.roll_up(table, indicator, entities[head], parts)
+        if rolled is None:
+            # Percentages cannot be pooled: the unit's figure needs its units' counts.
+            # In period order, as every unit's figures are (the last one ends last).
+            spans = [(p.end, p.start) for p in table.periods.values]
+            rolled = Combined(entity=entities[head], used=sorted(
+                (i for c in parts.values() for i in c.used),
+                key=lambda i: (spans[table.period[i]], i)), counts_needed=True)
+            if sink is not None:
+                _unpoolable(parts, sink)
+        out[head] = rolled
+        derived_from[head] = tuple(sorted(parts))
+    return dict(sorted(out.items())), derived_from, held
 
 
 def _rolled_up(data: TargetData, chosen: Selection, combined: dict[str, Combined],
@@ -516,7 +583,8 @@ def earlier(data: TargetData, window: Period, when: date,
     instead of 2.0 s (in one process, the best of 3 each, twice in turn; load about 0.5).
     """
     table, target, indicator = data.table, data.target, data.indicator
-    chosen = select(table, target, indicator, data.series, window, when)
+    chosen = select(table, target, indicator, data.series, window, when,
+                    others=data.rolls_up)
     pooled = None
     if target.aggregation is Aggregation.REPORTED and indicator.kind is Kind.RATE \
             and not chosen.own and chosen.others \

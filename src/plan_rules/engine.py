@@ -137,12 +137,11 @@ def evaluate(
         valid = validate.validate(table, reg.indicators, units, sink)
         territories = {code: territory.enforced(tree, plan)
                        for code, plan in reg.plans.items()}
-        # Each figure outside its plan's territory is named once, and kept from every stage
-        # after this one.
+        homes = _homes(reg, territories)
+        # Each figure outside the territory of every plan reading its indicator is named
+        # once, and kept from every stage after this one.
         usable = {code: territory.within_territory(
-                      table, positions, tree,
-                      territories.get(reg.indicators[code].plan)
-                      if code in reg.indicators else None, sink)
+                      table, positions, tree, _one_or_all(homes.get(code, {None})), sink)
                   for code, positions in valid.usable.items()}
         series: dict[str, list[window.Series]] = {}
 
@@ -151,12 +150,34 @@ def evaluate(
                 series[code] = window.series(table, usable.get(code, ()), valid.unit_of)
             return series[code]
 
+        parts: dict[str, dict[str, list[int]]] = {}
+        placed: dict[tuple[str, str], list[window.Series]] = {}
+        # Where each unit's figure of a period lies, by the territories asked of it.
+        places: dict[frozenset[str], dict[tuple[int, int], tuple[str, ...]]] = {}
+
+        def series_in(code: str, within: str | None) -> list[window.Series]:
+            """The series of indicator ``code`` within ``within``: all of them when every
+            plan reading it keeps to that one territory (or to none)."""
+            if within is None or homes.get(code, {None}) <= {within}:
+                return series_of(code)
+            key = (code, within)
+            if key not in placed:
+                if code not in parts:
+                    asked = frozenset(t for t in homes[code] if t is not None)
+                    parts[code] = territory.split_by_territory(
+                        table, usable.get(code, ()), tree, asked,
+                        places.setdefault(asked, {}))
+                placed[key] = window.series(table, parts[code][within], valid.unit_of)
+            return placed[key]
+
+        scopes: dict[object, list[Entity]] = {}
         measured = []
         for target in reg.targets.values():
-            data = _target_data(table, target, reg, series_of(target.indicator), valid, units,
-                                sink, tree, territories.get(
-                                    reg.indicators[target.indicator].plan))
-            finding, made_of = _finding(data, when, sink, plan=reg.plans.get(data.indicator.plan))
+            plan = plan_of(reg, target)
+            within = territories.get(plan)
+            data = _target_data(table, target, reg, series_in(target.indicator, within),
+                                valid, units, sink, tree, within, scopes)
+            finding, made_of = _finding(data, when, sink, plan=reg.plans.get(plan))
             measured.append((data, finding, history.history(data, finding, made_of, when,
                                                             methods)))
         scored = composite.evaluate_composites(table, reg.indicators, reg.composites, when,
@@ -190,19 +211,57 @@ def evaluate(
     )
 
 
+def _homes(registry: Registry, territories: Mapping[str, str | None],
+           ) -> dict[str, set[str | None]]:
+    """The territories each indicator's figures are read in: its own plan's (when it is
+    evaluated), and those of the plans of its targets (the plans instantiated per territory
+    share the template's indicators); None for a plan that keeps to no territory. An
+    indicator no plan evaluated reads is not here: every figure of it is read."""
+    out: dict[str, set[str | None]] = {
+        code: {territories[ind.plan]} for code, ind in registry.indicators.items()
+        if ind.plan in territories}
+    for target in registry.targets.values():
+        out.setdefault(target.indicator, set()).add(territories.get(plan_of(registry, target)))
+    return out
+
+
+def _one_or_all(places: set[str | None]) -> str | list[str] | None:
+    """What :func:`~plan_rules.territory.within_territory` keeps to for these territories:
+    nothing when one of them is None (every unit), else the one or all of them."""
+    if None in places:
+        return None
+    named = sorted(p for p in places if p is not None)
+    return named[0] if len(named) == 1 else named
+
+
+def plan_of(registry: Registry, target: Target) -> str:
+    """The code of the plan ``target`` belongs to: its own ``plan``, else its indicator's."""
+    return target.plan or registry.indicators[target.indicator].plan
+
+
 def _target_data(table: FigureTable, target: Target, registry: Registry,
                  series: Sequence[window.Series], valid: validate.Valid, units: Units,
-                 sink: IssueSink, tree: Tree, within: str | None) -> aggregate.TargetData:
+                 sink: IssueSink, tree: Tree, within: str | None,
+                 scopes: dict[object, list[Entity]]) -> aggregate.TargetData:
     """What ``target`` is measured on at every date: ``within`` is the territory of its plan
-    (None: every unit is the plan's)."""
+    (None: every unit is the plan's). ``scopes`` keeps the units of each scope, territory
+    and window worked out, for the targets that share them (a plan instantiated per
+    province repeats them)."""
     indicator = registry.indicators[target.indicator]
     scope = target.scope
-    in_scope = sorted((e for e in units.entities.values() if e.in_scope(scope)),
-                      key=lambda e: e.code)
+    in_scope = scopes.get(scope)
+    if in_scope is None:
+        in_scope = scopes[scope] = sorted(
+            (e for e in units.entities.values() if e.in_scope(scope)), key=lambda e: e.code)
     blocked = {code: positions for (ind, code), positions in sink.blocked_by.items()
                if ind == indicator.code}
     if within is not None:
-        in_scope = territory.scope_within(tree, in_scope, within, target.measurement)
+        key = (scope, within, target.measurement)
+        found = scopes.get(key)
+        if found is None:
+            found = scopes[key] = territory.scope_within(tree, in_scope, within,
+                                                         target.measurement)
+        in_scope = found
         periods, period = table.periods.values, table.period
         blocked = {code: kept for code, positions in blocked.items()
                    if (kept := [i for i in positions
@@ -224,6 +283,8 @@ def _target_data(table: FigureTable, target: Target, registry: Registry,
         blocked_in_scope=frozenset(i for code, positions in blocked.items()
                                    for i in positions if in_scope_by(code, i)),
         tree=tree,
+        nested=target.roll_up and target.aggregation is not Aggregation.REPORTED
+        and not tree.parents().isdisjoint(e.code for e in in_scope),
     )
 
 
@@ -234,7 +295,7 @@ def _finding(data: aggregate.TargetData, when: date, sink: IssueSink, *,
     target, indicator = data.target, data.indicator
     base: dict[str, Any] = dict(
         window=None, code=target.code, kind="target", indicator=indicator.code,
-        area=indicator.area, plan=indicator.plan, plugin=target.plugin,
+        area=indicator.area, plan=target.plan or indicator.plan, plugin=target.plugin,
         scope=target.scope.describe(), aggregation=target.aggregation,
         comparator=target.comparator, threshold=target.threshold,
     )

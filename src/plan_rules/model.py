@@ -463,6 +463,15 @@ class Target:
     quarterly, due on the quarter's last day).
     ``missing`` says what a unit in scope that sent nothing means (a :class:`MissingUnits`
     or its text, ``"min_coverage=3/4"``); by default (None) :meth:`missing_rule` decides.
+    ``roll_up`` makes an ``each``, ``pooled`` or ``mean`` target read a unit in scope that
+    gave no figure of its own as its roll-up from its descendants in the entity tree (a
+    national plan's "each province reaches 80%": each province's figure is province-wide);
+    by default their units' figures are the units' own work (a district's own agencies) and
+    are not rolled up. A ``reported`` target always rolls its scope unit up.
+    ``plan`` is the code of the plan the target belongs to, when it is not its indicator's:
+    a plan instantiated per territory (:func:`plan_rules.per_territory`) shares the
+    template's indicators, and each instance's targets name their own plan (its territory,
+    its areas in the report). None: the indicator's plan.
     """
 
     code: str = attrs.field(validator=_code)
@@ -484,6 +493,8 @@ class Target:
     schedule: Schedule | None = attrs.field(default=None,
                                             validator=v.optional(v.instance_of(Schedule)))
     missing: MissingUnits | None = attrs.field(default=None, converter=_missing_units)
+    roll_up: bool = attrs.field(default=False, validator=v.instance_of(bool))
+    plan: str | None = attrs.field(default=None, validator=v.optional(_code))
     plugin: str | None = attrs.field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:

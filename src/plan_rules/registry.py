@@ -32,15 +32,16 @@ from .derive import Composite, Derived
 from .errors import (
     CompositeError,
     DuplicateCodeError,
+    ModelError,
     PluginLoadError,
     Terminated,
     UnknownReferenceError,
 )
-from .model import Check, Indicator, Kind, Plan, ProgressMethod, Target
+from .model import CODE_PATTERN, Check, Indicator, Kind, Plan, ProgressMethod, Target, Text
 from .writers import Writer
 
 __all__ = ["BUILTIN", "LoadProblem", "PluginHost", "PluginInfo", "Registry", "load_registry",
-           "select_plans"]
+           "per_territory", "select_plans"]
 
 #: The entry-point name of the plugin that ships with the core. Its writers, generic checks
 #: and progress methods are no plan's: an allow-list (``PLAN_RULES_PLUGINS``, ``allow``)
@@ -540,13 +541,15 @@ def load_registry(
             f"names indicator {tgt.indicator!r}, {loader.missing('indicators', tgt.indicator)}"
             if indicator is None else _fits_kind(tgt, indicator)
         )
+        if reason is None and tgt.plan is not None and tgt.plan not in plans:
+            reason = f"names plan {tgt.plan!r}, {loader.missing('plans', tgt.plan)}"
         if reason:
             loader.problem(UnknownReferenceError(
                 f"target {code!r} of plugin {tgt.plugin!r} {reason}; the target is rejected",
                 plugin=tgt.plugin, code=code), tgt.plugin or "?", code, kind="reference")
             del targets[code]
         elif indicator is not None and foreign("target", code, tgt.plugin,
-                                               plans[indicator.plan]):
+                                               plans[tgt.plan or indicator.plan]):
             del targets[code]
     for code, chk in list(checks.items()):
         unknown = [i for i in chk.indicators if i not in indicators]
@@ -620,8 +623,9 @@ def _check_composites(loader: _Loader, composites: dict[str, Composite],
 
 
 def select_plans(registry: Registry, plans: Iterable[str]) -> Registry:
-    """``registry`` with only the plans coded in ``plans``: their targets, and the checks that
-    read their indicators (or read none). What is no plan's stays whole: the writers, the
+    """``registry`` with only the plans coded in ``plans``: their targets (a target's plan is
+    its own ``plan``, else its indicator's), and the checks that read their indicators or the
+    indicators their targets read (or read none). What is no plan's stays whole: the writers, the
     progress methods, the plugins and their problems, and every indicator, so that a figure
     of another plan's indicator is still read and named (``unused``), not refused as
     unknown.
@@ -635,15 +639,118 @@ def select_plans(registry: Registry, plans: Iterable[str]) -> Registry:
             f"no loaded plugin contributes plan {', '.join(map(repr, unknown))}; loaded "
             f"plans: {', '.join(registry.plans) or 'none'}", code=unknown[0])
 
+    def plan_of(target: Target) -> str | None:
+        indicator = registry.indicators.get(target.indicator)
+        return target.plan or (indicator.plan if indicator is not None else None)
+
+    targets = {c: t for c, t in registry.targets.items() if plan_of(t) in chosen}
+    # A chosen plan's indicators: its own, and those its targets read (a plan instantiated
+    # per territory reads its template's).
+    read = {t.indicator for t in targets.values()}
+
     def chosen_indicator(code: str) -> bool:
         indicator = registry.indicators.get(code)
-        return indicator is not None and indicator.plan in chosen
+        return indicator is not None and (indicator.plan in chosen or code in read)
 
     return attrs.evolve(
         registry,
         plans={c: p for c, p in registry.plans.items() if c in chosen},
-        targets={c: t for c, t in registry.targets.items() if chosen_indicator(t.indicator)},
+        targets=targets,
         checks={c: k for c, k in registry.checks.items()
                 if not k.indicators or any(map(chosen_indicator, k.indicators))},
         composites=composite.of_plans(registry.composites, chosen),
     )
+
+
+def instance_code(template: str, territory: str, code: str | None = None) -> str:
+    """The code of plan ``template``'s instance for ``territory`` (``HY25.p07``), or of the
+    instance's copy of the template's target ``code``: the territory goes right after the
+    plan's code (``HY25.PS.3.province`` → ``HY25.p07.PS.3.province``); a target code that
+    does not start with the plan's is put after the instance's code whole."""
+    instance = f"{template}.{territory}"
+    if code is None:
+        return instance
+    if code.startswith(f"{template}."):
+        return instance + code[len(template):]
+    return f"{instance}.{code}"
+
+
+def per_territory(registry: Registry, plan: str, territories: Iterable[str]) -> Registry:
+    """``registry`` with plan ``plan`` instantiated once per territory: one plan per entity
+    code of ``territories`` (a ministry monitoring every province on one template).
+
+    Each instance is the template with its code namespaced by the territory
+    (:func:`instance_code`: ``HY25.p07``), its ``territory`` that entity, and the title
+    saying so; its areas are the template's (the report keys areas by plan, so each
+    province's summary stays its own). The template's ``note`` says what figures of its own
+    territory cover, and is not carried over. Each target of the template (a target whose
+    ``plan``, else whose indicator's plan, is ``plan``) is copied into every instance with its
+    code namespaced the same way (``HY25.p07.PS.3.province``), ``Target.plan`` the
+    instance's code, and a scope naming the template's territory as its ``entity`` naming
+    the instance's. The codes are made here, not contributed by plugins, so two instances'
+    copies of one target never meet the duplicate-code rule; a made code that another plan or
+    target already has is refused.
+
+    Shared, not copied: the indicators (the instances read the template's, and a figure is
+    one figure whichever province's plan reads it), the checks (they read the figures of an
+    indicator wherever they lie, so one run says it once) and the composites (derived
+    indicators, indices and their score and rank targets, which declare their own units
+    and territories). The template stays in the registry without its targets: it still owns
+    its indicators, checks and composites, and their findings name it.
+
+    :param registry: what :func:`load_registry` returned.
+    :param plan: the code of the template plan, e.g. ``HY25``.
+    :param territories: entity codes (e.g. ``p00`` … ``p33``); order and repeats do not
+        matter, instances are made in code order.
+    :raises UnknownReferenceError: no loaded plan has the code ``plan``.
+    :raises ModelError: no territory is given, or one cannot be part of a code (letters,
+        digits, ``-``, ``_``, dotted).
+    :raises DuplicateCodeError: a made plan or target code is already the registry's.
+    """
+    template = registry.plans.get(plan)
+    if template is None:
+        raise UnknownReferenceError(
+            f"no loaded plugin contributes plan {plan!r}; loaded plans: "
+            f"{', '.join(registry.plans) or 'none'}", code=plan)
+    given = list(territories)
+    if not given:
+        raise ModelError(f"plan {plan!r}: no territory to instantiate it for")
+    for place in given:
+        if not isinstance(place, str) or not CODE_PATTERN.match(instance_code(plan, place)):
+            raise ModelError(f"plan {plan!r}: territory {place!r} cannot be part of a code "
+                             "(letters, digits, '-' and '_', in dotted words)")
+    places = sorted(set(given))
+
+    def plan_of(target: Target) -> str | None:
+        indicator = registry.indicators.get(target.indicator)
+        return target.plan or (indicator.plan if indicator is not None else None)
+
+    own = [t for t in registry.targets.values() if plan_of(t) == plan]
+    plans = dict(registry.plans)
+    targets = {c: t for c, t in registry.targets.items() if plan_of(t) != plan}
+    owner = template.plugin or "?"
+
+    def refuse(what: str, code: str, holder: str | None) -> DuplicateCodeError:
+        return DuplicateCodeError(
+            f"per_territory: the {what} code {code!r} made for plan {plan!r} is already "
+            f"{holder or 'taken'}'s; a territory's codes must be new",
+            code=code, plugins=(holder or "?", owner))
+
+    for place in places:
+        code = instance_code(plan, place)
+        if code in plans:
+            raise refuse("plan", code, plans[code].plugin)
+        plans[code] = attrs.evolve(
+            template, code=code, territory=place, note=None,
+            title=Text(vi=f"{template.title.vi} — địa bàn {place}",
+                       en=f"{template.title.en} — territory {place}"))
+        for target in own:
+            made = instance_code(plan, place, target.code)
+            if made in targets:
+                raise refuse("target", made, targets[made].plugin)
+            scope = target.scope
+            if template.territory is not None and scope.entity == template.territory:
+                scope = attrs.evolve(scope, entity=place)
+            targets[made] = attrs.evolve(target, code=made, plan=code, scope=scope)
+    return attrs.evolve(registry, plans=dict(sorted(plans.items())),
+                        targets=dict(sorted(targets.items())))

@@ -170,7 +170,11 @@ def _expected(tree: Tree, heads: frozenset[str], wanted: frozenset[str], window:
     if found is not None:
         return cast("dict[str, list[Entity]]", found)
     expected: dict[str, list[Entity]] = {}
-    for code in tree.codes():
+    # Only units that are ever under a head can be expected under it: a province's own
+    # plan looks at its own units, not at every unit of a national tree.
+    codes = tree.codes() if len(heads) > 8 else sorted(
+        frozenset().union(*(tree.ever_within(h) for h in heads)))
+    for code in codes:
         all_rows = tree.rows_of(code)
         rows = [e for e in all_rows if e.level in wanted and e.valid_during(window)]
         if not rows:

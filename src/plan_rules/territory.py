@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from typing import cast
 
 import attrs
 
@@ -26,7 +27,8 @@ from .figures import FigureTable
 from .model import DataIssue, Entity, Plan, Scope, Text
 from .periods import Period
 
-__all__ = ["EntityRow", "Tree", "enforced", "merged", "scope_within", "within_territory"]
+__all__ = ["EntityRow", "Tree", "enforced", "merged", "scope_within", "split_by_territory",
+           "within_territory"]
 
 _FIRST, _LAST = date.min, date.max
 
@@ -319,6 +321,42 @@ class Tree:
         self._stable[code] = result
         return result
 
+    def parents(self) -> frozenset[str]:
+        """The codes some row names as its parent: the units that have units below them on
+        some date."""
+        memo = self.memo("tree.parents")
+        found = memo.get(None)
+        if found is None:
+            found = memo[None] = frozenset(e.parent for rows in self._rows.values()
+                                           for e in rows if e.parent)
+        return found  # type: ignore[return-value]
+
+    def ever_within(self, territory: str) -> frozenset[str]:
+        """The codes of the units whose parent chain reaches ``territory`` on some date (by
+        any of their rows), and ``territory`` itself: the only units that can lie within it
+        on a day, worked out once per territory."""
+        memo = self.memo("tree.ever_within")
+        found = memo.get(territory)
+        if found is not None:
+            return found  # type: ignore[return-value]
+        children = cast("dict[str, set[str]] | None", memo.get(None))
+        if children is None:
+            children = {}
+            for code, rows in self._rows.items():
+                for e in rows:
+                    if e.parent:
+                        children.setdefault(e.parent, set()).add(code)
+            memo[None] = children
+        seen = {territory}
+        pending = [territory]
+        while pending:
+            for child in children.get(pending.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    pending.append(child)
+        out = memo[territory] = frozenset(seen)
+        return out
+
     def settled_heads(self, heads: frozenset[str]) -> dict[str, str | None]:
         """A memo for the callers of :meth:`ancestor_among` with ``heads``: the nearest of
         ``heads`` above each :meth:`stable` unit put in it (the same on every date)."""
@@ -436,11 +474,17 @@ def enforced(tree: Tree, plan: Plan | None) -> str | None:
 
 
 def within_territory(table: FigureTable, positions: Sequence[int], tree: Tree,
-                     territory: str | None, sink: IssueSink) -> Sequence[int]:
+                     territory: str | Sequence[str] | None, sink: IssueSink,
+                     ) -> Sequence[int]:
     """The figures among ``positions`` that lie within ``territory`` (all of them for
-    None); each other one is named ``outside_territory`` once, and so accounted for."""
+    None); each other one is named ``outside_territory`` once, and so accounted for.
+
+    Several territories (the plans instantiated per province that read one indicator):
+    the figures within one of them at least; a figure is named only when it lies within
+    none."""
     if territory is None or not positions:
         return positions
+    places = (territory,) if isinstance(territory, str) else tuple(sorted(set(territory)))
     names, levels = table.entities.values, table.levels.values
     periods, entity, period = table.periods.values, table.entity, table.period
     verdict: dict[tuple[int, int], bool] = {}
@@ -449,28 +493,78 @@ def within_territory(table: FigureTable, positions: Sequence[int], tree: Tree,
         key = (entity[i], period[i])
         inside = verdict.get(key)
         if inside is None:
-            inside = verdict[key] = tree.within_for(names[key[0]], territory, periods[key[1]])
+            inside = verdict[key] = any(tree.within_for(names[key[0]], t, periods[key[1]])
+                                        for t in places)
         if inside:
             kept.append(i)
             continue
         code, p = names[key[0]], periods[key[1]]
         level = levels[table.level[i]]
+        where = _places_words(places)
         if not tree.knows(code):
             vi_why = f"đơn vị {code} không có trong tệp đơn vị"
             en_why = f"entity {code} is not in the entities file"
         else:
-            vi_why = f"theo tệp đơn vị, {code} không thuộc {territory} trong kỳ {p}"
-            en_why = f"as the entities file places it, {code} is not within {territory} in {p}"
+            vi_why = f"theo tệp đơn vị, {code} không thuộc {where} trong kỳ {p}"
+            en_why = f"as the entities file places it, {code} is not within {where} in {p}"
         at = f" (cấp {level})" if level else ""
         at_en = f" (level {level})" if level else ""
-        sink.issue("outside_territory", i,
-                   f"số liệu ngoài địa bàn {territory} của kế hoạch{at}: {vi_why}; không chỉ "
-                   "tiêu nào của kế hoạch dùng số liệu này",
-                   f"figure outside the plan's territory {territory}{at_en}: {en_why}; no "
-                   "target of the plan uses it",
-                   field="entity", text=code, expected=f"a unit within {territory}",
+        if len(places) == 1:
+            vi_head = f"số liệu ngoài địa bàn {where} của kế hoạch{at}"
+            en_head = f"figure outside the plan's territory {where}{at_en}"
+            vi_tail = "không chỉ tiêu nào của kế hoạch dùng số liệu này"
+            en_tail = "no target of the plan uses it"
+        else:
+            vi_head = f"số liệu ngoài địa bàn của mọi kế hoạch dùng chỉ số này ({where}){at}"
+            en_head = (f"figure outside the territory of every plan that reads its indicator "
+                       f"({where}){at_en}")
+            vi_tail = "không chỉ tiêu nào của các kế hoạch đó dùng số liệu này"
+            en_tail = "no target of those plans uses it"
+        sink.issue("outside_territory", i, f"{vi_head}: {vi_why}; {vi_tail}",
+                   f"{en_head}: {en_why}; {en_tail}",
+                   field="entity", text=code, expected=f"a unit within {where}",
                    blocking=False, severity="warning")
     return kept
+
+
+def _places_words(places: Sequence[str], shown: int = 3) -> str:
+    """Territories named in a message: the first few, then how many in all."""
+    if len(places) <= shown:
+        return ", ".join(places)
+    return f"{', '.join(places[:shown])}, … ({len(places)})"
+
+
+def split_by_territory(table: FigureTable, positions: Sequence[int], tree: Tree,
+                       territories: Iterable[str],
+                       memo: dict[tuple[int, int], tuple[str, ...]] | None = None,
+                       ) -> dict[str, list[int]]:
+    """The figures among ``positions`` (in their order) within each of ``territories``, as
+    :meth:`Tree.within_for` places them: one pass over the figures for all of them, each
+    unit's chain read once per period (a national file's figures split among the 34
+    plans of its provinces). A figure within none of them is in none of the lists.
+
+    ``memo``: the territories of each (unit, period) of ``table`` found so far, kept by the
+    caller for the other indicators split among the same territories."""
+    wanted = frozenset(territories)
+    out: dict[str, list[int]] = {t: [] for t in sorted(wanted)}
+    names, periods = table.entities.values, table.periods.values
+    entity, period = table.entity, table.period
+    places = {} if memo is None else memo
+    lists: dict[tuple[str, ...], tuple[list[int], ...]] = {}
+    for i in positions:
+        key = (entity[i], period[i])
+        found = places.get(key)
+        if found is None:
+            code = names[key[0]]
+            day = _FIRST if tree.stable(code) else tree.place_day(code, periods[key[1]])
+            above = () if day is None else tree.chain(code, day)
+            found = places[key] = tuple(sorted(wanted.intersection((code, *above))))
+        targets = lists.get(found)
+        if targets is None:
+            targets = lists[found] = tuple(out[t] for t in found)
+        for kept in targets:
+            kept.append(i)
+    return out
 
 
 def scope_within(tree: Tree, entities: Iterable[Entity], territory: str,
@@ -479,7 +573,10 @@ def scope_within(tree: Tree, entities: Iterable[Entity], territory: str,
     each valid only over the days it does (a commune that joined the province on 1 July
     2025 is part of its scope from then: before, its figures are another province's)."""
     out = []
+    ever = tree.ever_within(territory)
     for e in entities:
+        if e.code not in ever:
+            continue  # its chain never reaches the territory, on any date
         span = tree.span_within(e.code, territory, window)
         if span is None:
             continue

@@ -244,8 +244,9 @@ def _never_valid(target: Target) -> Text | None:
 @attrs.frozen
 class Selection:
     """The figures of a target as of a date: the units in scope with theirs (``own``), the
-    units outside the scope (``others``, which a ``reported`` target may pool when its own
-    unit gave none), and the figures set aside because target or unit did not apply."""
+    units outside the scope (``others``, which a ``reported`` or ``roll_up`` target may pool
+    when a unit of its own gave none), and the figures set aside because target or unit did
+    not apply."""
 
     own: Mapping[str, Sequence[int]]
     others: Mapping[str, Sequence[int]]
@@ -253,13 +254,15 @@ class Selection:
 
 
 def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequence[Series],
-           window: Period, when: date) -> Selection:
-    """Which figures of each unit ``target`` uses as of ``when`` in ``window``."""
+           window: Period, when: date, *, others: bool | None = None) -> Selection:
+    """Which figures of each unit ``target`` uses as of ``when`` in ``window``; ``others``:
+    whether the figures of units outside the scope are kept too (default: for a
+    ``reported`` target)."""
     own: dict[str, Sequence[int]] = {}
-    others: dict[str, Sequence[int]] = {}
+    outside: dict[str, Sequence[int]] = {}
     excluded: list[int] = []
     measure = target.measurement
-    reported = target.aggregation is Aggregation.REPORTED
+    keep_others = target.aggregation is Aggregation.REPORTED if others is None else others
     # What each distinct period means for this target, worked out once: national files
     # repeat a dozen periods over millions of rows.
     per_period: dict[int, tuple[bool, bool, bool]] = {}
@@ -268,7 +271,7 @@ def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequ
     for s in units:
         entity = s.entity
         in_scope = entity.in_scope(target.scope)
-        if not in_scope and not reported:
+        if not in_scope and not keep_others:
             continue
         always_valid = entity.valid_from is None and entity.valid_to is None
         n = bisect.bisect_right(s.ends, when)
@@ -278,7 +281,7 @@ def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequ
                 and s.ends[n - 1] <= window.end:
             # Every figure up to the date falls in the window and nothing limits where the
             # target or the unit applies: all are used, as the loop below would find.
-            (own if in_scope else others)[entity.code] = Prefix(s, n)
+            (own if in_scope else outside)[entity.code] = Prefix(s, n)
             continue
         gone = ceased(indicator, entity, window)
         bucket: list[int] | None = None
@@ -304,6 +307,6 @@ def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequ
                 continue
             if bucket is None:
                 bucket = []
-                (own if in_scope else others)[entity.code] = bucket
+                (own if in_scope else outside)[entity.code] = bucket
             bucket.append(i)
-    return Selection(own=own, others=others, excluded=excluded)
+    return Selection(own=own, others=outside, excluded=excluded)

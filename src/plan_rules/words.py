@@ -492,8 +492,9 @@ ISSUE_CODES: Mapping[str, IssueCode] = {c.code: c for c in (
           "a rate's denominator is 0: there is nothing to take a rate of", "warning"),
     _code("outside_territory", "ngoài địa bàn của kế hoạch", "outside the plan's territory",
           "the figure's unit does not lie within the territory of its indicator's plan (a "
-          "province, the country) as the entities' parent chain places it on the figure's "
-          "dates: no target of the plan uses it", "warning"),
+          "province, the country), nor of any plan whose targets read the indicator (one "
+          "plan per province), as the entities' parent chain places it on the figure's "
+          "dates: no target of those plans uses it", "warning"),
     _code("unused", "số liệu không được dùng", "unused figure",
           "a figure no target uses: its period ends after the as-of date, or it is outside the "
           "scope or window of every target", "warning"),
