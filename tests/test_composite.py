@@ -267,13 +267,13 @@ def test_every_point_traces_to_the_combined_figures_and_the_rows_behind_them() -
                                  "numerator": 50, "denominator": 200, "observations": [0, 3]}]
 
 
-def test_a_unit_missing_a_component_makes_a_score_target_no_data_for_now() -> None:
+def test_a_unit_missing_a_component_makes_a_score_target_incomplete() -> None:
     report = evaluate(cp.figures("c1", "commune", (50, 100), (95, 100), None)
                       + cp.figures("c2", "commune", (50, 100), (95, 100), (8, 10)))
     finding = report.finding("SQ.IDX.communes")
     assert [(e.entity, e.verdict) for e in finding.entities] == [
-        ("c1", pr.Verdict.NO_DATA), ("c2", pr.Verdict.MET)]
-    assert finding.verdict is pr.Verdict.NO_DATA
+        ("c1", pr.Verdict.INCOMPLETE), ("c2", pr.Verdict.MET)]
+    assert finding.verdict is pr.Verdict.INCOMPLETE
 
 
 def test_a_rank_target_ranks_the_peers_within_its_territory() -> None:
