@@ -255,8 +255,8 @@ SCORE_WORDS: Mapping[str, Word] = _words(
     Word("zeroed", Text(vi="được 0 điểm ở thành phần không có số liệu",
                         en="scored 0 where a component has no figure"),
          "units scored under the `zero` rule although components have no figure"),
-    Word("reweighted", Text(vi="điểm tính lại khi thiếu thành phần",
-                            en="re-weighted without components"),
+    Word("reweighted", Text(vi="điểm tính lại, bỏ qua thành phần không có số liệu",
+                            en="re-weighted, leaving out the components without a figure"),
          "units scored under the `reweight` rule on the components they have"),
 )
 
