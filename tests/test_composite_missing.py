@@ -90,7 +90,7 @@ def test_under_reweight_the_present_points_are_scaled_to_the_maximum_exactly() -
     assert s.total == Fraction(291, 20)
     assert s.reweighted_over == ("SQ.IDX.online.submitted", "SQ.IDX.online.digital",
                                  "SQ.IDX.handling.ontime")
-    assert (s.present_points, s.present_maximum) == (PRESENT, 25)
+    assert (s.present_points, s.present_maximum) == (PRESENT, Fraction(25))
 
 
 def test_reweight_scales_over_the_components_present_whichever_they_are() -> None:
@@ -99,7 +99,7 @@ def test_reweight_scales_over_the_components_present_whichever_they_are() -> Non
     unit = Given({cp.ONLINE: Fraction(1, 4), cp.SATISFIED: Fraction(4, 5)},
                  {cp.ONLINE: (25, 100)})
     s = score(index(REWEIGHT), "c1", unit, DERIVED)
-    assert (s.total, s.present_maximum) == (Fraction(18), 15)
+    assert (s.total, s.present_maximum) == (Fraction(18), Fraction(15))
     assert s.reweighted_over == ("SQ.IDX.online.submitted", SATISFIED_POINTS)
 
 
@@ -278,7 +278,7 @@ def test_a_rank_an_unscored_peer_could_take_is_incomplete() -> None:
     finding = evaluate(provinces(), INCOMPLETE, at_most=1).finding("SQ.IDX.rank")
     assert finding.verdict is pr.Verdict.INCOMPLETE
     assert (finding.entities[0].verdict, finding.entities[0].observed, finding.gap) == (
-        pr.Verdict.INCOMPLETE, 1, None)
+        pr.Verdict.INCOMPLETE, Fraction(1), None)
     assert SCORE_WORDS["may_change"].text.en in finding.message.en
     assert SCORE_WORDS["may_change"].text.vi in finding.message.vi
 
@@ -289,7 +289,7 @@ def test_a_rank_outside_the_wanted_ones_is_not_met_whatever_the_unscored_peers_s
     # hp reports its satisfaction after all (33 - 5 × 159/200 … = 1159/40 points), hn not.
     finding = evaluate(observations, INCOMPLETE, at_most=1).finding("SQ.IDX.rank")
     assert ranking(finding) == [("hp", 1, Fraction(1159, 40)), ("hy", 2, Fraction(28))]
-    assert (finding.verdict, finding.gap) == (pr.Verdict.NOT_MET, 1)
+    assert (finding.verdict, finding.gap) == (pr.Verdict.NOT_MET, Fraction(1))
 
 
 def test_a_unit_of_the_scope_missing_a_component_makes_the_rank_target_incomplete() -> None:
@@ -316,7 +316,7 @@ def test_under_reweight_a_peer_missing_a_component_ranks_on_its_scaled_score() -
     # hp: 959/40 of 25, scaled to 30.
     assert ranking(finding) == [("hp", 1, Fraction(2877, 100)), ("hy", 2, Fraction(28)),
                                 ("hn", 3, Fraction(103, 4))]
-    assert (finding.verdict, finding.gap) == (pr.Verdict.NOT_MET, 1)
+    assert (finding.verdict, finding.gap) == (pr.Verdict.NOT_MET, Fraction(1))
     assert finding.details["points_to_rank"] == {"hy": Fraction(77, 100)}
     hp = next(u for u in finding.details["units"] if u["entity"] == "hp")
     assert hp["reweighted"]["over"] == ["SQ.IDX.online.submitted", "SQ.IDX.online.digital",
