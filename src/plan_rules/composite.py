@@ -937,6 +937,8 @@ def _rank_message(t: RankTarget, scores: _Scores, verdict: Verdict,
                   results: Sequence[EntityResult], n: int) -> Text:
     index = scores.index
     lacking = scores.lacking(scores.absent)
+    if n == 0 and all(v is Verdict.NO_DATA for v in scores.absent.values()):
+        lacking = []  # no peer has any figure: nobody to name
 
     def say(lang: str) -> str:
         vi = lang == "vi"
