@@ -13,7 +13,11 @@ rows as every target treats them — so no period rule is written twice. A :clas
 judges each unit of its scope on its score (``>= 80`` points), with the gap in points and,
 per component, where the missing points are. A :class:`RankTarget` ranks the units of a level
 within a comparison territory it declares — the one place a plan reads figures of units
-outside its own scope — with ties shared or broken by declared fields.
+outside its own scope — with ties shared or broken by declared fields. A component without
+a figure follows the index's :class:`MissingComponents` rule (the unit unscored and its
+targets ``incomplete``, the component at 0, or the score re-weighted over the components
+present), and every score and rank finding says its coverage: the units expected, those
+scored, the others by name.
 
 The findings are ``check`` findings of the existing verdicts (the report's schema has no
 kind for scores yet); their ``details`` hold every unit's breakdown with the figures and
@@ -214,6 +218,10 @@ class RankTarget(Composite):
     Ties are shared (two units with the same score both rank 3rd, the next ranks 5th) unless
     ``tie_break`` names components or groups of the index: more points there rank first, in
     the order named, and units still equal share their rank.
+
+    Peers without a score are not ranked. A unit's rank within the wanted ones stands
+    (``met``) only if it would with every such peer above it; otherwise the rank target is
+    ``incomplete``. A rank below the wanted ones is ``not_met`` whatever they would score.
     """
 
     code: str = attrs.field(validator=_code)
