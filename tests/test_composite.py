@@ -267,13 +267,13 @@ def test_every_point_traces_to_the_combined_figures_and_the_rows_behind_them() -
                                  "numerator": 50, "denominator": 200, "observations": [0, 3]}]
 
 
-def test_a_unit_missing_a_component_makes_a_score_target_no_data_for_now() -> None:
+def test_a_unit_missing_a_component_makes_a_score_target_incomplete() -> None:
     report = evaluate(cp.figures("c1", "commune", (50, 100), (95, 100), None)
                       + cp.figures("c2", "commune", (50, 100), (95, 100), (8, 10)))
     finding = report.finding("SQ.IDX.communes")
     assert [(e.entity, e.verdict) for e in finding.entities] == [
-        ("c1", pr.Verdict.NO_DATA), ("c2", pr.Verdict.MET)]
-    assert finding.verdict is pr.Verdict.NO_DATA
+        ("c1", pr.Verdict.INCOMPLETE), ("c2", pr.Verdict.MET)]
+    assert finding.verdict is pr.Verdict.INCOMPLETE
 
 
 def test_a_rank_target_ranks_the_peers_within_its_territory() -> None:
@@ -571,14 +571,15 @@ def test_a_flow_given_as_percentages_of_several_periods_makes_the_unit_invalid()
 
 
 _COUNTS = st.integers(0, 50).flatmap(lambda n: st.tuples(st.just(n), st.integers(n, 60)))
+# The satisfaction figure may be left out: a unit missing a component.
 _UNIT_MONTHS = st.lists(st.tuples(st.sampled_from(["c1", "c2", "hy", "hn", "hp"]),
-                                  st.integers(1, 12), _COUNTS, _COUNTS, _COUNTS),
+                                  st.integers(1, 12), _COUNTS, _COUNTS, st.none() | _COUNTS),
                         min_size=1, max_size=25,
                         unique_by=lambda r: (r[0], r[1]))
 
 
 def month_figures(rows: list[tuple[str, int, tuple[int, int], tuple[int, int],
-                                   tuple[int, int]]]) -> list[pr.Observation]:
+                                   tuple[int, int] | None]]) -> list[pr.Observation]:
     levels = {"c1": "commune", "c2": "commune"}
     return [o for unit, month, a, b, c in rows
             for o in cp.figures(unit, levels.get(unit, "province"), a, b, c,
@@ -586,20 +587,22 @@ def month_figures(rows: list[tuple[str, int, tuple[int, int], tuple[int, int],
 
 
 @settings(max_examples=8, deadline=None)
-@given(rows=_UNIT_MONTHS, n=st.integers(2, 4))
+@given(rows=_UNIT_MONTHS, n=st.integers(2, 4), rule=st.sampled_from(list(MissingComponents)))
 def test_a_partitioned_evaluation_always_scores_as_one_pass(
-        rows: list[tuple[str, int, tuple[int, int], tuple[int, int], tuple[int, int]]],
-        n: int, tmp_path_factory: pytest.TempPathFactory) -> None:
+        rows: list[tuple[str, int, tuple[int, int], tuple[int, int], tuple[int, int] | None]],
+        n: int, rule: MissingComponents, tmp_path_factory: pytest.TempPathFactory) -> None:
     path = write_csv(tmp_path_factory.mktemp("figures") / "figures.csv", month_figures(rows))
-    registry = cp.registry()
+    registry = cp.registry([cp.DIGITAL, attrs.evolve(cp.INDEX, missing=rule), cp.SCORE,
+                            cp.RANK])
     whole = pr.evaluate(pr.read_observations(path).observations, registry=registry,
                         as_of=AS_OF, entities=cp.ENTITIES)
     chunked = evaluate_in_chunks(path, n, as_of=AS_OF, entities=cp.ENTITIES,
                                  registry=registry).report
 
-    def scores(report: pr.Report) -> list[tuple[str, Any, Any, Any]]:
-        return [(f.code, f.verdict, f.observed,
-                 [(u["entity"], u["score"]) for u in f.details.get("units", ())])
+    def scores(report: pr.Report) -> list[tuple[str, Any, Any, Any, Any, Any]]:
+        return [(f.code, f.verdict, f.observed, f.coverage, f.message,
+                 [(u["entity"], u["score"], u.get("reweighted"))
+                  for u in f.details.get("units", ())])
                 for f in report.findings if f.code.startswith("SQ.IDX")]
 
     assert scores(chunked) == scores(whole)
@@ -608,7 +611,7 @@ def test_a_partitioned_evaluation_always_scores_as_one_pass(
 @settings(max_examples=40, deadline=None)
 @given(rows=_UNIT_MONTHS)
 def test_every_score_stays_within_zero_and_the_maximum(
-        rows: list[tuple[str, int, tuple[int, int], tuple[int, int], tuple[int, int]]],
+        rows: list[tuple[str, int, tuple[int, int], tuple[int, int], tuple[int, int] | None]],
         ) -> None:
     report = evaluate(month_figures(rows))
     for f in report.findings:

@@ -13,7 +13,11 @@ rows as every target treats them — so no period rule is written twice. A :clas
 judges each unit of its scope on its score (``>= 80`` points), with the gap in points and,
 per component, where the missing points are. A :class:`RankTarget` ranks the units of a level
 within a comparison territory it declares — the one place a plan reads figures of units
-outside its own scope — with ties shared or broken by declared fields.
+outside its own scope — with ties shared or broken by declared fields. A component without
+a figure follows the index's :class:`MissingComponents` rule (the unit unscored and its
+targets ``incomplete``, the component at 0, or the score re-weighted over the components
+present), and every score and rank finding says its coverage: the units expected, those
+scored, the others by name.
 
 The findings are ``check`` findings of the existing verdicts (the report's schema has no
 kind for scores yet); their ``details`` hold every unit's breakdown with the figures and
@@ -32,18 +36,22 @@ import attrs
 from attrs import validators as v
 
 from .combine import Combined, combine_units
+from .compare import NAMED
 from .dataissues import IssueSink
 from .derive import Composite, Derived, Node, Values, leaves, order
 from .figures import FigureTable
 from .model import (
     CODE_PATTERN,
+    REQUIRE_ALL,
     Aggregation,
     Comparator,
+    Coverage,
     Entity,
     EntityResult,
     Finding,
     Indicator,
     Kind,
+    MissingUnit,
     Scope,
     Target,
     Text,
@@ -53,7 +61,7 @@ from .model import (
 from .numbers import format_number
 from .periods import Period
 from .window import Series, opening, select
-from .words import MISSING_COMPONENT_WORDS
+from .words import COVERAGE_WORDS, MISSING_COMPONENT_WORDS, SCORE_WORDS
 
 __all__ = [
     "Component",
@@ -89,16 +97,27 @@ def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Fraction) -
 
 
 class MissingComponents(enum.StrEnum):
-    """What a unit's component without a figure means for its score.
+    """What a unit's component without a figure means for its score, declared per index; the
+    coverage rules of plain targets, applied to components.
 
-    ``no_score`` (the default): the unit has no score — it is not judged (``no_data``) and not
-    ranked; a score made of the components that happen to be reported would reward not
+    ``incomplete`` (the default): the unit has no score — it is not ranked, and a score or
+    rank target whose scope holds it is ``incomplete``, naming the unit and the components it
+    lacks; a score made of the components that happen to be reported would reward not
     reporting. ``zero``: the component scores 0 points, as an index whose rules say that what
-    is not reported earns nothing.
+    is not reported earns nothing. ``reweight``: the unit is scored on the components it has,
+    scaled to the index's maximum (its points × maximum / the present components' maxima).
+
+    Under every rule a unit none of whose components has a figure has no score. The earlier
+    name ``no_score`` still reads as ``incomplete``.
     """
 
-    NO_SCORE = "no_score"
+    INCOMPLETE = "incomplete"
     ZERO = "zero"
+    REWEIGHT = "reweight"
+
+    @classmethod
+    def _missing_(cls, value: object) -> MissingComponents | None:
+        return cls.INCOMPLETE if value == "no_score" else None
 
 
 @attrs.frozen(kw_only=True)
@@ -147,7 +166,7 @@ class Index(Composite):
     maximum: Fraction = attrs.field(converter=_exact, validator=_positive)
     groups: tuple[Group, ...] = attrs.field(converter=_groups,
                                             validator=v.deep_iterable(v.instance_of(Group)))
-    missing: MissingComponents = attrs.field(default=MissingComponents.NO_SCORE,
+    missing: MissingComponents = attrs.field(default=MissingComponents.INCOMPLETE,
                                              converter=MissingComponents)
     description: Text | None = attrs.field(default=None,
                                            validator=v.optional(v.instance_of(Text)))
@@ -199,6 +218,10 @@ class RankTarget(Composite):
     Ties are shared (two units with the same score both rank 3rd, the next ranks 5th) unless
     ``tie_break`` names components or groups of the index: more points there rank first, in
     the order named, and units still equal share their rank.
+
+    Peers without a score are not ranked. A unit's rank within the wanted ones stands
+    (``met``) only if it would with every such peer above it; otherwise the rank target is
+    ``incomplete``. A rank below the wanted ones is ``not_met`` whatever they would score.
     """
 
     code: str = attrs.field(validator=_code)
@@ -396,19 +419,37 @@ class ComponentScore:
         return self.maximum - (self.points or 0)
 
 
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class UnitScore:
-    """A unit's score on an index: each component's points, and the total (None: a component
-    has no figure and the index gives no score then)."""
+    """A unit's score on an index: each component's points, and the total (None: no score,
+    as the index's :class:`MissingComponents` rule says of a component without a figure).
+
+    ``reweighted_over`` names the components a re-weighted score was scaled over (those with
+    a figure); it is empty when the score is not re-weighted."""
 
     entity: str
     components: tuple[ComponentScore, ...]
     total: Fraction | None
+    reweighted_over: tuple[str, ...] = attrs.field(default=(), converter=_codes)
 
     @property
     def missing(self) -> tuple[str, ...]:
         """The components without a figure."""
         return tuple(c.code for c in self.components if c.points is None)
+
+    @property
+    def present_points(self) -> Fraction:
+        """The points of the components with a figure, added up (before any re-weighting)."""
+        return sum((c.points for c in self.components if c.points is not None), Fraction(0))
+
+    @property
+    def present_maximum(self) -> Fraction:
+        """The maxima of the components with a figure, added up."""
+        return sum((c.maximum for c in self.components if c.points is not None), Fraction(0))
 
     def points_of(self, field: str) -> Fraction:
         """The points on a component or a group (0 where there is no figure)."""
@@ -443,16 +484,28 @@ class _Memo(Values):
 
 def score(index: Index, entity: str, values: Values,
           derived: Mapping[str, Derived] | None = None) -> UnitScore:
-    """``entity``'s score on ``index`` from the figures ``values`` gives, exactly."""
+    """``entity``'s score on ``index`` from the figures ``values`` gives, exactly.
+
+    Where a component has no figure the index's :class:`MissingComponents` rule decides:
+    no score (``incomplete``), 0 points there (``zero``), or the present components' points
+    scaled to the index's maximum (``reweight``: points × maximum / their maxima). A unit
+    none of whose components has a figure has no score under every rule."""
     memo = _Memo(values, derived or {})
     parts = tuple(ComponentScore(code=c.code, group=g.code, points=c.formula.value(memo),
                                  maximum=c.points)
                   for g in index.groups for c in g.components)
-    if any(p.points is None for p in parts) and index.missing is MissingComponents.NO_SCORE:
-        total = None
-    else:
-        total = sum((p.points or Fraction(0) for p in parts), Fraction(0))
-    return UnitScore(entity=entity, components=parts, total=total)
+    present = [p for p in parts if p.points is not None]
+    points = sum((p.points or Fraction(0) for p in present), Fraction(0))
+    if len(present) == len(parts):
+        return UnitScore(entity=entity, components=parts, total=points)
+    if not present or index.missing is MissingComponents.INCOMPLETE:
+        return UnitScore(entity=entity, components=parts, total=None)
+    if index.missing is MissingComponents.ZERO:
+        return UnitScore(entity=entity, components=parts, total=points)
+    # Re-weighted: the points of the components present, scaled to the whole index.
+    have = sum((p.maximum for p in present), Fraction(0))
+    return UnitScore(entity=entity, components=parts, total=points * index.maximum / have,
+                     reweighted_over=[p.code for p in present])
 
 
 def rank(scores: Iterable[UnitScore], tie_break: Sequence[str] = ()) -> dict[str, int]:
@@ -516,8 +569,34 @@ class _Figures(Values):
         return c.numerator, c.denominator
 
 
-_PRECEDENCE = (Verdict.NOT_MET, Verdict.INVALID, Verdict.NO_DATA, Verdict.MET,
-               Verdict.NOT_APPLICABLE)
+_PRECEDENCE = (Verdict.NOT_MET, Verdict.INVALID, Verdict.INCOMPLETE, Verdict.NO_DATA,
+               Verdict.MET, Verdict.NOT_APPLICABLE)
+
+
+@attrs.frozen
+class _Scores:
+    """What one score or rank target measured: each unit's combined figures of the index's
+    inputs, its score, and why the units without a score have none."""
+
+    index: Index
+    window: Period
+    leaf_codes: tuple[str, ...]
+    combined: Mapping[str, Mapping[str, Combined]]
+    scored: Mapping[str, UnitScore]
+    #: Each unit without a score: ``invalid`` (a data issue blocks a figure it lacks),
+    #: ``incomplete`` (it has figures, not of every component the rule needs) or ``no_data``
+    #: (no figure at all).
+    absent: Mapping[str, Verdict]
+
+    def rows(self, unit: str) -> tuple[int, ...]:
+        """The positions of the figures behind a unit's score."""
+        return _rows(unit, self.combined, self.leaf_codes)
+
+    def lacking(self, codes: Iterable[str]) -> list[tuple[str, Verdict, tuple[str, ...]]]:
+        """Of the units ``codes``, those without a score: each with why, and the components
+        it lacks, in code order."""
+        return [(c, self.absent[c], self.scored[c].missing) for c in sorted(codes)
+                if c in self.absent]
 
 
 class _Run:
@@ -566,7 +645,7 @@ class _Run:
                 vi=f"{index.name.vi} — {t.code}: {reason.vi}",
                 en=f"{index.name.en} — {t.code}: {reason.en}"))
         window = opened
-        leaf_codes = sorted(_index_leaves(index, self.derived))
+        leaf_codes = tuple(sorted(_index_leaves(index, self.derived)))
         combined: dict[str, dict[str, Combined]] = {}
         excluded: list[int] = []
         for leaf in leaf_codes:
@@ -575,11 +654,16 @@ class _Run:
         judged = sorted((e for e in self.entities.values() if e.in_scope(t.scope)),
                         key=lambda e: e.code)
         if isinstance(t, RankTarget):
-            peers = units_within(self.entities, t.level, t.territory, window.end)
-            scored = {e.code: self.score(index, e.code, combined) for e in peers}
+            # A rank reads every peer's figures: its coverage is the peers'.
+            expected = units_within(self.entities, t.level, t.territory, window.end)
         else:
             judged = [e for e in judged if e.valid_during(window)]
-            scored = {e.code: self.score(index, e.code, combined) for e in judged}
+            expected = judged
+        scored = {e.code: self.score(index, e.code, combined, window) for e in expected}
+        absent = {code: self.unscored(index, s, window, combined)
+                  for code, s in scored.items() if s.total is None}
+        scores = _Scores(index=index, window=window, leaf_codes=leaf_codes, combined=combined,
+                         scored=scored, absent=absent)
         used = sorted({i for leaf in leaf_codes for code in scored
                        if (c := combined[leaf].get(code)) is not None for i in c.used})
         # Figures set aside as not applying are this target's only for the units it measures.
@@ -589,50 +673,80 @@ class _Run:
         details: dict[str, Any] = {
             "index": index.code, "maximum": index.maximum,
             "missing_components": index.missing.value,
-            "units": [self.breakdown(index, scored[code], combined, leaf_codes)
-                      for code in sorted(scored)],
+            "units": [self.breakdown(scores, scored[code]) for code in sorted(scored)],
             "excluded": tuple(sorted(set(excluded))),
         }
-        base.update(window=window, observations=tuple(used))
+        base.update(window=window, observations=tuple(used),
+                    coverage=self.coverage(expected, absent))
         if isinstance(t, RankTarget):
-            return self.ranked(t, index, base, details, judged, scored, combined, leaf_codes,
-                               window)
-        return self.judged(t, index, base, details, judged, scored, combined, leaf_codes,
-                           window)
+            return self.ranked(t, base, details, judged, scores)
+        return self.judged(t, base, details, judged, scores)
 
-    def score(self, index: Index, unit: str,
-              combined: Mapping[str, Mapping[str, Combined]]) -> UnitScore:
-        return score(index, unit, _Figures(unit, combined), self.derived)
+    def score(self, index: Index, unit: str, combined: Mapping[str, Mapping[str, Combined]],
+              window: Period) -> UnitScore:
+        s = score(index, unit, _Figures(unit, combined), self.derived)
+        if s.total is not None and s.missing and self.blocked(
+                unit, self.lacked_inputs(index, s), window, combined):
+            # A figure a data issue blocks is not a missing one: no rule scores around it.
+            return attrs.evolve(s, total=None, reweighted_over=())
+        return s
 
-    def unscored(self, unit: str, leaf_codes: Sequence[str], window: Period,
-                 combined: Mapping[str, Mapping[str, Combined]]) -> Verdict:
-        """A unit without a score is ``invalid`` when a data issue blocks one of its figures
-        of an input inside the window, or a flow of its is given as percentages of several
-        periods (no figure can be formed), else ``no_data``."""
+    def lacked_inputs(self, index: Index, s: UnitScore) -> list[str]:
+        """The reported indicators read by the components ``s`` has no points on."""
+        lacking = set(s.missing)
+        return sorted({leaf for c in index.components if c.code in lacking
+                       for leaf in leaves(c.formula, self.derived)})
+
+    def blocked(self, unit: str, leaf_codes: Iterable[str], window: Period,
+                combined: Mapping[str, Mapping[str, Combined]]) -> bool:
+        """Whether a data issue blocks a figure of ``unit`` of one of ``leaf_codes`` inside
+        the window, or a flow of its is given as percentages of several periods (no figure
+        can be formed)."""
         table = self.table
         for leaf in leaf_codes:
             c = combined[leaf].get(unit)
             if c is not None and c.counts_needed:
-                return Verdict.INVALID
+                return True
             for i in self.sink.blocked_by.get((leaf, unit), ()):
                 if window.covers(table.period_of(i)):
-                    return Verdict.INVALID
+                    return True
+        return False
+
+    def unscored(self, index: Index, s: UnitScore, window: Period,
+                 combined: Mapping[str, Mapping[str, Combined]]) -> Verdict:
+        """Why a unit has no score: ``invalid`` when a data issue blocks a figure of an input
+        of a component it lacks, ``incomplete`` when it has figures but not of every
+        component the index's rule needs, ``no_data`` when it has no figure at all."""
+        if self.blocked(s.entity, self.lacked_inputs(index, s), window, combined):
+            return Verdict.INVALID
+        if any(s.entity in combined[leaf] for leaf in combined):
+            return Verdict.INCOMPLETE
         return Verdict.NO_DATA
 
-    def breakdown(self, index: Index, s: UnitScore,
-                  combined: Mapping[str, Mapping[str, Combined]],
-                  leaf_codes: Sequence[str]) -> dict[str, Any]:
+    def coverage(self, expected: Sequence[Entity], absent: Mapping[str, Verdict]) -> Coverage:
+        """The units a score or rank target expected, those scored and those not (a unit
+        that has figures but lacks a component counts as missing, ``no_data``). Every unit
+        must be scored: a missing one makes the target ``incomplete``."""
+        gone = [MissingUnit(code=e.code, name=e.name,
+                            verdict=Verdict.INVALID if absent[e.code] is Verdict.INVALID
+                            else Verdict.NO_DATA)
+                for e in expected if e.code in absent]
+        return Coverage(expected=len(expected), reported=len(expected) - len(gone),
+                        missing=gone, rule=REQUIRE_ALL)
+
+    def breakdown(self, scores: _Scores, s: UnitScore) -> dict[str, Any]:
         """A unit's score as the report shows it: per group and component, the points, and
-        the combined figures and observations behind each component."""
+        the combined figures and observations behind each component; where the score was
+        re-weighted, over which components and from which points."""
         by_code = {c.code: c for c in s.components}
         groups = []
-        for g in index.groups:
+        for g in scores.index.groups:
             parts = []
             for comp in g.components:
                 got = by_code[comp.code]
                 inputs = []
                 for leaf in sorted(leaves(comp.formula, self.derived)):
-                    c = combined[leaf].get(s.entity)
+                    c = scores.combined[leaf].get(s.entity)
                     inputs.append({
                         "indicator": leaf,
                         "figure": None if c is None else c.figure,
@@ -647,22 +761,24 @@ class _Run:
             groups.append({"code": g.code, "maximum": g.maximum,
                            "points": sum((p or Fraction(0) for p in points), Fraction(0)),
                            "components": parts})
+        reweighted = None
+        if s.reweighted_over:
+            reweighted = {"over": list(s.reweighted_over),
+                          "points": s.present_points, "maximum": s.present_maximum}
         return {"entity": s.entity, "score": s.total, "missing": list(s.missing),
+                "reweighted": reweighted,
                 "where_missing": [{"component": c, "points": p} for c, p in s.where_missing()],
                 "groups": groups}
 
-    def judged(self, t: ScoreTarget, index: Index, base: dict[str, Any],
-               details: dict[str, Any], judged: Sequence[Entity],
-               scored: Mapping[str, UnitScore], combined: Mapping[str, Mapping[str, Combined]],
-               leaf_codes: Sequence[str], window: Period) -> Finding:
+    def judged(self, t: ScoreTarget, base: dict[str, Any], details: dict[str, Any],
+               judged: Sequence[Entity], scores: _Scores) -> Finding:
         results = []
         for e in judged:
-            s = scored[e.code]
-            rows = _rows(e.code, combined, leaf_codes)
+            s = scores.scored[e.code]
+            rows = scores.rows(e.code)
             if s.total is None:
-                verdict = self.unscored(e.code, leaf_codes, window, combined)
                 results.append(EntityResult(entity=e.code, level=e.level, observations=rows,
-                                            verdict=verdict))
+                                            verdict=scores.absent[e.code]))
                 continue
             met = t.comparator.holds(s.total, t.threshold)
             results.append(EntityResult(
@@ -675,25 +791,25 @@ class _Run:
         verdict = _headline([r.verdict for r in results])
         gap = t.threshold - observed if verdict is Verdict.NOT_MET and observed is not None \
             else None
-        weakest = next((scored[r.entity] for r in results if r.observed == observed
+        weakest = next((scores.scored[r.entity] for r in results if r.observed == observed
                         and r.observed is not None), None)
         n_met = sum(r.verdict is Verdict.MET for r in results)
+        codes = [e.code for e in judged]
         return Finding(**base, verdict=verdict, comparator=t.comparator, threshold=t.threshold,
                        observed=observed, gap=gap, entities=tuple(results), details=details,
-                       message=_score_message(t, index, verdict, n_met, len(results), observed,
-                                              weakest, sum(r.observed is None
-                                                           for r in results)))
+                       message=_score_message(t, scores, verdict, n_met, len(results),
+                                              observed, weakest, codes))
 
-    def ranked(self, t: RankTarget, index: Index, base: dict[str, Any],
-               details: dict[str, Any], judged: Sequence[Entity],
-               scored: Mapping[str, UnitScore], combined: Mapping[str, Mapping[str, Combined]],
-               leaf_codes: Sequence[str], window: Period) -> Finding:
+    def ranked(self, t: RankTarget, base: dict[str, Any], details: dict[str, Any],
+               judged: Sequence[Entity], scores: _Scores) -> Finding:
+        scored = scores.scored
         ranks = rank(scored.values(), t.tie_break)
         ordered = sorted(ranks, key=lambda c: (ranks[c], c))
-        details.update(territory=t.territory, level=t.level, on=window.end,
+        unranked = sorted(scores.absent)
+        details.update(territory=t.territory, level=t.level, on=scores.window.end,
                        ranking=[{"entity": c, "rank": ranks[c], "score": scored[c].total}
                                 for c in ordered],
-                       unranked=sorted(c for c, s in scored.items() if s.total is None))
+                       unranked=unranked)
         # The score of the last unit inside the wanted ranks: what a unit below must reach.
         bar = scored[ordered[t.at_most - 1]].total if len(ordered) >= t.at_most else None
         results = []
@@ -702,19 +818,24 @@ class _Run:
                 results.append(EntityResult(entity=e.code, level=e.level,
                                             verdict=Verdict.NOT_APPLICABLE))
             elif e.code not in ranks:
-                results.append(EntityResult(
-                    entity=e.code, level=e.level, observations=_rows(e.code, combined,
-                                                                     leaf_codes),
-                    verdict=self.unscored(e.code, leaf_codes, window, combined)))
+                results.append(EntityResult(entity=e.code, level=e.level,
+                                            observations=scores.rows(e.code),
+                                            verdict=scores.absent[e.code]))
             else:
                 r = ranks[e.code]
-                met = r <= t.at_most
+                # A peer without a score could rank above the unit: a rank within the wanted
+                # ones stands only if it would with every such peer above it.
+                if r > t.at_most:
+                    verdict = Verdict.NOT_MET
+                elif r + len(unranked) <= t.at_most:
+                    verdict = Verdict.MET
+                else:
+                    verdict = Verdict.INCOMPLETE
                 results.append(EntityResult(
-                    entity=e.code, level=e.level,
-                    verdict=Verdict.MET if met else Verdict.NOT_MET, observed=Fraction(r),
-                    gap=None if met else Fraction(r - t.at_most),
-                    observations=_rows(e.code, combined, leaf_codes)))
-                if not met and bar is not None:
+                    entity=e.code, level=e.level, verdict=verdict, observed=Fraction(r),
+                    gap=Fraction(r - t.at_most) if verdict is Verdict.NOT_MET else None,
+                    observations=scores.rows(e.code)))
+                if verdict is Verdict.NOT_MET and bar is not None:
                     details.setdefault("points_to_rank", {})[e.code] = bar - (
                         scored[e.code].total or 0)
         verdict = _headline([r.verdict for r in results])
@@ -723,7 +844,7 @@ class _Run:
         return Finding(**base, verdict=verdict, comparator=Comparator.LE,
                        threshold=Fraction(t.at_most), observed=worst, gap=gap,
                        entities=tuple(results), details=details,
-                       message=_rank_message(t, index, verdict, results, len(ranks)))
+                       message=_rank_message(t, scores, verdict, results, len(ranks)))
 
 
 def _rows(unit: str, combined: Mapping[str, Mapping[str, Combined]],
@@ -734,7 +855,12 @@ def _rows(unit: str, combined: Mapping[str, Mapping[str, Combined]],
 
 
 def _headline(verdicts: Sequence[Verdict]) -> Verdict:
+    """A target's verdict from its units': a unit without a figure beside units with
+    figures makes it ``incomplete`` (every unit must be scored), and ``no_data`` is left for
+    a target none of whose units has any figure."""
     present = set(verdicts)
+    if Verdict.NO_DATA in present and present - {Verdict.NO_DATA, Verdict.NOT_APPLICABLE}:
+        present.add(Verdict.INCOMPLETE)
     return next((v for v in _PRECEDENCE if v in present), Verdict.NO_DATA)
 
 
@@ -742,35 +868,86 @@ def _pts(x: Fraction | None, lang: str) -> str:
     return "-" if x is None else format_number(x, lang=lang)
 
 
-def _score_message(t: ScoreTarget, index: Index, verdict: Verdict, met: int, n: int,
+def _named(codes: Sequence[str], lang: str) -> str:
+    """Up to :data:`~plan_rules.compare.NAMED` items, and how many more there are."""
+    shown = "; ".join(codes[:NAMED])
+    more = len(codes) - NAMED
+    if more > 0:
+        shown += (f" và {format_number(more, lang=lang)} đơn vị khác" if lang == "vi"
+                  else f" and {format_number(more, lang=lang)} more")
+    return shown
+
+
+def _lacking(units: Sequence[tuple[str, Verdict, tuple[str, ...]]], lang: str) -> str:
+    """``c1 lacks SQ.IDX.sat; c3 sent nothing``: each unit without a score, and why."""
+    said = []
+    for code, why, components in units:
+        if why is Verdict.INVALID:
+            said.append(f"{code} {COVERAGE_WORDS['blocked'].text.get(lang)}")
+        elif why is Verdict.NO_DATA:
+            said.append(f"{code} {COVERAGE_WORDS['sent_nothing'].text.get(lang)}")
+        else:
+            said.append(f"{code} {SCORE_WORDS['lacks'].text.get(lang)} "
+                        f"{', '.join(components)}")
+    return _named(said, lang)
+
+
+def _scored_around(scores: _Scores, codes: Iterable[str], lang: str) -> str:
+    """``; re-weighted without a component: c1 (SQ.IDX.sat)``: the units scored although a
+    component has no figure (scored 0 there, or re-weighted), empty when there are none."""
+    around = [s for c in sorted(codes) if (s := scores.scored.get(c)) is not None
+              and s.total is not None and s.missing]
+    if not around:
+        return ""
+    word = SCORE_WORDS["reweighted" if scores.index.missing is MissingComponents.REWEIGHT
+                       else "zeroed"].text.get(lang)
+    return f"; {word}: " + _named([f"{s.entity} ({', '.join(s.missing)})" for s in around],
+                                  lang)
+
+
+def _score_message(t: ScoreTarget, scores: _Scores, verdict: Verdict, met: int, n: int,
                    observed: Fraction | None, weakest: UnitScore | None,
-                   unscored: int) -> Text:
+                   codes: Sequence[str]) -> Text:
+    index = scores.index
+    lacking = scores.lacking(codes)
+
     def say(lang: str) -> str:
         vi = lang == "vi"
         head = f"{index.name.get(lang)} — {t.name.get(lang) if t.name else t.scope.describe()}"
         need = f"{t.comparator.words.get(lang)} {_pts(t.threshold, lang)}/" \
                f"{_pts(index.maximum, lang)} {'điểm' if vi else 'points'}"
         if observed is None:
-            return head + (f": chưa có điểm (yêu cầu {need})" if vi
-                           else f": no score (requires {need})")
-        line = (f": {met}/{n} đơn vị đạt {need}; thấp nhất {_pts(observed, lang)} điểm" if vi
-                else f": {met}/{n} units score {need}; lowest {_pts(observed, lang)} points")
+            line = (f": chưa có điểm (yêu cầu {need})" if vi
+                    else f": no score (requires {need})")
+        else:
+            line = (f": {met}/{n} đơn vị đạt {need}; thấp nhất {_pts(observed, lang)} điểm"
+                    if vi else
+                    f": {met}/{n} units score {need}; lowest {_pts(observed, lang)} points")
         if verdict is Verdict.NOT_MET and weakest is not None and weakest.where_missing():
-            code, lacking = weakest.where_missing()[0]
-            line += (f" ({weakest.entity}: thiếu nhiều nhất ở {code}, {_pts(lacking, lang)} "
+            code, short = weakest.where_missing()[0]
+            line += (f" ({weakest.entity}: thiếu nhiều nhất ở {code}, {_pts(short, lang)} "
                      "điểm)" if vi else
                      f" ({weakest.entity}: most points missing in {code}, "
-                     f"{_pts(lacking, lang)})")
-        if unscored:
-            line += (f"; {unscored} đơn vị chưa có điểm (thiếu số liệu thành phần)" if vi
-                     else f"; {unscored} without a score (a component has no figure)")
-        return head + line
+                     f"{_pts(short, lang)})")
+        if lacking and observed is not None:
+            k = format_number(len(lacking), lang=lang)
+            line += (f"; {k} đơn vị {SCORE_WORDS['without_score'].text.vi}" if vi
+                     else f"; {k} {SCORE_WORDS['without_score'].text.en}")
+            line += f": {_lacking(lacking, lang)}"
+        elif lacking and verdict is not Verdict.NO_DATA:
+            line += f": {_lacking(lacking, lang)}"
+        return head + line + _scored_around(scores, codes, lang)
 
     return Text(vi=say("vi"), en=say("en"))
 
 
-def _rank_message(t: RankTarget, index: Index, verdict: Verdict,
+def _rank_message(t: RankTarget, scores: _Scores, verdict: Verdict,
                   results: Sequence[EntityResult], n: int) -> Text:
+    index = scores.index
+    lacking = scores.lacking(scores.absent)
+    if n == 0 and all(v is Verdict.NO_DATA for v in scores.absent.values()):
+        lacking = []  # no peer has any figure: nobody to name
+
     def say(lang: str) -> str:
         vi = lang == "vi"
         head = f"{index.name.get(lang)} — {t.name.get(lang) if t.name else t.scope.describe()}"
@@ -778,8 +955,13 @@ def _rank_message(t: RankTarget, index: Index, verdict: Verdict,
                           for r in results if r.observed is not None)
         want = (f"trong {t.at_most} đơn vị đứng đầu của {n} ({t.level}, {t.territory})" if vi
                 else f"in the top {t.at_most} of {n} ({t.level} within {t.territory})")
-        return f"{head}: {ranks or ('chưa xếp hạng' if vi else 'not ranked')}; " \
+        line = f"{head}: {ranks or SCORE_WORDS['unranked'].text.get(lang)}; " \
                f"{'yêu cầu' if vi else 'requires'} {want}"
+        if lacking:
+            line += f"; {SCORE_WORDS['unranked'].text.get(lang)}: {_lacking(lacking, lang)}"
+            if verdict is Verdict.INCOMPLETE:
+                line += f" — {SCORE_WORDS['may_change'].text.get(lang)}"
+        return line + _scored_around(scores, scores.scored, lang)
 
     return Text(vi=say("vi"), en=say("en"))
 

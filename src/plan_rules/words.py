@@ -32,6 +32,7 @@ __all__ = [
     "MILESTONE_WORDS",
     "MISSING_COMPONENT_WORDS",
     "MISSING_WORDS",
+    "SCORE_WORDS",
     "SEVERITY_WORDS",
     "STATUS_WORDS",
     "VERDICT_WORDS",
@@ -224,11 +225,39 @@ def _capital(text: str) -> str:
 #: What a component without a figure means for a unit's score on an index, by the code of
 #: :class:`plan_rules.composite.MissingComponents`.
 MISSING_COMPONENT_WORDS: Mapping[str, Word] = _words(
-    Word("no_score", Text(vi="không tính điểm đơn vị", en="the unit gets no score"),
-         "a unit with a component without a figure has no score: it is not ranked, and a score "
-         "target counts it `no_data`"),
-    Word("zero", Text(vi="thành phần được 0 điểm", en="the component scores 0"),
+    Word("incomplete", Text(vi="đơn vị không được tính điểm, chỉ tiêu chưa đủ đơn vị báo cáo",
+                            en="the unit gets no score and its targets are incomplete"),
+         "a unit with a component without a figure has no score: it is not ranked, and a "
+         "score or rank target whose scope holds it is `incomplete`, naming the unit and the "
+         "components it lacks (the default)"),
+    Word("zero", Text(vi="thành phần không có số liệu được 0 điểm",
+                      en="a component without a figure scores 0"),
          "a component without a figure scores 0 points; the unit is scored and ranked"),
+    Word("reweight", Text(vi="điểm tính lại theo tỷ lệ trên các thành phần có số liệu",
+                          en="the score is re-weighted over the components with a figure"),
+         "the unit's score is the points of its components with a figure, scaled to the "
+         "index's maximum (points × maximum / the sum of those components' maxima); the "
+         "breakdown names the components it was re-weighted over"),
+)
+
+#: The words of score and rank targets for units whose components lack figures.
+SCORE_WORDS: Mapping[str, Word] = _words(
+    Word("lacks", Text(vi="thiếu", en="lacks"),
+         "a unit with figures, but none for these components of the index"),
+    Word("without_score", Text(vi="chưa có điểm", en="without a score"),
+         "units in scope that the index's rule for missing components leaves unscored"),
+    Word("unranked", Text(vi="chưa xếp hạng", en="not ranked"),
+         "peers without a score: they are left out of the ranking"),
+    Word("may_change", Text(vi="hạng có thể thay đổi khi các đơn vị này có điểm",
+                            en="the rank may change once they are scored"),
+         "a rank inside the wanted ones that peers without a score could push out of them: "
+         "the rank target is `incomplete`"),
+    Word("zeroed", Text(vi="được 0 điểm ở thành phần không có số liệu",
+                        en="scored 0 where a component has no figure"),
+         "units scored under the `zero` rule although components have no figure"),
+    Word("reweighted", Text(vi="điểm tính lại, bỏ qua thành phần không có số liệu",
+                            en="re-weighted, leaving out the components without a figure"),
+         "units scored under the `reweight` rule on the components they have"),
 )
 
 
