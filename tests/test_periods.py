@@ -618,8 +618,18 @@ def test_fractional_years_has_the_sign_of_the_interval(a: date, b: date) -> None
 
 @given(days_, days_, st.integers(1, 800))
 def test_fractional_years_grows_with_the_end_date(a: date, b: date, later: int) -> None:
+    # From a fixed start: backwards (``b`` before ``a``) the whole years are counted from the
+    # earlier date, where 28 and 29 February share an anniversary (the next test).
+    assume(a <= b)
     c = b + timedelta(days=later)
     assert fractional_years(a, b) < fractional_years(a, c)
+
+
+def test_fractional_years_from_28_and_29_february_to_their_shared_anniversary() -> None:
+    # 29 February 2024 plus one year is 28 February 2025, as 28 February 2024 plus one is.
+    assert fractional_years(D(2024, 2, 28), D(2025, 2, 28)) == 1
+    assert fractional_years(D(2024, 2, 29), D(2025, 2, 28)) == 1
+    assert fractional_years(D(2025, 2, 28), D(2024, 2, 29)) == -1
 
 
 @given(days_, days_)
