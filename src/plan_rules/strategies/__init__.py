@@ -23,6 +23,15 @@ strategies as prs`` (it needs the ``testing`` extra: ``pip install "plan-rules[t
 
 from __future__ import annotations
 
+from .composites import (
+    UnitFigures,
+    composite_registries,
+    derived_indicators,
+    formulas,
+    indices,
+    scoring_formulas,
+    unit_figures,
+)
 from .core import (
     LEVELS,
     Scenario,
@@ -67,15 +76,6 @@ from .core import (
     texts,
     thresholds,
     writers,
-)
-from .composites import (
-    UnitFigures,
-    composite_registries,
-    derived_indicators,
-    formulas,
-    indices,
-    scoring_formulas,
-    unit_figures,
 )
 from .decided import decided_scenarios
 from .files import CsvFile, csv_files
