@@ -619,19 +619,26 @@ def progress_methods_are_deterministic(p: PluginUnderTest, max_examples: int = 5
         _run(_assesses_twice_alike, _progress_cases(p, method), max_examples)
 
 
+def _shown(figures: strategies.UnitFigures) -> str:
+    return ", ".join(f"{code} = {x}" + (f" ({figures.rates[code][0]}/{figures.rates[code][1]})"
+                                        if code in figures.rates else "")
+                     for code, x in sorted(figures.figures.items())) or "none"
+
+
 def _within_bounds(index: Index, derived: Mapping[str, Derived],
                    ) -> Callable[[strategies.UnitFigures], None]:
     points = {c.code: c.points for c in index.components}
 
     def index_scores_within_bounds(figures: strategies.UnitFigures) -> None:
         s = score(index, "unit", figures, derived)
-        if s.total is not None and not 0 <= s.total <= index.maximum:
-            _fail(f"index {index.code} scored {s.total}, outside [0, {index.maximum}], on "
-                  f"the figures {dict(figures.figures)}")
+        # The component first: it says where the points come from.
         for c in s.components:
             if c.points is not None and not 0 <= c.points <= points[c.code]:
                 _fail(f"component {c.code} of index {index.code} scored {c.points}, outside "
-                      f"[0, {points[c.code]}], on the figures {dict(figures.figures)}")
+                      f"[0, {points[c.code]}], on the figures {_shown(figures)}")
+        if s.total is not None and not 0 <= s.total <= index.maximum:
+            _fail(f"index {index.code} scored {s.total}, outside [0, {index.maximum}], on "
+                  f"the figures {_shown(figures)}")
 
     return index_scores_within_bounds
 
@@ -660,7 +667,7 @@ def _monotone(index: Index, derived: Mapping[str, Derived]) -> Callable[[Raise],
         before, after = score(index, "unit", figures, derived), \
             score(index, "unit", higher, derived)
         what = (f"when the figure of {code} rose from {figures.figure(code)} to "
-                f"{higher.figure(code)}")
+                f"{higher.figure(code)} (the figures: {_shown(figures)})")
         for b, a in zip(before.components, after.components, strict=True):
             if rising[b.code] and b.points is not None and a.points is not None \
                     and a.points < b.points:

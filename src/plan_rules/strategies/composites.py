@@ -466,8 +466,9 @@ def _breakpoints(formulas_: Iterable[Node]) -> dict[str, list[Fraction]]:
 @st.composite
 def _rate_figure(draw: st.DrawFn, near: Sequence[Fraction]) -> tuple[int, int]:
     within = [b for b in near if b <= 1]
-    on_one: bool = draw(st.booleans())
-    if within and on_one:
+    # Shrinks toward a figure on one of them: False is where a boolean shrinks to.
+    elsewhere: bool = draw(st.booleans())
+    if within and not elsewhere:
         at = draw(st.sampled_from(within))
         den = at.denominator * draw(st.integers(1, 5))
         num = at.numerator * den // at.denominator + draw(st.sampled_from((0, -1, 1)))
@@ -478,8 +479,8 @@ def _rate_figure(draw: st.DrawFn, near: Sequence[Fraction]) -> tuple[int, int]:
 
 @st.composite
 def _count_figure(draw: st.DrawFn, near: Sequence[Fraction]) -> Fraction:
-    on_one: bool = draw(st.booleans())
-    if near and on_one:
+    elsewhere: bool = draw(st.booleans())
+    if near and not elsewhere:
         at = draw(st.sampled_from(near))
         whole = sorted({math.floor(at), math.ceil(at), math.floor(at) - 1, math.ceil(at) + 1})
         return Fraction(draw(st.sampled_from([n for n in whole if n >= 0])))
@@ -504,21 +505,19 @@ def _derived_of(source: Registry | Iterable[Indicator],
     return {d.code: d for d in derived}
 
 
-@st.composite
 def unit_figures(
-    draw: st.DrawFn,
     of: Index | Node,
     source: Registry | Iterable[Indicator],
     *,
     derived: Mapping[str, Derived] | Iterable[Derived] | None = None,
     missing: bool = False,
-) -> UnitFigures:
+) -> SearchStrategy[UnitFigures]:
     """One unit's figures of every reported indicator ``of`` (an index, or a formula) reads,
     through the derived indicators it reads: a rate as counts (numerator at most its
     denominator) and their share, a count as a whole number, a milestone 0 or 1. Half the
     time a figure is exactly on a rate or step a linear score or bands of it names, or the
     nearest one either side (counts around ``full_at × denominator``). Shrinks toward
-    figures on those rates.
+    every input given, exactly on the first of those rates.
 
     :param source: the registry (or the indicators) the codes are looked up in; a code read
         that is not there raises ``ValueError``.
@@ -534,12 +533,17 @@ def unit_figures(
         raise ValueError(f"unit_figures: no indicator {', '.join(map(repr, unknown))} in the "
                          "registry given")
     near = _breakpoints([*formulas_, *(d.formula for d in chain.values())])
+    return _unit_figures({c: known[c].kind for c in wanted}, near, missing)
+
+
+@st.composite
+def _unit_figures(draw: st.DrawFn, kinds: Mapping[str, Kind],
+                  near: Mapping[str, Sequence[Fraction]], missing: bool) -> UnitFigures:
     figures: dict[str, Fraction] = {}
     rates: dict[str, tuple[int, int]] = {}
-    for code in wanted:
+    for code, kind in kinds.items():
         if missing and draw(st.booleans()):
             continue
-        kind = known[code].kind
         if kind is Kind.RATE:
             num, den = draw(_rate_figure(near.get(code, [])))
             rates[code], figures[code] = (num, den), Fraction(num, den)
@@ -547,5 +551,4 @@ def unit_figures(
             figures[code] = draw(_count_figure(near.get(code, [])))
         else:
             figures[code] = Fraction(draw(st.integers(0, 1)))
-    return UnitFigures(figures=figures, rates=rates,
-                       kinds={c: known[c].kind for c in wanted})
+    return UnitFigures(figures=figures, rates=rates, kinds=dict(kinds))
