@@ -161,7 +161,7 @@ def test_a_generated_index_and_its_derived_indicators_pass_loading_checks(
     assert check(composites, {i.code: i for i in INDICATORS}, lambda code: "missing") == []
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(prs.composite_registries())
 def test_a_generated_composite_registry_loads_with_nothing_refused(
         registry: pr.Registry) -> None:
@@ -179,7 +179,7 @@ def _derived(registry: pr.Registry) -> dict[str, Derived]:
     return {c: d for c, d in registry.composites.items() if isinstance(d, Derived)}
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(st.data())
 def test_a_unit_has_a_figure_of_every_input_unless_some_are_missing(
         data: st.DataObject) -> None:
@@ -206,7 +206,7 @@ def test_a_raised_rate_keeps_its_denominator_and_never_passes_it() -> None:
 # -- scores on what the strategies draw ----------------------------------------------------------
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.data())
 def test_every_score_stays_within_zero_and_the_maximum_whatever_the_formulas(
         data: st.DataObject) -> None:
@@ -219,7 +219,7 @@ def test_every_score_stays_within_zero_and_the_maximum_whatever_the_formulas(
     assert all(c.points is None or 0 <= c.points <= points[c.code] for c in s.components)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.data(), st.integers(1, 50))
 def test_a_score_is_monotone_in_each_input_of_an_increasing_index(data: st.DataObject,
                                                                    by: int) -> None:
