@@ -39,6 +39,7 @@ __all__ = [
     "Sum",
     "Values",
     "WeightedSum",
+    "increasing",
 ]
 
 
@@ -129,7 +130,9 @@ class Node:
         return None
 
     def increasing(self) -> bool:
-        """Whether the value never falls when one input's figure rises."""
+        """Whether the value never falls when one input's figure rises (a rate's numerator
+        rising over the same denominator), each input read as it is: a derived indicator's
+        figure counts as an input, whatever its own formula (see :func:`increasing`)."""
         return all(c.increasing() for c in self.children())
 
     def words(self, lang: str, name: Callable[[str], str]) -> str:  # pragma: no cover
@@ -168,6 +171,11 @@ class Figure(Node):
 
     def value(self, values: Values) -> Fraction | None:
         return values.figure(self.indicator)
+
+    def increasing(self) -> bool:
+        # Increasing in the figure it reads; whether a derived indicator's figure itself rises
+        # with the reported figures is its formula's say, which `increasing` asks.
+        return True
 
     def words(self, lang: str, name: Callable[[str], str]) -> str:
         return name(self.indicator)
@@ -483,6 +491,27 @@ def _reads_cycle(code: str, derived: Mapping[str, Derived], cycles: Mapping[str,
         seen.add(c)
         stack.extend(derived[c].formula.inputs())
     return False
+
+
+def increasing(node: Node, derived: Mapping[str, Derived]) -> bool:
+    """Whether ``node``'s value never falls when one reported indicator's figure rises, the
+    others kept (a rate's numerator rising over the same denominator): the node is
+    increasing in what it reads, and so is every derived indicator it reads, through those
+    they read. ``Linear(Figure("D"), …)`` over a derived ratio ``D`` is not."""
+    if not node.increasing():
+        return False
+    seen: set[str] = set()
+    stack = sorted(node.inputs())
+    while stack:
+        code = stack.pop()
+        if code in seen or code not in derived:
+            continue
+        seen.add(code)
+        formula = derived[code].formula
+        if not formula.increasing():
+            return False
+        stack.extend(formula.inputs())
+    return True
 
 
 def leaves(node: Node, derived: Mapping[str, Derived]) -> frozenset[str]:

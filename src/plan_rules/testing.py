@@ -4,10 +4,12 @@
 object) and checks that it conforms: its contributions load; its codes are unique and
 well-formed; its targets name known indicators with thresholds that fit their kinds; its
 plans, indicators, checks and progress methods are documented in Vietnamese and English, and
-its indicators quote their source clause; and — generating observations with
-:mod:`plan_rules.strategies` — every check it contributes never raises on valid input, is
-deterministic and does not depend on the order of the observations, every writer renders any
-report, and every progress method assesses any history, deterministically.
+its indicators quote their source clause; its indices' points add up and their formulas read
+what exists; and — generating observations and figures with :mod:`plan_rules.strategies` —
+every check it contributes never raises on valid input, is deterministic and does not depend
+on the order of the observations, every writer renders any report, every progress method
+assesses any history, deterministically, and every index scores within its bounds and never
+falls when an input its formulas are increasing in rises.
 :class:`PluginConformance` runs the
 same rules as one pytest test each. :func:`fake_distribution` and :func:`installed` write
 flake8-style fake ``*.dist-info`` folders, to test discovery through entry points without
@@ -24,6 +26,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,9 +35,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from . import strategies
+from .composite import Index, RankTarget, ScoreTarget, score
+from .derive import Composite, Derived, Node, increasing, leaves, order
 from .errors import PlanRulesError
 from .hookspecs import PROJECT, hookimpl
-from .model import CODE_PATTERN, Check, Finding, Indicator, Plan, ProgressMethod, Target
+from .model import (
+    CODE_PATTERN,
+    Check,
+    Finding,
+    Indicator,
+    Kind,
+    Plan,
+    ProgressMethod,
+    Target,
+)
 from .registry import BUILTIN, PluginHost, Registry, _fits_kind, discover, load_registry
 from .report import Report
 from .writers import Writer
@@ -85,7 +99,7 @@ class PluginUnderTest:
     """A plugin as the host loaded it, and what its hooks return when called on their own.
 
     ``registry`` holds the plugin and the plugins it requires, loaded as a host loads them;
-    ``plans`` … ``writers`` are the plugin's raw contributions, including any the host
+    ``plans`` … ``composites`` are the plugin's raw contributions, including any the host
     rejected; ``failures`` say what went wrong importing it or calling its hooks.
     """
 
@@ -97,6 +111,7 @@ class PluginUnderTest:
     checks: tuple[Check, ...] = ()
     writers: tuple[Writer, ...] = ()
     progress_methods: tuple[ProgressMethod, ...] = ()
+    composites: tuple[Composite, ...] = ()
     failures: tuple[str, ...] = ()
 
     @property
@@ -113,6 +128,17 @@ class PluginUnderTest:
     def own_progress_methods(self) -> list[ProgressMethod]:
         """The progress methods of this plugin that the host accepted."""
         return [m for m in self.registry.progress_methods.values() if m.plugin == self.name]
+
+    @property
+    def own_indices(self) -> list[Index]:
+        """The composite indices of this plugin that the host accepted."""
+        return [c for c in self.registry.composites.values()
+                if isinstance(c, Index) and c.plugin == self.name]
+
+    @property
+    def derived(self) -> dict[str, Derived]:
+        """Every derived indicator the host accepted, of any plugin, by code."""
+        return {c: d for c, d in self.registry.composites.items() if isinstance(d, Derived)}
 
 
 def _plugin_name(plugin: object) -> str:
@@ -147,7 +173,7 @@ def _raw(name: str, plugin: object) -> tuple[dict[str, tuple[Any, ...]], list[st
     deferred: Mapping[str, Callable[[], list[tuple[str, Callable[[], Sequence[Any]]]]]] = {
         "plans": host.plans, "indicators": host.indicators, "targets": host.targets,
         "checks": host.checks, "writers": host.writers,
-        "progress_methods": host.progress_methods,
+        "progress_methods": host.progress_methods, "composites": host.composites,
     }
     for what, calls in deferred.items():
         for _, call in calls():
@@ -198,7 +224,7 @@ def contributions_load(p: PluginUnderTest) -> list[Problem]:
         out.append(_problem(contributions_load, p, "the host did not load it (is it blocked "
                             "by PLAN_RULES_BLOCK_PLUGINS?)"))
     if not out and not any((p.plans, p.indicators, p.targets, p.checks, p.writers,
-                            p.progress_methods)):
+                            p.progress_methods, p.composites)):
         out.append(_problem(contributions_load, p, "it contributes nothing: implement at least "
                             "one plan_rules_* hook with @plan_rules.hookimpl"))
     return out
@@ -208,7 +234,8 @@ def _codes(p: PluginUnderTest) -> list[tuple[str, str]]:
     return ([("plan", x.code) for x in p.plans] + [("indicator", x.code) for x in p.indicators]
             + [("target", x.code) for x in p.targets] + [("check", x.code) for x in p.checks]
             + [("writer", x.name) for x in p.writers]
-            + [("progress method", x.code) for x in p.progress_methods])
+            + [("progress method", x.code) for x in p.progress_methods]
+            + [("composite", x.code) for x in _own(p)])
 
 
 def codes_are_unique(p: PluginUnderTest) -> list[Problem]:
@@ -323,6 +350,98 @@ def contributions_are_documented(p: PluginUnderTest) -> list[Problem]:
     return out
 
 
+def _own(p: PluginUnderTest) -> list[Composite]:
+    """The plugin's composites as its hook returned them (something else is
+    ``contributions_load``'s to report)."""
+    return [c for c in p.composites if isinstance(c, Composite)]
+
+
+def _refused(rule: Callable[..., Any], p: PluginUnderTest, kinds: Iterable[str],
+             named: Iterable[Problem]) -> list[Problem]:
+    """What loading refused of the plugin's composites, of ``kinds``, for a code ``named``
+    does not already give a problem for: loading's words for a cause a rule does not look
+    for itself (an unknown plan, another distribution's plan)."""
+    codes = {c.code for c in _own(p)}
+    done = {q.code for q in named}
+    return [_problem(rule, p, q.message, q.code) for q in p.registry.problems
+            if q.plugin == p.name and q.code in codes and q.code not in done
+            and q.kind in kinds]
+
+
+def index_weights_add_up(p: PluginUnderTest) -> list[Problem]:
+    """Each index of the plugin is worth its maximum: its components' points (their weights)
+    add up to it exactly, and each component's formula can give exactly its points and no
+    more (its largest value, ``formula.bound()``, is the component's points: a formula that
+    ends in ``Linear`` or ``Bands``, or a sum of them). Whatever else loading refuses in the
+    declaration of the plugin's composites (a component named twice, a score target asking
+    more points than its index has) is reported too."""
+    rule, out = index_weights_add_up, []
+    for index in (c for c in _own(p) if isinstance(c, Index)):
+        for c in index.components:
+            top = c.formula.bound()
+            if top is None:
+                out.append(_problem(rule, p, f"component {c.code!r} has no largest value: "
+                                    "end its formula in a scoring node (Linear, Bands) or a "
+                                    "sum of them", index.code))
+            elif top != c.points:
+                out.append(_problem(rule, p, f"component {c.code!r} is worth {c.points} "
+                                    f"points but its formula gives at most {top}",
+                                    index.code))
+        total = sum((c.points for c in index.components), Fraction(0))
+        if total != index.maximum:
+            out.append(_problem(rule, p, f"the points of its components add up to {total}, "
+                                f"not its maximum {index.maximum}", index.code))
+    return out + _refused(rule, p, ("contribution",), out)
+
+
+def _unread(node: Node, known: Mapping[str, Indicator],
+            derived: Mapping[str, Derived]) -> list[str]:
+    """Why a formula cannot be computed: each input that is no indicator, each count of
+    what is not a reported rate."""
+    out = [f"reads indicator {code!r}, which no loaded plugin contributes"
+           for code in sorted(node.inputs()) if code not in known and code not in derived]
+    out += [f"reads the numerator or denominator of {code!r}, which is not a reported rate"
+            for code in sorted(node.counted())
+            if code not in known or known[code].kind is not Kind.RATE]
+    return out
+
+
+def index_inputs_exist(p: PluginUnderTest) -> list[Problem]:
+    """Every formula of the plugin's derived indicators and indices reads indicators that
+    some loaded plugin contributes (reported, or derived) and the counts of reported rates
+    only; no derived indicator reads itself, directly or through others; each score and
+    rank target names a loaded index, and a rank target breaks ties by that index's groups
+    or components. What else loading refuses as a reference among the plugin's composites
+    (an unknown plan, another distribution's plan) is reported too."""
+    rule, out = index_inputs_exist, []
+    own = _own(p)
+    known = {i.code: i for i in p.indicators} | dict(p.registry.indicators)
+    composites: dict[str, Composite] = dict(p.registry.composites) | {c.code: c for c in own}
+    derived = {c: d for c, d in composites.items() if isinstance(d, Derived)}
+    _, cycles = order(derived)
+    for item in own:
+        if isinstance(item, Derived):
+            if item.code in cycles:
+                out.append(_problem(rule, p, "its formula refers to itself: "
+                                    f"{' → '.join(cycles[item.code])}", item.code))
+            out += [_problem(rule, p, why, item.code)
+                    for why in _unread(item.formula, known, derived)]
+        elif isinstance(item, Index):
+            out += [_problem(rule, p, f"component {c.code!r} {why}", item.code)
+                    for c in item.components for why in _unread(c.formula, known, derived)]
+        elif isinstance(item, ScoreTarget | RankTarget):
+            index = composites.get(item.index)
+            if not isinstance(index, Index):
+                out.append(_problem(rule, p, f"names index {item.index!r}, which no loaded "
+                                    "plugin contributes", item.code))
+            elif isinstance(item, RankTarget):
+                fields = {c.code for c in index.components} | {g.code for g in index.groups}
+                out += [_problem(rule, p, f"breaks ties by {f!r}, no group or component of "
+                                 f"index {index.code!r}", item.code)
+                        for f in item.tie_break if f not in fields]
+    return out + _refused(rule, p, ("reference", "ownership"), out)
+
+
 #: The rules that inspect contributions, in the order :func:`check_plugin` applies them.
 RULES: tuple[Callable[[PluginUnderTest], list[Problem]], ...] = (
     contributions_load,
@@ -331,6 +450,8 @@ RULES: tuple[Callable[[PluginUnderTest], list[Problem]], ...] = (
     targets_name_known_indicators,
     thresholds_fit_kinds,
     contributions_are_documented,
+    index_weights_add_up,
+    index_inputs_exist,
 )
 
 
@@ -498,6 +619,86 @@ def progress_methods_are_deterministic(p: PluginUnderTest, max_examples: int = 5
         _run(_assesses_twice_alike, _progress_cases(p, method), max_examples)
 
 
+def _shown(figures: strategies.UnitFigures) -> str:
+    return ", ".join(f"{code} = {x}" + (f" ({figures.rates[code][0]}/{figures.rates[code][1]})"
+                                        if code in figures.rates else "")
+                     for code, x in sorted(figures.figures.items())) or "none"
+
+
+def _within_bounds(index: Index, derived: Mapping[str, Derived],
+                   ) -> Callable[[strategies.UnitFigures], None]:
+    points = {c.code: c.points for c in index.components}
+
+    def index_scores_within_bounds(figures: strategies.UnitFigures) -> None:
+        s = score(index, "unit", figures, derived)
+        # The component first: it says where the points come from.
+        for c in s.components:
+            if c.points is not None and not 0 <= c.points <= points[c.code]:
+                _fail(f"component {c.code} of index {index.code} scored {c.points}, outside "
+                      f"[0, {points[c.code]}], on the figures {_shown(figures)}")
+        if s.total is not None and not 0 <= s.total <= index.maximum:
+            _fail(f"index {index.code} scored {s.total}, outside [0, {index.maximum}], on "
+                  f"the figures {_shown(figures)}")
+
+    return index_scores_within_bounds
+
+
+def index_scores_stay_within_bounds(p: PluginUnderTest, max_examples: int = 50) -> None:
+    """On any unit's figures of what an index of the plugin reads (some missing; rates and
+    steps its formulas name, exactly and one step either side), every score is within
+    [0, the index's maximum] and every component's points within [0, its points]."""
+    derived = p.derived
+    for index in p.own_indices:
+        _run(_within_bounds(index, derived),
+             strategies.unit_figures(index, p.registry, derived=derived, missing=True),
+             max_examples)
+
+
+Raise = tuple[strategies.UnitFigures, str, int]
+
+
+def _monotone(index: Index, derived: Mapping[str, Derived]) -> Callable[[Raise], None]:
+    rising = {c.code: increasing(c.formula, derived) for c in index.components}
+    reading = {c.code: leaves(c.formula, derived) for c in index.components}
+
+    def index_scores_monotone(case: Raise) -> None:
+        figures, code, by = case
+        higher = figures.raised(code, by)
+        before, after = score(index, "unit", figures, derived), \
+            score(index, "unit", higher, derived)
+        what = (f"when the figure of {code} rose from {figures.figure(code)} to "
+                f"{higher.figure(code)} (the figures: {_shown(figures)})")
+        for b, a in zip(before.components, after.components, strict=True):
+            if rising[b.code] and b.points is not None and a.points is not None \
+                    and a.points < b.points:
+                _fail(f"component {b.code} of index {index.code}, whose formula never falls "
+                      f"when an input rises, fell from {b.points} to {a.points} points {what}")
+        if all(rising[c] for c, read in reading.items() if code in read) \
+                and before.total is not None and after.total is not None \
+                and after.total < before.total:
+            _fail(f"index {index.code} fell from {before.total} to {after.total} points {what},"
+                  " though every component reading it never falls when an input rises")
+
+    return index_scores_monotone
+
+
+def index_scores_are_monotone(p: PluginUnderTest, max_examples: int = 50) -> None:
+    """Raising one input's figure (a rate's numerator over the same denominator, a count,
+    a milestone done) never lowers the points of a component whose formula is increasing
+    (:func:`plan_rules.derive.increasing`: through the derived indicators it reads), nor the
+    score of an index when every component reading that input is increasing."""
+    derived = p.derived
+    for index in p.own_indices:
+        inputs = sorted(frozenset().union(*(leaves(c.formula, derived)
+                                            for c in index.components)))
+        if not inputs:
+            continue
+        cases = st.tuples(strategies.unit_figures(index, p.registry, derived=derived,
+                                                  missing=True),
+                          st.sampled_from(inputs), st.integers(1, 100))
+        _run(_monotone(index, derived), cases, max_examples)
+
+
 #: The rules checked with generated input (Hypothesis), after :data:`RULES`.
 PROPERTY_RULES: tuple[Callable[[PluginUnderTest, int], None], ...] = (
     checks_never_raise,
@@ -506,6 +707,8 @@ PROPERTY_RULES: tuple[Callable[[PluginUnderTest, int], None], ...] = (
     writers_render_any_report,
     progress_methods_never_raise,
     progress_methods_are_deterministic,
+    index_scores_stay_within_bounds,
+    index_scores_are_monotone,
 )
 
 
@@ -620,6 +823,7 @@ class Contributions:
     checks: Sequence[Check] = ()
     writers: Sequence[Writer] = ()
     progress_methods: Sequence[ProgressMethod] = ()
+    composites: Sequence[Composite] = ()
 
     @hookimpl
     def plan_rules_plans(self) -> Sequence[Plan]:
@@ -644,6 +848,10 @@ class Contributions:
     @hookimpl
     def plan_rules_progress_methods(self) -> Sequence[ProgressMethod]:
         return self.progress_methods
+
+    @hookimpl
+    def plan_rules_composites(self) -> Sequence[Composite]:
+        return self.composites
 
 
 # -- fake distributions --------------------------------------------------------------------

@@ -10,8 +10,9 @@ type annotation work without importing this module.
 Two strategies draw what a property suite written from the outside needs most:
 :func:`decided_scenarios` (in :mod:`.decided`), figures of a registry whose target verdicts
 are met or not met rather than ``no_data``, and :func:`csv_files` (in :mod:`.files`), the CSV
-text people really send, which reads back to the figures it was drawn from. The other
-strategies are in :mod:`.core`.
+text people really send, which reads back to the figures it was drawn from. Formulas,
+derived indicators and composite indices valid by construction, and a unit's figures for
+them, are in :mod:`.composites`. The other strategies are in :mod:`.core`.
 
 Shrinking goes toward simple values: the shortest code (``A``), the text ``a``, the year
 ``min_year``, the first level (``province``), a threshold of 0 (a rate) or 0 (a count), the
@@ -22,6 +23,15 @@ strategies as prs`` (it needs the ``testing`` extra: ``pip install "plan-rules[t
 
 from __future__ import annotations
 
+from .composites import (
+    UnitFigures,
+    composite_registries,
+    derived_indicators,
+    formulas,
+    indices,
+    scoring_formulas,
+    unit_figures,
+)
 from .core import (
     LEVELS,
     Scenario,
@@ -74,22 +84,27 @@ __all__ = [
     "LEVELS",
     "CsvFile",
     "Scenario",
+    "UnitFigures",
     "areas",
     "check_contexts",
     "check_parts",
     "checks",
     "clauses",
     "codes",
+    "composite_registries",
     "coverages",
     "csv_files",
     "data_issues",
     "decided_scenarios",
+    "derived_indicators",
     "entities",
     "entity_results",
     "entity_sets",
     "findings",
+    "formulas",
     "in_parts",
     "indicators",
+    "indices",
     "load_problems",
     "missing_rules",
     "missing_units",
@@ -111,10 +126,12 @@ __all__ = [
     "scenarios",
     "schedules",
     "scopes",
+    "scoring_formulas",
     "statistics",
     "summaries",
     "targets",
     "texts",
     "thresholds",
+    "unit_figures",
     "writers",
 ]
