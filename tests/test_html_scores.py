@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -178,3 +179,29 @@ def test_details_of_another_shape_give_no_breakdown_and_no_error(details: dict[s
     report = pr.Report(findings=(finding,), issues=(), as_of=ss.AS_OF, library_version="0")
     page = render_html(report, "en")
     assert 'id="scores"' not in page and 'data-code="X.1"' in page
+
+
+def test_the_command_line_report_names_the_index_groups_and_components(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    import composite_plugin as cp
+    from plan_rules import builtin, cli
+
+    registry = pr.load_registry(plugins=[cp.Plugin(), builtin], entry_points=False)
+    monkeypatch.setattr(cli, "load_registry", lambda strict=None: registry)
+    monkeypatch.delenv("PLAN_RULES_LANG", raising=False)
+    rows = [f"{o.indicator},{o.entity},{o.level},{o.period.label},{o.numerator},"
+            f"{o.denominator}" for o in ss.observations()]
+    (tmp_path / "figures.csv").write_text(
+        "indicator,entity,level,period,numerator,denominator\n" + "\n".join(rows) + "\n",
+        encoding="utf-8")
+    (tmp_path / "entities.csv").write_text("code,name,level,parent\n" + "".join(
+        f"{e.code},{e.name or ''},{e.level},{e.parent or ''}\n" for e in ss.communes(2)
+        if e.code != "c2"), encoding="utf-8")
+    code = cli.main(["evaluate", str(tmp_path), "--as-of", "2025-12-31", "--format", "html",
+                     "--lang", "en"])
+    page, err = capsys.readouterr()
+    assert code in (0, 1), err
+    part = article(page, "SQ.IDX.communes")
+    assert 'title="Submitted online 7.5 / 10"' in part
+    assert widths(unit_row(part, "c1")) == ss.C1_WIDTHS
