@@ -4,6 +4,7 @@ numbers in words a screen reader gets, every name escaped, and a bounded number 
 
 from __future__ import annotations
 
+import json
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -205,3 +206,21 @@ def test_the_command_line_report_names_the_index_groups_and_components(
     part = article(page, "SQ.IDX.communes")
     assert 'title="Submitted online 7.5 / 10"' in part
     assert widths(unit_row(part, "c1")) == ss.C1_WIDTHS
+
+
+def test_numbers_no_score_can_be_in_a_report_file_are_shown_as_none() -> None:
+    report, cat = ss.report()
+    data = json.loads(report.to_json())
+    finding = next(f for f in data["findings"] if f["code"] == "SQ.IDX.communes")
+    c1 = next(u for u in finding["details"]["units"] if u["entity"] == "c1")
+    c1["score"] = {"$fraction": "1e5000"}  # more digits than Python turns into text
+    c1["groups"][0]["components"][0]["points"] = {"$fraction": "-1e5000"}
+    rank = next(f for f in data["findings"] if f["code"] == "SQ.IDX.rank")
+    rank["details"]["ranking"][0]["rank"] = True
+    again = pr.Report.from_json(json.dumps(data))
+    page = render_html(again, "en", catalogue=cat)
+    row = unit_row(article(page, "SQ.IDX.communes"), "c1")
+    assert '<td class="num">- / 30</td>' in row and "Submitted online - / 10" in row
+    assert widths(row)["SQ.IDX.online.submitted"] == "0.00%"
+    assert "Not ranked" not in page and "not ranked" in unit_row(article(page, "SQ.IDX.rank"),
+                                                                 "hp")

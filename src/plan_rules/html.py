@@ -349,18 +349,20 @@ def _width(share: int) -> str:
     return f"{share // 100}.{share % 100:02d}%"
 
 
+#: A number of a breakdown with more bits than this in its numerator or denominator is no
+#: number a score can be (a report read from a file may hold anything): it is shown as none.
+_MAX_BITS = 4096
+
+
 def _exact_or_none(x: object) -> Fraction | None:
-    """A number of a finding's details (a Fraction or int; text from an older report)."""
-    if isinstance(x, bool):
+    """A number of a finding's details: an int or a Fraction, as evaluating gives them and
+    the JSON report reads them back, within :data:`_MAX_BITS`; anything else is none."""
+    if isinstance(x, bool) or not isinstance(x, int | Fraction):
         return None
-    if isinstance(x, int | Fraction):
-        return Fraction(x)
-    if isinstance(x, str):
-        try:
-            return Fraction(x)
-        except (ValueError, ZeroDivisionError):
-            return None
-    return None
+    f = Fraction(x)
+    if max(f.numerator.bit_length(), f.denominator.bit_length()) > _MAX_BITS:
+        return None
+    return f
 
 
 @attrs.frozen
@@ -498,16 +500,17 @@ def _breakdown(f: Finding, units: Sequence[_Unit], cat: Catalogue, lang: str) ->
     names = _names(index, lang)
     results = {e.entity: e for e in f.entities}
     ranking = f.details.get("ranking")
-    ranks = {str(r.get("entity")): r.get("rank") for r in ranking
-             if isinstance(r, Mapping)} if isinstance(ranking, list | tuple) else None
+    ranks: dict[str, int] | None = None
+    if isinstance(ranking, list | tuple):
+        ranks = {str(r.get("entity")): r["rank"] for r in ranking if isinstance(r, Mapping)
+                 and isinstance(r.get("rank"), int) and not isinstance(r["rank"], bool)}
     if ranks is None:
         ordered = sorted(units, key=lambda u: (u.score is None, u.score or 0, u.entity))
         note = label("lowest_first", lang)
     else:
         def place(u: _Unit) -> tuple[bool, bool, int, str]:
-            r = ranks.get(u.entity)
-            return (u.entity not in results, not isinstance(r, int), r if isinstance(r, int)
-                    else 0, u.entity)
+            r = ranks.get(u.entity) if ranks is not None else None
+            return (u.entity not in results, r is None, r or 0, u.entity)
         ordered = sorted(units, key=place)
         note = label("scope_first", lang)
     shown = ordered[:BREAKDOWN_LIMIT]
@@ -521,7 +524,7 @@ def _breakdown(f: Finding, units: Sequence[_Unit], cat: Catalogue, lang: str) ->
         verdict = _e(verdict_words(e.verdict).get(lang)) if e is not None else ""
         if ranks is not None:
             r = ranks.get(u.entity)
-            place_text = (f"{label('rank', lang)} {r}" if isinstance(r, int)
+            place_text = (f"{label('rank', lang)} {r}" if r is not None
                           else label("not_ranked", lang))
             verdict = f"{verdict}<br>{_e(place_text)}" if verdict else _e(place_text)
         rows.append(f'<tr data-entity="{_e(u.entity)}"{style}><td>{who}</td>'
