@@ -224,3 +224,11 @@ def test_numbers_no_score_can_be_in_a_report_file_are_shown_as_none() -> None:
     assert widths(row)["SQ.IDX.online.submitted"] == "0.00%"
     assert "Not ranked" not in page and "not ranked" in unit_row(article(page, "SQ.IDX.rank"),
                                                                  "hp")
+
+
+def test_only_a_page_with_a_breakdown_carries_its_style(registry: pr.Registry) -> None:
+    import report_support as rs
+
+    assert ".sbar{" not in render_html(rs.report(registry), "en")
+    report, cat = ss.report()
+    assert ".sbar{" in render_html(report, "en", catalogue=cat)

@@ -97,6 +97,13 @@ th{background:var(--bg);white-space:nowrap}td.num,td.lvl{white-space:nowrap}
 td.num{text-align:right}
 .v{font-weight:600;color:var(--c);white-space:nowrap}
 .sev-error{color:var(--not_met);font-weight:600;white-space:nowrap}.sev-warning{color:var(--no_data)}
+footer{margin-top:40px;font-size:.8rem;color:var(--muted)}
+@media print{body{padding:0}details{display:block}.target{border-left-width:4px}}
+"""
+
+#: The style of the score breakdowns, added to a page that has one (so a report without a score
+#: target stays what it was).
+_SCORE_CSS = """
 .units td.sb{width:55%}
 .sbar{display:flex;height:16px;background:var(--bg);border:1px solid var(--line);
 border-radius:4px;overflow:hidden;margin:2px 0}
@@ -105,8 +112,6 @@ border-radius:4px;overflow:hidden;margin:2px 0}
 font-size:.8rem;display:flex;flex-wrap:wrap;gap:2px 16px}
 .sw{display:inline-block;width:.8em;height:.8em;margin:0 3px 0 8px;vertical-align:-1px}
 .more{font-size:.85rem;color:var(--muted)}
-footer{margin-top:40px;font-size:.8rem;color:var(--muted)}
-@media print{body{padding:0}details{display:block}.target{border-left-width:4px}}
 """
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -584,13 +589,15 @@ def render_html(report: Report, lang: str = "en", *, catalogue: Catalogue | None
         f'<section class="area" id="{_e(_area_anchor(key))}"><h2>{_e(titles[key])}</h2>'
         + "".join(_target(report, r, cat, lang) for r in area_rows) + "</section>"
         for key, area_rows in groups.items())
-    sections += _scores(report, cat, lang)
+    scores = _scores(report, cat, lang)
+    css = _CSS + _SCORE_CSS if scores else _CSS
+    sections += scores
     page_title = title(report, lang)
     return (
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-        f"<title>{_e(page_title)} — {report.as_of:%d/%m/%Y}</title><style>{_CSS}</style>"
+        f"<title>{_e(page_title)} — {report.as_of:%d/%m/%Y}</title><style>{css}</style>"
         f"</head><body><header><h1>{_e(page_title)}</h1>"
         f'<p class="sub">{_e(subtitle(report, lang))}</p></header>'
         f"{_summary(report, rows, titles, lang) if rows else ''}{sections}"
