@@ -92,3 +92,48 @@ def test_example_report_opens_in_chromium_without_errors(browser: Browser,
     assert sorted(page.evaluate(VISIBLE_CODES)) == sorted(
         f.code for f in report.target_findings())
     page.screenshot(tmp_path / "report.png")
+
+
+SEGMENTS = """(() => {
+    const row = document.querySelector('[data-score="SQ.IDX.communes"] tr[data-entity="c1"]');
+    const bar = row.querySelector('.sbar');
+    const inner = bar.clientWidth;
+    const box = bar.getBoundingClientRect();
+    const segs = [...bar.querySelectorAll('.seg')].map(s => {
+        const r = s.getBoundingClientRect();
+        return [s.dataset.component || 'rest', r.width / inner, r.left - box.left,
+                r.height];
+    });
+    return {segs, inner, label: bar.getAttribute('aria-label'),
+            subs: row.querySelector('.subs').innerText};
+})()"""
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_score_target_shows_each_units_points_as_a_stacked_bar_by_component(
+        browser: Browser, tmp_path: Path, lang: str) -> None:
+    import score_support as ss
+
+    report, cat = ss.report(n=3, hostile=True)
+    page = open_report(browser, tmp_path, report, lang, cat)
+    assert_clean(page, (tmp_path / f"report-{lang}.html").as_uri())
+    drawn = page.evaluate(SEGMENTS)
+    segs = drawn["segs"]
+    assert [s[0] for s in segs] == list(ss.C1_WIDTHS)
+    # each segment as wide as its points' share of the index maximum, side by side, the
+    # missing points last, and together exactly the bar
+    for (_, share, _, height), width in zip(segs, ss.C1_WIDTHS.values(), strict=True):
+        assert share == pytest.approx(float(width[:-1]) / 100, abs=0.003)
+        assert height > 0
+    assert sum(s[1] for s in segs) == pytest.approx(1, abs=0.002)
+    lefts = [s[2] for s in segs]
+    assert lefts == sorted(lefts)
+    words = {"en": ("24.69 / 30 points", "Handling 14 / 15"),
+             "vi": ("24,69 / 30 điểm", "Giải quyết 14 / 15")}[lang]
+    assert words[0] in drawn["label"] and words[1] in drawn["subs"]
+    # a hostile component, group or entity name is text on the page, never an element
+    assert page.evaluate("document.querySelectorAll('img, script').length") == 0
+    assert ss.HOSTILE in page.evaluate(
+        "document.querySelector('#scores').innerText")
+    assert page.evaluate("""document.querySelector(
+        '[data-component="SQ.IDX.online.digital"]').title""").startswith(ss.HOSTILE)

@@ -190,12 +190,14 @@ def _evaluate(args: argparse.Namespace, registry: Registry) -> tuple[Report, Cat
     if getattr(args, "workers", 0):
         report, entities = _evaluate_in_workers(args, registry)
         return report, Catalogue(indicators=registry.indicators, targets=registry.targets,
-                                 plans=registry.plans, entities={e.code: e for e in entities})
+                                 plans=registry.plans, entities={e.code: e for e in entities},
+                                 composites=registry.composites)
     observations, issues, entities = _read(args, registry)
     report = evaluate(observations, registry=registry, plans=args.plan, as_of=args.as_of,
                       entities=entities, issues=issues, max_issues=args.max_issues)
     return report, Catalogue(indicators=registry.indicators, targets=registry.targets,
-                             plans=registry.plans, entities={e.code: e for e in entities})
+                             plans=registry.plans, entities={e.code: e for e in entities},
+                             composites=registry.composites)
 
 
 def _evaluate_in_workers(args: argparse.Namespace,

@@ -22,6 +22,7 @@ from fractions import Fraction
 import attrs
 
 from .cells import neutralise, printable, spreadsheet_csv
+from .derive import Composite
 from .model import (
     Aggregation,
     Comparator,
@@ -69,13 +70,15 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class Catalogue:
-    """What writers describe findings with: the indicators (kind, unit, name) and the
-    entities (names) of the run. The JSON report does not need it; people do."""
+    """What writers describe findings with: the indicators (kind, unit, name), the
+    entities (names) and the composites (the names of an index's groups and components) of
+    the run. The JSON report does not need it; people do."""
 
     indicators: Mapping[str, Indicator] = attrs.field(factory=dict)
     entities: Mapping[str, Entity] = attrs.field(factory=dict)
     targets: Mapping[str, Target] = attrs.field(factory=dict)
     plans: Mapping[str, Plan] = attrs.field(factory=dict)
+    composites: Mapping[str, Composite] = attrs.field(factory=dict)
 
     def entity_name(self, code: str) -> str:
         """The entity's name, or its code when the name is not known."""
@@ -149,6 +152,24 @@ LABELS: Mapping[str, Text] = {k: Text(vi=vi, en=en) for k, (vi, en) in {
     "pooled": ("gộp: tổng tử số / tổng mẫu số", "pooled: ratio of sums"),
     "mean": ("trung bình các đơn vị", "mean of entities"),
     "reported": ("số liệu báo cáo của phạm vi", "as reported for the scope"),
+    # The breakdown of a score or rank target's units (the HTML report).
+    "breakdown": ("Điểm theo thành phần", "Score breakdown"),
+    "score": ("Điểm", "Score"),
+    "rank": ("Hạng", "Rank"),
+    "group": ("Nhóm", "Group"),
+    "component": ("Thành phần", "Component"),
+    "components": ("Các thành phần", "Components"),
+    "score_points": ("điểm", "points"),
+    "missing_points": ("Điểm còn thiếu", "Missing points"),
+    "no_figure": ("chưa có số liệu", "no figure"),
+    "not_ranked": ("không xếp hạng", "not ranked"),
+    "lowest_first": ("Đơn vị điểm thấp nhất trước.", "Lowest scores first."),
+    "scope_first": ("Đơn vị của chỉ tiêu trước, sau đó các đơn vị so sánh theo hạng.",
+                    "The target's units first, then its peers by rank."),
+    "more_units": ("và {n} đơn vị khác không hiển thị (tối đa {limit} đơn vị mỗi chỉ tiêu; "
+                   "đầy đủ trong báo cáo JSON)",
+                   "and {n} more units not shown (at most {limit} per target; all are in the "
+                   "JSON report)"),
 }.items()} | {
     # A data issue's severity by its code.
     severity: word.text for severity, word in SEVERITY_WORDS.items()

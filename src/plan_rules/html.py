@@ -7,6 +7,13 @@ checks and every data issue. No script, no external asset: inline CSS and plain 
 Content-Security-Policy that forbids loading anything, so the file can be mailed or archived and
 opens the same anywhere. Every value that came from a plugin or a data file goes through
 :func:`html.escape`.
+
+A score or rank target on a composite index gets its units' breakdowns: per unit a bar of one
+segment per component sized by its points out of the index's maximum, the components of a group
+side by side with the group's subtotal written under the bar, and the missing points left empty
+at the end; the bar's label, each segment's title and a table per unit say the same in numbers.
+At most :data:`BREAKDOWN_LIMIT` units are shown per target (a line counts the rest; the JSON
+report holds them all), so an index over thousands of units keeps the page readable.
 """
 
 from __future__ import annotations
@@ -15,8 +22,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from html import escape
 from pathlib import PurePath
+from typing import Any
+
+import attrs
 
 from .cells import printable
+from .composite import Index
 from .formats import (
     AreaKey,
     Catalogue,
@@ -33,12 +44,16 @@ from .formats import (
     title,
     verdict_counts,
 )
-from .model import Aggregation, EntityResult, Kind, Verdict
+from .model import Aggregation, EntityResult, Finding, Kind, Verdict
+from .numbers import format_number
 from .progress_view import progress_svg
 from .report import Report
 from .words import status_words, verdict_words
 
-__all__ = ["render_html"]
+__all__ = ["BREAKDOWN_LIMIT", "render_html", "shares"]
+
+#: The most units whose score breakdown a score or rank target shows in the HTML report.
+BREAKDOWN_LIMIT = 50
 
 _CSS = """
 :root{--met:#1a7f37;--not_met:#cf222e;--incomplete:#bc4c00;--no_data:#9a6700;
@@ -84,6 +99,19 @@ td.num{text-align:right}
 .sev-error{color:var(--not_met);font-weight:600;white-space:nowrap}.sev-warning{color:var(--no_data)}
 footer{margin-top:40px;font-size:.8rem;color:var(--muted)}
 @media print{body{padding:0}details{display:block}.target{border-left-width:4px}}
+"""
+
+#: The style of the score breakdowns, added to a page that has one (so a report without a score
+#: target stays what it was).
+_SCORE_CSS = """
+.units td.sb{width:55%}
+.sbar{display:flex;height:16px;background:var(--bg);border:1px solid var(--line);
+border-radius:4px;overflow:hidden;margin:2px 0}
+.seg{flex:none;height:100%;box-shadow:inset -1px 0 #fff}.seg.rest{box-shadow:none}
+.subs{font-size:.75rem;color:var(--muted)}.legend{list-style:none;padding:0;margin:6px 0;
+font-size:.8rem;display:flex;flex-wrap:wrap;gap:2px 16px}
+.sw{display:inline-block;width:.8em;height:.8em;margin:0 3px 0 8px;vertical-align:-1px}
+.more{font-size:.85rem;color:var(--muted)}
 """
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -304,6 +332,253 @@ def _footer(report: Report, lang: str) -> str:
             f"schema {_e(report.schema_version)}</p></footer>")
 
 
+# -- score breakdowns ------------------------------------------------------------------------
+
+
+def shares(parts: Sequence[Fraction], whole: Fraction) -> list[int]:
+    """Each of ``parts`` and then what is left of ``whole`` as hundredths of a percent of
+    ``whole``, summing to exactly 10000: each share rounded down, and the hundredths still
+    missing given to the largest remainders (the earlier part on a tie). A part that is 0
+    stays 0. ``whole`` must be above 0 and at least the sum of ``parts``, none negative."""
+    exact = [p * 10000 / whole for p in parts]
+    exact.append(10000 - sum(exact, Fraction(0)))
+    floors = [x.numerator // x.denominator for x in exact]
+    left = 10000 - sum(floors)
+    ahead = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in ahead[:left]:
+        floors[i] += 1
+    return floors
+
+
+def _width(share: int) -> str:
+    return f"{share // 100}.{share % 100:02d}%"
+
+
+#: A number of a breakdown with more bits than this in its numerator or denominator is no
+#: number a score can be (a report read from a file may hold anything): it is shown as none.
+_MAX_BITS = 4096
+
+
+def _exact_or_none(x: object) -> Fraction | None:
+    """A number of a finding's details: an int or a Fraction, as evaluating gives them and
+    the JSON report reads them back, within :data:`_MAX_BITS`; anything else is none."""
+    if isinstance(x, bool) or not isinstance(x, int | Fraction):
+        return None
+    f = Fraction(x)
+    if max(f.numerator.bit_length(), f.denominator.bit_length()) > _MAX_BITS:
+        return None
+    return f
+
+
+@attrs.frozen
+class _Part:
+    code: str
+    points: Fraction | None
+    maximum: Fraction | None
+
+
+@attrs.frozen
+class _Group:
+    code: str
+    points: Fraction | None
+    maximum: Fraction | None
+    parts: tuple[_Part, ...]
+
+
+@attrs.frozen
+class _Unit:
+    entity: str
+    score: Fraction | None
+    groups: tuple[_Group, ...]
+
+
+def _units(details: Mapping[str, Any]) -> list[_Unit] | None:
+    """The units of a score or rank finding's details, or None when they are not a breakdown
+    (a check of another kind, or details of a shape this writer does not know)."""
+    raw = details.get("units")
+    if not isinstance(raw, list | tuple) or not isinstance(details.get("index"), str):
+        return None
+    out = []
+    for u in raw:
+        if not isinstance(u, Mapping) or not isinstance(u.get("groups"), list | tuple):
+            return None
+        groups = []
+        for g in u["groups"]:
+            if not isinstance(g, Mapping) or not isinstance(g.get("components"), list | tuple):
+                return None
+            parts = tuple(_Part(str(c.get("code", "")), _exact_or_none(c.get("points")),
+                                _exact_or_none(c.get("maximum")))
+                          for c in g["components"] if isinstance(c, Mapping))
+            groups.append(_Group(str(g.get("code", "")), _exact_or_none(g.get("points")),
+                                 _exact_or_none(g.get("maximum")), parts))
+        out.append(_Unit(str(u.get("entity", "")), _exact_or_none(u.get("score")),
+                         tuple(groups)))
+    return out
+
+
+def _names(index: Index | None, lang: str) -> dict[str, str]:
+    """The names of an index's groups and components by code (none when it is not known)."""
+    if index is None:
+        return {}
+    out = {g.code: g.name.get(lang) for g in index.groups}
+    out.update({c.code: c.name.get(lang) for c in index.components})
+    return out
+
+
+#: A hue per group, in the order the index declares its groups; components of a group share
+#: it in shades. Text always says what colour shows.
+_HUES = (212, 28, 140, 280, 350, 48, 190, 100)
+
+
+def _colour(group: int, part: int, parts: int) -> str:
+    light = 32 + (40 * part // max(parts - 1, 1) if parts > 1 else 0)
+    return f"hsl({_HUES[group % len(_HUES)]} 62% {light}%)"
+
+
+def _pts(x: Fraction | None, lang: str) -> str:
+    return "-" if x is None else format_number(x, lang=lang)
+
+
+def _of(x: Fraction | None, top: Fraction | None, lang: str) -> str:
+    return f"{_pts(x, lang)} / {_pts(top, lang)}"
+
+
+def _short(p: _Part) -> Fraction | None:
+    return None if p.maximum is None else p.maximum - (p.points or 0)
+
+
+def _unit_bar(unit: _Unit, maximum: Fraction, names: Mapping[str, str], shown: str,
+              lang: str) -> str:
+    """A unit's stacked bar, its group subtotals and its table of components."""
+    parts = [(gi, pi, len(g.parts), g, p) for gi, g in enumerate(unit.groups)
+             for pi, p in enumerate(g.parts)]
+    points = [max(p.points or Fraction(0), Fraction(0)) for *_, p in parts]
+    got = sum(points, Fraction(0))
+    whole = max(maximum, got)
+    widths = shares(points, whole)
+    missing = whole - got
+    no_figure = label("no_figure", lang)
+    pts = label("score_points", lang)
+
+    def said(p: _Part) -> str:
+        name = names.get(p.code, p.code)
+        text = f"{name} {_of(p.points, p.maximum, lang)}"
+        return f"{text} ({no_figure})" if p.points is None else text
+
+    segs = []
+    for (gi, pi, n, g, p), w in zip(parts, widths, strict=False):
+        segs.append(f'<div class="seg" data-group="{_e(g.code)}" data-component="{_e(p.code)}" '
+                    f'data-points="{_e(p.points)}" style="width:{_width(w)};'
+                    f'background:{_colour(gi, pi, n)}" title="{_e(said(p))}"></div>')
+    missing_words = f"{label('missing_points', lang)}: {_pts(missing, lang)}"
+    segs.append(f'<div class="seg rest" data-points="{_e(missing)}" '
+                f'style="width:{_width(widths[-1])}" title="{_e(missing_words)}"></div>')
+    groups = [f"{names.get(g.code, g.code)} {_of(g.points, g.maximum, lang)}"
+              for g in unit.groups]
+    aria = (f"{shown}: {_of(unit.score, maximum, lang)} {pts}. "
+            + " ".join(f"{names.get(g.code, g.code)} {_of(g.points, g.maximum, lang)}: "
+                       f"{', '.join(said(p) for p in g.parts)}." for g in unit.groups)
+            + f" {missing_words}.")
+    head = "".join(f"<th>{_e(label(k, lang))}</th>" for k in
+                   ("group", "component", "score", "missing_points"))
+    rows = "".join(
+        f'<tr data-component="{_e(p.code)}"><td>{_e(names.get(g.code, g.code))}</td>'
+        f"<td>{_e(names.get(p.code, p.code))}</td>"
+        f'<td class="num">{_e(_of(p.points, p.maximum, lang))}'
+        f'{_e(f" ({no_figure})") if p.points is None else ""}</td>'
+        f'<td class="num">{_e(_pts(_short(p), lang))}</td></tr>'
+        for g in unit.groups for p in g.parts)
+    return (f'<div class="sbar" role="img" aria-label="{_e(aria)}">{"".join(segs)}</div>'
+            f'<div class="subs">{_e(" · ".join(groups))}</div>'
+            f"<details><summary>{_e(label('components', lang))} ({len(parts)})</summary>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></details>")
+
+
+def _breakdown(f: Finding, units: Sequence[_Unit], cat: Catalogue, lang: str) -> str:
+    """A score or rank finding's article: its verdict and message, a legend of the index's
+    groups and components, and each shown unit's bar."""
+    maximum = _exact_or_none(f.details.get("maximum"))
+    if maximum is None or maximum <= 0:
+        return ""
+    found = cat.composites.get(str(f.details["index"]))
+    index = found if isinstance(found, Index) else None
+    names = _names(index, lang)
+    results = {e.entity: e for e in f.entities}
+    ranking = f.details.get("ranking")
+    ranks: dict[str, int] | None = None
+    if isinstance(ranking, list | tuple):
+        ranks = {str(r.get("entity")): r["rank"] for r in ranking if isinstance(r, Mapping)
+                 and isinstance(r.get("rank"), int) and not isinstance(r["rank"], bool)}
+    if ranks is None:
+        ordered = sorted(units, key=lambda u: (u.score is None, u.score or 0, u.entity))
+        note = label("lowest_first", lang)
+    else:
+        def place(u: _Unit) -> tuple[bool, bool, int, str]:
+            r = ranks.get(u.entity) if ranks is not None else None
+            return (u.entity not in results, r is None, r or 0, u.entity)
+        ordered = sorted(units, key=place)
+        note = label("scope_first", lang)
+    shown = ordered[:BREAKDOWN_LIMIT]
+    rows = []
+    for u in shown:
+        name = cat.entity_name(u.entity)
+        who = _e(name) if name == u.entity else (
+            f'{_e(name)} <span class="code">{_e(u.entity)}</span>')
+        e = results.get(u.entity)
+        style = f' style="{_var(e.verdict)}"' if e is not None else ""
+        verdict = _e(verdict_words(e.verdict).get(lang)) if e is not None else ""
+        if ranks is not None:
+            r = ranks.get(u.entity)
+            place_text = (f"{label('rank', lang)} {r}" if r is not None
+                          else label("not_ranked", lang))
+            verdict = f"{verdict}<br>{_e(place_text)}" if verdict else _e(place_text)
+        rows.append(f'<tr data-entity="{_e(u.entity)}"{style}><td>{who}</td>'
+                    f'<td class="num">{_e(_of(u.score, maximum, lang))}</td>'
+                    f'<td class="v">{verdict}</td>'
+                    f'<td class="sb">{_unit_bar(u, maximum, names, name, lang)}</td></tr>')
+    more = ""
+    if len(ordered) > len(shown):
+        words = label("more_units", lang).format(n=len(ordered) - len(shown),
+                                                 limit=BREAKDOWN_LIMIT)
+        more = f'<p class="more" data-more="{len(ordered) - len(shown)}">{_e(words)}</p>'
+    legend = ""
+    if units:
+        first = units[0]
+        items = []
+        for gi, g in enumerate(first.groups):
+            swatches = "".join(
+                f'<span class="sw" style="background:{_colour(gi, pi, len(g.parts))}">'
+                f"</span>{_e(names.get(p.code, p.code))} ({_e(_pts(p.maximum, lang))})"
+                for pi, p in enumerate(g.parts))
+            items.append(f"<li><b>{_e(names.get(g.code, g.code))}</b> "
+                         f"({_e(_pts(g.maximum, lang))}){swatches}</li>")
+        legend = f'<ul class="legend">{"".join(items)}</ul>'
+    head = "".join(f"<th>{_e(label(k, lang))}</th>" for k in
+                   ("entity", "score", "verdict", "breakdown"))
+    title_text = index.name.get(lang) if index is not None else str(f.details["index"])
+    return (f'<article class="target score" id="{_e(_anchor(f.code, "s-"))}" '
+            f'data-score="{_e(f.code)}" data-verdict="{_e(f.verdict.value)}" '
+            f'style="{_var(f.verdict)}"><header><span class="badge">'
+            f'{_e(verdict_words(f.verdict).get(lang))}</span><h3 class="name">'
+            f'{_e(title_text)}</h3><span class="code">{_e(f.code)}</span></header>'
+            f'<p class="msg">{_e(f.message.get(lang))}</p>{legend}'
+            f'<p class="sub">{_e(note)}</p><table class="units"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>{more}</article>")
+
+
+def _scores(report: Report, cat: Catalogue, lang: str) -> str:
+    """The breakdowns of every score and rank target, in code order."""
+    articles = []
+    for f in report.check_findings():
+        units = _units(f.details)
+        if units is not None:
+            articles.append(_breakdown(f, units, cat, lang))
+    if not any(articles):
+        return ""
+    return (f'<section id="scores"><h2>{_e(label("breakdown", lang))}</h2>'
+            f'{"".join(articles)}</section>')
+
+
 def render_html(report: Report, lang: str = "en", *, catalogue: Catalogue | None = None) -> str:
     """The report as one self-contained HTML page in ``lang`` (``vi`` or ``en``)."""
     cat = current(catalogue)
@@ -314,12 +589,15 @@ def render_html(report: Report, lang: str = "en", *, catalogue: Catalogue | None
         f'<section class="area" id="{_e(_area_anchor(key))}"><h2>{_e(titles[key])}</h2>'
         + "".join(_target(report, r, cat, lang) for r in area_rows) + "</section>"
         for key, area_rows in groups.items())
+    scores = _scores(report, cat, lang)
+    css = _CSS + _SCORE_CSS if scores else _CSS
+    sections += scores
     page_title = title(report, lang)
     return (
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-        f"<title>{_e(page_title)} — {report.as_of:%d/%m/%Y}</title><style>{_CSS}</style>"
+        f"<title>{_e(page_title)} — {report.as_of:%d/%m/%Y}</title><style>{css}</style>"
         f"</head><body><header><h1>{_e(page_title)}</h1>"
         f'<p class="sub">{_e(subtitle(report, lang))}</p></header>'
         f"{_summary(report, rows, titles, lang) if rows else ''}{sections}"
