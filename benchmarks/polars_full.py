@@ -750,7 +750,7 @@ def _histories(pl: Any, prep: dict[str, Any], jobs: Sequence[Job],
         schedule = target.schedule or DEFAULT_SCHEDULE
         for b in sorted({schedule.period_end(e) for e in ends}):
             w = pr_window.opening(target, b)
-            if b < limit and isinstance(w, pr.Period):
+            if b < limit and isinstance(w, pr_window.Period):
                 cuts.append((t, (target, w, b), False))
     points: dict[int, dict[date, str]] = {}
     cited: dict[int, list[int]] = {}
