@@ -585,8 +585,9 @@ def _roll_up(pl: Any, prep: Mapping[str, Any], combined: Any, pairs: Any,
     head_of = (others.select("t", "eid").join(ancestors.lazy(), on="eid")
                .join(lacking.rename({"eid": "anc"}), on=["t", "anc"], how="semi")
                .group_by("t", "eid").agg(head=pl.col("anc").sort_by("depth").first()))
+    # Collected once: the coverage reads it five times.
     parts = (others.join(head_of, on=["t", "eid"], how="inner")
-             .join(n_scope, on="t", how="left"))
+             .join(n_scope, on="t", how="left").collect().lazy())
     alone = parts.filter(pl.col("n_scope") == 1).drop("head", "n_scope")
     unplaced = (others.join(n_scope, on="t", how="anti")
                 .join(own.select("t").unique(), on="t", how="anti"))
