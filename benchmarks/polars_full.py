@@ -723,6 +723,7 @@ def _histories(pl: Any, prep: dict[str, Any], jobs: Sequence[Job],
 
     Every (target, cut-off) and (target, year) pair is evaluated at once, as a job of its own.
     """
+    from plan_rules import Period
     from plan_rules import window as pr_window
     from plan_rules.schedule import DEFAULT_SCHEDULE
 
@@ -751,7 +752,7 @@ def _histories(pl: Any, prep: dict[str, Any], jobs: Sequence[Job],
         schedule = target.schedule or DEFAULT_SCHEDULE
         for b in sorted({schedule.period_end(e) for e in ends}):
             w = pr_window.opening(target, b)
-            if b < limit and isinstance(w, pr_window.Period):
+            if b < limit and isinstance(w, Period):
                 cuts.append((t, (target, w, b), False))
     points: dict[int, dict[date, str]] = {}
     cited: dict[int, list[int]] = {}
@@ -969,7 +970,7 @@ def _finish(target: Any, kind: str, stat: Mapping[str, Any] | None,
             return True
         if strategy == "require_all":
             return False
-        return reported * k.denominator >= k.numerator * expected
+        return bool(reported * k.denominator >= k.numerator * expected)
 
     absent_n = m_no_data + m_invalid
     short = bool(n_combined) and not allows(n_combined, n_combined + absent_n)
@@ -1004,10 +1005,11 @@ def _finish(target: Any, kind: str, stat: Mapping[str, Any] | None,
         if observed is None:
             verdict = ("not_applicable" if excluded and not n_combined and not m_no_data
                        else "no_data")
-        elif short and not derived:
-            verdict = "incomplete"
-        elif derived and rolled is not None and rolled["reported"] \
-                and not allows(rolled["reported"], rolled["expected"]):
+        elif (short and not derived) or (
+                derived and rolled is not None and rolled["reported"]
+                and not allows(rolled["reported"], rolled["expected"])):
+            # Too few units reported for the rule: of the scope's units, or (rolled up) of
+            # the units under the scope units.
             verdict = "incomplete"
         else:
             verdict = "met" if _holds(op, observed, threshold) else "not_met"
