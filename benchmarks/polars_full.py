@@ -2,43 +2,59 @@
 
 ``evaluate`` computes, for every target of the registry, what ``plan-rules evaluate FILE
 --entities ENT --as-of DATE -f json`` reports for it: the window (the target's measurement
-period cut at the as-of date; ``not_applicable`` before the target's validity), per unit the
+period cut at the as-of date, or at its last valid day for a closed target; ``not_applicable``
+before the target's validity or when it is valid on no day of its window), per unit the
 combined figure (flow: numerators and denominators summed over the unit's periods inside the
 window; stock and milestone: the latest snapshot, the older ones set aside as history), the
-unit's verdict, gap and gap in units; then per target the statistics beside the one its
-aggregation uses (each / pooled / mean / reported, the province-wide figure derived from the
-units when the province gave none), the verdict by integer cross-multiplication, the gap and
-the gap in units. ``compare`` holds that output to the report field by field and names the
-first field that differs.
+unit's verdict, gap and gap in units; for a ``reported`` target, each scope unit that gave no
+figure of its own rolled up from the units under it in the entity tree (a rate: the summed
+counts; a count: the sum; a milestone: done when every unit is), one result per scope unit
+(each province of a national file from its own units); then per target the statistics beside
+the one its aggregation uses (each / pooled / mean / reported), the coverage (the units
+expected, those that reported, those that sent nothing, under the target's rule for missing
+units), the verdict (``incomplete`` where too few units reported for the rule) by integer
+cross-multiplication, the gap and the gap in units. ``compare`` holds that output to the
+report field by field and names the first field that differs.
 
 The work is polars, in a few materialised steps: one ``collect`` reads the CSV (the read
-stage) and maps every text to an integer id; a lazy plan joins every row with the targets of
-its indicator, the flags of its period and its (target, unit) scope and is collected once;
-the per-(target, unit) grouping is collected once; one ``collect_all`` makes every
-aggregate from it. Python works only on what is small: the
-dozen distinct period labels are parsed by ``plan_rules.periods.Period`` and each target's flags
-per period are computed with the target's own methods; the distinct value texts of counts and
-milestones are read once; and the finishing step per target (45 rows) turns sums into exact
-fractions. Three statistics need exact arithmetic that int64 columns cannot hold and are
-finished in Python on aggregated rows: the **mean** of unit rates (polars sums the numerators
-per distinct denominator, Python adds those few thousand fractions over their lcm, as
-``plan_rules.aggregation.mean`` does), the **minimum and maximum** (polars keeps the units
-whose float rate is within 1e-9, relative, of the float extreme, Python picks the exact one
-among them), and the reduction of each unit's fractions to lowest terms (``numpy.gcd`` on the
-collected columns). Every other number is int64 in polars; ``evaluate`` asserts that the
-largest sum and cross-product it can form stays below 2**62, so nothing overflows.
+stage) and maps every text to an integer id; then ``_core`` evaluates a list of *jobs* — a
+target over a window as of a date — at once: a lazy plan joins every row with the jobs of
+its indicator, the flags of its period and its (job, unit) scope and is collected once (the
+select stage); the per-(job, unit) grouping is collected once (combine); ``_roll_up`` groups
+the units outside a ``reported`` job's scope under their nearest ancestor among its scope
+units (an ancestor frame of the entity tree, built once by self-joins) and rolls each group
+into one figure; and one ``collect_all`` makes every aggregate and coverage from that. A
+plan per territory (per province) is one more key of the same grouping: a job per (target,
+territory), its scope pairs those of the units under the territory in the ancestor frame.
+
+Python works only on what is small: the dozen distinct period labels are parsed by
+``plan_rules.periods.Period`` and each job's flags per period are computed with the target's
+own methods (``plan_rules.window.opening`` and ``closure`` give its window and whether it is
+closed); the distinct value texts of counts and milestones are read once; and the finishing
+step per job turns sums into exact fractions. Three statistics need exact arithmetic that
+int64 columns cannot hold and are finished in Python on aggregated rows: the **mean** of
+unit rates (polars sums the numerators per distinct denominator, Python adds those few
+thousand fractions over their lcm, as ``plan_rules.aggregation.mean`` does), the **minimum
+and maximum** (polars keeps the units whose float rate is within 1e-9, relative, of the
+float extreme, Python picks the exact one among them), and the reduction of each unit's
+fractions to lowest terms (``numpy.gcd`` on the collected columns). Every other number is
+int64 in polars; ``evaluate`` asserts that the largest sum and cross-product it can form
+stays below 2**62, so nothing overflows.
 
 What it does not model it refuses (``Unmodelled``) instead of guessing: rows that would be data
 issues (unknown indicator or unit, level mismatch, numerator above denominator, percentages
 for rates, counts for counts or milestones, a milestone done without evidence, a duplicate),
-units not in the entities file, and periods that overlap one another (flows add up only over
-periods that do not).
+units not in the entities file, periods that overlap one another (flows add up only over
+periods that do not), an entity tree that changes with the date (a code on several rows, a
+parent with dates of validity) or is cyclic, and a plan whose territory the entities file
+describes (scopes and figures kept within it).
 
-Each target's ``history`` is reproduced too: the statistic at the end of each earlier
-reporting period of its schedule in which its figures ended (quarter ends by default), then its
-latest figure. Every (target, cut-off) pair is one more job of the same plan, all evaluated
-in one more ``collect_all``. Not reproduced yet: messages, progress assessments, data issues,
-the plugins' checks.
+Each target's ``history`` is reproduced too: the statistic over each year before its window
+that holds figures of its indicator (at most ``HISTORY_YEARS`` back), at the end of each
+earlier reporting period of its schedule in which its figures ended (quarter ends by
+default), then its latest figure. Every (target, cut-off) and (target, year) pair is one more
+job, all evaluated in one more ``_core``. Not reproduced yet: messages, progress assessments,
+data issues, the plugins' checks.
 """
 
 from __future__ import annotations
@@ -171,6 +187,11 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
     except pl.exceptions.ComputeError as exc:
         raise Unmodelled(f"a count that is not a plain whole number: {exc}") from exc
     entity_frame = _entities(pl, entities_file)
+    described = set(entity_frame["entity"].to_list())
+    kept = sorted(code for code, plan in registry.plans.items() if plan.territory in described)
+    if kept:
+        raise Unmodelled(f"the entities file describes the territory of plan "
+                         f"{', '.join(kept)} (scopes and figures kept within it)")
 
     # -- the small dictionaries, in Python: a dozen periods, a few hundred value texts ----
     distinct = df.select(pl.col("period").unique().cast(pl.String)).to_series().to_list()
