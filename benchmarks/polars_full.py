@@ -639,8 +639,9 @@ def _roll_up(pl: Any, prep: Mapping[str, Any], combined: Any, pairs: Any,
                     .agg(derived_from=pl.struct("head_code", "units")))
     derived = (pl.concat([parts.select("t"), unplaced.select("t")]).unique()
                .join(derived_from, on="t", how="left"))
-    return {"combined": result.collect(), "derived": derived,
-            "coverage": _coverage(pl, prep, parts, scope, pairs, result)}
+    made = result.collect()
+    return {"combined": made, "derived": derived,
+            "coverage": _coverage(pl, prep, parts, scope, pairs, made.lazy())}
 
 
 def _coverage(pl: Any, prep: Mapping[str, Any], parts: Any, scope: Any, pairs: Any,
@@ -669,7 +670,9 @@ def _coverage(pl: Any, prep: Mapping[str, Any], parts: Any, scope: Any, pairs: A
               .join(heads, on=["t", "anc"], how="semi")
               .group_by("t", "eid", "e_level").agg(head=pl.col("anc").sort_by("depth").first())
               .join(levels, on=["t", "head", "e_level"], how="semi")
-              .select("t", "head", "eid"))
+              .select("t", "head", "eid")
+              # Collected once: read four times below.
+              .collect().lazy())
     above_given = (given.join(ancestors, on="eid").select("t", "head", eid="anc"))
     covered = pl.concat([
         placed.join(given, on=["t", "head", "eid"], how="semi"),
