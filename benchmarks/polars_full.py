@@ -351,7 +351,8 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
                            "excluded": excl_of.get(j, []), "history": hist_list})
 
     codes = pl.DataFrame({"t": list(range(len(jobs))),
-                          "target": [job[0].code for job in jobs]})
+                          "target": [job[0].code for job in jobs]},
+                         schema={"t": pl.Int64, "target": pl.String})
     entity_lines = (res.join(codes, on="t", how="left").sort("t", "rank", "entity").select(
         record=pl.lit("entity"), target="target", entity="entity", level="e_level",
         verdict="verdict", observed="observed", numerator="numerator",
