@@ -467,10 +467,12 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
         okey=pl.col("p_rank") * key_base + pl.col("pos"))
         .filter(pl.col("used") | pl.col("excluded"))
         .select("t", "eid", "pos", "okey", "p_end", "numerator", "denominator", "val",
-                "in_scope", "used", "excluded")
-        # In period order, then position: each unit's figures come out in series order.
-        .sort("okey")
-        .collect())
+                "in_scope", "used", "excluded"))
+    if full:
+        # In period order, then position: each unit's figures come out in series order (a
+        # point of a history lists none, so its rows stay as they come).
+        x = x.sort("okey")
+    x = x.collect()
 
     # -- combine: per (job, unit) ----------------------------------------------------------
     last = pl.col("p_end").arg_max()
