@@ -46,7 +46,7 @@ needs_polars = pytest.mark.skipif(importlib.util.find_spec("polars") is None,
                                   reason="polars is not installed (benchmarks only)")
 
 RATES = ("HY25.IIT.1", "HY25.IIT.2", "HY25.INF.1", "HY25.PS.9", "HY25.SEC.1", "HY25.PS.2",
-         "HY25.DE.1", "HY25.PS.3")
+         "HY25.DE.1", "HY25.PS.3", "HY25.PS.6")
 #: Units that come and go: a district that ends on 30 June 2025, a commune from 1 July, a
 #: department that ends on 30 September, a commune with no figures; groups in each separator.
 ENTITIES = (
@@ -60,16 +60,18 @@ ENTITIES = (
 )
 
 
-def _edge_files(folder: Path) -> tuple[Path, Path]:
+def _edge_files(folder: Path, parents: bool = False) -> tuple[Path, Path]:
     """A small file with every case the national one lacks: units valid only part of the
-    year, a zero denominator, a province giving its own rate, a count and milestones."""
+    year, a zero denominator, a province giving its own rate, a count and milestones; with
+    ``parents``, each unit under its province (rolled up into it, one silent)."""
     rng = random.Random(7)
     entities = folder / "edge-entities.csv"
     with entities.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(("code", "name", "level", "groups", "parent", "valid_from", "valid_to"))
         for code, level, groups, start, end in ENTITIES:
-            out.writerow((code, code, level, groups, "", start, end))
+            parent = code[:3] if parents and level != "province" else ""
+            out.writerow((code, code, level, groups, parent, start, end))
     rows: list[tuple[object, ...]] = []
     for month in range(1, 13):
         period = f"{month:02d}/2025"
@@ -128,6 +130,22 @@ def test_polars_job_equals_the_report_as_units_come_and_go(tmp_path: Path, as_of
     when = date.fromisoformat(as_of)
     out = pf.evaluate(figures, entities, pr.load_registry(), as_of=when)
     assert pf.compare(_report(figures, entities, when), out) == []
+
+
+@needs_polars
+@pytest.mark.parametrize("as_of", ["2025-12-31", "2025-06-30", "2025-05-15"])
+def test_polars_job_equals_the_report_with_units_rolled_up_into_their_province(
+        tmp_path: Path, as_of: str) -> None:
+    import plan_rules as pr
+
+    pf = _polars_full()
+    figures, entities = _edge_files(tmp_path, parents=True)
+    when = date.fromisoformat(as_of)
+    report = _report(figures, entities, when)
+    rolled = next(f for f in report["findings"] if f["code"] == "HY25.PS.3.province")
+    assert rolled["details"]["derived_from"]["p00"]  # the case is there to be compared
+    assert pf.compare(report, pf.evaluate(figures, entities, pr.load_registry(),
+                                          as_of=when)) == []
 
 
 @needs_polars

@@ -105,3 +105,19 @@ def test_a_province_with_no_figure_of_its_own_or_its_units_is_named_missing(
     assert f.coverage is not None
     assert [m.code for m in f.coverage.missing] == ["p2"]
     assert (f.coverage.expected, f.coverage.reported) == (4, 3)
+
+
+def test_an_earlier_point_with_a_silent_unit_is_incomplete_and_not_in_the_history(
+        reg: pr.Registry) -> None:
+    # As of 31/3 the figure is incomplete (x3 sent nothing); the history as of 31/12 must
+    # not take a point from that cut-off that the target as of 31/3 would not give.
+    figures = [obs("x1", 10, 10, "Q1/2025"), obs("x2", 10, 10, "Q1/2025")]
+    as_of_march = pr.evaluate(figures, registry=reg, as_of=date(2025, 3, 31),
+                              entities=[PROVINCE, *COMMUNES]).finding("R.all")
+    assert as_of_march.verdict is V.INCOMPLETE
+    f = finding(reg, "R.all", figures)
+    assert f.verdict is V.INCOMPLETE
+    assert f.history == ()
+    # The same figures under a rule that skips missing units are judged at each point.
+    half = finding(reg, "R.half", figures)
+    assert [(p.on, p.value) for p in half.history] == [(date(2025, 3, 31), 1)]
