@@ -63,7 +63,7 @@ def evaluate(observations: list[Observation]) -> plan_rules.Report:
 
 def units(report: plan_rules.Report) -> dict[str, dict[str, Any]]:
     """Each unit's breakdown on the index, by unit code."""
-    return {u["entity"]: u for u in report.finding("EX26.SQI.commune").details["units"]}
+    return {u["entity"]: u for u in report.finding("EX26.SQI.80").details["units"]}
 
 
 def points(report: plan_rules.Report, unit: Entity) -> dict[str, Fraction | None]:
@@ -89,7 +89,7 @@ def score(report: plan_rules.Report, unit: Entity) -> Fraction | None:
 
 def test_the_index_and_its_targets_load_from_the_installed_plugin() -> None:
     assert {c.code: c.plugin for c in REGISTRY.composites.values()} == {
-        "EX26.SQI": PLUGIN, "EX26.SQI.commune": PLUGIN, "EX26.SQI.pilot": PLUGIN}
+        "EX26.SQI": PLUGIN, "EX26.SQI.80": PLUGIN, "EX26.SQI.pilot": PLUGIN}
     assert [p for p in REGISTRY.problems if p.plugin == PLUGIN] == []
 
 
@@ -117,7 +117,7 @@ def test_an_index_whose_points_do_not_add_up_is_refused_naming_the_plugin() -> N
     refused = {p.code: p.message for p in loaded.registry.problems if p.plugin == "broken-index"}
     assert "not its maximum 90" in refused["EX26.SQI"]
     # What reads the refused index goes with it.
-    assert {"EX26.SQI.commune", "EX26.SQI.pilot"} <= set(refused)
+    assert {"EX26.SQI.80", "EX26.SQI.pilot"} <= set(refused)
     assert loaded.registry.composites == {}
 
 
@@ -300,7 +300,7 @@ def test_the_sample_communes_score_exactly_what_the_tutorial_shows() -> None:
         # 20 × 66% / 75% + 20 × 20% / 50% + 30 + 30
         "xa-song-cau": Fraction(428, 5),
     }
-    target = report.finding("EX26.SQI.commune")
+    target = report.finding("EX26.SQI.80")
     assert (target.verdict, target.observed, target.gap) == (
         Verdict.NOT_MET, Fraction(209, 3), Fraction(31, 3))
     assert [(e.entity, e.verdict) for e in target.entities] == [

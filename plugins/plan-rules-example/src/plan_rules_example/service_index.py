@@ -115,7 +115,7 @@ INDEX = Index(
     ],
 )
 
-SCORE = ScoreTarget(code="EX26.SQI.commune", index="EX26.SQI", threshold=80,
+SCORE = ScoreTarget(code="EX26.SQI.80", index="EX26.SQI", threshold=80,
                     scope=Scope(level="commune"), deadline=DEADLINE,
                     name=Text(vi="từng xã", en="every commune"))
 
