@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.metadata
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,9 @@ def test_the_example_figures_evaluate_with_every_plugin_loaded() -> None:
                                  as_of=date(2026, 12, 31))
     assert report.finding("EX26.PS.1.province").verdict is plan_rules.Verdict.MET
     assert report.finding("EX26.DATA.C1").plugin == PLUGIN
+    # The example's score index, beside the bundled plans: 69⅔ points, the lowest commune.
+    assert report.finding("EX26.SQI.80").observed == Fraction(209, 3)
+    assert report.finding("EX26.SQI.pilot").verdict is plan_rules.Verdict.MET
 
 
 def test_the_example_plan_alone_is_evaluated_with_the_built_in_text_writer(

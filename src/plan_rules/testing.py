@@ -467,8 +467,9 @@ def _settings(max_examples: int) -> settings:
 
 
 def _alone(p: PluginUnderTest, check: Check) -> Registry:
-    """The registry with one check and no targets: only the check's findings come out."""
-    return attrs.evolve(p.registry, targets={}, checks={check.code: check})
+    """The registry with one check and no targets, score or rank targets: only the check's
+    findings come out."""
+    return attrs.evolve(p.registry, targets={}, checks={check.code: check}, composites={})
 
 
 def _findings(registry: Registry, scenario: strategies.Scenario) -> list[Finding]:

@@ -126,4 +126,6 @@ def test_the_sample_data_gives_the_verdicts_the_tutorial_shows() -> None:
         "EX26.GOV.1.province": "met",
         "EX26.GOV.2.commune": "not_met",
         "EX26.DATA.C1": "not_met",
+        "EX26.SQI.80": "not_met",
+        "EX26.SQI.pilot": "met",
     }
