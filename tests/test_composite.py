@@ -283,6 +283,12 @@ def test_a_rank_target_ranks_the_peers_within_its_territory() -> None:
     assert (finding.verdict, finding.observed) == (pr.Verdict.MET, 2)
 
 
+def test_a_rank_target_names_its_level_in_words_in_each_language() -> None:
+    message = evaluate(provinces()).finding("SQ.IDX.rank").message
+    assert "(cấp tỉnh thuộc" in message.vi and "province" not in message.vi
+    assert "(province within" in message.en
+
+
 def test_a_unit_that_ceased_before_the_as_of_date_is_not_ranked() -> None:
     finding = evaluate(provinces()).finding("SQ.IDX.rank")
     assert "tb" not in [r["entity"] for r in finding.details["ranking"]]

@@ -61,7 +61,7 @@ from .model import (
 from .numbers import format_number
 from .periods import Period
 from .window import Series, opening, select
-from .words import COVERAGE_WORDS, MISSING_COMPONENT_WORDS, SCORE_WORDS
+from .words import COVERAGE_WORDS, MISSING_COMPONENT_WORDS, SCORE_WORDS, level_words
 
 __all__ = [
     "Component",
@@ -953,8 +953,9 @@ def _rank_message(t: RankTarget, scores: _Scores, verdict: Verdict,
         head = f"{index.name.get(lang)} — {t.name.get(lang) if t.name else t.scope.describe()}"
         ranks = ", ".join(f"{r.entity} {'hạng' if vi else 'rank'} {_pts(r.observed, lang)}"
                           for r in results if r.observed is not None)
-        want = (f"trong {t.at_most} đơn vị đứng đầu của {n} ({t.level}, {t.territory})" if vi
-                else f"in the top {t.at_most} of {n} ({t.level} within {t.territory})")
+        level = level_words(t.level).get(lang)
+        want = (f"trong {t.at_most} đơn vị đứng đầu của {n} (cấp {level} thuộc {t.territory})"
+                if vi else f"in the top {t.at_most} of {n} ({level} within {t.territory})")
         line = f"{head}: {ranks or SCORE_WORDS['unranked'].text.get(lang)}; " \
                f"{'yêu cầu' if vi else 'requires'} {want}"
         if lacking:
