@@ -108,7 +108,7 @@ def test_a_component_without_a_figure_is_said_and_takes_no_width() -> None:
     row = unit_row(part, "c3")
     assert widths(row)["SQ.IDX.handling.satisfied"] == "0.00%"
     assert "Satisfied - / 5 (no figure)" in row
-    assert '<td class="num">- / 30</td><td class="v">no data</td>' in row
+    assert '<td class="num">- / 30</td><td class="v">incomplete</td>' in row
 
 
 def test_a_rank_target_shows_its_own_units_first_then_the_peers_by_rank() -> None:
@@ -232,3 +232,38 @@ def test_only_a_page_with_a_breakdown_carries_its_style(registry: pr.Registry) -
     assert ".sbar{" not in render_html(rs.report(registry), "en")
     report, cat = ss.report()
     assert ".sbar{" in render_html(report, "en", catalogue=cat)
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "Re-weighted: {p} / {m} points of the components with a figure, scaled to {s} / 30"),
+    ("vi", "Tính lại tỷ trọng: {p} / {m} điểm của các thành phần có số liệu, quy đổi thành "
+           "{s} / 30"),
+])
+def test_a_reweighted_score_says_how_it_was_scaled_from_the_points_shown(
+        lang: str, words: str) -> None:
+    import attrs
+
+    import composite_plugin as cp
+    from plan_rules.numbers import format_number
+
+    reg = cp.registry([cp.DIGITAL, attrs.evolve(cp.INDEX, missing="reweight"), cp.SCORE,
+                       cp.RANK])
+    entities = ss.communes(3)
+    report = pr.evaluate(ss.observations(3), registry=reg, as_of=ss.AS_OF, entities=entities)
+    cat = pr.formats.Catalogue(indicators=reg.indicators, targets=reg.targets,
+                               plans=reg.plans, composites=reg.composites,
+                               entities={e.code: e for e in entities})
+    finding = report.finding("SQ.IDX.communes")
+    c3 = next(u for u in finding.details["units"] if u["entity"] == "c3")
+    basis = c3["reweighted"]
+    assert basis is not None and basis["maximum"] < 30  # c3 has no satisfaction figure
+    assert c3["score"] == basis["points"] * 30 / basis["maximum"]
+    row = unit_row(article(render_html(report, lang, catalogue=cat), "SQ.IDX.communes"), "c3")
+    said = words.format(p=format_number(basis["points"], lang=lang),
+                        m=format_number(basis["maximum"], lang=lang),
+                        s=format_number(c3["score"], lang=lang))
+    assert f'<div class="subs reweighted">{said}</div>' in row
+    assert f"{said}." in re.search(r'aria-label="([^"]*)"', row)[1]  # type: ignore[index]
+    # c1 has every figure: its score is the sum of its segments, with no such line.
+    assert "reweighted" not in unit_row(article(render_html(report, lang, catalogue=cat),
+                                                "SQ.IDX.communes"), "c1")

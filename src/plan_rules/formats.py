@@ -162,6 +162,9 @@ LABELS: Mapping[str, Text] = {k: Text(vi=vi, en=en) for k, (vi, en) in {
     "score_points": ("điểm", "points"),
     "missing_points": ("Điểm còn thiếu", "Missing points"),
     "no_figure": ("chưa có số liệu", "no figure"),
+    "reweighted": ("Tính lại tỷ trọng: {points} điểm của các thành phần có số liệu, quy đổi "
+                   "thành {score}", "Re-weighted: {points} points of the components with a "
+                   "figure, scaled to {score}"),
     "not_ranked": ("không xếp hạng", "not ranked"),
     "lowest_first": ("Đơn vị điểm thấp nhất trước.", "Lowest scores first."),
     "scope_first": ("Đơn vị của chỉ tiêu trước, sau đó các đơn vị so sánh theo hạng.",

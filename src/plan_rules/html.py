@@ -386,10 +386,29 @@ class _Group:
 
 
 @attrs.frozen
+class _Reweighted:
+    """A re-weighted score's basis: the points of the components with a figure out of their
+    maxima, which the score scales to the index's maximum."""
+
+    points: Fraction
+    maximum: Fraction
+
+
+@attrs.frozen
 class _Unit:
     entity: str
     score: Fraction | None
     groups: tuple[_Group, ...]
+    reweighted: _Reweighted | None = None
+
+
+def _reweighted(raw: object) -> _Reweighted | None:
+    if not isinstance(raw, Mapping):
+        return None
+    points, maximum = _exact_or_none(raw.get("points")), _exact_or_none(raw.get("maximum"))
+    if points is None or maximum is None:
+        return None
+    return _Reweighted(points, maximum)
 
 
 def _units(details: Mapping[str, Any]) -> list[_Unit] | None:
@@ -412,7 +431,7 @@ def _units(details: Mapping[str, Any]) -> list[_Unit] | None:
             groups.append(_Group(str(g.get("code", "")), _exact_or_none(g.get("points")),
                                  _exact_or_none(g.get("maximum")), parts))
         out.append(_Unit(str(u.get("entity", "")), _exact_or_none(u.get("score")),
-                         tuple(groups)))
+                         tuple(groups), _reweighted(u.get("reweighted"))))
     return out
 
 
@@ -475,7 +494,13 @@ def _unit_bar(unit: _Unit, maximum: Fraction, names: Mapping[str, str], shown: s
                 f'style="width:{_width(widths[-1])}" title="{_e(missing_words)}"></div>')
     groups = [f"{names.get(g.code, g.code)} {_of(g.points, g.maximum, lang)}"
               for g in unit.groups]
+    # A re-weighted score is not the sum of the segments: the bar shows the points earned,
+    # and this line how the score was scaled from them.
+    scaled = "" if unit.reweighted is None else label("reweighted", lang).format(
+        points=_of(unit.reweighted.points, unit.reweighted.maximum, lang),
+        score=_of(unit.score, maximum, lang))
     aria = (f"{shown}: {_of(unit.score, maximum, lang)} {pts}. "
+            + (f"{scaled}. " if scaled else "")
             + " ".join(f"{names.get(g.code, g.code)} {_of(g.points, g.maximum, lang)}: "
                        f"{', '.join(said(p) for p in g.parts)}." for g in unit.groups)
             + f" {missing_words}.")
@@ -490,7 +515,8 @@ def _unit_bar(unit: _Unit, maximum: Fraction, names: Mapping[str, str], shown: s
         for g in unit.groups for p in g.parts)
     return (f'<div class="sbar" role="img" aria-label="{_e(aria)}">{"".join(segs)}</div>'
             f'<div class="subs">{_e(" · ".join(groups))}</div>'
-            f"<details><summary>{_e(label('components', lang))} ({len(parts)})</summary>"
+            + (f'<div class="subs reweighted">{_e(scaled)}</div>' if scaled else "")
+            + f"<details><summary>{_e(label('components', lang))} ({len(parts)})</summary>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></details>")
 
 
