@@ -215,6 +215,8 @@ def test_output_suffix_picks_the_format_and_is_written_atomically(
     assert code == 0 and stdout == ""
     assert out.read_text(encoding="utf-8").startswith(starts)
     assert f"wrote {out}" in err
+    # The checks (score and rank targets among them) are counted beside the targets.
+    assert re.search(r"; [1-9][0-9]* checks; [0-9]+ data issues\)", err), err
     assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 

@@ -539,7 +539,12 @@ def test_explain_shows_a_derived_indicator_in_vietnamese(
 def test_explain_shows_a_rank_target_and_its_ties(monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     out = explained(monkeypatch, capsys, "SQ.IDX.rank", "en")
-    assert "rank ≤ 2" in out and "province / vn" in out and "shared" in out
+    assert "rank ≤ 2" in out and "province within vn" in out and "shared" in out
+    # Headed by the target's own name; the index named on a line of its own.
+    index = f"SQ.IDX — {cp.INDEX.name.en}"
+    assert f"SQ.IDX.rank — {cp.RANK.name.en if cp.RANK.name else ''}" in out and index in out
+    vi = explained(monkeypatch, capsys, "SQ.IDX.rank", "vi")
+    assert "cấp tỉnh thuộc vn" in vi and "province" not in vi
 
 
 def test_every_missing_component_rule_has_words_in_both_languages() -> None:

@@ -286,9 +286,14 @@ def _render(args: argparse.Namespace, registry: Registry, report: Report,
         s = report.summary()
         counts = ", ".join(f"{verdict_words(v).get(args.lang)} {s.total(v)}" for v in Verdict
                            if s.total(v))
-        print(_t(args.lang, f"đã ghi {args.output} ({counts or 'không có chỉ tiêu'}; "
-                            f"{s.issues} vấn đề số liệu)",
-                 f"wrote {args.output} ({counts or 'no targets'}; {s.issues} data issues)"),
+        # Checks (score and rank targets among them) are counted beside the targets.
+        checks = sum(s.checks.values())
+        vi_checks = f"; {checks} kiểm tra" if checks else ""
+        en_checks = f"; {checks} {'check' if checks == 1 else 'checks'}" if checks else ""
+        print(_t(args.lang, f"đã ghi {args.output} ({counts or 'không có chỉ tiêu'}"
+                            f"{vi_checks}; {s.issues} vấn đề số liệu)",
+                 f"wrote {args.output} ({counts or 'no targets'}{en_checks}; "
+                 f"{s.issues} data issues)"),
               file=sys.stderr)
 
 
@@ -718,8 +723,9 @@ def cmd_explain(args: argparse.Namespace, registry: Registry) -> int:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         hint_vi = f"; có phải {', '.join(close)}?" if close else ""
         raise PlanRulesError(
-            f"no target, indicator, check or plan has code {code!r}{hint} — không có chỉ tiêu, "
-            f"chỉ số, kiểm tra hay kế hoạch nào mã {code!r}{hint_vi}")
+            f"no target, indicator, check, index or plan has code {code!r}{hint} — không có "
+            f"chỉ tiêu, chỉ số, kiểm tra, chỉ số tổng hợp hay kế hoạch nào mã {code!r}"
+            f"{hint_vi}")
     if _format(args, ("text", "json"), "text") == "json":
         _emit(args, json.dumps({"code": match, "lines": [list(x) for x in lines]},
                                ensure_ascii=False, indent=2) + "\n")

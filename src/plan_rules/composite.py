@@ -1007,10 +1007,15 @@ def explain(code: str, composites: Mapping[str, Composite],
             lines += [(f"  {c.code}", f"{c.name.get(lang)}: {c.formula.words(lang, name)}")
                       for c in g.components]
         return [*lines, ("Plugin", item.plugin or "-")]
-    if isinstance(item, ScoreTarget):
+    if isinstance(item, ScoreTarget | RankTarget):
         index = composites.get(item.index)
+        named = (f"{item.index} — {index.name.get(lang)}" if isinstance(index, Index)
+                 else item.index)
+        title = item.name.get(lang) if item.name else item.scope.describe()
+    if isinstance(item, ScoreTarget):
         index_max = index.maximum if isinstance(index, Index) else None
-        return [(t("Chỉ tiêu điểm", "Score target"), f"{item.code} — {item.index}"),
+        return [(t("Chỉ tiêu điểm", "Score target"), f"{item.code} — {title}"),
+                (t("Chỉ số tổng hợp", "Index"), named),
                 (t("Yêu cầu", "Requires"), f"{item.comparator.words.get(lang)} "
                  f"{_pts(item.threshold, lang)}/{_pts(index_max, lang)} "
                  f"{t('điểm', 'points')} ({t('chính xác', 'exactly')}: "
@@ -1020,10 +1025,13 @@ def explain(code: str, composites: Mapping[str, Composite],
                 ("Plugin", item.plugin or "-")]
     if isinstance(item, RankTarget):
         ties = ", ".join(item.tie_break) or t("đồng hạng", "shared")
-        return [(t("Chỉ tiêu xếp hạng", "Rank target"), f"{item.code} — {item.index}"),
+        return [(t("Chỉ tiêu xếp hạng", "Rank target"), f"{item.code} — {title}"),
+                (t("Chỉ số tổng hợp", "Index"), named),
                 (t("Yêu cầu", "Requires"), t(f"hạng ≤ {item.at_most}",
                                              f"rank ≤ {item.at_most}")),
-                (t("So với", "Among"), f"{item.level} / {item.territory}"),
+                (t("So với", "Among"),
+                 t(f"cấp {level_words(item.level).vi} thuộc {item.territory}",
+                   f"{level_words(item.level).en} within {item.territory}")),
                 (t("Phạm vi", "Scope"), item.scope.describe()),
                 (t("Bằng điểm", "Ties"), ties),
                 (t("Hạn", "Deadline"), f"{item.deadline:%d/%m/%Y}"),
