@@ -542,7 +542,8 @@ def test_explain_shows_a_rank_target_and_its_ties(monkeypatch: pytest.MonkeyPatc
     assert "rank ≤ 2" in out and "province within vn" in out and "shared" in out
     # Headed by the target's own name; the index named on a line of its own.
     index = f"SQ.IDX — {cp.INDEX.name.en}"
-    assert f"SQ.IDX.rank — {cp.RANK.name.en if cp.RANK.name else ''}" in out and index in out
+    assert cp.RANK.name is None  # then its scope stands for a name
+    assert f"SQ.IDX.rank — {cp.RANK.scope.describe()}\n" in out and index in out
     vi = explained(monkeypatch, capsys, "SQ.IDX.rank", "vi")
     assert "cấp tỉnh thuộc vn" in vi and "province" not in vi
 
