@@ -412,6 +412,15 @@ def test_weights_that_do_not_add_up_to_the_maximum_are_refused_naming_the_plugin
     assert "add up to 30, not its maximum 100" in problem.message
 
 
+def test_a_target_on_a_refused_index_says_the_index_was_refused_not_unknown() -> None:
+    problems = refused([cp.DIGITAL, attrs.evolve(cp.INDEX, maximum=100), cp.SCORE, cp.RANK])
+    assert {p.code for p in problems} == {"SQ.IDX", cp.SCORE.code, cp.RANK.code}
+    for p in problems:
+        if p.code != "SQ.IDX":
+            assert "'SQ.IDX', which was refused (see its own problem)" in p.message
+            assert "no loaded plugin contributes" not in p.message
+
+
 def test_a_component_whose_formula_cannot_give_its_points_is_refused() -> None:
     component = Component(code="SQ.IDX.c", name=pr.Text.same("C"), points=30,
                           formula=Linear(Figure(cp.ONLINE), full_at=1, points=20))

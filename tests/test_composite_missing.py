@@ -210,6 +210,15 @@ def test_under_zero_a_score_target_judges_the_unit_on_0_for_the_missing_componen
     assert (unit["score"], unit["missing"], unit["reweighted"]) == (
         PRESENT, [SATISFIED_POINTS], None)
     assert finding.details["missing_components"] == "zero"
+    # The breakdown shows the 0 points the score counted, and that no figure came.
+    parts = {c["code"]: c for g in unit["groups"] for c in g["components"]}
+    assert (parts[SATISFIED_POINTS]["points"], parts[SATISFIED_POINTS]["no_figure"]) == (0, True)
+    assert all(not c["no_figure"] for k, c in parts.items() if k != SATISFIED_POINTS)
+    # Under the default rule the same component has no points: the unit has no score.
+    default = evaluate(observations, INCOMPLETE).finding("SQ.IDX.communes").details["units"][0]
+    parts = {c["code"]: c for g in default["groups"] for c in g["components"]}
+    assert (parts[SATISFIED_POINTS]["points"], parts[SATISFIED_POINTS]["no_figure"]) == (
+        None, True)
 
 
 def test_under_reweight_the_breakdown_says_over_which_components_and_from_what() -> None:

@@ -267,3 +267,19 @@ def test_a_reweighted_score_says_how_it_was_scaled_from_the_points_shown(
     # c1 has every figure: its score is the sum of its segments, with no such line.
     assert "reweighted" not in unit_row(article(render_html(report, lang, catalogue=cat),
                                                 "SQ.IDX.communes"), "c1")
+
+
+def test_under_zero_a_component_without_a_figure_shows_its_0_points_and_why() -> None:
+    import attrs
+
+    import composite_plugin as cp
+
+    reg = cp.registry([cp.DIGITAL, attrs.evolve(cp.INDEX, missing="zero"), cp.SCORE, cp.RANK])
+    entities = ss.communes(3)
+    report = pr.evaluate(ss.observations(3), registry=reg, as_of=ss.AS_OF, entities=entities)
+    cat = pr.formats.Catalogue(indicators=reg.indicators, targets=reg.targets,
+                               plans=reg.plans, composites=reg.composites,
+                               entities={e.code: e for e in entities})
+    row = unit_row(article(render_html(report, "en", catalogue=cat), "SQ.IDX.communes"), "c3")
+    assert "Satisfied 0 / 5 (no figure)" in row and "- / 5" not in row
+    assert widths(row)["SQ.IDX.handling.satisfied"] == "0.00%"

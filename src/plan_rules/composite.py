@@ -272,8 +272,15 @@ def check(composites: Mapping[str, Composite], indicators: Mapping[str, Indicato
     reads a refused composite is refused too. ``missing`` says why a code is not there."""
     kept = dict(composites)
     out: list[Rejection] = []
+
+    def why(code: str) -> str:
+        # A composite refused in an earlier round was contributed: say so, not that it is
+        # unknown.
+        return "which was refused (see its own problem)" if code in composites \
+            else missing(code)
+
     while True:
-        found = _rejections(kept, indicators, missing)
+        found = _rejections(kept, indicators, why)
         if not found:
             return out
         for r in found:
@@ -754,7 +761,13 @@ class _Run:
                         "denominator": None if c is None else c.denominator,
                         "observations": [] if c is None else sorted(c.used),
                     })
-                parts.append({"code": comp.code, "points": got.points,
+                # Under ``zero`` a component without a figure is worth 0 in the score, and
+                # shows so; ``no_figure`` says why all the same.
+                shown = got.points
+                if shown is None and s.total is not None \
+                        and scores.index.missing is MissingComponents.ZERO:
+                    shown = Fraction(0)
+                parts.append({"code": comp.code, "points": shown, "no_figure": got.points is None,
                               "maximum": comp.points, "missing_points": got.missing_points,
                               "inputs": inputs})
             points = [by_code[c.code].points for c in g.components]

@@ -375,6 +375,7 @@ class _Part:
     code: str
     points: Fraction | None
     maximum: Fraction | None
+    no_figure: bool = False
 
 
 @attrs.frozen
@@ -426,7 +427,7 @@ def _units(details: Mapping[str, Any]) -> list[_Unit] | None:
             if not isinstance(g, Mapping) or not isinstance(g.get("components"), list | tuple):
                 return None
             parts = tuple(_Part(str(c.get("code", "")), _exact_or_none(c.get("points")),
-                                _exact_or_none(c.get("maximum")))
+                                _exact_or_none(c.get("maximum")), c.get("no_figure") is True)
                           for c in g["components"] if isinstance(c, Mapping))
             groups.append(_Group(str(g.get("code", "")), _exact_or_none(g.get("points")),
                                  _exact_or_none(g.get("maximum")), parts))
@@ -482,7 +483,7 @@ def _unit_bar(unit: _Unit, maximum: Fraction, names: Mapping[str, str], shown: s
     def said(p: _Part) -> str:
         name = names.get(p.code, p.code)
         text = f"{name} {_of(p.points, p.maximum, lang)}"
-        return f"{text} ({no_figure})" if p.points is None else text
+        return f"{text} ({no_figure})" if p.points is None or p.no_figure else text
 
     segs = []
     for (gi, pi, n, g, p), w in zip(parts, widths, strict=False):
@@ -510,7 +511,7 @@ def _unit_bar(unit: _Unit, maximum: Fraction, names: Mapping[str, str], shown: s
         f'<tr data-component="{_e(p.code)}"><td>{_e(names.get(g.code, g.code))}</td>'
         f"<td>{_e(names.get(p.code, p.code))}</td>"
         f'<td class="num">{_e(_of(p.points, p.maximum, lang))}'
-        f'{_e(f" ({no_figure})") if p.points is None else ""}</td>'
+        f'{_e(f" ({no_figure})") if p.points is None or p.no_figure else ""}</td>'
         f'<td class="num">{_e(_pts(_short(p), lang))}</td></tr>'
         for g in unit.groups for p in g.parts)
     return (f'<div class="sbar" role="img" aria-label="{_e(aria)}">{"".join(segs)}</div>'
