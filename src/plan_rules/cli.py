@@ -56,7 +56,15 @@ from .model import (
 from .periods import Period, PeriodParseError
 from .progress_view import target_progress_lines
 from .readers import parse_date, read_entities, read_observations
-from .registry import PLUGIN_FAILURES, PLUGIN_STOPS, Registry, describe, load_registry
+from .registry import (
+    PLUGIN_FAILURES,
+    PLUGIN_STOPS,
+    Registry,
+    describe,
+    instance_code,
+    load_registry,
+    per_territory,
+)
 from .report import DEFAULT_MAX_ISSUES, Report
 from .terminal import Progress, colour, wants_colour
 from .words import missing_words, verdict_words
@@ -187,17 +195,47 @@ def _read(args: argparse.Namespace, registry: Registry,
 
 
 def _evaluate(args: argparse.Namespace, registry: Registry) -> tuple[Report, Catalogue]:
+    if getattr(args, "workers", 0) and getattr(args, "per_territory", None):
+        raise PlanRulesError(
+            "--per-territory with --workers is not supported yet: the workers load the "
+            "installed plans, not their instances; use one of them — chưa hỗ trợ dùng "
+            "--per-territory cùng --workers")
     if getattr(args, "workers", 0):
         report, entities = _evaluate_in_workers(args, registry)
         return report, Catalogue(indicators=registry.indicators, targets=registry.targets,
                                  plans=registry.plans, entities={e.code: e for e in entities},
                                  composites=registry.composites)
     observations, issues, entities = _read(args, registry)
-    report = evaluate(observations, registry=registry, plans=args.plan, as_of=args.as_of,
+    plans = args.plan
+    if getattr(args, "per_territory", None):
+        registry, plans = _per_territory(args, registry, entities)
+    report = evaluate(observations, registry=registry, plans=plans, as_of=args.as_of,
                       entities=entities, issues=issues, max_issues=args.max_issues)
     return report, Catalogue(indicators=registry.indicators, targets=registry.targets,
                              plans=registry.plans, entities={e.code: e for e in entities},
                              composites=registry.composites)
+
+
+def _per_territory(args: argparse.Namespace, registry: Registry,
+                   entities: Sequence[Entity]) -> tuple[Registry, list[str]]:
+    """``evaluate --per-territory LEVEL``: each plan of ``--plan`` instantiated once per
+    entity of that level in the entities file (:func:`~plan_rules.registry.per_territory`),
+    and the plans to evaluate: the instances, and the templates for their checks."""
+    level = args.per_territory
+    if not args.plan:
+        raise PlanRulesError(
+            "--per-territory needs --plan CODE: the plan to apply to each territory — "
+            "--per-territory cần --plan MÃ: kế hoạch áp dụng cho từng địa bàn")
+    places = sorted({e.code for e in entities if e.level == level})
+    if not places:
+        raise PlanRulesError(
+            f"--per-territory {level}: the entities file has no entity of level {level!r} — "
+            f"tệp đơn vị không có đơn vị nào ở cấp {level!r}")
+    plans = list(args.plan)
+    for plan in args.plan:
+        registry = per_territory(registry, plan, places)
+        plans += [instance_code(plan, place) for place in places]
+    return registry, plans
 
 
 def _evaluate_in_workers(args: argparse.Namespace,
@@ -785,6 +823,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="exit 1 when a target is not met (or incomplete, or invalid) / a data "
                          "error is found; either also exits 1 when a plugin problem may have "
                          "removed targets")
+    ev.add_argument("--per-territory", metavar="LEVEL",
+                    help="apply each --plan to every entity of this level in the entities "
+                         "file, one plan per territory (e.g. --per-territory province: each "
+                         "province judged on its own units, its codes HY25.p07.…)")
     ev.add_argument("--workers", type=_workers, default=0, metavar="N",
                     help="read, validate and combine a CSV file in N processes, then evaluate "
                          "once (the same findings; a finding cites the combined figures: see "
