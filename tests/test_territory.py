@@ -212,3 +212,63 @@ def test_a_file_read_in_chunks_keeps_to_the_territory_as_one_pass_does(
         (f.code, f.verdict, f.observed) for f in one.findings]
     assert sum(i.code == "outside_territory" for i in chunked.report.issues) == len(
         _foreign_rows())
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+@pytest.mark.parametrize("seed", range(3))
+def test_an_indicators_series_split_by_territory_are_those_of_the_figures_within_each(
+        engine: str, seed: int) -> None:
+    """:func:`~plan_rules.territory.split_series` cuts each unit's series by territory
+    instead of sorting the figures of each territory again: it gives what
+    :func:`~plan_rules.window.series` makes of the figures :meth:`Tree.within_for` places
+    in each, for a commune that moves from one province to another on 1 July (split period
+    by period), communes that stay (whole), and one in none of them; rows shuffled."""
+    import random
+
+    from plan_rules import territory, window
+    from plan_rules.dataissues import IssueSink
+    from plan_rules.figures import FigureTable
+    from plan_rules.report import IssueLedger
+    from plan_rules.resolve import Units
+    from plan_rules.validate import validate
+    from sample_plugin import indicator
+
+    if engine == "pyarrow":
+        pytest.importorskip("pyarrow")
+    rows = [entity("vn", "country"), entity("a", "province", "vn"),
+            entity("b", "province", "vn"), entity("c", "province"),
+            entity("xa-a", "commune", "a"), entity("xa-b", "commune", "b"),
+            entity("xa-c", "commune", "c"),
+            entity("xa-moved", "commune", "a", valid_to=JUNE_30),
+            entity("xa-moved", "commune", "b", valid_from=JULY_1)]
+    tree = territory.Tree(rows)
+    periods = [pr.Period.month(2025, m) for m in range(1, 13)]
+    observations = [pr.Observation(indicator="R", entity=unit, level="commune", period=p,
+                                   numerator=k, denominator=20)
+                    for unit in ("xa-a", "xa-b", "xa-c", "xa-moved")
+                    for k, p in enumerate(periods)]
+    random.Random(seed).shuffle(observations)
+    table = FigureTable.from_observations(observations)
+    table.engine = engine
+    units = Units(table, tree.entities(), {code: tree.levels(code) for code in tree.entities()})
+    valid = validate(table, {"R": indicator("R")}, units,
+                     IssueSink(table, IssueLedger(None)))
+    usable = valid.usable["R"]
+
+    def plain(made: list[window.Series]) -> list[tuple[object, ...]]:
+        return [(s.entity, list(s.positions), list(s.ends), s.first_start) for s in made]
+
+    split = territory.split_series(table, window.series(table, usable, valid.unit_of),
+                                   valid.unit_of, tree, ["b", "a"])
+    assert list(split) == ["a", "b"]
+    names = table.entities.values
+    for place, made in split.items():
+        within = [i for i in usable
+                  if tree.within_for(names[table.entity[i]], place, table.period_of(i))]
+        assert plain(made) == plain(window.series(table, within, valid.unit_of))
+    moved = {place: [s for s in made if s.entity.code == "xa-moved"]
+             for place, made in split.items()}
+    # The moving commune's first half is a's and its second b's.
+    assert [s.ends[-1] for s in moved["a"]] == [JUNE_30]
+    assert [(len(s.positions), s.first_start) for s in moved["b"]] == [(6, JULY_1)]
+    assert all(s.entity.code != "xa-c" for made in split.values() for s in made)

@@ -150,8 +150,7 @@ def evaluate(
                 series[code] = window.series(table, usable.get(code, ()), valid.unit_of)
             return series[code]
 
-        parts: dict[str, dict[str, list[int]]] = {}
-        placed: dict[tuple[str, str], list[window.Series]] = {}
+        parts: dict[str, dict[str, list[window.Series]]] = {}
         # Where each unit's figure of a period lies, by the territories asked of it.
         places: dict[frozenset[str], dict[tuple[int, int], tuple[str, ...]]] = {}
 
@@ -160,15 +159,12 @@ def evaluate(
             plan reading it keeps to that one territory (or to none)."""
             if within is None or homes.get(code, {None}) <= {within}:
                 return series_of(code)
-            key = (code, within)
-            if key not in placed:
-                if code not in parts:
-                    asked = frozenset(t for t in homes[code] if t is not None)
-                    parts[code] = territory.split_by_territory(
-                        table, usable.get(code, ()), tree, asked,
-                        places.setdefault(asked, {}))
-                placed[key] = window.series(table, parts[code][within], valid.unit_of)
-            return placed[key]
+            if code not in parts:
+                asked = frozenset(t for t in homes[code] if t is not None)
+                parts[code] = territory.split_series(
+                    table, series_of(code), valid.unit_of, tree, asked,
+                    places.setdefault(asked, {}))
+            return parts[code][within]
 
         scopes: dict[object, list[Entity]] = {}
         measured = []

@@ -135,6 +135,7 @@ def _canonical_label(start: date, end: date) -> str:
 
 _PARSED: dict[str, Period] = {}
 _PARSED_MAX = 4096
+_BETWEEN: dict[tuple[type, date, date], Period] = {}
 
 
 @attrs.frozen(kw_only=True, order=False)
@@ -255,7 +256,19 @@ class Period:
 
         :raises ModelError: ``end`` is before ``start``.
         """
-        return cls(start=start, end=end)
+        # Every target asks for its window at each date of its history, and a plan
+        # instantiated per province asks the same few windows for each copy: periods are
+        # immutable, so one made is handed out again. On the national benchmark evaluated
+        # per province, making them anew (validated and labelled) took 4.8 s of the run
+        # under a profiler, for 28,291 windows of a few hundred distinct ones.
+        key = (cls, start, end)
+        cached = _BETWEEN.get(key)
+        if cached is not None:
+            return cached
+        found = cls(start=start, end=end)
+        if len(_BETWEEN) < _PARSED_MAX:
+            _BETWEEN[key] = found
+        return found
 
     # -- queries ------------------------------------------------------------------------
 

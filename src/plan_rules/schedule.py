@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import attrs
 from dateutil.rrule import MONTHLY, rrule
@@ -53,24 +54,14 @@ class Schedule:
     frequency: Frequency = attrs.field(default=Frequency.QUARTERLY, converter=Frequency)
     lag_days: int = attrs.field(default=0, validator=_days)
 
-    def _rule(self, start: date, until: date | None = None) -> rrule:
-        return rrule(MONTHLY, bymonth=_MONTHS[self.frequency], bymonthday=-1,
-                     dtstart=datetime(start.year, start.month, start.day),
-                     until=None if until is None else datetime(until.year, until.month,
-                                                               until.day))
-
     def period_ends(self, start: date, end: date) -> list[date]:
         """The last days of the reporting periods that end from ``start`` to ``end``."""
-        if end < start:
-            return []
-        return [d.date() for d in self._rule(start, end)]
+        return list(_period_ends(self.frequency, start, end))
 
     def period_end(self, day: date) -> date:
         """The end of the reporting period that ``day`` falls in (``day`` itself when it ends
         one)."""
-        found = self._rule(day).after(datetime(day.year, day.month, day.day), inc=True)
-        assert found is not None  # the rule has no end, so there is always a next one
-        return found.date()
+        return _period_end(self.frequency, day)
 
     def due_dates(self, start: date, end: date) -> list[date]:
         """When the figures of each period ending from ``start`` to ``end`` are due."""
@@ -81,6 +72,32 @@ class Schedule:
         """The first due date strictly after ``after`` among the periods ending from ``start``
         to ``end``; None when every one is already due."""
         return next((d for d in self.due_dates(start, end) if d > after), None)
+
+
+def _rule(frequency: Frequency, start: date, until: date | None = None) -> rrule:
+    return rrule(MONTHLY, bymonth=_MONTHS[frequency], bymonthday=-1,
+                 dtstart=datetime(start.year, start.month, start.day),
+                 until=None if until is None else datetime(until.year, until.month, until.day))
+
+
+# The two calendar look-ups below are pure functions of their arguments, kept for the dates
+# asked again: every target's history asks the end of the period of each of its figures'
+# ends, and a plan instantiated per province asks the same few dates for each of its 34
+# copies. On the national benchmark evaluated per province (1,530 targets), building a
+# recurrence rule each time took 7.6 s of the run under a profiler; a few hundred distinct
+# dates are asked.
+@lru_cache(maxsize=4096)
+def _period_ends(frequency: Frequency, start: date, end: date) -> tuple[date, ...]:
+    if end < start:
+        return ()
+    return tuple(d.date() for d in _rule(frequency, start, end))
+
+
+@lru_cache(maxsize=4096)
+def _period_end(frequency: Frequency, day: date) -> date:
+    found = _rule(frequency, day).after(datetime(day.year, day.month, day.day), inc=True)
+    assert found is not None  # the rule has no end, so there is always a next one
+    return found.date()
 
 
 #: The schedule of a target that states none: quarterly, due on the quarter's last day.

@@ -26,8 +26,9 @@ from .dataissues import IssueSink
 from .figures import FigureTable
 from .model import DataIssue, Entity, Plan, Scope, Text
 from .periods import Period
+from .window import Series
 
-__all__ = ["EntityRow", "Tree", "enforced", "merged", "scope_within", "split_by_territory",
+__all__ = ["EntityRow", "Tree", "enforced", "merged", "scope_within", "split_series",
            "within_territory"]
 
 _FIRST, _LAST = date.min, date.max
@@ -534,37 +535,69 @@ def _places_words(places: Sequence[str], shown: int = 3) -> str:
     return f"{', '.join(places[:shown])}, … ({len(places)})"
 
 
-def split_by_territory(table: FigureTable, positions: Sequence[int], tree: Tree,
-                       territories: Iterable[str],
-                       memo: dict[tuple[int, int], tuple[str, ...]] | None = None,
-                       ) -> dict[str, list[int]]:
-    """The figures among ``positions`` (in their order) within each of ``territories``, as
-    :meth:`Tree.within_for` places them: one pass over the figures for all of them, each
-    unit's chain read once per period (a national file's figures split among the 34
-    plans of its provinces). A figure within none of them is in none of the lists.
+def split_series(table: FigureTable, series: Sequence[Series],
+                 unit_of: Sequence[Entity | None], tree: Tree, territories: Iterable[str],
+                 memo: dict[tuple[int, int], tuple[str, ...]] | None = None,
+                 ) -> dict[str, list[Series]]:
+    """The series of each unit within each of ``territories``, as :meth:`Tree.within_for`
+    places its figures: what :func:`~plan_rules.window.series` makes of the figures within
+    each (a national file's figures split among the 34 plans of its provinces), made from
+    the indicator's ``series`` (those of :func:`~plan_rules.window.series`, over figures in
+    input order) without sorting them again.
+
+    A unit placed alike on every date (:meth:`Tree.stable`) lies in the same territories for
+    all its periods: its series is theirs whole. Only a unit that changes parent on a date
+    (a commune of Thái Bình's joining Hưng Yên on 1 July 2025) is split period by period;
+    each part keeps the series' order. In each territory the units come in the order of
+    their first figure, as :func:`~plan_rules.window.series` orders them: by the smallest
+    position, the figures being in input order.
+
+    On the national benchmark evaluated per province (34 plans), placing every figure and
+    sorting each territory's figures into series again took 28 s of the run under a
+    profiler (1.3 M figures placed one by one, 1,122 sorts); cutting the series takes 0.9 s.
 
     ``memo``: the territories of each (unit, period) of ``table`` found so far, kept by the
     caller for the other indicators split among the same territories."""
     wanted = frozenset(territories)
-    out: dict[str, list[int]] = {t: [] for t in sorted(wanted)}
     names, periods = table.entities.values, table.periods.values
     entity, period = table.entity, table.period
     places = {} if memo is None else memo
-    lists: dict[tuple[str, ...], tuple[list[int], ...]] = {}
-    for i in positions:
-        key = (entity[i], period[i])
+
+    def place(key: tuple[int, int]) -> tuple[str, ...]:
         found = places.get(key)
         if found is None:
             code = names[key[0]]
             day = _FIRST if tree.stable(code) else tree.place_day(code, periods[key[1]])
             above = () if day is None else tree.chain(code, day)
             found = places[key] = tuple(sorted(wanted.intersection((code, *above))))
-        targets = lists.get(found)
-        if targets is None:
-            targets = lists[found] = tuple(out[t] for t in found)
-        for kept in targets:
-            kept.append(i)
-    return out
+        return found
+
+    placed: dict[str, list[tuple[int, Series]]] = {t: [] for t in sorted(wanted)}
+    for s in series:
+        first = s.positions[0]
+        unit = entity[first]
+        if tree.stable(names[unit]):
+            whole: tuple[str, ...] = place((unit, period[first]))
+        else:
+            split: dict[str, list[int]] = {}
+            for k, i in enumerate(s.positions):
+                for t in place((unit, period[i])):
+                    split.setdefault(t, []).append(k)
+            whole = tuple(t for t, ks in split.items() if len(ks) == len(s.positions))
+            for t, ks in split.items():
+                if len(ks) < len(s.positions):
+                    kept = [s.positions[k] for k in ks]
+                    entity_of = unit_of[kept[0]]
+                    assert entity_of is not None
+                    placed[t].append((min(kept), Series(
+                        entity_of, kept, [s.ends[k] for k in ks],
+                        min(periods[period[i]].start for i in kept))))
+        if whole:
+            at = min(s.positions)
+            for t in whole:
+                placed[t].append((at, s))
+    return {t: [s for _, s in sorted(parts, key=lambda part: part[0])]
+            for t, parts in placed.items()}
 
 
 def scope_within(tree: Tree, entities: Iterable[Entity], territory: str,
