@@ -187,11 +187,15 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
     except pl.exceptions.ComputeError as exc:
         raise Unmodelled(f"a count that is not a plain whole number: {exc}") from exc
     entity_frame = _entities(pl, entities_file)
-    described = set(entity_frame["entity"].to_list())
-    kept = sorted(code for code, plan in registry.plans.items() if plan.territory in described)
-    if kept:
-        raise Unmodelled(f"the entities file describes the territory of plan "
-                         f"{', '.join(kept)} (scopes and figures kept within it)")
+    # The territory each target keeps to (``territory.enforced``): its plan's, when the
+    # entities file describes it; -1 (every unit) otherwise.
+    eid_of = dict(zip(entity_frame["entity"].to_list(), entity_frame["eid"].to_list(),
+                      strict=True))
+    territory_of: dict[str, int] = {}
+    for target in registry.targets.values():
+        plan = registry.plans.get(target.plan or indicators[target.indicator].plan)
+        place = None if plan is None else plan.territory
+        territory_of[target.code] = eid_of.get(place, -1) if place is not None else -1
 
     # -- the small dictionaries, in Python: a dozen periods, a few hundred value texts ----
     distinct = df.select(pl.col("period").unique().cast(pl.String)).to_series().to_list()
@@ -266,7 +270,10 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
     assert (problems["n"] + 1) * (biggest + 1) * biggest_t < INT_LIMIT, "int64 could overflow"
     prep = {"indicators": indicators, "ind_codes": ind_codes, "periods": periods,
             "period_texts": period_texts, "entity_frame": entity_frame, "base": base,
-            "ancestors": _ancestors(pl, entity_frame), "n_rows": problems["n"]}
+            "ancestors": _ancestors(pl, entity_frame), "n_rows": problems["n"],
+            "territory_of": territory_of}
+    prep["within"] = _within(pl, entity_frame, prep["ancestors"],
+                             sorted(set(territory_of.values())))
     targets = list(registry.targets.values())
     opened = [pr_window.opening(target, as_of) for target in targets]
     jobs = [(target, w, as_of) for target, w in zip(targets, opened, strict=True)
@@ -310,7 +317,8 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
         ind = indicators[target.indicator]
         head: dict[str, Any] = {
             "code": target.code, "kind": "target", "indicator": ind.code, "area": ind.area,
-            "plan": ind.plan, "plugin": target.plugin, "scope": target.scope.describe(),
+            "plan": target.plan or ind.plan, "plugin": target.plugin,
+            "scope": target.scope.describe(),
             "window": None, "aggregation": target.aggregation.value,
             "comparator": target.comparator.value, "threshold": _text(target.threshold)}
         j = job_of.get(t)
@@ -391,6 +399,7 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
     rank_of = {p: k for k, p in enumerate(prep["ranked"])}
     key_base = prep["key_base"]
     # -- the jobs, and what each distinct period means for each ---------------------------
+    terr_of, within = prep["territory_of"], prep["within"]
     target_rows: list[dict[str, Any]] = []
     flag_rows: list[tuple[Any, ...]] = []
     for t, (target, window, when) in enumerate(jobs):
@@ -403,11 +412,12 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
             "op": target.comparator.value, "t_num": target.threshold.numerator,
             "t_den": target.threshold.denominator, "scope_level": target.scope.level,
             "scope_group": target.scope.group, "scope_entity": target.scope.entity,
-            "w_start": window.start, "w_end": window.end})
+            "w_start": window.start, "w_end": window.end, "terr": terr_of[target.code]})
         for pid, text in enumerate(period_texts):
             p = periods[text]
             if p.end <= when:  # later figures are not seen at all
-                flag_rows.append((t, ind_codes.index(target.indicator), pid, p.start, p.end,
+                flag_rows.append((t, ind_codes.index(target.indicator), pid,
+                                  terr_of[target.code], p.start, p.end,
                                   rank_of[p], target.valid_during(p),
                                   measure.start.year <= p.start.year <= measure.end.year,
                                   window.covers(p)))
@@ -415,9 +425,10 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
         "t": pl.Int64, "kind": pl.String, "snapshot": pl.Boolean,
         "reported": pl.Boolean, "op": pl.String, "t_num": pl.Int64, "t_den": pl.Int64,
         "scope_level": pl.String, "scope_group": pl.String, "scope_entity": pl.String,
-        "w_start": pl.Date, "w_end": pl.Date})
+        "w_start": pl.Date, "w_end": pl.Date, "terr": pl.Int64})
     flags = pl.DataFrame(flag_rows, orient="row", schema={
-        "t": pl.Int64, "iid": pl.UInt32, "pid": pl.UInt32, "p_start": pl.Date,
+        "t": pl.Int64, "iid": pl.UInt32, "pid": pl.UInt32, "terr": pl.Int64,
+        "p_start": pl.Date,
         "p_end": pl.Date, "p_rank": pl.Int64, "target_valid": pl.Boolean,
         "in_years": pl.Boolean, "covered": pl.Boolean})
     tlazy = tframe.lazy()
@@ -425,7 +436,10 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
     # Per (job, unit): in its scope or not (a reported target also reads the units outside
     # its scope, to roll its scope units up from them), whether the unit existed during the
     # window, and, for a stock, whether it ceased before the window ends.
-    pairs = (entity_frame.lazy().join(tlazy, how="cross").with_columns(
+    # Only the units within its territory (``within``: each unit's territories, -1 for
+    # every unit's): a plan per province is one more key of the same join.
+    pairs = (entity_frame.lazy().join(within.lazy(), on="eid")
+             .join(tlazy, on="terr").with_columns(
         in_scope=(pl.col("scope_level").is_null()
                   | (pl.col("e_level") == pl.col("scope_level")).fill_null(False))
         & (pl.col("scope_group").is_null()
@@ -443,8 +457,10 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
     dated = entity_frame.filter(pl.col("e_from").is_not_null() | pl.col("e_to").is_not_null())
 
     # -- select: every row with every job of its indicator: used, excluded or neither -------
+    # Each row meets only the jobs of its indicator within the territories of its unit.
     rows = (base.lazy()
-            .join(flags.lazy(), on=["iid", "pid"], how="inner")
+            .join(within.lazy(), on="eid", how="inner")
+            .join(flags.lazy(), on=["iid", "pid", "terr"], how="inner")
             .join(pairs.lazy().select("t", "eid", "in_scope", "ceased"), on=["t", "eid"],
                   how="inner"))
     if dated.height:
@@ -884,6 +900,20 @@ def _ancestors(pl: Any, entity_frame: Any) -> Any:
                              f"{MAX_DEPTH} levels")
         found.append(current.with_columns(depth=pl.lit(depth, pl.Int32)))
     return pl.concat(found)
+
+
+def _within(pl: Any, entity_frame: Any, ancestors: Any, territories: Sequence[int]) -> Any:
+    """Each (unit, territory) pair for the ``territories`` asked (entity ids): the territory
+    itself and every unit under it (the tree is the same on every date: checked when it was
+    read); -1 pairs every unit with the jobs that keep to no territory."""
+    wanted = pl.DataFrame({"terr": [t for t in territories if t >= 0]},
+                          schema={"terr": pl.Int64})
+    own = entity_frame.select(eid="eid", terr=pl.col("eid").cast(pl.Int64))
+    above = ancestors.select("eid", terr=pl.col("anc").cast(pl.Int64))
+    parts = [pl.concat([own, above]).join(wanted, on="terr", how="semi")]
+    if -1 in territories:
+        parts.append(entity_frame.select("eid", terr=pl.lit(-1, pl.Int64)))
+    return pl.concat(parts)
 
 
 def _value_words(texts: Iterable[str]) -> tuple[dict[str, int], dict[str, int]]:
