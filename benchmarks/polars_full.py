@@ -114,8 +114,15 @@ def _text(x: Fraction | None) -> str | None:
 
 
 def _holds(op: str, left: Fraction, right: Fraction) -> bool:
-    return {">=": left >= right, ">": left > right, "<=": left <= right, "<": left < right,
-            "==": left == right}[op]
+    if op == ">=":
+        return left >= right
+    if op == ">":
+        return left > right
+    if op == "<=":
+        return left <= right
+    if op == "<":
+        return left < right
+    return left == right
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -275,7 +282,7 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
     prep["within"] = _within(pl, entity_frame, prep["ancestors"],
                              sorted(set(territory_of.values())))
     targets = list(registry.targets.values())
-    opened = [pr_window.opening(target, as_of) for target in targets]
+    opened = [_opening(target, as_of) for target in targets]
     jobs = [(target, w, as_of) for target, w in zip(targets, opened, strict=True)
             if isinstance(w, pr.Period)]
     t_of = [t for t, w in enumerate(opened) if isinstance(w, pr.Period)]
@@ -400,10 +407,11 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
     key_base = prep["key_base"]
     # -- the jobs, and what each distinct period means for each ---------------------------
     terr_of, within = prep["territory_of"], prep["within"]
+    iid_of = {code: i for i, code in enumerate(ind_codes)}
     target_rows: list[dict[str, Any]] = []
     flag_rows: list[tuple[Any, ...]] = []
     for t, (target, window, when) in enumerate(jobs):
-        measure = target.measurement
+        measure = _measurement(target)
         ind = indicators[target.indicator]
         target_rows.append({
             "t": t, "kind": ind.kind.value,
@@ -413,23 +421,25 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
             "t_den": target.threshold.denominator, "scope_level": target.scope.level,
             "scope_group": target.scope.group, "scope_entity": target.scope.entity,
             "w_start": window.start, "w_end": window.end, "terr": terr_of[target.code]})
-        for pid, text in enumerate(period_texts):
-            p = periods[text]
-            if p.end <= when:  # later figures are not seen at all
-                flag_rows.append((t, ind_codes.index(target.indicator), pid,
-                                  terr_of[target.code], p.start, p.end,
-                                  rank_of[p], target.valid_during(p),
-                                  measure.start.year <= p.start.year <= measure.end.year,
-                                  window.covers(p)))
+        # What each period means for the job: the same for every province's copy.
+        key = ("flags", target.indicator, *_dates(target), window, when)
+        if key not in _MEMO:
+            _MEMO[key] = [
+                (iid_of[target.indicator], pid, p.start, p.end, rank_of[p],
+                 target.valid_during(p),
+                 measure.start.year <= p.start.year <= measure.end.year, window.covers(p))
+                for pid, p in ((pid, periods[text]) for pid, text in enumerate(period_texts))
+                if p.end <= when]  # later figures are not seen at all
+        head = (t, terr_of[target.code])
+        flag_rows.extend(head + row for row in _MEMO[key])
     tframe = pl.DataFrame(target_rows, schema={
         "t": pl.Int64, "kind": pl.String, "snapshot": pl.Boolean,
         "reported": pl.Boolean, "op": pl.String, "t_num": pl.Int64, "t_den": pl.Int64,
         "scope_level": pl.String, "scope_group": pl.String, "scope_entity": pl.String,
         "w_start": pl.Date, "w_end": pl.Date, "terr": pl.Int64})
     flags = pl.DataFrame(flag_rows, orient="row", schema={
-        "t": pl.Int64, "iid": pl.UInt32, "pid": pl.UInt32, "terr": pl.Int64,
-        "p_start": pl.Date,
-        "p_end": pl.Date, "p_rank": pl.Int64, "target_valid": pl.Boolean,
+        "t": pl.Int64, "terr": pl.Int64, "iid": pl.UInt32, "pid": pl.UInt32,
+        "p_start": pl.Date, "p_end": pl.Date, "p_rank": pl.Int64, "target_valid": pl.Boolean,
         "in_years": pl.Boolean, "covered": pl.Boolean})
     tlazy = tframe.lazy()
 
@@ -785,7 +795,7 @@ def _histories(pl: Any, prep: dict[str, Any], jobs: Sequence[Job],
         if done["verdict"] in ("met", "not_met") and done["observed"] is not None \
                 and on is not None:
             latest[t] = {"on": on.isoformat(), "value": done["observed"], "source": None}
-        opens = target.measurement.start
+        opens = _measurement(target).start
         pids = first_of.get(ind_codes.index(target.indicator), [])
         first = min((periods[texts[p]].start for p in pids), default=None)
         if first is not None and first < opens:
@@ -793,8 +803,8 @@ def _histories(pl: Any, prep: dict[str, Any], jobs: Sequence[Job],
                         for w in pr_window.earlier_years(target, first))
         limit = on if t in latest else as_of
         schedule = target.schedule or DEFAULT_SCHEDULE
-        for b in sorted({schedule.period_end(e) for e in ends}):
-            w = pr_window.opening(target, b)
+        for b in sorted({_period_end(schedule, e) for e in ends}):
+            w = _opening(target, b)
             if b < limit and isinstance(w, Period):
                 cuts.append((t, (target, w, b), False))
     points: dict[int, dict[date, str]] = {}
@@ -900,6 +910,39 @@ def _ancestors(pl: Any, entity_frame: Any) -> Any:
                              f"{MAX_DEPTH} levels")
         found.append(current.with_columns(depth=pl.lit(depth, pl.Int32)))
     return pl.concat(found)
+
+
+# The plans per province copy one template target 34 times: what their windows and periods
+# are depends only on the fields below, so each is worked out once per distinct value of them.
+_MEMO: dict[tuple[object, ...], Any] = {}
+
+
+def _dates(target: Any) -> tuple[object, ...]:
+    """The fields ``Target.measurement`` and ``window.opening`` read."""
+    return (target.window_start, target.deadline, target.valid_from, target.valid_to)
+
+
+def _measurement(target: Any) -> Any:
+    key = ("measurement", *_dates(target))
+    if key not in _MEMO:
+        _MEMO[key] = target.measurement
+    return _MEMO[key]
+
+
+def _opening(target: Any, when: date) -> Any:
+    from plan_rules import window as pr_window
+
+    key = ("opening", *_dates(target), when)
+    if key not in _MEMO:
+        _MEMO[key] = pr_window.opening(target, when)
+    return _MEMO[key]
+
+
+def _period_end(schedule: Any, day: date) -> date:
+    key = ("end", schedule, day)
+    if key not in _MEMO:
+        _MEMO[key] = schedule.period_end(day)
+    return _MEMO[key]  # type: ignore[no-any-return]
 
 
 def _within(pl: Any, entity_frame: Any, ancestors: Any, territories: Sequence[int]) -> Any:
