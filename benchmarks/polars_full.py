@@ -145,13 +145,13 @@ def _count_units(value: int, t_num: int, t_den: int, op: str) -> int:
             "==": _ceil_div(abs(a), t_den)}[op]
 
 
-def load() -> Any:
-    """The benchmark job: import polars and plan_rules, load the registry; ``(path, _) → str``."""
+def load(workload: str = "provinces") -> Any:
+    """The benchmark job: import polars and plan_rules, load the registry of ``workload``
+    (``generate.registry``: the plan per province, or the single plan); ``(path, _) → str``."""
     import polars  # noqa: F401  (imported with the job, as the other peers are)
+    from generate import registry as workload_registry
 
-    import plan_rules as pr
-
-    registry = pr.load_registry()
+    registry = workload_registry(workload)
 
     def with_polars_full(path: Path, _thresholds: object) -> str:
         from generate import entities_path
@@ -1241,23 +1241,26 @@ def summary(report: Mapping[str, Any]) -> dict[str, int]:
 
 
 def main(argv: Iterable[str] | None = None) -> None:
-    """``polars_full.py FIGURES [REPORT.json] [--as-of YYYY-MM-DD]``: evaluate (the output on
-    stdout); with plan_rules' JSON report of the same file, check against it instead."""
+    """``polars_full.py FIGURES [REPORT.json] [--as-of YYYY-MM-DD] [--workload provinces|plan]``:
+    evaluate (the output on stdout); with plan_rules' JSON report of the same file and
+    workload, check against it instead."""
     import argparse
     import sys
     import time
 
-    import plan_rules as pr
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from generate import entities_path
+    from generate import WORKLOADS, entities_path
+    from generate import registry as workload_registry
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("figures", type=Path)
     parser.add_argument("report", type=Path, nargs="?")
     parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF)
+    parser.add_argument("--workload", choices=WORKLOADS, default="provinces",
+                        help="the plan per province (default), or the single plan as loaded")
     args = parser.parse_args(None if argv is None else list(argv))
-    registry = pr.load_registry()
+    registry = workload_registry(args.workload)
     start = time.perf_counter()
     out = evaluate(args.figures, entities_path(args.figures), registry, as_of=args.as_of)
     print(f"evaluated in {time.perf_counter() - start:.2f} s", file=sys.stderr)
