@@ -408,6 +408,8 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
     # -- the jobs, and what each distinct period means for each ---------------------------
     terr_of, within = prep["territory_of"], prep["within"]
     iid_of = {code: i for i, code in enumerate(ind_codes)}
+    # Period ids and ranks are this file's: the flags are remembered with it, in ``prep``.
+    flag_memo: dict[tuple[object, ...], list[tuple[Any, ...]]] = prep.setdefault("flags", {})
     target_rows: list[dict[str, Any]] = []
     flag_rows: list[tuple[Any, ...]] = []
     for t, (target, window, when) in enumerate(jobs):
@@ -422,16 +424,16 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
             "scope_group": target.scope.group, "scope_entity": target.scope.entity,
             "w_start": window.start, "w_end": window.end, "terr": terr_of[target.code]})
         # What each period means for the job: the same for every province's copy.
-        key = ("flags", target.indicator, *_dates(target), window, when)
-        if key not in _MEMO:
-            _MEMO[key] = [
+        key = (target.indicator, *_dates(target), window, when)
+        if key not in flag_memo:
+            flag_memo[key] = [
                 (iid_of[target.indicator], pid, p.start, p.end, rank_of[p],
                  target.valid_during(p),
                  measure.start.year <= p.start.year <= measure.end.year, window.covers(p))
                 for pid, p in ((pid, periods[text]) for pid, text in enumerate(period_texts))
                 if p.end <= when]  # later figures are not seen at all
         head = (t, terr_of[target.code])
-        flag_rows.extend(head + row for row in _MEMO[key])
+        flag_rows.extend(head + row for row in flag_memo[key])
     tframe = pl.DataFrame(target_rows, schema={
         "t": pl.Int64, "kind": pl.String, "snapshot": pl.Boolean,
         "reported": pl.Boolean, "op": pl.String, "t_num": pl.Int64, "t_den": pl.Int64,
@@ -912,8 +914,9 @@ def _ancestors(pl: Any, entity_frame: Any) -> Any:
     return pl.concat(found)
 
 
-# The plans per province copy one template target 34 times: what their windows and periods
-# are depends only on the fields below, so each is worked out once per distinct value of them.
+# The plans per province copy one template target 34 times: its measurement period and its
+# window as of a date depend only on the fields below (not on any file), so each is worked
+# out once per distinct value of them.
 _MEMO: dict[tuple[object, ...], Any] = {}
 
 

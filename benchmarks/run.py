@@ -159,6 +159,8 @@ def attrs_summary(report: pr.Report) -> dict[str, Any]:
             "findings": len(report.findings)}
 
 
+#: The jobs whose last output gives the verdicts per plan, the cheapest to read first.
+VERDICT_SOURCES = ("findings", "columnar_findings", "plan_rules", "columnar")
 #: The verdicts in the order the per-plan lines give them.
 VERDICT_ORDER = ("met", "not_met", "incomplete", "no_data", "invalid", "not_applicable")
 
@@ -387,7 +389,7 @@ def compare_child(args: argparse.Namespace) -> None:
     reference, other = args.compare.split(",")
     report = json.loads(Path(reference).read_text(encoding="utf-8"))
     found = {"problems": polars_full.compare(report, Path(other).read_text(encoding="utf-8")),
-             **polars_full.summary(report), "verdicts": verdicts_by_plan(report)}
+             **polars_full.summary(report)}
     args.result.write_text(json.dumps(found), encoding="utf-8")
 
 
@@ -649,10 +651,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             for key in keys:
                 if key in failed:
                     continue
-                # The findings jobs' summaries give the verdicts per plan.
+                # The findings jobs' summaries (else a report) give the verdicts per plan.
                 keep = JOBS[key].comparable or (last_round and (
-                    key in ("findings", "columnar_findings") or (reproducing and (
-                        key == "plan_rules" or JOBS[key].reproduces_report))))
+                    key in VERDICT_SOURCES or JOBS[key].reproduces_report))
                 output = work / f"output-{key}.json" if keep else None
                 try:
                     runs[key].append(spawn(key, data, thresholds, work, output,
@@ -694,17 +695,17 @@ def main(argv: Sequence[str] | None = None) -> None:
                     full_report[key] = {"problems": [f"the check failed to run: {tail}"]}
                 else:
                     full_report[key] = json.loads(found.read_text(encoding="utf-8"))
-        # The verdicts per plan: from a findings job's summary, else from the report check.
+        # The verdicts per plan: from a findings job's summary, else from a report (read
+        # here, after every run: the parent's memory is no job's).
         verdicts: dict[str, Any] | None = None
-        for key in ("findings", "columnar_findings"):
+        for key in VERDICT_SOURCES:
             out = work / f"output-{key}.json"
-            if runs.get(key) and out.exists():
+            if key in runs and out.exists():
                 verdicts = {"job": key, "plans": verdicts_by_plan(
                     json.loads(out.read_text(encoding="utf-8")))}
                 break
         for whole in full_report.values():
-            if verdicts is None and "verdicts" in whole:
-                verdicts = {"job": "plan_rules", "plans": whole.pop("verdicts")}
+            whole.pop("verdicts", None)
     load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
 
     report(args, keys, runs, failed, skipped, check, full, rows, load_start, load_end,
