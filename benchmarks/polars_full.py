@@ -1244,13 +1244,13 @@ def summary(report: Mapping[str, Any]) -> dict[str, int]:
 
 
 def main(argv: Iterable[str] | None = None) -> None:
-    """``polars_full.py FIGURES [REPORT.json] [--as-of YYYY-MM-DD] [--workload provinces|plan]``:
-    evaluate (the output on stdout); with plan_rules' JSON report of the same file and
-    workload, check against it instead."""
+    """``polars_full.py FIGURES [REPORT.json | --check] [--as-of YYYY-MM-DD]
+    [--workload provinces|plan]``: evaluate (the output on stdout); with plan_rules' JSON
+    report of the same file and workload, check against it instead; with ``--check``, make
+    that report with plan_rules first (the workload's registry, in this process)."""
     import argparse
     import sys
     import time
-
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from generate import WORKLOADS, entities_path
@@ -1259,20 +1259,39 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("figures", type=Path)
     parser.add_argument("report", type=Path, nargs="?")
+    parser.add_argument("--check", action="store_true",
+                        help="evaluate with plan_rules too and check against its report")
     parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF)
     parser.add_argument("--workload", choices=WORKLOADS, default="provinces",
                         help="the plan per province (default), or the single plan as loaded")
     args = parser.parse_args(None if argv is None else list(argv))
+    if args.check and args.report is not None:
+        parser.error("give a report or --check, not both")
     registry = workload_registry(args.workload)
+    entities = entities_path(args.figures)
     start = time.perf_counter()
-    out = evaluate(args.figures, entities_path(args.figures), registry, as_of=args.as_of)
+    out = evaluate(args.figures, entities, registry, as_of=args.as_of)
     print(f"evaluated in {time.perf_counter() - start:.2f} s", file=sys.stderr)
-    if args.report is None:
+    if args.report is None and not args.check:
         sys.stdout.write(out)
         return
-    report = json.loads(args.report.read_text(encoding="utf-8"))
+    if args.check:
+        import plan_rules as pr
+
+        start = time.perf_counter()
+        read = pr.read_observations(args.figures, registry=registry)
+        report = json.loads(pr.evaluate(
+            read.observations, registry=registry, issues=read.issues,
+            entities=pr.read_entities(entities).entities, as_of=args.as_of,
+        ).to_json(indent=None))
+        print(f"plan_rules evaluated in {time.perf_counter() - start:.2f} s", file=sys.stderr)
+    else:
+        report = json.loads(args.report.read_text(encoding="utf-8"))
     problems = compare(report, out)
-    print("agrees with the report" if not problems else "DIFFERS: " + problems[0])
+    counted = summary(report)
+    print(f"agrees with the report: {counted['targets']:,} targets, "
+          f"{counted['unit_results']:,} unit results" if not problems
+          else "DIFFERS: " + problems[0])
     if problems:
         raise SystemExit(1)
 

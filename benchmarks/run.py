@@ -19,7 +19,12 @@ reported with their ratios and the national-scale goals.
                              [--jobs hand,plan_rules,findings,stream,columnar,
                                      columnar_findings,columnar_stream,pandas,polars,duckdb,
                                      polars_full]
-                             [--rows N] [--json PATH]
+                             [--rows N] [--json PATH] [--workload provinces|plan]
+
+The workload (``generate.registry``): by default the plan's targets applied to each of the 34
+provinces (the template instantiated per province, one plan each, every province's verdicts
+printed); ``--workload plan`` the single plan over the whole file, the earlier figures' job.
+The hand loop and the peers do their own, simpler job on either.
 """
 
 from __future__ import annotations
