@@ -243,6 +243,28 @@ def test_polars_job_equals_the_report_for_each_province(tmp_path: Path, as_of: s
 
 
 @needs_polars
+@pytest.mark.parametrize("as_of", ["2025-12-31", "2025-06-30", "2025-05-15"])
+def test_polars_job_equals_the_report_per_province_as_units_come_and_go(
+        tmp_path: Path, as_of: str) -> None:
+    import plan_rules as pr
+
+    pf = _polars_full()
+    figures, entities = _edge_files(tmp_path, parents=True)
+    registry = pr.per_territory(pr.load_registry(), "HY25", ["p00", "p01"])
+    when = date.fromisoformat(as_of)
+    read = pr.read_observations(figures, registry=registry)
+    report: dict[str, Any] = json.loads(pr.evaluate(
+        read.observations, registry=registry, issues=read.issues,
+        entities=pr.read_entities(entities).entities, as_of=when).to_json(indent=None))
+    # p01 has no unit of its own: its copies of p00's rolled-up targets read nothing of p00's.
+    codes = {f["code"]: f for f in report["findings"] if f["kind"] == "target"}
+    assert codes["HY25.p00.PS.3.province"]["details"]["derived_from"]["p00"]
+    assert not codes["HY25.p01.PS.3.province"]["entities"] or all(
+        e["entity"] == "p01" for e in codes["HY25.p01.PS.3.province"]["entities"])
+    assert pf.compare(report, pf.evaluate(figures, entities, registry, as_of=when)) == []
+
+
+@needs_polars
 def test_polars_job_check_names_a_province_whose_verdict_differs(tmp_path: Path) -> None:
     import plan_rules as pr
 
