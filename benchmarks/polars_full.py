@@ -24,8 +24,11 @@ select stage); the per-(job, unit) grouping is collected once (combine); ``_roll
 the units outside a ``reported`` job's scope under their nearest ancestor among its scope
 units (an ancestor frame of the entity tree, built once by self-joins) and rolls each group
 into one figure; and one ``collect_all`` makes every aggregate and coverage from that. A
-plan per territory (per province) is one more key of the same grouping: a job per (target,
-territory), its scope pairs those of the units under the territory in the ancestor frame.
+plan whose territory the entities file describes (``territory.enforced``: each province's plan
+of ``plan_rules.per_territory``) keeps its targets to the units within it: a job per (target,
+territory), and a frame of (unit, territory) pairs (``_within``, from the ancestor frame)
+joined with the rows and with the jobs, so each row meets only the jobs of its own
+territory's plans and the 34 provinces' jobs run in the same collects as one plan's.
 
 Python works only on what is small: the dozen distinct period labels are parsed by
 ``plan_rules.periods.Period`` and each job's flags per period are computed with the target's
@@ -46,8 +49,7 @@ issues (unknown indicator or unit, level mismatch, numerator above denominator, 
 for rates, counts for counts or milestones, a milestone done without evidence, a duplicate),
 units not in the entities file, periods that overlap one another (flows add up only over
 periods that do not), an entity tree that changes with the date (a code on several rows, a
-parent with dates of validity) or is cyclic, and a plan whose territory the entities file
-describes (scopes and figures kept within it).
+parent with dates of validity) or is cyclic.
 
 Each target's ``history`` is reproduced too: the statistic over each year before its window
 that holds figures of its indicator (at most ``HISTORY_YEARS`` back), at the end of each
