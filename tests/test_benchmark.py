@@ -315,3 +315,20 @@ def test_benchmark_keeps_the_single_plan_workload(tmp_path: Path) -> None:
     assert "\n  HY25  met " in out and "  HY25.p" not in out, out
     registry = _workload("plan")
     assert f"({len(registry.plans)} plans, {len(registry.targets):,} targets)" in out, out
+
+
+def test_run_names_the_workloads_generate_makes_without_importing_plan_rules() -> None:
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import run; "
+            "print(','.join(run.WORKLOADS), 'plan_rules' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(BENCH)], capture_output=True,
+                          text=True, check=True)
+    # The baselines measure the interpreter before plan_rules is imported.
+    assert done.stdout.split() == [",".join(_workload_names()), "False"]
+
+
+def _workload_names() -> tuple[str, ...]:
+    sys.path.insert(0, str(BENCH))
+    import generate
+
+    names: tuple[str, ...] = generate.WORKLOADS
+    return names
