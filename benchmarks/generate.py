@@ -48,6 +48,24 @@ def provinces() -> list[str]:
     return [f"p{p:02d}" for p in range(PROVINCES)]
 
 
+#: The plan template the national workload instantiates per province.
+TEMPLATE = "HY25"
+#: The workloads a benchmark evaluates the national file with: ``provinces``, the template's
+#: targets applied to each of the 34 provinces (:func:`plan_rules.per_territory`, the way a
+#: ministry monitors every province: 45 targets × 34 provinces, each province's figures its
+#: own units'); ``plan``, the loaded plans as they are (one plan pooling every unit of every
+#: province, the workload measured before per-province plans).
+WORKLOADS = ("provinces", "plan")
+
+
+def registry(workload: str = "provinces") -> pr.Registry:
+    """The registry the benchmarks evaluate the national file with under ``workload``."""
+    if workload not in WORKLOADS:
+        raise ValueError(f"unknown workload {workload!r}; choose from {', '.join(WORKLOADS)}")
+    loaded = pr.load_registry()
+    return loaded if workload == "plan" else pr.per_territory(loaded, TEMPLATE, provinces())
+
+
 def units(communes: int = COMMUNES, departments: int = DEPARTMENTS) -> list[tuple[str, str]]:
     """(code, level) of every department and commune."""
     out = [(f"p{n % PROVINCES:02d}-d{n:03d}", "department") for n in range(departments)]

@@ -24,8 +24,11 @@ select stage); the per-(job, unit) grouping is collected once (combine); ``_roll
 the units outside a ``reported`` job's scope under their nearest ancestor among its scope
 units (an ancestor frame of the entity tree, built once by self-joins) and rolls each group
 into one figure; and one ``collect_all`` makes every aggregate and coverage from that. A
-plan per territory (per province) is one more key of the same grouping: a job per (target,
-territory), its scope pairs those of the units under the territory in the ancestor frame.
+plan whose territory the entities file describes (``territory.enforced``: each province's plan
+of ``plan_rules.per_territory``) keeps its targets to the units within it: a job per (target,
+territory), and a frame of (unit, territory) pairs (``_within``, from the ancestor frame)
+joined with the rows and with the jobs, so each row meets only the jobs of its own
+territory's plans and the 34 provinces' jobs run in the same collects as one plan's.
 
 Python works only on what is small: the dozen distinct period labels are parsed by
 ``plan_rules.periods.Period`` and each job's flags per period are computed with the target's
@@ -46,8 +49,7 @@ issues (unknown indicator or unit, level mismatch, numerator above denominator, 
 for rates, counts for counts or milestones, a milestone done without evidence, a duplicate),
 units not in the entities file, periods that overlap one another (flows add up only over
 periods that do not), an entity tree that changes with the date (a code on several rows, a
-parent with dates of validity) or is cyclic, and a plan whose territory the entities file
-describes (scopes and figures kept within it).
+parent with dates of validity) or is cyclic.
 
 Each target's ``history`` is reproduced too: the statistic over each year before its window
 that holds figures of its indicator (at most ``HISTORY_YEARS`` back), at the end of each
@@ -114,8 +116,15 @@ def _text(x: Fraction | None) -> str | None:
 
 
 def _holds(op: str, left: Fraction, right: Fraction) -> bool:
-    return {">=": left >= right, ">": left > right, "<=": left <= right, "<": left < right,
-            "==": left == right}[op]
+    if op == ">=":
+        return left >= right
+    if op == ">":
+        return left > right
+    if op == "<=":
+        return left <= right
+    if op == "<":
+        return left < right
+    return left == right
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -138,13 +147,13 @@ def _count_units(value: int, t_num: int, t_den: int, op: str) -> int:
             "==": _ceil_div(abs(a), t_den)}[op]
 
 
-def load() -> Any:
-    """The benchmark job: import polars and plan_rules, load the registry; ``(path, _) → str``."""
+def load(workload: str = "provinces") -> Any:
+    """The benchmark job: import polars and plan_rules, load the registry of ``workload``
+    (``generate.registry``: the plan per province, or the single plan); ``(path, _) → str``."""
     import polars  # noqa: F401  (imported with the job, as the other peers are)
+    from generate import registry as workload_registry
 
-    import plan_rules as pr
-
-    registry = pr.load_registry()
+    registry = workload_registry(workload)
 
     def with_polars_full(path: Path, _thresholds: object) -> str:
         from generate import entities_path
@@ -187,11 +196,15 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
     except pl.exceptions.ComputeError as exc:
         raise Unmodelled(f"a count that is not a plain whole number: {exc}") from exc
     entity_frame = _entities(pl, entities_file)
-    described = set(entity_frame["entity"].to_list())
-    kept = sorted(code for code, plan in registry.plans.items() if plan.territory in described)
-    if kept:
-        raise Unmodelled(f"the entities file describes the territory of plan "
-                         f"{', '.join(kept)} (scopes and figures kept within it)")
+    # The territory each target keeps to (``territory.enforced``): its plan's, when the
+    # entities file describes it; -1 (every unit) otherwise.
+    eid_of = dict(zip(entity_frame["entity"].to_list(), entity_frame["eid"].to_list(),
+                      strict=True))
+    territory_of: dict[str, int] = {}
+    for target in registry.targets.values():
+        plan = registry.plans.get(target.plan or indicators[target.indicator].plan)
+        place = None if plan is None else plan.territory
+        territory_of[target.code] = eid_of.get(place, -1) if place is not None else -1
 
     # -- the small dictionaries, in Python: a dozen periods, a few hundred value texts ----
     distinct = df.select(pl.col("period").unique().cast(pl.String)).to_series().to_list()
@@ -266,9 +279,12 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
     assert (problems["n"] + 1) * (biggest + 1) * biggest_t < INT_LIMIT, "int64 could overflow"
     prep = {"indicators": indicators, "ind_codes": ind_codes, "periods": periods,
             "period_texts": period_texts, "entity_frame": entity_frame, "base": base,
-            "ancestors": _ancestors(pl, entity_frame), "n_rows": problems["n"]}
+            "ancestors": _ancestors(pl, entity_frame), "n_rows": problems["n"],
+            "territory_of": territory_of}
+    prep["within"] = _within(pl, entity_frame, prep["ancestors"],
+                             sorted(set(territory_of.values())))
     targets = list(registry.targets.values())
-    opened = [pr_window.opening(target, as_of) for target in targets]
+    opened = [_opening(target, as_of) for target in targets]
     jobs = [(target, w, as_of) for target, w in zip(targets, opened, strict=True)
             if isinstance(w, pr.Period)]
     t_of = [t for t, w in enumerate(opened) if isinstance(w, pr.Period)]
@@ -310,7 +326,8 @@ def evaluate(path: Path, entities_file: Path, registry: pr.Registry,
         ind = indicators[target.indicator]
         head: dict[str, Any] = {
             "code": target.code, "kind": "target", "indicator": ind.code, "area": ind.area,
-            "plan": ind.plan, "plugin": target.plugin, "scope": target.scope.describe(),
+            "plan": target.plan or ind.plan, "plugin": target.plugin,
+            "scope": target.scope.describe(),
             "window": None, "aggregation": target.aggregation.value,
             "comparator": target.comparator.value, "threshold": _text(target.threshold)}
         j = job_of.get(t)
@@ -391,10 +408,14 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
     rank_of = {p: k for k, p in enumerate(prep["ranked"])}
     key_base = prep["key_base"]
     # -- the jobs, and what each distinct period means for each ---------------------------
+    terr_of, within = prep["territory_of"], prep["within"]
+    iid_of = {code: i for i, code in enumerate(ind_codes)}
+    # Period ids and ranks are this file's: the flags are remembered with it, in ``prep``.
+    flag_memo: dict[tuple[object, ...], list[tuple[Any, ...]]] = prep.setdefault("flags", {})
     target_rows: list[dict[str, Any]] = []
     flag_rows: list[tuple[Any, ...]] = []
     for t, (target, window, when) in enumerate(jobs):
-        measure = target.measurement
+        measure = _measurement(target)
         ind = indicators[target.indicator]
         target_rows.append({
             "t": t, "kind": ind.kind.value,
@@ -403,29 +424,36 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
             "op": target.comparator.value, "t_num": target.threshold.numerator,
             "t_den": target.threshold.denominator, "scope_level": target.scope.level,
             "scope_group": target.scope.group, "scope_entity": target.scope.entity,
-            "w_start": window.start, "w_end": window.end})
-        for pid, text in enumerate(period_texts):
-            p = periods[text]
-            if p.end <= when:  # later figures are not seen at all
-                flag_rows.append((t, ind_codes.index(target.indicator), pid, p.start, p.end,
-                                  rank_of[p], target.valid_during(p),
-                                  measure.start.year <= p.start.year <= measure.end.year,
-                                  window.covers(p)))
+            "w_start": window.start, "w_end": window.end, "terr": terr_of[target.code]})
+        # What each period means for the job: the same for every province's copy.
+        key = (target.indicator, *_dates(target), window, when)
+        if key not in flag_memo:
+            flag_memo[key] = [
+                (iid_of[target.indicator], pid, p.start, p.end, rank_of[p],
+                 target.valid_during(p),
+                 measure.start.year <= p.start.year <= measure.end.year, window.covers(p))
+                for pid, p in ((pid, periods[text]) for pid, text in enumerate(period_texts))
+                if p.end <= when]  # later figures are not seen at all
+        head = (t, terr_of[target.code])
+        flag_rows.extend(head + row for row in flag_memo[key])
     tframe = pl.DataFrame(target_rows, schema={
         "t": pl.Int64, "kind": pl.String, "snapshot": pl.Boolean,
         "reported": pl.Boolean, "op": pl.String, "t_num": pl.Int64, "t_den": pl.Int64,
         "scope_level": pl.String, "scope_group": pl.String, "scope_entity": pl.String,
-        "w_start": pl.Date, "w_end": pl.Date})
+        "w_start": pl.Date, "w_end": pl.Date, "terr": pl.Int64})
     flags = pl.DataFrame(flag_rows, orient="row", schema={
-        "t": pl.Int64, "iid": pl.UInt32, "pid": pl.UInt32, "p_start": pl.Date,
-        "p_end": pl.Date, "p_rank": pl.Int64, "target_valid": pl.Boolean,
+        "t": pl.Int64, "terr": pl.Int64, "iid": pl.UInt32, "pid": pl.UInt32,
+        "p_start": pl.Date, "p_end": pl.Date, "p_rank": pl.Int64, "target_valid": pl.Boolean,
         "in_years": pl.Boolean, "covered": pl.Boolean})
     tlazy = tframe.lazy()
 
     # Per (job, unit): in its scope or not (a reported target also reads the units outside
     # its scope, to roll its scope units up from them), whether the unit existed during the
     # window, and, for a stock, whether it ceased before the window ends.
-    pairs = (entity_frame.lazy().join(tlazy, how="cross").with_columns(
+    # Only the units within its territory (``within``: each unit's territories, -1 for
+    # every unit's): a plan per province is one more key of the same join.
+    pairs = (entity_frame.lazy().join(within.lazy(), on="eid")
+             .join(tlazy, on="terr").with_columns(
         in_scope=(pl.col("scope_level").is_null()
                   | (pl.col("e_level") == pl.col("scope_level")).fill_null(False))
         & (pl.col("scope_group").is_null()
@@ -443,8 +471,10 @@ def _core(pl: Any, prep: dict[str, Any], jobs: Sequence[Job], full: bool) -> dic
     dated = entity_frame.filter(pl.col("e_from").is_not_null() | pl.col("e_to").is_not_null())
 
     # -- select: every row with every job of its indicator: used, excluded or neither -------
+    # Each row meets only the jobs of its indicator within the territories of its unit.
     rows = (base.lazy()
-            .join(flags.lazy(), on=["iid", "pid"], how="inner")
+            .join(within.lazy(), on="eid", how="inner")
+            .join(flags.lazy(), on=["iid", "pid", "terr"], how="inner")
             .join(pairs.lazy().select("t", "eid", "in_scope", "ceased"), on=["t", "eid"],
                   how="inner"))
     if dated.height:
@@ -769,7 +799,7 @@ def _histories(pl: Any, prep: dict[str, Any], jobs: Sequence[Job],
         if done["verdict"] in ("met", "not_met") and done["observed"] is not None \
                 and on is not None:
             latest[t] = {"on": on.isoformat(), "value": done["observed"], "source": None}
-        opens = target.measurement.start
+        opens = _measurement(target).start
         pids = first_of.get(ind_codes.index(target.indicator), [])
         first = min((periods[texts[p]].start for p in pids), default=None)
         if first is not None and first < opens:
@@ -777,8 +807,8 @@ def _histories(pl: Any, prep: dict[str, Any], jobs: Sequence[Job],
                         for w in pr_window.earlier_years(target, first))
         limit = on if t in latest else as_of
         schedule = target.schedule or DEFAULT_SCHEDULE
-        for b in sorted({schedule.period_end(e) for e in ends}):
-            w = pr_window.opening(target, b)
+        for b in sorted({_period_end(schedule, e) for e in ends}):
+            w = _opening(target, b)
             if b < limit and isinstance(w, Period):
                 cuts.append((t, (target, w, b), False))
     points: dict[int, dict[date, str]] = {}
@@ -884,6 +914,54 @@ def _ancestors(pl: Any, entity_frame: Any) -> Any:
                              f"{MAX_DEPTH} levels")
         found.append(current.with_columns(depth=pl.lit(depth, pl.Int32)))
     return pl.concat(found)
+
+
+# The plans per province copy one template target 34 times: its measurement period and its
+# window as of a date depend only on the fields below (not on any file), so each is worked
+# out once per distinct value of them.
+_MEMO: dict[tuple[object, ...], Any] = {}
+
+
+def _dates(target: Any) -> tuple[object, ...]:
+    """The fields ``Target.measurement`` and ``window.opening`` read."""
+    return (target.window_start, target.deadline, target.valid_from, target.valid_to)
+
+
+def _measurement(target: Any) -> Any:
+    key = ("measurement", *_dates(target))
+    if key not in _MEMO:
+        _MEMO[key] = target.measurement
+    return _MEMO[key]
+
+
+def _opening(target: Any, when: date) -> Any:
+    from plan_rules import window as pr_window
+
+    key = ("opening", *_dates(target), when)
+    if key not in _MEMO:
+        _MEMO[key] = pr_window.opening(target, when)
+    return _MEMO[key]
+
+
+def _period_end(schedule: Any, day: date) -> date:
+    key = ("end", schedule, day)
+    if key not in _MEMO:
+        _MEMO[key] = schedule.period_end(day)
+    return _MEMO[key]  # type: ignore[no-any-return]
+
+
+def _within(pl: Any, entity_frame: Any, ancestors: Any, territories: Sequence[int]) -> Any:
+    """Each (unit, territory) pair for the ``territories`` asked (entity ids): the territory
+    itself and every unit under it (the tree is the same on every date: checked when it was
+    read); -1 pairs every unit with the jobs that keep to no territory."""
+    wanted = pl.DataFrame({"terr": [t for t in territories if t >= 0]},
+                          schema={"terr": pl.Int64})
+    own = entity_frame.select(eid="eid", terr=pl.col("eid").cast(pl.Int64))
+    above = ancestors.select("eid", terr=pl.col("anc").cast(pl.Int64))
+    parts = [pl.concat([own, above]).join(wanted, on="terr", how="semi")]
+    if -1 in territories:
+        parts.append(entity_frame.select("eid", terr=pl.lit(-1, pl.Int64)))
+    return pl.concat(parts)
 
 
 def _value_words(texts: Iterable[str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -1168,32 +1246,54 @@ def summary(report: Mapping[str, Any]) -> dict[str, int]:
 
 
 def main(argv: Iterable[str] | None = None) -> None:
-    """``polars_full.py FIGURES [REPORT.json] [--as-of YYYY-MM-DD]``: evaluate (the output on
-    stdout); with plan_rules' JSON report of the same file, check against it instead."""
+    """``polars_full.py FIGURES [REPORT.json | --check] [--as-of YYYY-MM-DD]
+    [--workload provinces|plan]``: evaluate (the output on stdout); with plan_rules' JSON
+    report of the same file and workload, check against it instead; with ``--check``, make
+    that report with plan_rules first (the workload's registry, in this process)."""
     import argparse
     import sys
     import time
 
-    import plan_rules as pr
-
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from generate import entities_path
+    from generate import WORKLOADS, entities_path
+    from generate import registry as workload_registry
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("figures", type=Path)
     parser.add_argument("report", type=Path, nargs="?")
+    parser.add_argument("--check", action="store_true",
+                        help="evaluate with plan_rules too and check against its report")
     parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF)
+    parser.add_argument("--workload", choices=WORKLOADS, default="provinces",
+                        help="the plan per province (default), or the single plan as loaded")
     args = parser.parse_args(None if argv is None else list(argv))
-    registry = pr.load_registry()
+    if args.check and args.report is not None:
+        parser.error("give a report or --check, not both")
+    registry = workload_registry(args.workload)
+    entities = entities_path(args.figures)
     start = time.perf_counter()
-    out = evaluate(args.figures, entities_path(args.figures), registry, as_of=args.as_of)
+    out = evaluate(args.figures, entities, registry, as_of=args.as_of)
     print(f"evaluated in {time.perf_counter() - start:.2f} s", file=sys.stderr)
-    if args.report is None:
+    if args.report is None and not args.check:
         sys.stdout.write(out)
         return
-    report = json.loads(args.report.read_text(encoding="utf-8"))
+    if args.check:
+        import plan_rules as pr
+
+        start = time.perf_counter()
+        read = pr.read_observations(args.figures, registry=registry)
+        report = json.loads(pr.evaluate(
+            read.observations, registry=registry, issues=read.issues,
+            entities=pr.read_entities(entities).entities, as_of=args.as_of,
+        ).to_json(indent=None))
+        print(f"plan_rules evaluated in {time.perf_counter() - start:.2f} s", file=sys.stderr)
+    else:
+        report = json.loads(args.report.read_text(encoding="utf-8"))
     problems = compare(report, out)
-    print("agrees with the report" if not problems else "DIFFERS: " + problems[0])
+    counted = summary(report)
+    print(f"agrees with the report: {counted['targets']:,} targets, "
+          f"{counted['unit_results']:,} unit results" if not problems
+          else "DIFFERS: " + problems[0])
     if problems:
         raise SystemExit(1)
 

@@ -19,7 +19,12 @@ reported with their ratios and the national-scale goals.
                              [--jobs hand,plan_rules,findings,stream,columnar,
                                      columnar_findings,columnar_stream,pandas,polars,duckdb,
                                      polars_full]
-                             [--rows N] [--json PATH]
+                             [--rows N] [--json PATH] [--workload provinces|plan]
+
+The workload (``generate.registry``): by default the plan's targets applied to each of the 34
+provinces (the template instantiated per province, one plan each, every province's verdicts
+printed); ``--workload plan`` the single plan over the whole file, the earlier figures' job.
+The hand loop and the peers do their own, simpler job on either.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -57,6 +62,17 @@ if TYPE_CHECKING:
     import plan_rules as pr
 
 DEFAULT_DATA = HERE / "data" / "national.csv"
+#: What each workload has plan_rules and polars_full evaluate (the hand loop and the peers
+#: do their own simpler job on either).
+WORKLOAD_TEXT = {
+    "provinces": "plan_rules and polars_full evaluate the plan's targets for each of the 34 "
+                 "provinces (generate.registry: plan_rules.per_territory, one plan per "
+                 "province, each reading its own units); the hand loop and the peers compare "
+                 "rows with one threshold per indicator and level, whatever the province",
+    "plan": "plan_rules and polars_full evaluate the single plan over the whole file (every "
+            "province's units pooled: the workload of the figures before per-province "
+            "plans); the hand loop and the peers as on the other workload",
+}
 CHECK_ROWS = 20_000
 LEGEND = (
     "job s: wall time of the job function in a fresh child, after its imports; import s: the "
@@ -147,6 +163,45 @@ def attrs_summary(report: pr.Report) -> dict[str, Any]:
             "findings": len(report.findings)}
 
 
+#: The workloads, as ``generate.WORKLOADS`` names them (not imported from it: ``generate``
+#: imports plan_rules, which the baselines and the jobs' import times must not see first).
+WORKLOADS = tuple(WORKLOAD_TEXT)
+#: The jobs whose last output gives the verdicts per plan, the cheapest to read first.
+VERDICT_SOURCES = ("findings", "columnar_findings", "plan_rules", "columnar")
+#: The verdicts in the order the per-plan lines give them.
+VERDICT_ORDER = ("met", "not_met", "incomplete", "no_data", "invalid", "not_applicable")
+
+
+def verdicts_by_plan(found: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """The target verdicts counted per plan (per province, on the ``provinces`` workload),
+    from a report's summary (the JSON report, or ``attrs_summary``'s output)."""
+    targets = found["summary"]["targets"] if "summary" in found else found["targets"]
+    out: dict[str, dict[str, int]] = {}
+    for plan, areas in sorted(targets.items()):
+        counts = out.setdefault(plan, {})
+        for verdicts in areas.values():
+            for verdict, n in verdicts.items():
+                counts[verdict] = counts.get(verdict, 0) + n
+    return out
+
+
+def verdict_lines(plans: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """One line per plan: its targets' verdict counts, then the totals."""
+    def counts(c: Mapping[str, int]) -> str:
+        named = [v for v in VERDICT_ORDER if c.get(v)] + sorted(
+            v for v in c if v not in VERDICT_ORDER and c[v])
+        return ", ".join(f"{v} {c[v]:,}" for v in named)
+
+    total: dict[str, int] = {}
+    for c in plans.values():
+        for v, n in c.items():
+            total[v] = total.get(v, 0) + n
+    width = max((len(p) for p in plans), default=0)
+    return ([f"  {plan:<{width}}  {counts(c)}" for plan, c in plans.items()]
+            + [f"  {'all':<{width}}  {counts(total)} ({len(plans)} plans, "
+               f"{sum(total.values()):,} targets)"])
+
+
 def thresholds_of(registry: pr.Registry) -> Thresholds:
     """One threshold per indicator and level: the level's own target where there is one,
     else the indicator's first target (e.g. the province-wide one its units feed)."""
@@ -170,47 +225,52 @@ def _nothing(path: Path, thresholds: Thresholds) -> str:
     return ""
 
 
-def _load_python() -> Job:
+# Each loader takes the workload (``generate.WORKLOADS``): the plan_rules jobs and
+# ``polars_full`` evaluate its registry; the hand loop and the peers do their own simpler job
+# whatever the workload (``thresholds_of`` the single plan).
+
+
+def _load_python(_workload: str) -> Job:
     return _nothing
 
 
-def _load_import() -> Job:
+def _load_import(_workload: str) -> Job:
     import plan_rules  # noqa: F401
 
     return _nothing
 
 
-def _load_hand() -> Job:
+def _load_hand(_workload: str) -> Job:
     return hand_written
 
 
-def _load_plan_rules(output: str = "text") -> Callable[[], Job]:
-    def load() -> Job:
-        import plan_rules as pr
+def _load_plan_rules(output: str = "text") -> Callable[[str], Job]:
+    def load(workload: str) -> Job:
+        from generate import registry as workload_registry
 
-        registry = pr.load_registry()
+        registry = workload_registry(workload)
         return lambda path, _thresholds: with_plan_rules(path, registry, output=output)
 
     return load
 
 
-def _load_columnar(output: str = "text") -> Callable[[], Job]:
-    def load() -> Job:
-        import plan_rules as pr
+def _load_columnar(output: str = "text") -> Callable[[str], Job]:
+    def load(workload: str) -> Job:
+        from generate import registry as workload_registry
 
         columnar = importlib.import_module("plan_rules.columnar")
         read = getattr(columnar, "read_observations", None)
         if read is None:
             raise RuntimeError("plan_rules.columnar has no read_observations")
-        registry = pr.load_registry()
+        registry = workload_registry(workload)
         return lambda path, _thresholds: with_plan_rules(path, registry, read=read,
                                                          output=output)
 
     return load
 
 
-def _load_polars_full() -> Job:
-    job: Job = polars_full.load()
+def _load_polars_full(workload: str) -> Job:
+    job: Job = polars_full.load(workload)
     return job
 
 
@@ -218,7 +278,8 @@ def _load_polars_full() -> Job:
 class JobSpec:
     key: str
     name: str
-    load: Callable[[], Job]
+    #: the job function, made for a workload
+    load: Callable[[str], Job]
     #: a baseline (no work: the memory of the interpreter and its imports) or a real job
     baseline: bool = False
     #: its JSON has the hand loop's shape, so it can be compared with it
@@ -227,8 +288,8 @@ class JobSpec:
     reproduces_report: bool = False
 
 
-def _peer_loader(key: str) -> Callable[[], Job]:
-    return lambda: peers.load(key)
+def _peer_loader(key: str) -> Callable[[str], Job]:
+    return lambda _workload: peers.load(key)
 
 
 JOBS: dict[str, JobSpec] = {spec.key: spec for spec in (
@@ -285,7 +346,7 @@ def _read_thresholds(path: Path) -> Thresholds:
 def child(args: argparse.Namespace) -> None:
     """Run one job once; write its measurements (and, if asked, its output) as JSON."""
     start = time.perf_counter()
-    job = JOBS[args.job].load()
+    job = JOBS[args.job].load(args.workload)
     import_seconds = time.perf_counter() - start
     thresholds = _read_thresholds(args.thresholds)
     rss_before = _proc_status("VmRSS")
@@ -308,17 +369,16 @@ def check_child(args: argparse.Namespace) -> None:
     found = peers.self_check(args.data, _read_thresholds(args.thresholds), hand_written,
                              [k for k in keys if k in peers.PEERS], rows=CHECK_ROWS)
     if "polars_full" in keys:
-        found["polars_full"] = report_check_on_slice(args.data, CHECK_ROWS)
+        found["polars_full"] = report_check_on_slice(args.data, CHECK_ROWS, args.workload)
     args.result.write_text(json.dumps(found), encoding="utf-8")
 
 
-def report_check_on_slice(path: Path, rows: int) -> list[str]:
+def report_check_on_slice(path: Path, rows: int, workload: str) -> list[str]:
     """``polars_full`` against plan_rules' report on the first ``rows`` rows."""
     from generate import entities_path
+    from generate import registry as workload_registry
 
-    import plan_rules as pr
-
-    registry = pr.load_registry()
+    registry = workload_registry(workload)
     with tempfile.TemporaryDirectory(prefix="plan-rules-check-") as tmp:
         part = Path(tmp) / path.name
         peers.write_slice(path, part, rows)
@@ -358,12 +418,14 @@ class Run:
         return dict(self.__dict__)
 
 
-def spawn(key: str, data: Path, thresholds: Path, work: Path, output: Path | None) -> Run:
+def spawn(key: str, data: Path, thresholds: Path, work: Path, output: Path | None,
+          workload: str = "provinces") -> Run:
     """One fresh child for one run of a job; its measurements."""
     result = work / f"result-{key}.json"
     errors = work / f"stderr-{key}.txt"
     command = [sys.executable, str(Path(__file__).resolve()), "--job", key, "--data", str(data),
-               "--thresholds", str(thresholds), "--result", str(result)]
+               "--thresholds", str(thresholds), "--result", str(result),
+               "--workload", workload]
     if output is not None:
         command += ["--output", str(output)]
     result.unlink(missing_ok=True)
@@ -497,6 +559,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=None,
                         help="benchmark the first N data rows only (a slice in a temp file)")
     parser.add_argument("--json", type=Path, default=None, help="write raw measurements here")
+    parser.add_argument("--workload", choices=WORKLOADS, default="provinces",
+                        help="what plan_rules and polars_full evaluate: the plan's targets "
+                        "for each of the 34 provinces (default), or the single plan over "
+                        "the whole file (the earlier figures)")
     # Used by the parent to start its children.
     parser.add_argument("--job", choices=list(JOBS), help=argparse.SUPPRESS)
     parser.add_argument("--check", default=None, help=argparse.SUPPRESS)
@@ -573,7 +639,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             found = work / "check.json"
             done = subprocess.run(
                 [sys.executable, str(Path(__file__).resolve()), "--check", ",".join(check_keys),
-                 "--data", str(data), "--thresholds", str(thresholds), "--result", str(found)],
+                 "--data", str(data), "--thresholds", str(thresholds), "--result", str(found),
+                 "--workload", args.workload],
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
             if done.returncode != 0 or not found.exists():
                 tail = " | ".join(done.stderr.strip().splitlines()[-5:])
@@ -591,11 +658,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             for key in keys:
                 if key in failed:
                     continue
-                keep = JOBS[key].comparable or (last_round and reproducing and (
-                    key == "plan_rules" or JOBS[key].reproduces_report))
+                # The findings jobs' summaries (else a report) give the verdicts per plan.
+                keep = JOBS[key].comparable or (last_round and (
+                    key in VERDICT_SOURCES or JOBS[key].reproduces_report))
                 output = work / f"output-{key}.json" if keep else None
                 try:
-                    runs[key].append(spawn(key, data, thresholds, work, output))
+                    runs[key].append(spawn(key, data, thresholds, work, output,
+                                           args.workload))
                 except RuntimeError as exc:
                     failed[key] = str(exc)
                     print(f"{JOBS[key].name}: failed in round {round_no + 1}: {exc}",
@@ -618,7 +687,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             reference = work / "output-plan_rules.json"
             if not reference.exists():
                 print("running plan_rules once for the check (not timed) …", file=sys.stderr)
-                spawn("plan_rules", data, thresholds, work, reference)
+                spawn("plan_rules", data, thresholds, work, reference, args.workload)
             for key in reproducing:
                 out = work / f"output-{key}.json"
                 if not (runs[key] and out.exists()):
@@ -633,10 +702,21 @@ def main(argv: Sequence[str] | None = None) -> None:
                     full_report[key] = {"problems": [f"the check failed to run: {tail}"]}
                 else:
                     full_report[key] = json.loads(found.read_text(encoding="utf-8"))
+        # The verdicts per plan: from a findings job's summary, else from a report (read
+        # here, after every run: the parent's memory is no job's).
+        verdicts: dict[str, Any] | None = None
+        for key in VERDICT_SOURCES:
+            out = work / f"output-{key}.json"
+            if key in runs and out.exists():
+                verdicts = {"job": key, "plans": verdicts_by_plan(
+                    json.loads(out.read_text(encoding="utf-8")))}
+                break
+        for whole in full_report.values():
+            whole.pop("verdicts", None)
     load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
 
     report(args, keys, runs, failed, skipped, check, full, rows, load_start, load_end,
-           full_report)
+           full_report, verdicts)
 
 
 def report(args: argparse.Namespace, keys: list[str], runs: dict[str, list[Run]],
@@ -644,7 +724,8 @@ def report(args: argparse.Namespace, keys: list[str], runs: dict[str, list[Run]]
            full: dict[str, list[str]], rows: int,
            load_start: tuple[float, float, float] | None,
            load_end: tuple[float, float, float] | None,
-           full_report: dict[str, dict[str, Any]] | None = None) -> None:
+           full_report: dict[str, dict[str, Any]] | None = None,
+           verdicts: Mapping[str, Any] | None = None) -> None:
     """Print the machine, the table, the checks and the goals; write ``--json``.
 
     A job that reproduces plan_rules' report is timed only if it agreed with the report on
@@ -691,6 +772,7 @@ def report(args: argparse.Namespace, keys: list[str], runs: dict[str, list[Run]]
     print(f"workload: {sliced}{args.data}, {rows:,} rows"
           + ("" if args.rows is not None else f", {size:.0f} MB")
           + f"; {args.repeat} round-robin rounds, a fresh process per run, medians")
+    print(f"workload {args.workload}: " + WORKLOAD_TEXT[args.workload])
     for key, why in skipped.items():
         print(f"  {JOBS[key].name}: not measured, {why}")
     for key, why in failed.items():
@@ -739,6 +821,11 @@ def report(args: argparse.Namespace, keys: list[str], runs: dict[str, list[Run]]
               f"{', '.join(polars_full.NOT_REPRODUCED)}")
     if check or full or full_report:
         print()
+    if verdicts is not None:
+        print(f"target verdicts per plan ({JOBS[verdicts['job']].name}):")
+        for line in verdict_lines(verdicts["plans"]):
+            print(line)
+        print()
 
     pr_s, col_s = med("plan_rules", "seconds"), med("columnar", "seconds")
     pr_mb, col_mb = med("plan_rules", "peak_rss_mb"), med("columnar", "peak_rss_mb")
@@ -781,7 +868,9 @@ def report(args: argparse.Namespace, keys: list[str], runs: dict[str, list[Run]]
         args.json.write_text(json.dumps({
             "machine": box, "versions": ver,
             "load_average": {"start": load_start, "end": load_end},
-            "workload": {"data": str(args.data), "rows": rows, "sliced": args.rows is not None},
+            "workload": {"data": str(args.data), "rows": rows, "sliced": args.rows is not None,
+                         "name": args.workload},
+            "verdicts_by_plan": None if verdicts is None else verdicts["plans"],
             "repeat": args.repeat,
             "jobs": {k: {"name": JOBS[k].name, "runs": [r.as_dict() for r in runs.get(k, [])],
                          "median": medians.get(k)} for k in keys},

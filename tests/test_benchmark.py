@@ -197,3 +197,138 @@ def test_benchmark_times_the_polars_job_once_it_equals_the_report(tmp_path: Path
         in done.stdout, done.stdout
     assert "same job, polars (lazy), plan_rules' results: plan_rules / it = not measured" \
         in done.stdout, done.stdout
+
+
+# -- the national workload: the plan's targets for each province --------------------------
+
+
+def _national(folder: Path, *extra: str) -> Path:
+    """A small national-shaped file (two communes and one department per province)."""
+    data = folder / "national.csv"
+    subprocess.run([sys.executable, str(BENCH / "generate.py"), "--out", str(data),
+                    "--communes", "68", "--departments", "34", "--months", "2", *extra],
+                   check=True, capture_output=True, text=True)
+    return data
+
+
+def _workload(name: str) -> Any:
+    sys.path.insert(0, str(BENCH))
+    import generate
+
+    return generate.registry(name)
+
+
+@needs_polars
+@pytest.mark.parametrize("as_of", ["2025-12-31", "2025-01-31"])
+def test_polars_job_equals_the_report_for_each_province(tmp_path: Path, as_of: str) -> None:
+    import plan_rules as pr
+
+    pf = _polars_full()
+    data = _national(tmp_path)
+    entities = data.with_name("national-entities.csv")
+    registry = _workload("provinces")
+    when = date.fromisoformat(as_of)
+    read = pr.read_observations(data, registry=registry)
+    report: dict[str, Any] = json.loads(pr.evaluate(
+        read.observations, registry=registry, issues=read.issues,
+        entities=pr.read_entities(entities).entities, as_of=when).to_json(indent=None))
+    targets = [f for f in report["findings"] if f["kind"] == "target"]
+    # What is compared is per province: 34 plans, each target's units its province's own.
+    plans = [p for p in report["summary"]["targets"] if p.startswith("HY25.")]
+    assert plans == [f"HY25.p{p:02d}" for p in range(34)]
+    template = [t for t in pr.load_registry().targets.values() if t.code.startswith("HY25.")]
+    assert len([f for f in targets if f["plan"] in plans]) == 34 * len(template)
+    p07 = [f for f in targets if f["plan"] == "HY25.p07"]
+    assert p07 and all(e["entity"].startswith("p07") for f in p07 for e in f["entities"])
+    assert any(f["entities"] for f in p07)
+    assert pf.compare(report, pf.evaluate(data, entities, registry, as_of=when)) == []
+
+
+@needs_polars
+@pytest.mark.parametrize("as_of", ["2025-12-31", "2025-06-30", "2025-05-15"])
+def test_polars_job_equals_the_report_per_province_as_units_come_and_go(
+        tmp_path: Path, as_of: str) -> None:
+    import plan_rules as pr
+
+    pf = _polars_full()
+    figures, entities = _edge_files(tmp_path, parents=True)
+    registry = pr.per_territory(pr.load_registry(), "HY25", ["p00", "p01"])
+    when = date.fromisoformat(as_of)
+    read = pr.read_observations(figures, registry=registry)
+    report: dict[str, Any] = json.loads(pr.evaluate(
+        read.observations, registry=registry, issues=read.issues,
+        entities=pr.read_entities(entities).entities, as_of=when).to_json(indent=None))
+    # p01 has no unit of its own: its copies of p00's rolled-up targets read nothing of p00's.
+    codes = {f["code"]: f for f in report["findings"] if f["kind"] == "target"}
+    assert codes["HY25.p00.PS.3.province"]["details"]["derived_from"]["p00"]
+    assert not codes["HY25.p01.PS.3.province"]["entities"] or all(
+        e["entity"] == "p01" for e in codes["HY25.p01.PS.3.province"]["entities"])
+    assert pf.compare(report, pf.evaluate(figures, entities, registry, as_of=when)) == []
+
+
+@needs_polars
+def test_polars_job_check_names_a_province_whose_verdict_differs(tmp_path: Path) -> None:
+    import plan_rules as pr
+
+    pf = _polars_full()
+    data = _national(tmp_path)
+    entities = data.with_name("national-entities.csv")
+    registry = _workload("provinces")
+    read = pr.read_observations(data, registry=registry)
+    report: dict[str, Any] = json.loads(pr.evaluate(
+        read.observations, registry=registry, issues=read.issues,
+        entities=pr.read_entities(entities).entities, as_of=date(2025, 12, 31))
+        .to_json(indent=None))
+    out = pf.evaluate(data, entities, registry)
+    # The single plan's job is not the per-province one: its targets differ.
+    assert pf.compare(report, pf.evaluate(data, entities, _workload("plan"))) != []
+    finding = next(f for f in report["findings"] if f["code"] == "HY25.p21.PS.3.province")
+    mine = pf.parse(out)["HY25.p21.PS.3.province"]["statistics"]["n_entities"]
+    finding["statistics"]["n_entities"] += 1
+    assert pf.compare(report, out) == [
+        f"HY25.p21.PS.3.province: statistics.n_entities: report {mine + 1}, job {mine}"]
+
+
+def test_benchmark_prints_the_verdicts_of_each_province(tmp_path: Path) -> None:
+    data = _national(tmp_path)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--data", str(data), "--repeat", "1",
+         "--jobs", "findings"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "workload provinces: " in out and "target verdicts per plan" in out, out
+    lines = [line.split() for line in out.splitlines() if line.startswith("  HY25.p")]
+    assert [words[0] for words in lines] == [f"HY25.p{p:02d}" for p in range(34)]
+    registry = _workload("provinces")  # the installed plugins' plans besides the 34
+    assert f"({len(registry.plans) - 1} plans, {len(registry.targets):,} targets)" in out, out
+
+
+def test_benchmark_keeps_the_single_plan_workload(tmp_path: Path) -> None:
+    data = _national(tmp_path)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--data", str(data), "--repeat", "1",
+         "--jobs", "findings", "--workload", "plan"], capture_output=True, text=True,
+        timeout=600)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "workload plan: " in out
+    assert "\n  HY25  met " in out and "  HY25.p" not in out, out
+    registry = _workload("plan")
+    assert f"({len(registry.plans)} plans, {len(registry.targets):,} targets)" in out, out
+
+
+def test_run_names_the_workloads_generate_makes_without_importing_plan_rules() -> None:
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import run; "
+            "print(','.join(run.WORKLOADS), 'plan_rules' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(BENCH)], capture_output=True,
+                          text=True, check=True)
+    # The baselines measure the interpreter before plan_rules is imported.
+    assert done.stdout.split() == [",".join(_workload_names()), "False"]
+
+
+def _workload_names() -> tuple[str, ...]:
+    sys.path.insert(0, str(BENCH))
+    import generate
+
+    names: tuple[str, ...] = generate.WORKLOADS
+    return names
