@@ -39,7 +39,7 @@ from .words import (
     verdict_words,
 )
 
-__all__ = ["UnitResults", "absent_text", "coverage_text", "gap", "meets", "message",
+__all__ = ["UnitResults", "absent_text", "coverage_text", "gap", "meets", "message", "named",
            "target_gap"]
 
 #: How many missing units a message names before it says how many more there are.
@@ -169,9 +169,10 @@ def target_gap(indicator: Indicator, target: Target, verdict: Verdict,
     return gap(indicator, target, observed, statistics.numerator, statistics.denominator)
 
 
-def _named(codes: Sequence[str], lang: str) -> str:
-    """Up to :data:`NAMED` unit codes, and how many more there are."""
-    shown = ", ".join(codes[:NAMED])
+def named(codes: Sequence[str], lang: str, sep: str = ", ") -> str:
+    """Up to :data:`NAMED` unit codes (or longer items, joined by ``sep``), and how many
+    more there are."""
+    shown = sep.join(codes[:NAMED])
     more = len(codes) - NAMED
     if more > 0:
         shown += (f" và {format_number(more, lang=lang)} đơn vị khác" if lang == "vi"
@@ -187,8 +188,8 @@ def _absent(coverage: Coverage, lang: str) -> str:
         if codes:
             n = format_number(len(codes), lang=lang)
             words = COVERAGE_WORDS[key].text.get(lang)
-            out.append(f"{n} đơn vị {words} ({_named(codes, lang)})" if lang == "vi"
-                       else f"{n} {words} ({_named(codes, lang)})")
+            out.append(f"{n} đơn vị {words} ({named(codes, lang)})" if lang == "vi"
+                       else f"{n} {words} ({named(codes, lang)})")
     return ", ".join(out)
 
 

@@ -36,7 +36,7 @@ import attrs
 from attrs import validators as v
 
 from .combine import Combined, combine_units
-from .compare import NAMED
+from .compare import named
 from .dataissues import IssueSink
 from .derive import Composite, Derived, Node, Values, leaves, order
 from .figures import FigureTable
@@ -881,14 +881,10 @@ def _pts(x: Fraction | None, lang: str) -> str:
     return "-" if x is None else format_number(x, lang=lang)
 
 
-def _named(codes: Sequence[str], lang: str) -> str:
-    """Up to :data:`~plan_rules.compare.NAMED` items, and how many more there are."""
-    shown = "; ".join(codes[:NAMED])
-    more = len(codes) - NAMED
-    if more > 0:
-        shown += (f" và {format_number(more, lang=lang)} đơn vị khác" if lang == "vi"
-                  else f" and {format_number(more, lang=lang)} more")
-    return shown
+def _named(items: Sequence[str], lang: str) -> str:
+    """Up to :data:`~plan_rules.compare.NAMED` items (each a unit and what it lacks), and how
+    many more there are."""
+    return named(items, lang, sep="; ")
 
 
 def _lacking(units: Sequence[tuple[str, Verdict, tuple[str, ...]]], lang: str) -> str:
