@@ -519,13 +519,14 @@ def _each_rolled_up(data: TargetData, chosen: Selection, combined: dict[str, Com
     out = dict(combined)
     derived_from: dict[str, tuple[str, ...]] = {}
     table, indicator = data.table, data.indicator
+    spans = [(p.end, p.start) for p in table.periods.values]
     for head, positions in rollup.groups(table, tree, heads, chosen.others).items():
         parts = combine_units(table, indicator, positions, data.unit_of, sink)
         rolled = rollup.roll_up(table, indicator, entities[head], parts)
         if rolled is None:
             # Percentages cannot be pooled: the unit's figure needs its units' counts.
-            # In period order, as every unit's figures are (the last one ends last).
-            spans = [(p.end, p.start) for p in table.periods.values]
+            # In period order (``spans``), as every unit's figures are (the last one ends
+            # last).
             rolled = Combined(entity=entities[head], used=sorted(
                 (i for c in parts.values() for i in c.used),
                 key=lambda i: (spans[table.period[i]], i)), counts_needed=True)

@@ -231,8 +231,11 @@ def _one_or_all(places: set[str | None]) -> str | list[str] | None:
 
 
 def plan_of(registry: Registry, target: Target) -> str:
-    """The code of the plan ``target`` belongs to: its own ``plan``, else its indicator's."""
-    return target.plan or registry.indicators[target.indicator].plan
+    """The code of the plan ``target`` belongs to (:meth:`Registry.plan_of`): a target
+    evaluated reads a loaded indicator, so it always has one."""
+    plan = registry.plan_of(target)
+    assert plan is not None
+    return plan
 
 
 def _target_data(table: FigureTable, target: Target, registry: Registry,

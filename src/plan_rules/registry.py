@@ -280,6 +280,12 @@ class Registry:
         """The targets of one indicator, in code order."""
         return [t for t in self.targets.values() if t.indicator == indicator]
 
+    def plan_of(self, target: Target) -> str | None:
+        """The code of the plan ``target`` belongs to: its own ``plan``, else its
+        indicator's (None when neither is known)."""
+        indicator = self.indicators.get(target.indicator)
+        return target.plan or (indicator.plan if indicator is not None else None)
+
     def plugin(self, name: str) -> PluginInfo | None:
         """The loaded plugin called ``name``."""
         return next((p for p in self.plugins if p.name == name), None)
@@ -639,11 +645,7 @@ def select_plans(registry: Registry, plans: Iterable[str]) -> Registry:
             f"no loaded plugin contributes plan {', '.join(map(repr, unknown))}; loaded "
             f"plans: {', '.join(registry.plans) or 'none'}", code=unknown[0])
 
-    def plan_of(target: Target) -> str | None:
-        indicator = registry.indicators.get(target.indicator)
-        return target.plan or (indicator.plan if indicator is not None else None)
-
-    targets = {c: t for c, t in registry.targets.items() if plan_of(t) in chosen}
+    targets = {c: t for c, t in registry.targets.items() if registry.plan_of(t) in chosen}
     # A chosen plan's indicators: its own, and those its targets read (a plan instantiated
     # per territory reads its template's).
     read = {t.indicator for t in targets.values()}
@@ -721,13 +723,9 @@ def per_territory(registry: Registry, plan: str, territories: Iterable[str]) -> 
                              "(letters, digits, '-' and '_', in dotted words)")
     places = sorted(set(given))
 
-    def plan_of(target: Target) -> str | None:
-        indicator = registry.indicators.get(target.indicator)
-        return target.plan or (indicator.plan if indicator is not None else None)
-
-    own = [t for t in registry.targets.values() if plan_of(t) == plan]
+    own = [t for t in registry.targets.values() if registry.plan_of(t) == plan]
     plans = dict(registry.plans)
-    targets = {c: t for c, t in registry.targets.items() if plan_of(t) != plan}
+    targets = {c: t for c, t in registry.targets.items() if registry.plan_of(t) != plan}
     owner = template.plugin or "?"
 
     def refuse(what: str, code: str, holder: str | None) -> DuplicateCodeError:

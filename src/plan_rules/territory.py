@@ -486,6 +486,7 @@ def within_territory(table: FigureTable, positions: Sequence[int], tree: Tree,
     if territory is None or not positions:
         return positions
     places = (territory,) if isinstance(territory, str) else tuple(sorted(set(territory)))
+    where = _places_words(places)
     names, levels = table.entities.values, table.levels.values
     periods, entity, period = table.periods.values, table.entity, table.period
     verdict: dict[tuple[int, int], bool] = {}
@@ -501,7 +502,6 @@ def within_territory(table: FigureTable, positions: Sequence[int], tree: Tree,
             continue
         code, p = names[key[0]], periods[key[1]]
         level = levels[table.level[i]]
-        where = _places_words(places)
         if not tree.knows(code):
             vi_why = f"đơn vị {code} không có trong tệp đơn vị"
             en_why = f"entity {code} is not in the entities file"
