@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from itertools import compress, count
+from operator import gt
 
 from .checks import CheckContext
 from .hookspecs import hookimpl
@@ -31,9 +33,8 @@ def check_numerator_le_denominator(ctx: CheckContext) -> Iterator[Finding]:
     # Over the whole columns at once (a figure without counts has −1 for both, which never
     # exceeds), then only the few found are looked at: their indicator and period.
     known = {t.indicators.get(code) for code in ctx.registry.indicators}
-    bad = [ctx.observation(i) for i, (n, d) in enumerate(zip(t.numerator, t.denominator,
-                                                             strict=True))
-           if n > d and t.indicator[i] in known and ctx.in_window(i)]
+    bad = [ctx.observation(i) for i in compress(count(), map(gt, t.numerator, t.denominator))
+           if t.indicator[i] in known and ctx.in_window(i)]
     yield _violations("core.numerator_le_denominator", ctx, bad,
                       Text(vi="tử số lớn hơn mẫu số", en="numerator above denominator"))
 
