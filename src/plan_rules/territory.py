@@ -557,6 +557,11 @@ def split_series(table: FigureTable, series: Sequence[Series],
     On the national benchmark evaluated per province (34 plans), placing every figure and
     sorting each territory's figures into series again took 28 s of the run under a
     profiler (1.3 M figures placed one by one, 1,122 sorts); cutting the series takes 0.9 s.
+    Each series' unit, whether it is stable and its smallest position are then read in one
+    C-level pass each, and a territory's series sorted only when they are out of order:
+    0.17 s against 0.28 s for a sort of (position, series) pairs by a key function in each
+    territory (the stage harness, without a profiler, medians of 3 runs alternating with the
+    old code; load average 2 on 2 shared cores).
 
     ``memo``: the territories of each (unit, period) of ``table`` found so far, kept by the
     caller for the other indicators split among the same territories."""
