@@ -272,3 +272,23 @@ def test_an_indicators_series_split_by_territory_are_those_of_the_figures_within
     assert [s.ends[-1] for s in moved["a"]] == [JUNE_30]
     assert [(len(s.positions), s.first_start) for s in moved["b"]] == [(6, JULY_1)]
     assert all(s.entity.code != "xa-c" for made in split.values() for s in made)
+
+
+def test_split_series_are_in_order_of_first_figure_whatever_the_order_of_the_series_given(
+        ) -> None:
+    from plan_rules import territory, window
+    from plan_rules.figures import FigureTable
+
+    tree = territory.Tree([entity("a", "province"), entity("b", "province"),
+                           *(entity(f"xa-{k}", "commune", "ab"[k % 2]) for k in range(4))])
+    units = [pr.Entity(code=f"xa-{k}", level="commune") for k in range(4)]
+    figures = [(u, pr.Period.month(2025, m)) for m in (1, 2) for u in units]
+    table = FigureTable.from_observations(
+        pr.Observation(indicator="R", entity=u.code, level="commune", period=p, numerator=1,
+                       denominator=2) for u, p in figures)
+    unit_of = [u for u, _ in figures]
+    made = window.series(table, range(len(figures)), unit_of)
+    for given in (made, made[::-1]):
+        split = territory.split_series(table, given, unit_of, tree, ["a", "b"])
+        assert {t: [s.entity.code for s in part] for t, part in split.items()} == {
+            "a": ["xa-0", "xa-2"], "b": ["xa-1", "xa-3"]}

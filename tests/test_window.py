@@ -3,6 +3,7 @@ which figures of it a target takes (src/plan_rules/window.py)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import date
 from itertools import pairwise
@@ -171,6 +172,28 @@ def test_a_series_is_disjoint_exactly_when_its_periods_are(periods: list[pr.Peri
     (s,) = series(table, range(len(periods)), unit_of)
     spans = sorted((p.start, p.end) for p in periods)
     assert s.disjoint(table) == all(a[1] < b[0] for a, b in pairwise(spans))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([X1, X2, DISTRICT]), _PERIODS), max_size=12),
+       st.randoms(use_true_random=False))
+def test_series_are_each_units_figures_by_end_then_start_whatever_the_order_given(
+        figures: list[tuple[pr.Entity, pr.Period]], rnd: random.Random) -> None:
+    # Figures as given (shuffled, some left out), units in months, quarters, a year and a
+    # period across two months: a unit's figures in period order, or not, or with equal
+    # ends (March and the first quarter).
+    table, unit_of = table_of(figures)
+    positions = rnd.sample(range(len(figures)), rnd.randint(0, len(figures)))
+    expected: dict[str, list[int]] = {}
+    for i in positions:
+        expected.setdefault(unit_of[i].code, []).append(i)  # type: ignore[union-attr]
+    made = series(table, positions, unit_of)
+    assert [s.entity.code for s in made] == list(expected)
+    for s, own in zip(made, expected.values(), strict=True):
+        own.sort(key=lambda i: (table.period_of(i).end, table.period_of(i).start))
+        assert s.positions == own
+        assert s.ends == [table.period_of(i).end for i in own]
+        assert s.first_start == min(table.period_of(i).start for i in own)
 
 
 # -- prefix ----------------------------------------------------------------------------------
