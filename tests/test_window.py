@@ -128,16 +128,16 @@ def test_a_series_is_in_order_of_period_end_with_its_earliest_start() -> None:
     (s,) = series(table, range(4), unit_of)
     assert s.entity == X1
     # Equal ends (March, Q1): the longer period, starting first, comes first.
-    assert s.positions == [2, 3, 1, 0]
-    assert s.ends == [date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31),
-                      date(2025, 3, 31)]
+    assert s.positions == (2, 3, 1, 0)
+    assert s.ends == (date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31),
+                      date(2025, 3, 31))
     assert s.first_start == date(2025, 1, 1)
 
 
 def test_series_are_per_unit_in_order_of_first_figure_over_the_positions_given() -> None:
     table, unit_of = table_of([(X2, month(1)), (X1, month(1)), (X2, month(2)), (X1, month(2))])
     made = series(table, [1, 2, 3], unit_of)
-    assert [(s.entity.code, s.positions) for s in made] == [("X1", [1, 3]), ("X2", [2])]
+    assert [(s.entity.code, s.positions) for s in made] == [("X1", (1, 3)), ("X2", (2,))]
 
 
 def test_a_series_sums_the_counts_of_each_prefix() -> None:
@@ -191,8 +191,8 @@ def test_series_are_each_units_figures_by_end_then_start_whatever_the_order_give
     assert [s.entity.code for s in made] == list(expected)
     for s, own in zip(made, expected.values(), strict=True):
         own.sort(key=lambda i: (table.period_of(i).end, table.period_of(i).start))
-        assert s.positions == own
-        assert s.ends == [table.period_of(i).end for i in own]
+        assert s.positions == tuple(own)
+        assert s.ends == tuple(table.period_of(i).end for i in own)
         assert s.first_start == min(table.period_of(i).start for i in own)
 
 

@@ -42,6 +42,12 @@ class Series:
     ends by start: a unit's usable periods are distinct, so never in input order), those
     ends, and the earliest start.
 
+    Its positions, ends and running sums are tuples: the cyclic garbage collector stops
+    looking at a tuple of numbers or dates once it has seen it, where it walks every list
+    in every full collection. A national evaluation keeps over 100,000 series alive, and
+    with lists the collections after it (in the plugins' checks, in the caller's code) took
+    about 0.5 s more.
+
     The figures a date can see are a prefix (:class:`Prefix`); the sums of counts over each
     prefix are computed once per series, so that every target of the indicator, at every
     date of its history, combines a unit's flow in constant time.
@@ -56,7 +62,8 @@ class Series:
         self.ends = ends
         self.first_start = first_start
         # How many of the first n give no counts (None: none), and the sums of the others.
-        self._sums: tuple[list[int] | None, list[int], list[int]] | None = None
+        self._sums: tuple[tuple[int, ...] | None, tuple[int, ...], tuple[int, ...]] | None \
+            = None
         self._disjoint: bool | None = None
 
     def disjoint(self, table: FigureTable) -> bool:
@@ -81,13 +88,13 @@ class Series:
             missing = None
             if NONE in nums:
                 given = [num != NONE for num in nums]
-                missing = list(accumulate((not g for g in given), initial=0))
+                missing = tuple(accumulate((not g for g in given), initial=0))
                 nums = [num if g else 0 for num, g in zip(nums, given, strict=True)]
                 dens = [den if g else 0 for den, g in zip(dens, given, strict=True)]
-            self._sums = (missing, list(accumulate(nums, initial=0)),
-                          list(accumulate(dens, initial=0)))
-        missing, nums, dens = self._sums
-        return 0 if missing is None else missing[n], nums[n], dens[n]
+            self._sums = (missing, tuple(accumulate(nums, initial=0)),
+                          tuple(accumulate(dens, initial=0)))
+        missing, num_sums, den_sums = self._sums
+        return 0 if missing is None else missing[n], num_sums[n], den_sums[n]
 
 
 class Prefix(LazySequence[int]):
@@ -132,11 +139,12 @@ def series(table: FigureTable, positions: Sequence[int],
         parts = _arrow.series_parts(columns, positions)
         columns.release()
         made, start = [], 0
+        flat, flat_ends = tuple(parts.positions), tuple(parts.ends)
         for size, first in zip(parts.sizes, parts.first_starts, strict=True):
             stop = start + size
-            unit = unit_of[parts.positions[start]]
+            unit = unit_of[flat[start]]
             assert unit is not None
-            made.append(Series(unit, parts.positions[start:stop], parts.ends[start:stop], first))
+            made.append(Series(unit, flat[start:stop], flat_ends[start:stop], first))
             start = stop
         return made
     return _series_pure(table, positions, unit_of)
@@ -194,10 +202,11 @@ def _series_pure(table: FigureTable, positions: Sequence[int],
         flat_starts = _take(starts, codes)
         first_starts = [min(flat_starts[a:b]) for a, b in pairwise(bounds)]
     out = []
+    held, held_ends = tuple(flat), tuple(flat_ends)
     for (a, b), first_start in zip(pairwise(bounds), first_starts, strict=True):
-        unit = unit_of[flat[a]]
+        unit = unit_of[held[a]]
         assert unit is not None
-        out.append(Series(unit, flat[a:b], flat_ends[a:b], first_start))
+        out.append(Series(unit, held[a:b], held_ends[a:b], first_start))
     return out
 
 
