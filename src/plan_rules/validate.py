@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from itertools import compress, count, filterfalse, repeat
-from operator import add, eq, gt, is_not, mul
+from operator import add, gt, is_not, mul
 from typing import Any, Protocol
 
 import attrs
@@ -166,12 +166,14 @@ def _unusual(table: FigureTable, by_code: list[Indicator | None],
              given: list[array[int]]) -> list[int]:
     """The positions, in input order, of every figure but the usual one of a national file
     (a rate given as counts in order, without a value): the figures of an indicator that is
-    unknown or not a rate, and those with a value, a count missing or counts out of order."""
+    unknown or not a rate, and those with a value, a count missing or counts out of order.
+
+    A numerator below zero is taken as missing (:data:`NONE`; a denominator missing is
+    below a numerator that is not): a few figures more may be checked one by one, which
+    says the same of them, and two passes over the columns do where three did."""
     num, den, value = table.numerator, table.denominator, table.value
     out: set[int] = set(compress(count(), map(gt, num, den)))
-    for column in (num, den):
-        if NONE in column:
-            out.update(compress(count(), map(eq, column, repeat(NONE))))
+    out.update(compress(count(), map(gt, repeat(0), num)))
     if value.count(None) != len(value):
         out.update(compress(count(), map(is_not, value, repeat(None))))
     for ind, positions in zip(by_code, given, strict=True):
