@@ -268,17 +268,19 @@ def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequ
     per_period: dict[int, tuple[bool, bool, bool]] = {}
     unbounded = target.valid_from is None and target.valid_to is None
     periods, period = table.periods.values, table.period
+    # Read once for the thousands of units of a national file.
+    scope, first, last, cut = target.scope, window.start, window.end, bisect.bisect_right
     for s in units:
         entity = s.entity
-        in_scope = entity.in_scope(target.scope)
+        in_scope = entity.in_scope(scope)
         if not in_scope and not keep_others:
             continue
         always_valid = entity.valid_from is None and entity.valid_to is None
-        n = bisect.bisect_right(s.ends, when)
+        ends = s.ends
+        n = cut(ends, when)
         if not n:
             continue
-        if unbounded and always_valid and s.first_start >= window.start \
-                and s.ends[n - 1] <= window.end:
+        if unbounded and always_valid and s.first_start >= first and ends[n - 1] <= last:
             # Every figure up to the date falls in the window and nothing limits where the
             # target or the unit applies: all are used, as the loop below would find.
             (own if in_scope else outside)[entity.code] = Prefix(s, n)
