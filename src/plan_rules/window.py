@@ -68,22 +68,37 @@ class Series:
                                                                     strict=False))
         return self._disjoint
 
+    def _sum_up(self, table: FigureTable) -> tuple[list[int] | None, list[int], list[int]]:
+        """How many of the first n give no counts (None: none), and the sums of the others,
+        for every n."""
+        nums = [table.numerator[i] for i in self.positions]
+        dens = [table.denominator[i] for i in self.positions]
+        missing = None
+        if NONE in nums:
+            given = [num != NONE for num in nums]
+            missing = list(accumulate((not g for g in given), initial=0))
+            nums = [num if g else 0 for num, g in zip(nums, given, strict=True)]
+            dens = [den if g else 0 for den, g in zip(dens, given, strict=True)]
+        self._sums = (missing, list(accumulate(nums, initial=0)),
+                      list(accumulate(dens, initial=0)))
+        return self._sums
+
     def sums(self, table: FigureTable, n: int) -> tuple[int, int, int]:
         """Over the first ``n`` figures: how many give no counts, and the sums of numerators
         and denominators of those that do."""
-        if self._sums is None:
-            nums = [table.numerator[i] for i in self.positions]
-            dens = [table.denominator[i] for i in self.positions]
-            missing = None
-            if NONE in nums:
-                given = [num != NONE for num in nums]
-                missing = list(accumulate((not g for g in given), initial=0))
-                nums = [num if g else 0 for num, g in zip(nums, given, strict=True)]
-                dens = [den if g else 0 for den, g in zip(dens, given, strict=True)]
-            self._sums = (missing, list(accumulate(nums, initial=0)),
-                          list(accumulate(dens, initial=0)))
-        missing, nums, dens = self._sums
+        missing, nums, dens = self._sums if self._sums is not None else self._sum_up(table)
         return 0 if missing is None else missing[n], nums[n], dens[n]
+
+    def counts(self, table: FigureTable, n: int) -> tuple[int, int] | None:
+        """The sums of numerators and denominators over the first ``n`` figures, when their
+        periods share no day (:meth:`disjoint`) and each gives counts: a flow's counts
+        over a prefix, in constant time. None otherwise."""
+        if not self.disjoint(table):
+            return None
+        missing, nums, dens = self._sums if self._sums is not None else self._sum_up(table)
+        if missing is not None and missing[n]:
+            return None
+        return nums[n], dens[n]
 
 
 class Prefix(LazySequence[int]):
