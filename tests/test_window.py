@@ -152,6 +152,28 @@ def test_a_series_sums_the_counts_of_each_prefix() -> None:
     assert s.sums(table, 3) == (1, 3, 9)
 
 
+def test_a_series_counts_a_prefix_only_when_each_of_its_figures_gives_counts() -> None:
+    table = FigureTable.from_observations([
+        pr.Observation(indicator="F", entity="X1", period=month(1), numerator=1, denominator=4),
+        pr.Observation(indicator="F", entity="X1", period=month(2), value=1),
+        pr.Observation(indicator="F", entity="X1", period=month(3), numerator=2, denominator=5),
+    ])
+    (s,) = series(table, range(3), [X1, X1, X1])
+    assert s.counts(table, 1) == (1, 4)
+    assert s.counts(table, 2) is None
+    assert s.counts(table, 3) is None
+
+
+def test_a_series_whose_periods_overlap_has_no_prefix_counts() -> None:
+    table = FigureTable.from_observations([
+        pr.Observation(indicator="F", entity="X1", period=month(1), numerator=1, denominator=4),
+        pr.Observation(indicator="F", entity="X1", period=pr.Period.quarter(2025, 1),
+                       numerator=2, denominator=5),
+    ])
+    (s,) = series(table, range(2), [X1, X1])
+    assert s.counts(table, 1) is None
+
+
 def test_a_series_is_disjoint_only_when_no_two_periods_share_a_day() -> None:
     table, unit_of = table_of([(X1, month(1)), (X1, month(2)), (X2, month(1)),
                                (X2, pr.Period.quarter(2025, 1))])

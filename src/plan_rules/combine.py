@@ -127,11 +127,7 @@ def prefix_counts(table: FigureTable, snapshot: bool, prefix: Prefix) -> tuple[i
         latest = series.positions[n - 1]
         num = table.numerator[latest]
         return None if num == NONE else (num, table.denominator[latest])
-    if series.disjoint(table):
-        missing, num, den = series.sums(table, n)
-        if not missing:
-            return num, den
-    return None
+    return series.counts(table, n)
 
 
 def _ends_alone(series: Series, n: int) -> bool:
@@ -144,17 +140,18 @@ def _usual(table: FigureTable, snapshot: bool, prefix: Prefix) -> Combined | Non
     ``snapshot``'s indicator) whose latest figure ends alone, a flow of periods that follow
     one another, all with counts. None otherwise."""
     series, n = prefix.series, prefix.n
-    entity = series.entity
     if snapshot:
         if _ends_alone(series, n):
-            return _snapshot(table, entity, series.positions[n - 1], Prefix(series, n - 1))
+            return _snapshot(table, series.entity, series.positions[n - 1],
+                             Prefix(series, n - 1))
         return None
-    counts = prefix_counts(table, False, prefix)
+    counts = series.counts(table, n)
     if counts is None:
         return None
     # A series is in order of period end, and periods that follow one another are in period
     # order too.
-    return Combined(entity=entity, used=prefix, numerator=counts[0], denominator=counts[1])
+    return Combined(entity=series.entity, used=prefix, numerator=counts[0],
+                    denominator=counts[1])
 
 
 def _end(table: FigureTable, i: int) -> date:

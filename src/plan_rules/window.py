@@ -79,22 +79,38 @@ class Series:
                                                                     strict=False))
         return self._disjoint
 
+    def _sum_up(self, table: FigureTable,
+                ) -> tuple[tuple[int, ...] | None, tuple[int, ...], tuple[int, ...]]:
+        """How many of the first n give no counts (None: none), and the sums of the others,
+        for every n."""
+        nums = [table.numerator[i] for i in self.positions]
+        dens = [table.denominator[i] for i in self.positions]
+        missing = None
+        if NONE in nums:
+            given = [num != NONE for num in nums]
+            missing = tuple(accumulate((not g for g in given), initial=0))
+            nums = [num if g else 0 for num, g in zip(nums, given, strict=True)]
+            dens = [den if g else 0 for den, g in zip(dens, given, strict=True)]
+        self._sums = (missing, tuple(accumulate(nums, initial=0)),
+                      tuple(accumulate(dens, initial=0)))
+        return self._sums
+
     def sums(self, table: FigureTable, n: int) -> tuple[int, int, int]:
         """Over the first ``n`` figures: how many give no counts, and the sums of numerators
         and denominators of those that do."""
-        if self._sums is None:
-            nums = [table.numerator[i] for i in self.positions]
-            dens = [table.denominator[i] for i in self.positions]
-            missing = None
-            if NONE in nums:
-                given = [num != NONE for num in nums]
-                missing = tuple(accumulate((not g for g in given), initial=0))
-                nums = [num if g else 0 for num, g in zip(nums, given, strict=True)]
-                dens = [den if g else 0 for den, g in zip(dens, given, strict=True)]
-            self._sums = (missing, tuple(accumulate(nums, initial=0)),
-                          tuple(accumulate(dens, initial=0)))
-        missing, num_sums, den_sums = self._sums
-        return 0 if missing is None else missing[n], num_sums[n], den_sums[n]
+        missing, nums, dens = self._sums if self._sums is not None else self._sum_up(table)
+        return 0 if missing is None else missing[n], nums[n], dens[n]
+
+    def counts(self, table: FigureTable, n: int) -> tuple[int, int] | None:
+        """The sums of numerators and denominators over the first ``n`` figures, when their
+        periods share no day (:meth:`disjoint`) and each gives counts: a flow's counts
+        over a prefix, in constant time. None otherwise."""
+        if not self.disjoint(table):
+            return None
+        missing, nums, dens = self._sums if self._sums is not None else self._sum_up(table)
+        if missing is not None and missing[n]:
+            return None
+        return nums[n], dens[n]
 
 
 class Prefix(LazySequence[int]):
@@ -326,17 +342,19 @@ def select(table: FigureTable, target: Target, indicator: Indicator, units: Sequ
     per_period: dict[int, tuple[bool, bool, bool]] = {}
     unbounded = target.valid_from is None and target.valid_to is None
     periods, period = table.periods.values, table.period
+    # Read once for the thousands of units of a national file.
+    scope, first, last, cut = target.scope, window.start, window.end, bisect.bisect_right
     for s in units:
         entity = s.entity
-        in_scope = entity.in_scope(target.scope)
+        in_scope = entity.in_scope(scope)
         if not in_scope and not keep_others:
             continue
         always_valid = entity.valid_from is None and entity.valid_to is None
-        n = bisect.bisect_right(s.ends, when)
+        ends = s.ends
+        n = cut(ends, when)
         if not n:
             continue
-        if unbounded and always_valid and s.first_start >= window.start \
-                and s.ends[n - 1] <= window.end:
+        if unbounded and always_valid and s.first_start >= first and ends[n - 1] <= last:
             # Every figure up to the date falls in the window and nothing limits where the
             # target or the unit applies: all are used, as the loop below would find.
             (own if in_scope else outside)[entity.code] = Prefix(s, n)
