@@ -587,34 +587,29 @@ def earlier(data: TargetData, window: Period, when: date,
     last period end of the figures used: what a point of its history needs, and no more.
 
     A scope unit's rate pooled from its units' figures, when each unit's is its usual series
-    prefix (:func:`~plan_rules.combine.prefix_counts`), is summed from the series without a
-    combined figure per unit; the roll-up's coverage (:func:`rolled_coverage`, under a rule
-    by which a silent unit makes the point ``incomplete``) needs only which units gave
-    figures. Anything else is :func:`measure`\ d. On the national figures (one plan over
-    the country) these are the 21 province-wide rates pooled from all 4,017 units, three
-    quarters of the unit figures of every earlier point: the targets and their histories
-    took 1.6 s of CPU instead of 2.0 s (in one process, the best of 3 each, twice in turn;
-    load about 0.5). Per province (34 plans), summing the 13 of them under ``require_all``
-    too, with their coverage, took the histories from 2.0 s to 1.6 s of CPU (fresh
-    processes in turn, medians of 7, load about 1.7).
+    prefix (:func:`~plan_rules.combine.prefix_counts`) and the target's rule skips missing
+    units (else a silent unit may make the point ``incomplete``), is summed from the series
+    without a combined figure per unit; anything else is :func:`measure`\ d. On the national figures
+    these are the 21 province-wide rates pooled from all 4,017 units, three quarters of the
+    unit figures of every earlier point: the targets and their histories took 1.6 s of CPU
+    instead of 2.0 s (in one process, the best of 3 each, twice in turn; load about 0.5).
     """
     table, target, indicator = data.table, data.target, data.indicator
     chosen = select(table, target, indicator, data.series, window, when,
                     others=data.rolls_up)
     pooled = None
-    blocked: dict[tuple[str, str], bool] = {}
-    derived_from: dict[str, tuple[str, ...]] = {}
+    # Only where a silent unit cannot make the point incomplete: a rule that can needs the
+    # roll-up's coverage, which :func:`measure` works out.
+    skips_missing = target.missing_rule(indicator.kind).strategy is \
+        MissingStrategy.SKIP_MISSING
     if target.aggregation is Aggregation.REPORTED and indicator.kind is Kind.RATE \
-            and not chosen.own and chosen.others \
-            and not any((blocked := _blocked_in(data, window)).values()):
+            and skips_missing and not chosen.own and chosen.others \
+            and not any(_blocked_in(data, window).values()):
         others = chosen.others
         if data.placed:
             assert data.tree is not None
-            grouped = rollup.groups(table, data.tree, frozenset(e.code for e in data.in_scope),
-                                    others)
-            # As :func:`_rolled_up` names them: the units of each scope unit, in code order.
-            derived_from = {head: tuple(sorted(units)) for head, units in grouped.items()}
-            others = rollup.flattened(grouped)
+            others = rollup.flattened(rollup.groups(
+                table, data.tree, frozenset(e.code for e in data.in_scope), others))
         pooled = _pooled_prefixes(table, indicator, others) if others else None
     if pooled is None:
         past = measure(data, window, when, None, chosen)
@@ -623,15 +618,6 @@ def earlier(data: TargetData, window: Period, when: date,
     if not den:
         return Verdict.NO_DATA, None, last  # as a ratio of sums of zero: nothing to judge
     observed = Fraction(num, den)
-    rule = target.missing_rule(indicator.kind)
-    if derived_from and rule.strategy is not MissingStrategy.SKIP_MISSING:
-        # As :func:`headline` judges a roll-up with silent units: incomplete, or invalid
-        # where a silent unit's figures are blocked.
-        # No scope unit has a figure of its own (``chosen.own`` is empty).
-        rolled = rolled_coverage(data, window, {}, derived_from, blocked, rule)
-        if rolled.reported and not rule.allows(rolled.reported, rolled.expected):
-            return (Verdict.INVALID if any(m.verdict is Verdict.INVALID for m in rolled.missing)
-                    else Verdict.INCOMPLETE), observed, last
     met = target.comparator.holds(observed, target.threshold)
     return (Verdict.MET if met else Verdict.NOT_MET), observed, last
 
