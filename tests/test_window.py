@@ -140,25 +140,26 @@ def test_series_are_per_unit_in_order_of_first_figure_over_the_positions_given()
     assert [(s.entity.code, s.positions) for s in made] == [("X1", (1, 3)), ("X2", (2,))]
 
 
-def test_a_series_sums_the_counts_of_each_prefix() -> None:
+def _counts_then_a_percentage_then_counts() -> tuple[FigureTable, Series]:
+    """Three months of one unit: counts, a percentage only, counts."""
     table = FigureTable.from_observations([
         pr.Observation(indicator="F", entity="X1", period=month(1), numerator=1, denominator=4),
         pr.Observation(indicator="F", entity="X1", period=month(2), value=1),
         pr.Observation(indicator="F", entity="X1", period=month(3), numerator=2, denominator=5),
     ])
     (s,) = series(table, range(3), [X1, X1, X1])
+    return table, s
+
+
+def test_a_series_sums_the_counts_of_each_prefix() -> None:
+    table, s = _counts_then_a_percentage_then_counts()
     assert s.sums(table, 0) == (0, 0, 0)
     assert s.sums(table, 1) == (0, 1, 4)
     assert s.sums(table, 3) == (1, 3, 9)
 
 
 def test_a_series_counts_a_prefix_only_when_each_of_its_figures_gives_counts() -> None:
-    table = FigureTable.from_observations([
-        pr.Observation(indicator="F", entity="X1", period=month(1), numerator=1, denominator=4),
-        pr.Observation(indicator="F", entity="X1", period=month(2), value=1),
-        pr.Observation(indicator="F", entity="X1", period=month(3), numerator=2, denominator=5),
-    ])
-    (s,) = series(table, range(3), [X1, X1, X1])
+    table, s = _counts_then_a_percentage_then_counts()
     assert s.counts(table, 1) == (1, 4)
     assert s.counts(table, 2) is None
     assert s.counts(table, 3) is None
