@@ -398,15 +398,11 @@ class Measured:
         out: set[date] = set()
         others: list[int] = []
         for c in self.figures.combined.values():
-            used, older = c.used, c.history
-            if isinstance(used, Prefix):
-                out.update(used.series.ends[:used.n])
-            else:
-                others.extend(used)
-            if isinstance(older, Prefix):
-                out.update(older.series.ends[:older.n])
-            elif older:
-                others.extend(older)
+            for positions in (c.used, c.history):
+                if isinstance(positions, Prefix):
+                    out.update(positions.series.ends[:positions.n])
+                else:
+                    others.extend(positions)
         ends = [p.end for p in table.periods.values]
         out.update(map(ends.__getitem__, map(table.period.__getitem__, others)))
         return out

@@ -394,9 +394,15 @@ def literal_precision(text: str) -> Fraction:
     return Fraction(10) ** exponent
 
 
+def _magnitude_rounded(num: int, den: int) -> int:
+    """``|num / den|`` (``den`` above zero) rounded to a whole number, half away from zero,
+    in whole numbers."""
+    return (2 * abs(num) + den) // (2 * den)
+
+
 def _round_half_away(x: Fraction) -> int:
     """``x`` rounded to a whole number, half away from zero, exactly."""
-    rounded = (2 * abs(x.numerator) + x.denominator) // (2 * x.denominator)
+    rounded = _magnitude_rounded(x.numerator, x.denominator)
     return rounded if x >= 0 else -rounded
 
 
@@ -509,8 +515,7 @@ def _render(x: int | Fraction, digits: int, lang: str, scale: int = 1) -> str:
     thousands, decimal = _marks(lang)
     num, den = x.numerator * scale, x.denominator
     power = 10**digits
-    # |num / den| * 10**digits rounded half away from zero, as _round_half_away does.
-    rounded = (2 * abs(num) * power + den) // (2 * den)
+    rounded = _magnitude_rounded(num * power, den)
     whole, part = divmod(rounded, power)
     text = f"{whole:,}".replace(",", thousands)
     decimals = f"{part:0{digits}d}".rstrip("0") if digits else ""

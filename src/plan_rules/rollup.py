@@ -186,8 +186,9 @@ def _expected(tree: Tree, heads: frozenset[str], wanted: frozenset[str], window:
             continue  # gone before the latest snapshot: not part of it
         row = rows[-1]
         if tree.stable(code):
-            head = settled[code] if code in settled else settled.setdefault(
-                code, tree.ancestor_among(code, heads, window))
+            if code not in settled:
+                settled[code] = tree.ancestor_among(code, heads, window)
+            head = settled[code]
         else:
             piece = Period.between(max(window.start, row.valid_from or window.start),
                                    min(window.end, _last(row)))

@@ -602,7 +602,8 @@ def split_series(table: FigureTable, series: Sequence[Series],
                     kept = [s.positions[k] for k in ks]
                     entity_of = unit_of[kept[0]]
                     assert entity_of is not None
-                    made[t].append(Series(entity_of, kept, [s.ends[k] for k in ks],
+                    made[t].append(Series(entity_of, tuple(kept),
+                                          tuple([s.ends[k] for k in ks]),
                                           min(periods[period[i]].start for i in kept)))
                     smallest[t].append(min(kept))
         for t in whole:

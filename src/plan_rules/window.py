@@ -79,10 +79,12 @@ class Series:
                                                                     strict=False))
         return self._disjoint
 
-    def _sum_up(self, table: FigureTable,
-                ) -> tuple[tuple[int, ...] | None, tuple[int, ...], tuple[int, ...]]:
+    def _running_sums(self, table: FigureTable,
+                      ) -> tuple[tuple[int, ...] | None, tuple[int, ...], tuple[int, ...]]:
         """How many of the first n give no counts (None: none), and the sums of the others,
-        for every n."""
+        for every n; worked out on the first call."""
+        if self._sums is not None:
+            return self._sums
         nums = [table.numerator[i] for i in self.positions]
         dens = [table.denominator[i] for i in self.positions]
         missing = None
@@ -98,7 +100,7 @@ class Series:
     def sums(self, table: FigureTable, n: int) -> tuple[int, int, int]:
         """Over the first ``n`` figures: how many give no counts, and the sums of numerators
         and denominators of those that do."""
-        missing, nums, dens = self._sums if self._sums is not None else self._sum_up(table)
+        missing, nums, dens = self._running_sums(table)
         return 0 if missing is None else missing[n], nums[n], dens[n]
 
     def counts(self, table: FigureTable, n: int) -> tuple[int, int] | None:
@@ -107,7 +109,7 @@ class Series:
         over a prefix, in constant time. None otherwise."""
         if not self.disjoint(table):
             return None
-        missing, nums, dens = self._sums if self._sums is not None else self._sum_up(table)
+        missing, nums, dens = self._running_sums(table)
         if missing is not None and missing[n]:
             return None
         return nums[n], dens[n]
